@@ -1,0 +1,130 @@
+package dev.recur.io;
+
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Atomic file replacement: readers of the target see either the complete old content or the
+ * complete new content, never a partial file, even if the writer fails or the machine crashes.
+ *
+ * <p>The content goes to a temporary file in the target's directory (named
+ * {@code .<target name>.<random>.tmp}), which is flushed to the device with
+ * {@link FileChannel#force(boolean)} and then moved over the target with
+ * {@link StandardCopyOption#ATOMIC_MOVE}. Finally the directory is synced, where the platform
+ * allows it, so that the rename itself is durable. If anything fails, the temporary file is
+ * deleted and the target is left as it was.
+ */
+public final class AtomicFiles {
+
+    private static final int BUFFER_BYTES = 1 << 16;
+
+    private AtomicFiles() {
+    }
+
+    /**
+     * Something that writes to a sink and may fail with an {@link IOException}.
+     *
+     * @param <T> the type of the sink
+     */
+    @FunctionalInterface
+    public interface IoConsumer<T> {
+        /**
+         * Writes to the sink.
+         *
+         * @param sink where to write
+         * @throws IOException if writing fails
+         */
+        void accept(T sink) throws IOException;
+    }
+
+    /**
+     * Atomically replaces (or creates) {@code target} with the bytes {@code body} writes.
+     *
+     * <p>The stream given to {@code body} is buffered. {@code body} may close it, but need not.
+     * If {@code body} throws, the exception propagates unchanged and {@code target} is untouched.
+     *
+     * @param target the file to create or replace; its directory must exist
+     * @param body writes the new content
+     * @throws IOException if {@code body} or the file system fails, including when the file
+     *     system cannot move atomically ({@link java.nio.file.AtomicMoveNotSupportedException})
+     */
+    public static void write(Path target, IoConsumer<? super OutputStream> body) throws IOException {
+        Objects.requireNonNull(body, "body");
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Path tmp = null;
+        try {
+            FileChannel ch = null;
+            while (ch == null) {
+                tmp = dir.resolve("." + absolute.getFileName() + "."
+                        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+                try {
+                    ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                } catch (FileAlreadyExistsException e) {
+                    tmp = null; // a name clash; draw another name
+                }
+            }
+            try (FileChannel channel = ch) {
+                OutputStream out = new BufferedOutputStream(
+                        new FilterOutputStream(Channels.newOutputStream(channel)) {
+                            @Override
+                            public void write(byte[] b, int off, int len) throws IOException {
+                                out.write(b, off, len);
+                            }
+
+                            @Override
+                            public void close() throws IOException {
+                                flush(); // the channel stays open until it has been forced
+                            }
+                        }, BUFFER_BYTES);
+                body.accept(out);
+                out.flush();
+                channel.force(true);
+            }
+            Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+        } catch (Throwable t) {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException | RuntimeException e) {
+                    t.addSuppressed(e);
+                }
+            }
+            throw t;
+        }
+        syncDirectory(dir);
+    }
+
+    /**
+     * Atomically replaces (or creates) {@code target} with {@code bytes}.
+     *
+     * @param target the file to create or replace; its directory must exist
+     * @param bytes the new content
+     * @throws IOException if the file system fails
+     */
+    public static void writeBytes(Path target, byte[] bytes) throws IOException {
+        Objects.requireNonNull(bytes, "bytes");
+        write(target, out -> out.write(bytes));
+    }
+
+    /** Makes a completed rename durable. Not every platform can open a directory; that is fine. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            // Best effort only: the new content is already in place and complete.
+        }
+    }
+}

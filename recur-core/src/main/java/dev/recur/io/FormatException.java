@@ -1,0 +1,56 @@
+package dev.recur.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A file exists and could be read, but its content is not what the format requires.
+ *
+ * <p>The message always has the form
+ * {@code "FILE: expected ..., found ...; likely cause: ..."}, so that it names the file, the
+ * rule that was broken, what was actually there, and the most probable reason.
+ */
+public final class FormatException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path file;
+
+    /**
+     * Creates the exception.
+     *
+     * @param file the offending file
+     * @param expected what the format requires, e.g. {@code "at least 8 bytes"}
+     * @param found what the file holds instead, e.g. {@code "3 bytes"}
+     * @param likelyCause the most probable reason, e.g. {@code "the file is truncated"}
+     */
+    public FormatException(Path file, String expected, String found, String likelyCause) {
+        this(file, expected, found, likelyCause, null);
+    }
+
+    /**
+     * Creates the exception with an underlying cause (e.g. the JSON parser's error).
+     *
+     * @param file the offending file
+     * @param expected what the format requires
+     * @param found what the file holds instead
+     * @param likelyCause the most probable reason
+     * @param cause the underlying exception, or null
+     */
+    public FormatException(Path file, String expected, String found, String likelyCause,
+                           Throwable cause) {
+        super(file + ": expected " + expected + ", found " + found + "; likely cause: " + likelyCause,
+                cause);
+        this.file = Objects.requireNonNull(file, "file");
+    }
+
+    /**
+     * Returns the file whose content broke the format.
+     *
+     * @return the path as it was given to the reader
+     */
+    public Path file() {
+        return file;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.recur.nn;
+
+/** How a weight matrix is initialised. */
+public enum WeightInit {
+    /** PyTorch's default for recurrent layers: every element from U(−1/√H, 1/√H). */
+    UNIFORM,
+    /** Xavier (Glorot) uniform per gate block: U(−a, a) with a = √(6 / (fan_in + fan_out)). */
+    XAVIER,
+    /** Each gate block an orthogonal matrix (rows or columns orthonormal), as Saxe et al. 2014. */
+    ORTHOGONAL
+}

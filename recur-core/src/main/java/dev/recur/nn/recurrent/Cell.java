@@ -1,0 +1,54 @@
+package dev.recur.nn.recurrent;
+
+/**
+ * One time step of a recurrent cell for a whole batch, forward and backward.
+ *
+ * <p>The sequence runner computes the input projection of every step beforehand (one large matrix
+ * product) and the weight gradients afterwards; a cell does only what must happen step by step: the
+ * recurrent product, the gate nonlinearities and the state update, and their derivatives.
+ *
+ * <p>Rows {@code b} with {@code active[b] == false} (a sequence that has ended, or not yet started
+ * in the reverse direction) pass their state through unchanged, get zero gate values, and pass
+ * their gradient through unchanged.
+ *
+ * @param <A> the array type
+ */
+public interface Cell<A> {
+
+    /** The kind of cell. */
+    CellKind kind();
+
+    /**
+     * Forward step {@code t}: reads the input projection in {@code cache.gateValues} row block
+     * {@code t} and the state in slot {@code prev}; writes gate activations over that row block and
+     * the new state (and cell state) into slot {@code cur}.
+     */
+    void forward(CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active);
+
+    /**
+     * Backward step {@code t}, undoing {@link #forward}: reads the carry {@code cache.dh} (which
+     * already includes the upstream gradient of this step's output) and {@code cache.dc}; writes the
+     * gate pre-activation gradients of step {@code t} into {@code cache.gateGrads} and
+     * {@code cache.hiddenGateGrads}, {@code dL/dh_{t-1}} into {@code cache.dhPrev}, replaces
+     * {@code cache.dc} by {@code dL/dc_{t-1}}, and adds into the gradient of {@code weight_hr}.
+     * The caller then calls {@link CellCache#swapHiddenGrads()}.
+     */
+    void backward(CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active);
+
+    /**
+     * The cell for {@code kind} in the precision of {@code precision}.
+     *
+     * @param <A> the array type
+     */
+    @SuppressWarnings("unchecked")
+    static <A> Cell<A> of(CellKind kind, dev.recur.tensor.Precision<A> precision) {
+        boolean f64 = precision == dev.recur.tensor.Precision.F64;
+        Object cell = switch (kind) {
+            case LSTM -> f64 ? DoubleLstmCell.INSTANCE : FloatLstmCell.INSTANCE;
+            case GRU -> f64 ? DoubleGruCell.INSTANCE : FloatGruCell.INSTANCE;
+            case RNN_TANH -> f64 ? DoubleElmanCell.TANH : FloatElmanCell.TANH;
+            case RNN_RELU -> f64 ? DoubleElmanCell.RELU : FloatElmanCell.RELU;
+        };
+        return (Cell<A>) cell;
+    }
+}

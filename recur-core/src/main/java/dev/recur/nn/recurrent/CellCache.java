@@ -1,0 +1,115 @@
+package dev.recur.nn.recurrent;
+
+import dev.recur.tensor.Kernels;
+
+/**
+ * What one layer-direction keeps from its forward pass for BPTT, plus the small workspaces its
+ * backward pass reuses at every step. Allocated once per sequence; nothing is allocated per step.
+ *
+ * <p>States live in {@code T+1} slots. The forward direction starts from slot 0 and writes step
+ * {@code t} to slot {@code t+1}; the reverse direction starts from slot {@code T} and writes step
+ * {@code t} to slot {@code t}. Either way the previous states of all steps are {@code T}
+ * consecutive slots, which lets BPTT form {@code dW_hh} in one matrix product.
+ *
+ * @param <A> the array type
+ */
+public final class CellCache<A> {
+
+    /** Time steps {@code T}. */
+    public final int steps;
+    /** Batch size {@code B}. */
+    public final int batch;
+    /** Hidden size {@code H}. */
+    public final int hidden;
+    /** Output (state) size {@code Hout}. */
+    public final int hiddenOut;
+    /** Gate blocks {@code G}. */
+    public final int gates;
+
+    /**
+     * {@code [T, B, G*H]}: before step t, row t holds the input projection {@code W_ih x_t + b_ih};
+     * the step replaces it by the gate activations (post-nonlinearity) that backward needs.
+     */
+    public final A gateValues;
+    /** {@code [T+1, B, Hout]}: the hidden state {@code h} in slots (see the class comment). */
+    public final A states;
+    /**
+     * {@code [T+1, B, H]}: per slot, the LSTM's cell state {@code c}, or the GRU's
+     * {@code W_hn h_{t-1} + b_hn}; empty for the Elman RNN.
+     */
+    public final A cells;
+    /** {@code [B, G*H]} or {@code [B, H]}: per-step scratch of the forward pass. */
+    public final A work;
+
+    /** {@code [T, B, G*H]}: gradient of the loss with respect to the gate pre-activations (input side). */
+    public A gateGrads;
+    /** {@code [T, B, G*H]}: the same for the recurrent side; the same array as {@link #gateGrads} except for the GRU. */
+    public A hiddenGateGrads;
+    /** {@code [B, Hout]}: the running gradient {@code dL/dh} of the step being undone (carry). */
+    public A dh;
+    /** {@code [B, Hout]}: where a backward step writes {@code dL/dh_{t-1}}; swapped with {@link #dh} after each step. */
+    public A dhPrev;
+    /** {@code [B, H]}: the running gradient {@code dL/dc} (LSTM only), updated in place. */
+    public A dc;
+    /** {@code [B, H]}: per-step scratch of the backward pass. */
+    public A backWork;
+
+    /**
+     * Allocates the forward buffers.
+     *
+     * @param k      kernels used to allocate
+     * @param kind   the cell kind
+     * @param steps  {@code T}
+     * @param batch  {@code B}
+     * @param hidden {@code H}
+     * @param hiddenOut {@code Hout}
+     */
+    public CellCache(Kernels<A> k, CellKind kind, int steps, int batch, int hidden, int hiddenOut) {
+        this.steps = steps;
+        this.batch = batch;
+        this.hidden = hidden;
+        this.hiddenOut = hiddenOut;
+        this.gates = kind.gates();
+        this.gateValues = k.alloc(steps * batch * gates * hidden);
+        this.states = k.alloc((steps + 1) * batch * hiddenOut);
+        this.cells = k.alloc(kind == CellKind.LSTM || kind == CellKind.GRU ? (steps + 1) * batch * hidden : 0);
+        this.work = k.alloc(kind == CellKind.GRU ? batch * gates * hidden : kind == CellKind.LSTM ? batch * hidden : 0);
+    }
+
+    /** Allocates the backward buffers (once), zeroing the carries. */
+    public void prepareBackward(Kernels<A> k, CellKind kind) {
+        if (gateGrads == null) {
+            gateGrads = k.alloc(steps * batch * gates * hidden);
+            hiddenGateGrads = kind == CellKind.GRU ? k.alloc(steps * batch * gates * hidden) : gateGrads;
+            dh = k.alloc(batch * hiddenOut);
+            dhPrev = k.alloc(batch * hiddenOut);
+            dc = k.alloc(kind.hasCellState() ? batch * hidden : 0);
+            backWork = k.alloc(kind == CellKind.LSTM ? 2 * batch * hidden : 0);
+        } else {
+            k.zero(dh, 0, batch * hiddenOut);
+            k.zero(dc, 0, k.length(dc));
+        }
+    }
+
+    /** Makes the {@code dL/dh_{t-1}} just written the carry for the next (earlier) step. */
+    public void swapHiddenGrads() {
+        A t = dh;
+        dh = dhPrev;
+        dhPrev = t;
+    }
+
+    /** Offset of slot {@code s} in {@link #states}. */
+    public int stateOffset(int slot) {
+        return slot * batch * hiddenOut;
+    }
+
+    /** Offset of slot {@code s} in {@link #cells}. */
+    public int cellOffset(int slot) {
+        return slot * batch * hidden;
+    }
+
+    /** Offset of step {@code t} in {@link #gateValues} and the gate gradients. */
+    public int gateOffset(int t) {
+        return t * batch * gates * hidden;
+    }
+}

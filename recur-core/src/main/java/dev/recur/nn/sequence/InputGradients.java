@@ -1,0 +1,12 @@
+package dev.recur.nn.sequence;
+
+/**
+ * Gradients that {@link SequenceLayer#backward} returns (parameter gradients are accumulated into
+ * the parameters instead).
+ *
+ * @param dx           {@code [T, B, I]}: gradient of the input; exactly 0 past each sequence's length
+ * @param initialState gradient of the initial state (shapes as {@link State})
+ * @param <A> the array type
+ */
+public record InputGradients<A>(A dx, State<A> initialState) {
+}

@@ -1,0 +1,428 @@
+package dev.recur.nn.sequence;
+
+import dev.recur.nn.Initializers;
+import dev.recur.nn.Parameter;
+import dev.recur.nn.recurrent.Cell;
+import dev.recur.nn.recurrent.CellCache;
+import dev.recur.nn.recurrent.CellKind;
+import dev.recur.nn.recurrent.CellParams;
+import dev.recur.nn.recurrent.LstmGate;
+import dev.recur.tensor.Kernels;
+import dev.recur.tensor.Precision;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A stack of recurrent layers run over whole sequences: the equivalent of PyTorch's
+ * {@code nn.LSTM}, {@code nn.GRU} and {@code nn.RNN} (time-major, {@code batch_first=false}),
+ * with full back-propagation through time.
+ *
+ * <p>Per layer and direction the runner computes the input projection of all steps as one matrix
+ * product, lets the {@link Cell} advance the state step by step, and after BPTT forms the weight
+ * gradients as matrix products over all steps. Bidirectional layers concatenate forward then
+ * reverse features; states are ordered layer-major, direction-minor. Sequences may have their own
+ * lengths: outputs past a sequence's end are exactly 0 and receive no gradient, its final state is
+ * taken at its own last step, and the reverse direction starts at its own end.
+ *
+ * <p>Not thread-safe: one forward/backward at a time per instance. Results depend only on the
+ * inputs, the parameters and (for dropout) the seed and number of training passes so far.
+ *
+ * @param <A> the array type ({@code double[]} or {@code float[]})
+ */
+public final class SequenceLayer<A> {
+
+    private final RecurrentConfig config;
+    private final Precision<A> precision;
+    private final Kernels<A> k;
+    private final Cell<A> cell;
+    /** {@code [L][D]}. */
+    private final List<List<CellParams<A>>> params;
+    private final long dropoutSeed;
+    private long dropoutPasses;
+
+    private SequenceLayer(RecurrentConfig config, Precision<A> precision, long seed) {
+        this.config = config;
+        this.precision = precision;
+        this.k = precision.kernels();
+        this.cell = Cell.of(config.cell(), precision);
+        this.dropoutSeed = seed ^ 0x5DEECE66DL;
+        List<List<CellParams<A>>> layers = new ArrayList<>();
+        for (int l = 0; l < config.numLayers(); l++) {
+            List<CellParams<A>> dirs = new ArrayList<>();
+            for (int d = 0; d < config.directions(); d++) {
+                dirs.add(newParams(l, d));
+            }
+            layers.add(Collections.unmodifiableList(dirs));
+        }
+        this.params = Collections.unmodifiableList(layers);
+        initialize(new SplittableRandom(seed));
+    }
+
+    /**
+     * A layer with freshly initialised parameters.
+     *
+     * @param config    shape and options
+     * @param precision {@link Precision#F64} or {@link Precision#F32}
+     * @param seed      seeds the initial weights and the dropout masks
+     */
+    public static <A> SequenceLayer<A> create(RecurrentConfig config, Precision<A> precision, long seed) {
+        return new SequenceLayer<>(config, precision, seed);
+    }
+
+    private CellParams<A> newParams(int l, int d) {
+        int gh = config.cell().gates() * config.hiddenSize();
+        String s = "_l" + l + (d == 1 ? "_reverse" : "");
+        Parameter<A> wih = new Parameter<>(k, "weight_ih" + s, gh, config.layerInputSize(l));
+        Parameter<A> whh = new Parameter<>(k, "weight_hh" + s, gh, config.outputSize());
+        Parameter<A> bih = config.bias() ? new Parameter<>(k, "bias_ih" + s, gh) : null;
+        Parameter<A> bhh = config.bias() ? new Parameter<>(k, "bias_hh" + s, gh) : null;
+        Parameter<A> whr = config.projSize() > 0
+                ? new Parameter<>(k, "weight_hr" + s, config.projSize(), config.hiddenSize()) : null;
+        return new CellParams<>(wih, whh, bih, bhh, whr);
+    }
+
+    /**
+     * Draws every parameter: weights by the configured schemes, biases (and {@code UNIFORM} weights)
+     * from U(−1/√H, 1/√H) as PyTorch, then the LSTM forget-gate bias if configured.
+     */
+    private void initialize(SplittableRandom rng) {
+        int nh = config.hiddenSize();
+        int g = config.cell().gates();
+        double bound = 1.0 / Math.sqrt(nh);
+        for (CellParams<A> p : all()) {
+            Initializers.blocks(precision, p.weightIh(), g, config.inputInit(), bound, rng);
+            Initializers.blocks(precision, p.weightHh(), g, config.recurrentInit(), bound, rng);
+            if (p.biasIh() != null) {
+                Initializers.uniform(precision, p.biasIh(), bound, rng);
+                Initializers.uniform(precision, p.biasHh(), bound, rng);
+                if (config.cell() == CellKind.LSTM && !Double.isNaN(config.forgetBias())) {
+                    int f = LstmGate.FORGET.offset(nh);
+                    for (int j = 0; j < nh; j++) {
+                        precision.set(p.biasIh().value(), f + j, config.forgetBias());
+                        precision.set(p.biasHh().value(), f + j, 0);
+                    }
+                }
+            }
+            if (p.weightHr() != null) {
+                Initializers.uniform(precision, p.weightHr(), bound, rng);
+            }
+        }
+    }
+
+    /** The configuration. */
+    public RecurrentConfig config() {
+        return config;
+    }
+
+    /** The precision. */
+    public Precision<A> precision() {
+        return precision;
+    }
+
+    /** The parameters of layer {@code layer}, direction {@code direction} (0 forward, 1 reverse). */
+    public CellParams<A> params(int layer, int direction) {
+        return params.get(layer).get(direction);
+    }
+
+    /** All parameters in PyTorch's {@code named_parameters()} order. */
+    public List<Parameter<A>> parameters() {
+        List<Parameter<A>> out = new ArrayList<>();
+        for (CellParams<A> p : all()) {
+            out.addAll(p.list());
+        }
+        return out;
+    }
+
+    /** Sets every parameter gradient to zero. */
+    public void zeroGrad() {
+        for (Parameter<A> p : parameters()) {
+            k.zero(p.grad(), 0, p.size());
+        }
+    }
+
+    /** How many training-mode forward passes have drawn dropout masks (part of the RNG state). */
+    public long dropoutPasses() {
+        return dropoutPasses;
+    }
+
+    /** Restores the dropout position, e.g. when resuming from a checkpoint. */
+    public void setDropoutPasses(long passes) {
+        this.dropoutPasses = passes;
+    }
+
+    private List<CellParams<A>> all() {
+        List<CellParams<A>> out = new ArrayList<>();
+        for (List<CellParams<A>> layer : params) {
+            out.addAll(layer);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // forward
+
+    /**
+     * Runs the stack over a batch of sequences.
+     *
+     * @param in       inputs, steps, batch and optional lengths
+     * @param initial  initial state, or null for zeros; either component may be null for zeros
+     * @param training whether inter-layer dropout is applied
+     * @throws IllegalArgumentException for inputs of the wrong shape, lengths outside {@code 1..T},
+     *                                  or non-finite values, naming expected and found
+     */
+    public SequenceOutput<A> forward(SequenceBatch<A> in, State<A> initial, boolean training) {
+        final int nt = in.steps();
+        final int nb = in.batch();
+        Validation.batch(config, precision, in);
+        Validation.state(config, precision, initial, nb, "initial state");
+        final int nl = config.numLayers();
+        final int nd = config.directions();
+        final int nh = config.hiddenSize();
+        final int nout = config.outputSize();
+        final int ng = config.cell().gates() * nh;
+        final boolean[][] active = activeSteps(in.lengths(), nt, nb);
+        final boolean drop = training && config.dropout() > 0;
+        final long pass = drop ? dropoutPasses++ : -1;
+
+        Object[] inputs = new Object[nl];
+        Object[] masks = new Object[nl];
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        CellCache<A>[][] caches = new CellCache[nl][nd];
+        A hN = k.alloc(nl * nd * nb * nout);
+        A cN = config.cell().hasCellState() ? k.alloc(nl * nd * nb * nh) : null;
+
+        A layerIn = in.x();
+        for (int l = 0; l < nl; l++) {
+            final int nin = config.layerInputSize(l);
+            if (l > 0 && drop) {
+                A mask = dropoutMask(pass, l, nt * nb * nin);
+                k.multiplyInto(mask, 0, layerIn, 0, nt * nb * nin);
+                masks[l] = mask;
+            }
+            inputs[l] = layerIn;
+            A out = k.alloc(nt * nb * nd * nout);
+            for (int d = 0; d < nd; d++) {
+                final int kd = l * nd + d;
+                CellParams<A> p = params(l, d);
+                CellCache<A> cache = new CellCache<>(k, config.cell(), nt, nb, nh, nout);
+                caches[l][d] = cache;
+                final int start = d == 0 ? 0 : nt;   // slot holding the initial state
+                if (initial != null && initial.h() != null) {
+                    k.copy(initial.h(), kd * nb * nout, cache.states, cache.stateOffset(start), nb * nout);
+                }
+                if (initial != null && initial.c() != null) {
+                    k.copy(initial.c(), kd * nb * nh, cache.cells, cache.cellOffset(start), nb * nh);
+                }
+                // a = X W_ihᵀ + b_ih for all steps at once: [T*B, In] · [In, G*H]
+                k.gemm(false, true, nt * nb, ng, nin, layerIn, 0, nin, p.weightIh().value(), 0, nin,
+                        false, cache.gateValues, 0, ng);
+                if (p.biasIh() != null) {
+                    k.addRowVector(p.biasIh().value(), nt * nb, ng, cache.gateValues, 0);
+                }
+                for (int s = 0; s < nt; s++) {
+                    final int t = d == 0 ? s : nt - 1 - s;
+                    final int prev = d == 0 ? t : t + 1;
+                    final int cur = d == 0 ? t + 1 : t;
+                    cell.forward(p, cache, t, prev, cur, active[t]);
+                }
+                // this direction's state at each step -> its half of the layer output (0 where inactive)
+                for (int t = 0; t < nt; t++) {
+                    final int slot = d == 0 ? t + 1 : t;
+                    for (int b = 0; b < nb; b++) {
+                        if (active[t][b]) {
+                            k.copy(cache.states, cache.stateOffset(slot) + b * nout,
+                                    out, (t * nb + b) * nd * nout + d * nout, nout);
+                        }
+                    }
+                }
+                final int end = d == 0 ? nt : 0;   // slot holding the final state
+                k.copy(cache.states, cache.stateOffset(end), hN, kd * nb * nout, nb * nout);
+                if (cN != null) {
+                    k.copy(cache.cells, cache.cellOffset(end), cN, kd * nb * nh, nb * nh);
+                }
+            }
+            layerIn = out;
+        }
+        Tape<A> tape = new Tape<>(nt, nb, active, inputs, masks, caches);
+        return new SequenceOutput<>(layerIn, new State<>(hN, cN), tape);
+    }
+
+    private static boolean[][] activeSteps(int[] lengths, int nt, int nb) {
+        boolean[][] active = new boolean[nt][nb];
+        for (int t = 0; t < nt; t++) {
+            for (int b = 0; b < nb; b++) {
+                active[t][b] = lengths == null || t < lengths[b];
+            }
+        }
+        return active;
+    }
+
+    /**
+     * Inverted dropout mask for layer {@code l}'s input in training pass {@code pass}: each element
+     * 0 with probability p, else 1/(1−p). Counter-based (SplitMix64 of seed, pass, layer, index), so
+     * a mask depends only on those four numbers.
+     */
+    private A dropoutMask(long pass, int layer, int n) {
+        double p = config.dropout();
+        double keep = 1 / (1 - p);
+        double[] mask = new double[n];
+        long base = mix(mix(dropoutSeed + pass) + layer);
+        for (int i = 0; i < n; i++) {
+            double u = (mix(base + i) >>> 11) * 0x1.0p-53;
+            mask[i] = u < p ? 0 : keep;
+        }
+        return precision.fromDoubles(mask);
+    }
+
+    private static long mix(long z) {
+        z += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // backward
+
+    /**
+     * Back-propagates through time: from the gradients of the outputs and of the final state to the
+     * gradients of the inputs and of the initial state, adding every parameter's gradient into
+     * {@link Parameter#grad()}.
+     *
+     * @param tape   from the forward pass
+     * @param dOutput {@code [T, B, D*Hout]} gradient of the output, or null for zeros; ignored past
+     *                each sequence's length
+     * @param dFinal gradient of the final state, or null; either component may be null for zeros
+     */
+    public InputGradients<A> backward(Tape<A> tape, A dOutput, State<A> dFinal) {
+        final int nt = tape.steps;
+        final int nb = tape.batch;
+        final int nl = config.numLayers();
+        final int nd = config.directions();
+        final int nh = config.hiddenSize();
+        final int nout = config.outputSize();
+        final int ng = config.cell().gates() * nh;
+        Validation.gradients(config, precision, dOutput, dFinal, nt, nb);
+        A dh0 = k.alloc(nl * nd * nb * nout);
+        A dc0 = config.cell().hasCellState() ? k.alloc(nl * nd * nb * nh) : null;
+
+        A dOut = dOutput;   // gradient of this layer's output [T, B, D*Hout], or null
+        A dIn = null;
+        for (int l = nl - 1; l >= 0; l--) {
+            final int nin = config.layerInputSize(l);
+            final A layerIn = tape.input(l);
+            dIn = k.alloc(nt * nb * nin);
+            for (int d = 0; d < nd; d++) {
+                final int kd = l * nd + d;
+                final CellParams<A> p = params(l, d);
+                final CellCache<A> cache = tape.caches[l][d];
+                cache.prepareBackward(k, config.cell());
+                if (dFinal != null && dFinal.h() != null) {
+                    k.copy(dFinal.h(), kd * nb * nout, cache.dh, 0, nb * nout);
+                }
+                if (dFinal != null && dFinal.c() != null) {
+                    k.copy(dFinal.c(), kd * nb * nh, cache.dc, 0, nb * nh);
+                }
+                for (int s = nt - 1; s >= 0; s--) {
+                    final int t = d == 0 ? s : nt - 1 - s;
+                    final int prev = d == 0 ? t : t + 1;
+                    final int cur = d == 0 ? t + 1 : t;
+                    if (dOut != null) {
+                        // the step's output is read by the layer above (or the loss): add its gradient
+                        for (int b = 0; b < nb; b++) {
+                            if (tape.active[t][b]) {
+                                k.addInto(dOut, (t * nb + b) * nd * nout + d * nout, cache.dh, b * nout, nout);
+                            }
+                        }
+                    }
+                    cell.backward(p, cache, t, prev, cur, tape.active[t]);
+                    cache.swapHiddenGrads();
+                }
+                k.copy(cache.dh, 0, dh0, kd * nb * nout, nb * nout);
+                if (dc0 != null) {
+                    k.copy(cache.dc, 0, dc0, kd * nb * nh, nb * nh);
+                }
+                // a = X W_ihᵀ + b_ih + H_prev W_hhᵀ + b_hh over all T*B rows:
+                // dW_ih += daᵀ X,  db_ih += Σ da,  dW_hh += da_hᵀ H_prev,  db_hh += Σ da_h,  dX += da W_ih
+                k.gemm(true, false, ng, nin, nt * nb, cache.gateGrads, 0, ng, layerIn, 0, nin,
+                        true, p.weightIh().grad(), 0, nin);
+                final int prevSlot0 = d == 0 ? 0 : 1;
+                k.gemm(true, false, ng, nout, nt * nb, cache.hiddenGateGrads, 0, ng,
+                        cache.states, cache.stateOffset(prevSlot0), nout, true, p.weightHh().grad(), 0, nout);
+                if (p.biasIh() != null) {
+                    k.addColumnSums(cache.gateGrads, 0, nt * nb, ng, p.biasIh().grad());
+                    k.addColumnSums(cache.hiddenGateGrads, 0, nt * nb, ng, p.biasHh().grad());
+                }
+                k.gemm(false, false, nt * nb, nin, ng, cache.gateGrads, 0, ng, p.weightIh().value(), 0, nin,
+                        true, dIn, 0, nin);
+            }
+            if (l > 0 && tape.dropoutMask(l) != null) {
+                k.multiplyInto(tape.dropoutMask(l), 0, dIn, 0, nt * nb * nin);
+            }
+            dOut = dIn;
+        }
+        return new InputGradients<>(dIn, new State<>(dh0, dc0));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // streaming
+
+    /**
+     * A step-by-step session that carries the state between calls, for generation and online use.
+     * Feeding a sequence one step at a time gives the same outputs as {@link #forward} on the whole
+     * sequence (inference mode, no dropout).
+     *
+     * @param batch   {@code B}
+     * @param initial initial state, or null for zeros
+     * @throws IllegalArgumentException if the layer is bidirectional (the reverse direction needs
+     *                                  the whole sequence)
+     */
+    public Stream<A> stream(int batch, State<A> initial) {
+        if (config.bidirectional()) {
+            throw new IllegalArgumentException("streaming needs a unidirectional layer: the reverse direction of a "
+                    + "bidirectional layer starts at the end of the sequence; run forward() on whole sequences instead");
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("stream batch size must be >= 1, found " + batch);
+        }
+        Validation.state(config, precision, initial, batch, "initial state");
+        return new Stream<>(this, batch, initial);
+    }
+
+    /**
+     * A streaming session over a unidirectional {@link SequenceLayer}; see
+     * {@link SequenceLayer#stream}.
+     *
+     * @param <A> the array type
+     */
+    public static final class Stream<A> {
+        private final SequenceLayer<A> layer;
+        private final int batch;
+        private State<A> state;
+
+        private Stream(SequenceLayer<A> layer, int batch, State<A> initial) {
+            this.layer = layer;
+            this.batch = batch;
+            this.state = initial;
+        }
+
+        /**
+         * Advances every sequence by one step.
+         *
+         * @param x {@code [B, I]}: this step's input
+         * @return {@code [B, Hout]}: the top layer's new hidden state
+         */
+        public A step(A x) {
+            SequenceOutput<A> out = layer.forward(new SequenceBatch<>(x, 1, batch, null), state, false);
+            state = out.finalState();
+            return out.output();
+        }
+
+        /** The current state of every layer (null before the first step if started from zeros). */
+        public State<A> state() {
+            return state;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.recur.nn.sequence;
+
+import dev.recur.tensor.Precision;
+
+/** Shape and value checks for {@link SequenceLayer}, with messages that say expected vs found and why. */
+final class Validation {
+
+    private Validation() {
+    }
+
+    static <A> void batch(RecurrentConfig config, Precision<A> precision, SequenceBatch<A> in) {
+        if (in == null || in.x() == null) {
+            throw new IllegalArgumentException("input x is missing: expected a [T, B, I] array");
+        }
+        int nt = in.steps();
+        int nb = in.batch();
+        if (nt < 1 || nb < 1) {
+            throw new IllegalArgumentException("input shape: expected T >= 1 and B >= 1, found T = " + nt + ", B = " + nb);
+        }
+        int ni = config.inputSize();
+        long expected = (long) nt * nb * ni;
+        int found = precision.kernels().length(in.x());
+        if (found != expected) {
+            String width = found % ((long) nt * nb) == 0
+                    ? " (that is " + found / (nt * nb) + " features per step)" : "";
+            throw new IllegalArgumentException("input x: expected [T, B, I] = [" + nt + ", " + nb + ", " + ni + "] = "
+                    + expected + " values, found " + found + width
+                    + "; likely cause: the input width does not match the layer's input_size " + ni
+                    + ", or T and B do not describe the array");
+        }
+        int[] lengths = in.lengths();
+        if (lengths != null) {
+            if (lengths.length != nb) {
+                throw new IllegalArgumentException("lengths: expected one length per sequence (B = " + nb + "), found "
+                        + lengths.length + " lengths");
+            }
+            for (int b = 0; b < nb; b++) {
+                if (lengths[b] < 1 || lengths[b] > nt) {
+                    throw new IllegalArgumentException("lengths[" + b + "] = " + lengths[b] + ": expected 1..T = 1.." + nt
+                            + "; likely cause: " + (lengths[b] < 1
+                            ? "an empty sequence in the batch (drop it before batching)"
+                            : "lengths measured on a longer sequence than the padded T"));
+                }
+            }
+        }
+        int bad = precision.kernels().firstNonFinite(in.x(), 0, found);
+        if (bad >= 0) {
+            int t = bad / (nb * ni);
+            int b = bad / ni % nb;
+            int i = bad % ni;
+            throw new IllegalArgumentException("input x[t=" + t + ", b=" + b + ", i=" + i + "] is "
+                    + precision.get(in.x(), bad) + ": expected a finite number; likely cause: NaN or infinity in the "
+                    + "data, or an upstream computation that overflowed");
+        }
+    }
+
+    static <A> void state(RecurrentConfig config, Precision<A> precision, State<A> s, int nb, String what) {
+        if (s == null) {
+            return;
+        }
+        int rows = config.numLayers() * config.directions();
+        check(precision, s.h(), what + " h", rows, nb, config.outputSize(), true);
+        if (s.c() != null && !config.cell().hasCellState()) {
+            throw new IllegalArgumentException(what + " c: a " + config.cell().id()
+                    + " layer has no cell state; expected c = null, found an array of " + precision.kernels().length(s.c())
+                    + " values; likely cause: an LSTM state passed to a " + config.cell().id());
+        }
+        check(precision, s.c(), what + " c", rows, nb, config.hiddenSize(), true);
+    }
+
+    static <A> void gradients(RecurrentConfig config, Precision<A> precision, A dOutput, State<A> dFinal, int nt, int nb) {
+        if (dOutput != null) {
+            int nd = config.directions();
+            int nout = config.outputSize();
+            long expected = (long) nt * nb * nd * nout;
+            int found = precision.kernels().length(dOutput);
+            if (found != expected) {
+                throw new IllegalArgumentException("output gradient: expected [T, B, D*Hout] = [" + nt + ", " + nb + ", "
+                        + nd * nout + "] = " + expected + " values, found " + found
+                        + "; likely cause: a gradient shaped for another batch or another layer");
+            }
+        }
+        state(config, precision, dFinal, nb, "final-state gradient");
+    }
+
+    private static <A> void check(Precision<A> precision, A a, String what, int rows, int nb, int width, boolean finite) {
+        if (a == null) {
+            return;
+        }
+        long expected = (long) rows * nb * width;
+        int found = precision.kernels().length(a);
+        if (found != expected) {
+            throw new IllegalArgumentException(what + ": expected [L*D, B, " + (what.endsWith(" c") ? "H" : "Hout")
+                    + "] = [" + rows + ", " + nb + ", " + width + "] = " + expected + " values, found " + found
+                    + "; likely cause: a state from a layer of another shape, or from a batch of another size");
+        }
+        if (finite) {
+            int bad = precision.kernels().firstNonFinite(a, 0, found);
+            if (bad >= 0) {
+                throw new IllegalArgumentException(what + "[" + bad / (nb * width) + ", " + bad / width % nb + ", "
+                        + bad % width + "] is " + precision.get(a, bad) + ": expected a finite number");
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.recur.tensor;
+
+/**
+ * The numeric kernels recur computes with, for one array type {@code A} ({@code double[]} or
+ * {@code float[]}).
+ *
+ * <p>Every kernel writes into an explicit output argument and its Javadoc says which argument it
+ * modifies; nothing else is touched. Offsets and leading dimensions are in elements. Matrices are
+ * row-major. Methods take no scalar floating-point arguments, so the float32 implementation can be
+ * generated mechanically from the float64 one (see {@code DoubleKernels}).
+ *
+ * @param <A> the array type: {@code double[]} or {@code float[]}
+ */
+public interface Kernels<A> {
+
+    /** A new zero-filled array of {@code n} elements. */
+    A alloc(int n);
+
+    /** Number of elements of {@code a}. */
+    int length(A a);
+
+    /**
+     * General matrix multiply: {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when
+     * {@code accumulate} is true. {@code op(A)} is {@code [m, k]}, {@code op(B)} is {@code [k, n]}
+     * and {@code C} is {@code [m, n]}. {@code transA} means {@code a} holds {@code A} as
+     * {@code [k, m]} (so {@code op(A) = Aᵀ}); likewise {@code transB} for {@code [n, k]}.
+     * Modifies only {@code c[cOff ..]} (the {@code m} rows of {@code n} elements at stride {@code ldc}).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              A a, int aOff, int lda, A b, int bOff, int ldb,
+              boolean accumulate, A c, int cOff, int ldc);
+
+    /** {@code out[r][j] += v[j]} for the {@code rows} rows of {@code cols} elements at {@code out[outOff ..]}. Modifies {@code out}. */
+    void addRowVector(A v, int rows, int cols, A out, int outOff);
+
+    /** {@code out[j] += Σ_r in[r][j]} over {@code rows} rows of {@code cols} elements at {@code in[inOff ..]}. Modifies {@code out}. */
+    void addColumnSums(A in, int inOff, int rows, int cols, A out);
+
+    /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < n}. Modifies {@code dst}. */
+    void addInto(A src, int srcOff, A dst, int dstOff, int n);
+
+    /** {@code dst[dstOff + i] *= src[srcOff + i]} for {@code i < n}. Modifies {@code dst}. */
+    void multiplyInto(A src, int srcOff, A dst, int dstOff, int n);
+
+    /** Sets {@code a[off .. off+n)} to zero. Modifies {@code a}. */
+    void zero(A a, int off, int n);
+
+    /** Copies {@code n} elements from {@code src[srcOff ..]} to {@code dst[dstOff ..]}. Modifies {@code dst}. */
+    void copy(A src, int srcOff, A dst, int dstOff, int n);
+
+    /** Index of the first NaN or infinite element of {@code a[off .. off+n)}, or {@code -1}. */
+    int firstNonFinite(A a, int off, int n);
+}
