@@ -7,12 +7,42 @@ package dev.recur.tensor;
  * replacing {@code double} with {@code float} (see recur-core's pom.xml). Write casts as
  * {@code (double)} where a float32 expression would need {@code (float)}.
  */
-public final class DoubleKernels implements Kernels<double[]> {
+public class DoubleKernels implements Kernels<double[]> {
 
-    /** The single instance. */
+    /** The single instance of the reference kernels. */
     public static final DoubleKernels INSTANCE = new DoubleKernels();
 
-    private DoubleKernels() {
+    /** For subclasses that replace some kernels by faster ones. */
+    protected DoubleKernels() {
+    }
+
+    @Override
+    public boolean vectorized() {
+        return false;
+    }
+
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    @Override
+    public PackedMatrix<double[]> pack(boolean transB, int k, int n, double[] b, int bOff, int ldb,
+                                       PackedMatrix<double[]> reuse) {
+        PackedMatrix<double[]> p = reuse != null ? reuse : new PackedMatrix<>();
+        p.k = k;
+        p.n = n;
+        p.source = b;
+        p.offset = bOff;
+        p.ld = ldb;
+        p.transposed = transB;
+        return p;
+    }
+
+    @Override
+    public void gemm(boolean transA, int m, int n, int k, double[] a, int aOff, int lda, PackedMatrix<double[]> b,
+                     boolean accumulate, double[] c, int cOff, int ldc) {
+        gemm(transA, b.transposed, m, n, k, a, aOff, lda, b.source, b.offset, b.ld, accumulate, c, cOff, ldc);
     }
 
     @Override

@@ -30,6 +30,28 @@ public interface Kernels<A> {
               A a, int aOff, int lda, A b, int bOff, int ldb,
               boolean accumulate, A c, int cOff, int ldc);
 
+    /**
+     * Prepares {@code B} for repeated use as the right-hand side of
+     * {@link #gemm(boolean, int, int, int, Object, int, int, PackedMatrix, boolean, Object, int, int)}:
+     * {@code B} is {@code [k, n]}, or held as {@code [n, k]} when {@code transB}. Reuses
+     * {@code reuse} (which it returns) when it is not null; modifies only {@code reuse}.
+     */
+    PackedMatrix<A> pack(boolean transB, int k, int n, A b, int bOff, int ldb, PackedMatrix<A> reuse);
+
+    /**
+     * {@code C = op(A)·B} or {@code C += op(A)·B} with a packed {@code B} ({@code [k, n]}); otherwise
+     * as {@link #gemm(boolean, boolean, int, int, int, Object, int, int, Object, int, int, boolean,
+     * Object, int, int) gemm}. Modifies only {@code c}.
+     */
+    void gemm(boolean transA, int m, int n, int k, A a, int aOff, int lda, PackedMatrix<A> b,
+              boolean accumulate, A c, int cOff, int ldc);
+
+    /** Whether these are the vectorised (fast) kernels rather than the plain reference ones. */
+    boolean vectorized();
+
+    /** The number of threads the kernels split large products over. */
+    int threads();
+
     /** {@code out[r][j] += v[j]} for the {@code rows} rows of {@code cols} elements at {@code out[outOff ..]}. Modifies {@code out}. */
     void addRowVector(A v, int rows, int cols, A out, int outOff);
 

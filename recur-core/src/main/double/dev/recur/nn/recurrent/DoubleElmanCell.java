@@ -1,6 +1,6 @@
 package dev.recur.nn.recurrent;
 
-import dev.recur.tensor.DoubleKernels;
+import dev.recur.tensor.Kernels;
 
 /**
  * One Elman RNN step in float64 (the float32 twin {@code FloatElmanCell} is generated from this
@@ -19,7 +19,6 @@ public final class DoubleElmanCell implements Cell<double[]> {
     /** The relu cell. */
     public static final DoubleElmanCell RELU = new DoubleElmanCell(true);
 
-    private static final DoubleKernels K = DoubleKernels.INSTANCE;
 
     private final boolean relu;
 
@@ -34,6 +33,7 @@ public final class DoubleElmanCell implements Cell<double[]> {
 
     @Override
     public void forward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
+        final Kernels<double[]> K = cache.kernels;
         final int nb = cache.batch;
         final int nh = cache.hidden;
         final double[] a = cache.gateValues;
@@ -43,7 +43,7 @@ public final class DoubleElmanCell implements Cell<double[]> {
         final int hCur = cache.stateOffset(cur);
 
         // a += h_{t-1} W_hhᵀ + b_hh   (a already holds W_ih x_t + b_ih)
-        K.gemm(false, true, nb, nh, nh, h, hPrev, nh, p.weightHh().value(), 0, nh, true, a, a0, nh);
+        K.gemm(false, nb, nh, nh, h, hPrev, nh, cache.recurrentT, true, a, a0, nh);
         if (p.biasHh() != null) {
             K.addRowVector(p.biasHh().value(), nb, nh, a, a0);
         }
@@ -66,6 +66,7 @@ public final class DoubleElmanCell implements Cell<double[]> {
 
     @Override
     public void backward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
+        final Kernels<double[]> K = cache.kernels;
         final int nb = cache.batch;
         final int nh = cache.hidden;
         final double[] a = cache.gateValues;
@@ -90,6 +91,6 @@ public final class DoubleElmanCell implements Cell<double[]> {
             }
         }
         // a = … + W_hh h_{t-1}:  dh_{t-1} += da W_hh
-        K.gemm(false, false, nb, nh, nh, da, a0, nh, p.weightHh().value(), 0, nh, true, dhPrev, 0, nh);
+        K.gemm(false, nb, nh, nh, da, a0, nh, cache.recurrent, true, dhPrev, 0, nh);
     }
 }

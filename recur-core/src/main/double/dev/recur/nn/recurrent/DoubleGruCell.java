@@ -1,6 +1,6 @@
 package dev.recur.nn.recurrent;
 
-import dev.recur.tensor.DoubleKernels;
+import dev.recur.tensor.Kernels;
 
 /**
  * One GRU step in float64, in PyTorch's form (the float32 twin {@code FloatGruCell} is generated
@@ -19,7 +19,6 @@ public final class DoubleGruCell implements Cell<double[]> {
     /** The single instance; the cell holds no state. */
     public static final DoubleGruCell INSTANCE = new DoubleGruCell();
 
-    private static final DoubleKernels K = DoubleKernels.INSTANCE;
 
     private DoubleGruCell() {
     }
@@ -31,6 +30,7 @@ public final class DoubleGruCell implements Cell<double[]> {
 
     @Override
     public void forward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
+        final Kernels<double[]> K = cache.kernels;
         final int nb = cache.batch;
         final int nh = cache.hidden;
         final int ng = 3 * nh;
@@ -47,7 +47,7 @@ public final class DoubleGruCell implements Cell<double[]> {
         final int nCur = cache.cellOffset(cur);
 
         // gh = h_{t-1} W_hhᵀ + b_hh   (a holds gi = W_ih x_t + b_ih)
-        K.gemm(false, true, nb, ng, nh, h, hPrev, nh, p.weightHh().value(), 0, nh, false, gh, 0, ng);
+        K.gemm(false, nb, ng, nh, h, hPrev, nh, cache.recurrentT, false, gh, 0, ng);
         if (p.biasHh() != null) {
             K.addRowVector(p.biasHh().value(), nb, ng, gh, 0);
         }
@@ -80,6 +80,7 @@ public final class DoubleGruCell implements Cell<double[]> {
 
     @Override
     public void backward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
+        final Kernels<double[]> K = cache.kernels;
         final int nb = cache.batch;
         final int nh = cache.hidden;
         final int ng = 3 * nh;
@@ -130,7 +131,7 @@ public final class DoubleGruCell implements Cell<double[]> {
             }
         }
         // gh = W_hh h_{t-1} + b_hh:  dh_{t-1} += dgh W_hh
-        K.gemm(false, false, nb, nh, ng, dgh, a0, ng, p.weightHh().value(), 0, nh, true, dhPrev, 0, nh);
+        K.gemm(false, nb, nh, ng, dgh, a0, ng, cache.recurrent, true, dhPrev, 0, nh);
     }
 
     private static double sigmoid(double x) {

@@ -1,6 +1,6 @@
 package dev.recur.nn.recurrent;
 
-import dev.recur.tensor.DoubleKernels;
+import dev.recur.tensor.Kernels;
 
 /**
  * One LSTM step in float64 (the float32 twin {@code FloatLstmCell} is generated from this file).
@@ -18,7 +18,6 @@ public final class DoubleLstmCell implements Cell<double[]> {
     /** The single instance; the cell holds no state. */
     public static final DoubleLstmCell INSTANCE = new DoubleLstmCell();
 
-    private static final DoubleKernels K = DoubleKernels.INSTANCE;
 
     private DoubleLstmCell() {
     }
@@ -30,6 +29,7 @@ public final class DoubleLstmCell implements Cell<double[]> {
 
     @Override
     public void forward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
+        final Kernels<double[]> K = cache.kernels;
         final int nb = cache.batch;
         final int nh = cache.hidden;
         final int nout = cache.hiddenOut;
@@ -49,7 +49,7 @@ public final class DoubleLstmCell implements Cell<double[]> {
         final boolean projected = p.weightHr() != null;
 
         // a += h_{t-1} W_hhᵀ + b_hh   (a already holds W_ih x_t + b_ih)
-        K.gemm(false, true, nb, ng, nout, h, hPrev, nout, p.weightHh().value(), 0, nout, true, a, a0, ng);
+        K.gemm(false, nb, ng, nout, h, hPrev, nout, cache.recurrentT, true, a, a0, ng);
         if (p.biasHh() != null) {
             K.addRowVector(p.biasHh().value(), nb, ng, a, a0);
         }
@@ -89,7 +89,7 @@ public final class DoubleLstmCell implements Cell<double[]> {
         if (projected) {
             // h_t = m_t W_hrᵀ
             final int np = nout;
-            K.gemm(false, true, nb, np, nh, m, 0, nh, p.weightHr().value(), 0, nh, false, h, hCur, np);
+            K.gemm(false, nb, np, nh, m, 0, nh, cache.projectionT, false, h, hCur, np);
             for (int b = 0; b < nb; b++) {
                 if (!active[b]) {
                     K.copy(h, hPrev + b * np, h, hCur + b * np, np);
@@ -100,6 +100,7 @@ public final class DoubleLstmCell implements Cell<double[]> {
 
     @Override
     public void backward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
+        final Kernels<double[]> K = cache.kernels;
         final int nb = cache.batch;
         final int nh = cache.hidden;
         final int nout = cache.hiddenOut;
@@ -135,7 +136,7 @@ public final class DoubleLstmCell implements Cell<double[]> {
             K.gemm(true, false, np, nh, nb, dh, 0, np, m, 0, nh, true, p.weightHr().grad(), 0, nh);
             dm = cache.backWork;
             dm0 = nb * nh;
-            K.gemm(false, false, nb, nh, np, dh, 0, np, p.weightHr().value(), 0, nh, false, dm, dm0, nh);
+            K.gemm(false, nb, nh, np, dh, 0, np, cache.projection, false, dm, dm0, nh);
         } else {
             dm = dh;
             dm0 = 0;
@@ -172,7 +173,7 @@ public final class DoubleLstmCell implements Cell<double[]> {
             }
         }
         // a = … + W_hh h_{t-1}:  dh_{t-1} += da W_hh
-        K.gemm(false, false, nb, nout, ng, da, a0, ng, p.weightHh().value(), 0, nout, true, dhPrev, 0, nout);
+        K.gemm(false, nb, nout, ng, da, a0, ng, cache.recurrent, true, dhPrev, 0, nout);
     }
 
     private static double sigmoid(double x) {

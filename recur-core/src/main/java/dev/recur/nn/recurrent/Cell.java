@@ -36,18 +36,24 @@ public interface Cell<A> {
     void backward(CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active);
 
     /**
-     * The cell for {@code kind} in the precision of {@code precision}.
+     * The cell for {@code kind} in the precision of {@code precision}: the vectorised cell when the
+     * precision's kernels are vectorised, else the plain reference cell.
      *
      * @param <A> the array type
      */
     @SuppressWarnings("unchecked")
     static <A> Cell<A> of(CellKind kind, dev.recur.tensor.Precision<A> precision) {
-        boolean f64 = precision == dev.recur.tensor.Precision.F64;
+        boolean f64 = precision.isDouble();
+        boolean vec = precision.kernels().vectorized();
         Object cell = switch (kind) {
-            case LSTM -> f64 ? DoubleLstmCell.INSTANCE : FloatLstmCell.INSTANCE;
-            case GRU -> f64 ? DoubleGruCell.INSTANCE : FloatGruCell.INSTANCE;
-            case RNN_TANH -> f64 ? DoubleElmanCell.TANH : FloatElmanCell.TANH;
-            case RNN_RELU -> f64 ? DoubleElmanCell.RELU : FloatElmanCell.RELU;
+            case LSTM -> vec ? (f64 ? DoubleVectorLstmCell.INSTANCE : FloatVectorLstmCell.INSTANCE)
+                    : (f64 ? DoubleLstmCell.INSTANCE : FloatLstmCell.INSTANCE);
+            case GRU -> vec ? (f64 ? DoubleVectorGruCell.INSTANCE : FloatVectorGruCell.INSTANCE)
+                    : (f64 ? DoubleGruCell.INSTANCE : FloatGruCell.INSTANCE);
+            case RNN_TANH -> vec ? (f64 ? DoubleVectorElmanCell.TANH : FloatVectorElmanCell.TANH)
+                    : (f64 ? DoubleElmanCell.TANH : FloatElmanCell.TANH);
+            case RNN_RELU -> vec ? (f64 ? DoubleVectorElmanCell.RELU : FloatVectorElmanCell.RELU)
+                    : (f64 ? DoubleElmanCell.RELU : FloatElmanCell.RELU);
         };
         return (Cell<A>) cell;
     }

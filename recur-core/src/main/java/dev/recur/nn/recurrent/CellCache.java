@@ -1,6 +1,7 @@
 package dev.recur.nn.recurrent;
 
 import dev.recur.tensor.Kernels;
+import dev.recur.tensor.PackedMatrix;
 
 /**
  * What one layer-direction keeps from its forward pass for BPTT, plus the small workspaces its
@@ -15,6 +16,8 @@ import dev.recur.tensor.Kernels;
  */
 public final class CellCache<A> {
 
+    /** The kernels every step computes with. */
+    public final Kernels<A> kernels;
     /** Time steps {@code T}. */
     public final int steps;
     /** Batch size {@code B}. */
@@ -41,6 +44,15 @@ public final class CellCache<A> {
     /** {@code [B, G*H]} or {@code [B, H]}: per-step scratch of the forward pass. */
     public final A work;
 
+    /** {@code W_hhᵀ} ({@code [Hout, G*H]}) packed for the forward steps' {@code h_{t-1} W_hhᵀ}. */
+    public PackedMatrix<A> recurrentT;
+    /** {@code W_hrᵀ} ({@code [H, P]}) packed for the forward steps' projection, or null. */
+    public PackedMatrix<A> projectionT;
+    /** {@code W_hh} ({@code [G*H, Hout]}) packed for the backward steps' {@code da W_hh}. */
+    public PackedMatrix<A> recurrent;
+    /** {@code W_hr} ({@code [P, H]}) packed for the backward steps' {@code dh W_hr}, or null. */
+    public PackedMatrix<A> projection;
+
     /** {@code [T, B, G*H]}: gradient of the loss with respect to the gate pre-activations (input side). */
     public A gateGrads;
     /** {@code [T, B, G*H]}: the same for the recurrent side; the same array as {@link #gateGrads} except for the GRU. */
@@ -65,6 +77,7 @@ public final class CellCache<A> {
      * @param hiddenOut {@code Hout}
      */
     public CellCache(Kernels<A> k, CellKind kind, int steps, int batch, int hidden, int hiddenOut) {
+        this.kernels = k;
         this.steps = steps;
         this.batch = batch;
         this.hidden = hidden;
@@ -76,8 +89,24 @@ public final class CellCache<A> {
         this.work = k.alloc(kind == CellKind.GRU ? batch * gates * hidden : kind == CellKind.LSTM ? batch * hidden : 0);
     }
 
-    /** Allocates the backward buffers (once), zeroing the carries. */
-    public void prepareBackward(Kernels<A> k, CellKind kind) {
+    /** Packs the weights the forward steps multiply by; call before the first step. */
+    public void prepareForward(CellParams<A> p) {
+        recurrentT = kernels.pack(true, hiddenOut, gates * hidden, p.weightHh().value(), 0, hiddenOut, recurrentT);
+        if (p.weightHr() != null) {
+            projectionT = kernels.pack(true, hidden, hiddenOut, p.weightHr().value(), 0, hidden, projectionT);
+        }
+    }
+
+    /**
+     * Allocates the backward buffers (once), zeroes the carries and packs the weights the backward
+     * steps multiply by.
+     */
+    public void prepareBackward(CellParams<A> p, CellKind kind) {
+        Kernels<A> k = kernels;
+        recurrent = k.pack(false, gates * hidden, hiddenOut, p.weightHh().value(), 0, hiddenOut, recurrent);
+        if (p.weightHr() != null) {
+            projection = k.pack(false, hiddenOut, hidden, p.weightHr().value(), 0, hidden, projection);
+        }
         if (gateGrads == null) {
             gateGrads = k.alloc(steps * batch * gates * hidden);
             hiddenGateGrads = kind == CellKind.GRU ? k.alloc(steps * batch * gates * hidden) : gateGrads;

@@ -207,6 +207,7 @@ public final class SequenceLayer<A> {
                 final int kd = l * nd + d;
                 CellParams<A> p = params(l, d);
                 CellCache<A> cache = new CellCache<>(k, config.cell(), nt, nb, nh, nout);
+                cache.prepareForward(p);
                 caches[l][d] = cache;
                 final int start = d == 0 ? 0 : nt;   // slot holding the initial state
                 if (initial != null && initial.h() != null) {
@@ -318,7 +319,7 @@ public final class SequenceLayer<A> {
                 final int kd = l * nd + d;
                 final CellParams<A> p = params(l, d);
                 final CellCache<A> cache = tape.caches[l][d];
-                cache.prepareBackward(k, config.cell());
+                cache.prepareBackward(p, config.cell());
                 if (dFinal != null && dFinal.h() != null) {
                     k.copy(dFinal.h(), kd * nb * nout, cache.dh, 0, nb * nout);
                 }
