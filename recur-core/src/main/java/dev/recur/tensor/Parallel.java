@@ -18,7 +18,7 @@ public final class Parallel {
     /** A team of one: everything runs on the calling thread. */
     public static final Parallel SERIAL = new Parallel(1);
 
-    private static final int SPINS = 1 << 16;
+    private static final int SPINS = 1 << 12;
 
     private final int threads;
     private final Worker[] workers;
