@@ -1,7 +1,6 @@
 package dev.recur.tensor;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import java.util.function.IntConsumer;
 
@@ -126,6 +125,8 @@ public final class DoubleVectorKernels extends DoubleKernels {
         int ldc;
         int np;
         int ranges;
+        /** Scratch for the right-edge panel, which only the last range computes. */
+        final double[] edge = new double[MR * NR];
 
         void set(boolean transA, int m, int n, int k, double[] a, int aOff, int lda, double[] panels,
                  boolean accumulate, double[] c, int cOff, int ldc, int np, int ranges) {
@@ -159,8 +160,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
             int acs = transA ? lda : 1;
             for (int jp = jp0; jp < jp1; jp++) {
                 int col = jp * NR;
-                VectorMask<Double> m0 = col + NR <= n ? null : S.indexInRange(col, n);
-                VectorMask<Double> m1 = col + NR <= n ? null : S.indexInRange(col + L, n);
+                int width = Math.min(NR, n - col);
                 // the inner dimension in blocks of KC, so that a panel block stays in the L1 cache
                 // while every row tile of A passes over it
                 for (int kb = 0; kb < k || kb == 0; kb += KC) {
@@ -168,22 +168,43 @@ public final class DoubleVectorKernels extends DoubleKernels {
                     int bo = (jp * k + kb) * NR;
                     int ao = aOff + kb * acs;
                     boolean acc = accumulate || kb > 0;
-                    int i = 0;
-                    for (; i + MR <= m; i += MR) {
-                        tile6(a, ao + i * ars, ars, acs, panels, bo, kc, c, cOff + i * ldc + col, ldc, acc, m0, m1);
-                    }
-                    for (; i < m; i++) {
-                        tile1(a, ao + i * ars, acs, panels, bo, kc, c, cOff + i * ldc + col, acc, m0, m1);
+                    for (int i = 0; i < m; i += MR) {
+                        int rows = Math.min(MR, m - i);
+                        if (width == NR) {
+                            tile(rows, a, ao + i * ars, ars, acs, panels, bo, kc, c, cOff + i * ldc + col, ldc, acc);
+                        } else {
+                            // the right edge: through a zero-padded copy, so that no store is masked
+                            for (int q = 0; q < rows; q++) {
+                                for (int j = 0; j < NR; j++) {
+                                    edge[q * NR + j] = acc && j < width ? c[cOff + (i + q) * ldc + col + j] : 0;
+                                }
+                            }
+                            tile(rows, a, ao + i * ars, ars, acs, panels, bo, kc, edge, 0, NR, true);
+                            for (int q = 0; q < rows; q++) {
+                                System.arraycopy(edge, q * NR, c, cOff + (i + q) * ldc + col, width);
+                            }
+                        }
                     }
                 }
             }
         }
     }
 
+    /** {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows <= MR}. */
+    private static void tile(int rows, double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
+                             double[] c, int c0, int ldc, boolean accumulate) {
+        if (rows == MR) {
+            tile6(a, a0, ars, acs, bp, bo, k, c, c0, ldc, accumulate);
+        } else {
+            for (int q = 0; q < rows; q++) {
+                tile1(a, a0 + q * ars, acs, bp, bo, k, c, c0 + q * ldc, accumulate);
+            }
+        }
+    }
+
     /** {@code C[6, NR] (+)= A[6, k] · panel[k, NR]}. */
     private static void tile6(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
-                              double[] c, int c0, int ldc, boolean accumulate,
-                              VectorMask<Double> m0, VectorMask<Double> m1) {
+                              double[] c, int c0, int ldc, boolean accumulate) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = c00;
         DoubleVector c10 = c00;
@@ -224,18 +245,43 @@ public final class DoubleVectorKernels extends DoubleKernels {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        store(c00, c01, c, c0, accumulate, m0, m1);
-        store(c10, c11, c, c0 + ldc, accumulate, m0, m1);
-        store(c20, c21, c, c0 + 2 * ldc, accumulate, m0, m1);
-        store(c30, c31, c, c0 + 3 * ldc, accumulate, m0, m1);
-        store(c40, c41, c, c0 + 4 * ldc, accumulate, m0, m1);
-        store(c50, c51, c, c0 + 5 * ldc, accumulate, m0, m1);
+        final int o0 = c0;
+        final int o1 = o0 + ldc;
+        final int o2 = o1 + ldc;
+        final int o3 = o2 + ldc;
+        final int o4 = o3 + ldc;
+        final int o5 = o4 + ldc;
+        if (accumulate) {
+            c00 = c00.add(DoubleVector.fromArray(S, c, o0));
+            c01 = c01.add(DoubleVector.fromArray(S, c, o0 + L));
+            c10 = c10.add(DoubleVector.fromArray(S, c, o1));
+            c11 = c11.add(DoubleVector.fromArray(S, c, o1 + L));
+            c20 = c20.add(DoubleVector.fromArray(S, c, o2));
+            c21 = c21.add(DoubleVector.fromArray(S, c, o2 + L));
+            c30 = c30.add(DoubleVector.fromArray(S, c, o3));
+            c31 = c31.add(DoubleVector.fromArray(S, c, o3 + L));
+            c40 = c40.add(DoubleVector.fromArray(S, c, o4));
+            c41 = c41.add(DoubleVector.fromArray(S, c, o4 + L));
+            c50 = c50.add(DoubleVector.fromArray(S, c, o5));
+            c51 = c51.add(DoubleVector.fromArray(S, c, o5 + L));
+        }
+        c00.intoArray(c, o0);
+        c01.intoArray(c, o0 + L);
+        c10.intoArray(c, o1);
+        c11.intoArray(c, o1 + L);
+        c20.intoArray(c, o2);
+        c21.intoArray(c, o2 + L);
+        c30.intoArray(c, o3);
+        c31.intoArray(c, o3 + L);
+        c40.intoArray(c, o4);
+        c41.intoArray(c, o4 + L);
+        c50.intoArray(c, o5);
+        c51.intoArray(c, o5 + L);
     }
 
     /** {@code C[1, NR] (+)= A[1, k] · panel[k, NR]}. */
     private static void tile1(double[] a, int a0, int acs, double[] bp, int bo, int k,
-                              double[] c, int c0, boolean accumulate,
-                              VectorMask<Double> m0, VectorMask<Double> m1) {
+                              double[] c, int c0, boolean accumulate) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = c00;
         for (int p = 0, q = a0, o = bo; p < k; p++, q += acs, o += NR) {
@@ -243,26 +289,11 @@ public final class DoubleVectorKernels extends DoubleKernels {
             c00 = x.fma(DoubleVector.fromArray(S, bp, o), c00);
             c01 = x.fma(DoubleVector.fromArray(S, bp, o + L), c01);
         }
-        store(c00, c01, c, c0, accumulate, m0, m1);
-    }
-
-    /** Writes (or adds) one tile row of two vectors at {@code c[c0 ..]}, masked at the right edge. */
-    private static void store(DoubleVector v0, DoubleVector v1, double[] c, int c0, boolean accumulate,
-                              VectorMask<Double> m0, VectorMask<Double> m1) {
-        if (m0 == null) {
-            if (accumulate) {
-                v0 = v0.add(DoubleVector.fromArray(S, c, c0));
-                v1 = v1.add(DoubleVector.fromArray(S, c, c0 + L));
-            }
-            v0.intoArray(c, c0);
-            v1.intoArray(c, c0 + L);
-        } else {
-            if (accumulate) {
-                v0 = v0.add(DoubleVector.fromArray(S, c, c0, m0));
-                v1 = v1.add(DoubleVector.fromArray(S, c, c0 + L, m1));
-            }
-            v0.intoArray(c, c0, m0);
-            v1.intoArray(c, c0 + L, m1);
+        if (accumulate) {
+            c00 = c00.add(DoubleVector.fromArray(S, c, c0));
+            c01 = c01.add(DoubleVector.fromArray(S, c, c0 + L));
         }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
     }
 }

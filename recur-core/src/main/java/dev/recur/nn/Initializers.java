@@ -20,6 +20,14 @@ public final class Initializers {
         }
     }
 
+    /** Fills {@code p} with draws from N(0, std²). Modifies {@code p.value()}. */
+    public static <A> void normal(Precision<A> precision, Parameter<A> p, double std, SplittableRandom rng) {
+        A v = p.value();
+        for (int i = 0, n = p.size(); i < n; i++) {
+            precision.set(v, i, std * gaussian(rng));
+        }
+    }
+
     /**
      * Fills the weight matrix {@code p} ({@code [blocks*rows, cols]}) block by block, each
      * {@code [rows, cols]} block by {@code scheme}. {@code uniformBound} is used by

@@ -2,11 +2,11 @@ package dev.recur.nn.recurrent;
 
 import dev.recur.tensor.Kernels;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Elman RNN step of {@link DoubleElmanCell}, vectorised over the hidden units with the Java
- * Vector API (the float32 twin {@code FloatVectorElmanCell} is generated from this file).
+ * Vector API, the last {@code H mod L} units in scalar code (the float32 twin {@code FloatVectorElmanCell} is generated from this file).
  * {@link DoubleElmanCell} is the plain reference it is tested against.
  */
 public final class DoubleVectorElmanCell implements Cell<double[]> {
@@ -16,6 +16,7 @@ public final class DoubleVectorElmanCell implements Cell<double[]> {
     /** The relu cell. */
     public static final DoubleVectorElmanCell RELU = new DoubleVectorElmanCell(true);
 
+    private static final VectorSpecies<Double> S = DoubleLanes.S;
     private static final int L = DoubleLanes.L;
 
     private final boolean relu;
@@ -39,6 +40,7 @@ public final class DoubleVectorElmanCell implements Cell<double[]> {
         final int a0 = cache.gateOffset(t);
         final int hPrev = cache.stateOffset(prev);
         final int hCur = cache.stateOffset(cur);
+        final int nv = DoubleLanes.bound(nh);
 
         // a += h_{t-1} W_hhᵀ + b_hh   (a already holds W_ih x_t + b_ih)
         K.gemm(false, nb, nh, nh, h, hPrev, nh, cache.recurrentT, true, a, a0, nh);
@@ -52,14 +54,19 @@ public final class DoubleVectorElmanCell implements Cell<double[]> {
                 K.copy(h, hPrev + hb, h, hCur + hb, nh);
                 continue;
             }
-            for (int j = 0; j < nh; j += L) {
-                final VectorMask<Double> mask = DoubleLanes.tail(j, nh);
-                // h_t = φ(a)
-                final DoubleVector v = DoubleLanes.load(a, a0 + hb + j, mask);
-                final DoubleVector ht = relu ? v.max(0.0) : DoubleLanes.tanh(v);
-                DoubleLanes.store(ht, a, a0 + hb + j, mask);
-                DoubleLanes.store(ht, h, hCur + hb + j, mask);
+            // h_t = φ(a)
+            if (relu) {
+                for (int j = 0; j < nv; j += L) {
+                    DoubleVector.fromArray(S, a, a0 + hb + j).max(0.0).intoArray(a, a0 + hb + j);
+                }
+                for (int j = nv; j < nh; j++) {
+                    final double v = a[a0 + hb + j];
+                    a[a0 + hb + j] = v > 0 ? v : 0;
+                }
+            } else {
+                DoubleLanes.tanh(a, a0 + hb, a, a0 + hb, nh);
             }
+            K.copy(a, a0 + hb, h, hCur + hb, nh);
         }
     }
 
@@ -73,6 +80,8 @@ public final class DoubleVectorElmanCell implements Cell<double[]> {
         final double[] dh = cache.dh;
         final double[] dhPrev = cache.dhPrev;
         final int a0 = cache.gateOffset(t);
+        final int nv = DoubleLanes.bound(nh);
+        final DoubleVector one = DoubleVector.broadcast(S, 1.0);
 
         for (int b = 0; b < nb; b++) {
             final int hb = b * nh;
@@ -82,15 +91,19 @@ public final class DoubleVectorElmanCell implements Cell<double[]> {
                 continue;
             }
             K.zero(dhPrev, hb, nh);
-            for (int j = 0; j < nh; j += L) {
-                final VectorMask<Double> mask = DoubleLanes.tail(j, nh);
-                // h_t = φ(a):  da = dh ⊙ φ'(a)
-                final DoubleVector ht = DoubleLanes.load(a, a0 + hb + j, mask);
-                final DoubleVector dhj = DoubleLanes.load(dh, hb + j, mask);
+            // h_t = φ(a):  da = dh ⊙ φ'(a)
+            for (int j = 0; j < nv; j += L) {
+                final DoubleVector ht = DoubleVector.fromArray(S, a, a0 + hb + j);
+                final DoubleVector dhj = DoubleVector.fromArray(S, dh, hb + j);
                 final DoubleVector dA = relu
                         ? dhj.blend(0.0, ht.compare(jdk.incubator.vector.VectorOperators.LE, 0.0))
-                        : dhj.mul(DoubleLanes.ones().sub(ht.mul(ht)));
-                DoubleLanes.store(dA, da, a0 + hb + j, mask);
+                        : dhj.mul(one.sub(ht.mul(ht)));
+                dA.intoArray(da, a0 + hb + j);
+            }
+            for (int j = nv; j < nh; j++) {
+                final double ht = a[a0 + hb + j];
+                final double dhj = dh[hb + j];
+                da[a0 + hb + j] = relu ? (ht > 0 ? dhj : 0) : dhj * (1 - ht * ht);
             }
         }
         // a = … + W_hh h_{t-1}:  dh_{t-1} += da W_hh

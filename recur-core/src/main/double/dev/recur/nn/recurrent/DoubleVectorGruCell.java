@@ -2,13 +2,12 @@ package dev.recur.nn.recurrent;
 
 import dev.recur.tensor.Kernels;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The GRU step of {@link DoubleGruCell}, vectorised over the hidden units with the Java Vector API
- * (the float32 twin {@code FloatVectorGruCell} is generated from this file). {@link DoubleGruCell}
- * is the plain reference it is tested against.
+ * The GRU step of {@link DoubleGruCell}, vectorised over the hidden units with the Java Vector API,
+ * the last {@code H mod L} units in scalar code (the float32 twin {@code FloatVectorGruCell} is
+ * generated from this file). {@link DoubleGruCell} is the plain reference it is tested against.
  */
 public final class DoubleVectorGruCell implements Cell<double[]> {
 
@@ -32,6 +31,10 @@ public final class DoubleVectorGruCell implements Cell<double[]> {
         final int nb = cache.batch;
         final int nh = cache.hidden;
         final int ng = 3 * nh;
+        final int or = GruGate.RESET.offset(nh);
+        final int oz = GruGate.UPDATE.offset(nh);
+        final int on = GruGate.NEW.offset(nh);
+        final int nv = DoubleLanes.bound(nh);
         final double[] a = cache.gateValues;
         final double[] gh = cache.work;
         final double[] h = cache.states;
@@ -40,15 +43,16 @@ public final class DoubleVectorGruCell implements Cell<double[]> {
         final int hPrev = cache.stateOffset(prev);
         final int hCur = cache.stateOffset(cur);
         final int nCur = cache.cellOffset(cur);
-        final int jv = S.loopBound(nh);
 
         // gh = h_{t-1} W_hhᵀ + b_hh   (a holds gi = W_ih x_t + b_ih)
         K.gemm(false, nb, ng, nh, h, hPrev, nh, cache.recurrentT, false, gh, 0, ng);
         if (p.biasHh() != null) {
             K.addRowVector(p.biasHh().value(), nb, ng, gh, 0);
         }
+        final DoubleVector one = DoubleVector.broadcast(S, 1.0);
         for (int b = 0; b < nb; b++) {
             final int ab = a0 + b * ng;
+            final int gb = b * ng;
             final int hb = b * nh;
             if (!active[b]) {
                 K.zero(a, ab, ng);
@@ -56,33 +60,33 @@ public final class DoubleVectorGruCell implements Cell<double[]> {
                 K.copy(h, hPrev + hb, h, hCur + hb, nh);
                 continue;
             }
-            for (int j = 0; j < jv; j += L) {
-                forwardUnits(a, ab, gh, b * ng, nh, j, hn, nCur + hb, h, hPrev + hb, hCur + hb, null);
+            // r = σ(gi_r + gh_r), z = σ(gi_z + gh_z)
+            K.addInto(gh, gb + or, a, ab + or, nh);
+            K.addInto(gh, gb + oz, a, ab + oz, nh);
+            DoubleLanes.sigmoid(a, ab + or, nh);
+            DoubleLanes.sigmoid(a, ab + oz, nh);
+            // n = tanh(gi_n + r ⊙ gh_n)   (gh_n kept for backward)
+            K.copy(gh, gb + on, hn, nCur + hb, nh);
+            for (int j = 0; j < nv; j += L) {
+                final DoubleVector r = DoubleVector.fromArray(S, a, ab + or + j);
+                DoubleVector.fromArray(S, a, ab + on + j).add(r.mul(DoubleVector.fromArray(S, gh, gb + on + j)))
+                        .intoArray(a, ab + on + j);
             }
-            if (jv < nh) {
-                forwardUnits(a, ab, gh, b * ng, nh, jv, hn, nCur + hb, h, hPrev + hb, hCur + hb, S.indexInRange(jv, nh));
+            for (int j = nv; j < nh; j++) {
+                a[ab + on + j] = a[ab + on + j] + a[ab + or + j] * gh[gb + on + j];
+            }
+            DoubleLanes.tanh(a, ab + on, a, ab + on, nh);
+            // h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
+            for (int j = 0; j < nv; j += L) {
+                final DoubleVector z = DoubleVector.fromArray(S, a, ab + oz + j);
+                final DoubleVector n = DoubleVector.fromArray(S, a, ab + on + j);
+                one.sub(z).mul(n).add(z.mul(DoubleVector.fromArray(S, h, hPrev + hb + j))).intoArray(h, hCur + hb + j);
+            }
+            for (int j = nv; j < nh; j++) {
+                final double z = a[ab + oz + j];
+                h[hCur + hb + j] = (1 - z) * a[ab + on + j] + z * h[hPrev + hb + j];
             }
         }
-    }
-
-    private static void forwardUnits(double[] a, int ab, double[] gh, int gb, int nh, int j, double[] hn, int nb0,
-                                     double[] h, int hp, int hc, VectorMask<Double> mask) {
-        final int or = GruGate.RESET.offset(nh) + j;
-        final int oz = GruGate.UPDATE.offset(nh) + j;
-        final int on = GruGate.NEW.offset(nh) + j;
-        // r = σ(gi_r + gh_r), z = σ(gi_z + gh_z)
-        final DoubleVector r = DoubleLanes.sigmoid(DoubleLanes.load(a, ab + or, mask).add(DoubleLanes.load(gh, gb + or, mask)));
-        final DoubleVector z = DoubleLanes.sigmoid(DoubleLanes.load(a, ab + oz, mask).add(DoubleLanes.load(gh, gb + oz, mask)));
-        // n = tanh(gi_n + r ⊙ gh_n)
-        final DoubleVector ghn = DoubleLanes.load(gh, gb + on, mask);
-        final DoubleVector n = DoubleLanes.tanh(DoubleLanes.load(a, ab + on, mask).add(r.mul(ghn)));
-        DoubleLanes.store(r, a, ab + or, mask);
-        DoubleLanes.store(z, a, ab + oz, mask);
-        DoubleLanes.store(n, a, ab + on, mask);
-        DoubleLanes.store(ghn, hn, nb0 + j, mask);
-        // h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
-        final DoubleVector one = DoubleLanes.ones();
-        DoubleLanes.store(one.sub(z).mul(n).add(z.mul(DoubleLanes.load(h, hp + j, mask))), h, hc + j, mask);
     }
 
     @Override
@@ -91,6 +95,10 @@ public final class DoubleVectorGruCell implements Cell<double[]> {
         final int nb = cache.batch;
         final int nh = cache.hidden;
         final int ng = 3 * nh;
+        final int or = GruGate.RESET.offset(nh);
+        final int oz = GruGate.UPDATE.offset(nh);
+        final int on = GruGate.NEW.offset(nh);
+        final int nv = DoubleLanes.bound(nh);
         final double[] a = cache.gateValues;
         final double[] dgi = cache.gateGrads;
         final double[] dgh = cache.hiddenGateGrads;
@@ -101,8 +109,8 @@ public final class DoubleVectorGruCell implements Cell<double[]> {
         final int a0 = cache.gateOffset(t);
         final int hPrev = cache.stateOffset(prev);
         final int nCur = cache.cellOffset(cur);
-        final int jv = S.loopBound(nh);
 
+        final DoubleVector one = DoubleVector.broadcast(S, 1.0);
         for (int b = 0; b < nb; b++) {
             final int ab = a0 + b * ng;
             final int hb = b * nh;
@@ -112,43 +120,49 @@ public final class DoubleVectorGruCell implements Cell<double[]> {
                 K.copy(dh, hb, dhPrev, hb, nh);
                 continue;
             }
-            for (int j = 0; j < jv; j += L) {
-                backwardUnits(a, dgi, dgh, ab, nh, j, hn, nCur + hb, h, hPrev + hb, dh, dhPrev, hb, null);
+            for (int j = 0; j < nv; j += L) {
+                final DoubleVector r = DoubleVector.fromArray(S, a, ab + or + j);
+                final DoubleVector z = DoubleVector.fromArray(S, a, ab + oz + j);
+                final DoubleVector n = DoubleVector.fromArray(S, a, ab + on + j);
+                final DoubleVector dhj = DoubleVector.fromArray(S, dh, hb + j);
+                // h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
+                final DoubleVector dn = dhj.mul(one.sub(z));
+                final DoubleVector dz = dhj.mul(DoubleVector.fromArray(S, h, hPrev + hb + j).sub(n));
+                dhj.mul(z).intoArray(dhPrev, hb + j);
+                // n = tanh(gi_n + r ⊙ gh_n)
+                final DoubleVector dan = dn.mul(one.sub(n.mul(n)));
+                final DoubleVector dr = dan.mul(DoubleVector.fromArray(S, hn, nCur + hb + j));
+                // r = σ(gi_r + gh_r), z = σ(gi_z + gh_z)
+                final DoubleVector dar = dr.mul(r).mul(one.sub(r));
+                final DoubleVector daz = dz.mul(z).mul(one.sub(z));
+                dar.intoArray(dgi, ab + or + j);
+                daz.intoArray(dgi, ab + oz + j);
+                dan.intoArray(dgi, ab + on + j);
+                dar.intoArray(dgh, ab + or + j);
+                daz.intoArray(dgh, ab + oz + j);
+                dan.mul(r).intoArray(dgh, ab + on + j);
             }
-            if (jv < nh) {
-                backwardUnits(a, dgi, dgh, ab, nh, jv, hn, nCur + hb, h, hPrev + hb, dh, dhPrev, hb,
-                        S.indexInRange(jv, nh));
+            for (int j = nv; j < nh; j++) {
+                final double r = a[ab + or + j];
+                final double z = a[ab + oz + j];
+                final double n = a[ab + on + j];
+                final double dhj = dh[hb + j];
+                final double dn = dhj * (1 - z);
+                final double dz = dhj * (h[hPrev + hb + j] - n);
+                dhPrev[hb + j] = dhj * z;
+                final double dan = dn * (1 - n * n);
+                final double dr = dan * hn[nCur + hb + j];
+                final double dar = dr * r * (1 - r);
+                final double daz = dz * z * (1 - z);
+                dgi[ab + or + j] = dar;
+                dgi[ab + oz + j] = daz;
+                dgi[ab + on + j] = dan;
+                dgh[ab + or + j] = dar;
+                dgh[ab + oz + j] = daz;
+                dgh[ab + on + j] = dan * r;
             }
         }
         // gh = W_hh h_{t-1} + b_hh:  dh_{t-1} += dgh W_hh
         K.gemm(false, nb, nh, ng, dgh, a0, ng, cache.recurrent, true, dhPrev, 0, nh);
-    }
-
-    private static void backwardUnits(double[] a, double[] dgi, double[] dgh, int ab, int nh, int j, double[] hn, int nb0,
-                                      double[] h, int hp, double[] dh, double[] dhPrev, int hb, VectorMask<Double> mask) {
-        final int or = ab + GruGate.RESET.offset(nh) + j;
-        final int oz = ab + GruGate.UPDATE.offset(nh) + j;
-        final int on = ab + GruGate.NEW.offset(nh) + j;
-        final DoubleVector one = DoubleLanes.ones();
-        final DoubleVector r = DoubleLanes.load(a, or, mask);
-        final DoubleVector z = DoubleLanes.load(a, oz, mask);
-        final DoubleVector n = DoubleLanes.load(a, on, mask);
-        final DoubleVector dhj = DoubleLanes.load(dh, hb + j, mask);
-        // h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
-        final DoubleVector dn = dhj.mul(one.sub(z));
-        final DoubleVector dz = dhj.mul(DoubleLanes.load(h, hp + j, mask).sub(n));
-        DoubleLanes.store(dhj.mul(z), dhPrev, hb + j, mask);
-        // n = tanh(gi_n + r ⊙ gh_n)
-        final DoubleVector dan = dn.mul(one.sub(n.mul(n)));
-        final DoubleVector dr = dan.mul(DoubleLanes.load(hn, nb0 + j, mask));
-        // r = σ(gi_r + gh_r), z = σ(gi_z + gh_z)
-        final DoubleVector dar = dr.mul(r).mul(one.sub(r));
-        final DoubleVector daz = dz.mul(z).mul(one.sub(z));
-        DoubleLanes.store(dar, dgi, or, mask);
-        DoubleLanes.store(daz, dgi, oz, mask);
-        DoubleLanes.store(dan, dgi, on, mask);
-        DoubleLanes.store(dar, dgh, or, mask);
-        DoubleLanes.store(daz, dgh, oz, mask);
-        DoubleLanes.store(dan.mul(r), dgh, on, mask);
     }
 }

@@ -2,14 +2,13 @@ package dev.recur.nn.recurrent;
 
 import dev.recur.tensor.Kernels;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The LSTM step of {@link DoubleLstmCell}, vectorised over the hidden units with the Java Vector
- * API: the same equations in the same order, a vector of units at a time (the float32 twin
- * {@code FloatVectorLstmCell} is generated from this file). {@link DoubleLstmCell} is the plain
- * reference it is tested against.
+ * API: the same equations in the same order, a vector of units at a time, the last {@code H mod L}
+ * units in scalar code (the float32 twin {@code FloatVectorLstmCell} is generated from this file).
+ * {@link DoubleLstmCell} is the plain reference it is tested against.
  */
 public final class DoubleVectorLstmCell implements Cell<double[]> {
 
@@ -34,6 +33,11 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
         final int nh = cache.hidden;
         final int nout = cache.hiddenOut;
         final int ng = 4 * nh;
+        final int oi = LstmGate.INPUT.offset(nh);
+        final int of = LstmGate.FORGET.offset(nh);
+        final int og = LstmGate.CELL.offset(nh);
+        final int oo = LstmGate.OUTPUT.offset(nh);
+        final int nv = DoubleLanes.bound(nh);
         final double[] a = cache.gateValues;
         final double[] h = cache.states;
         final double[] c = cache.cells;
@@ -49,9 +53,9 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
         if (p.biasHh() != null) {
             K.addRowVector(p.biasHh().value(), nb, ng, a, a0);
         }
+        // m_t goes straight into the state slot unless it is projected afterwards
         final double[] m = projected ? cache.work : h;
         final int m0 = projected ? 0 : hCur;
-        final int jv = S.loopBound(nh);
         for (int b = 0; b < nb; b++) {
             final int ab = a0 + b * ng;
             final int cb = b * nh;
@@ -65,11 +69,29 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
                 }
                 continue;
             }
-            for (int j = 0; j < jv; j += L) {
-                forwardUnits(a, ab, nh, j, c, cPrev + cb, cCur + cb, m, m0 + cb, null);
+            // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)
+            DoubleLanes.sigmoid(a, ab + oi, nh);
+            DoubleLanes.sigmoid(a, ab + of, nh);
+            DoubleLanes.tanh(a, ab + og, a, ab + og, nh);
+            DoubleLanes.sigmoid(a, ab + oo, nh);
+            // c_t = f ⊙ c_{t-1} + i ⊙ g
+            for (int j = 0; j < nv; j += L) {
+                final DoubleVector i = DoubleVector.fromArray(S, a, ab + oi + j);
+                final DoubleVector f = DoubleVector.fromArray(S, a, ab + of + j);
+                final DoubleVector g = DoubleVector.fromArray(S, a, ab + og + j);
+                f.mul(DoubleVector.fromArray(S, c, cPrev + cb + j)).add(i.mul(g)).intoArray(c, cCur + cb + j);
             }
-            if (jv < nh) {
-                forwardUnits(a, ab, nh, jv, c, cPrev + cb, cCur + cb, m, m0 + cb, S.indexInRange(jv, nh));
+            for (int j = nv; j < nh; j++) {
+                c[cCur + cb + j] = a[ab + of + j] * c[cPrev + cb + j] + a[ab + oi + j] * a[ab + og + j];
+            }
+            // m_t = o ⊙ tanh(c_t)
+            DoubleLanes.tanh(c, cCur + cb, m, m0 + cb, nh);
+            for (int j = 0; j < nv; j += L) {
+                DoubleVector.fromArray(S, a, ab + oo + j).mul(DoubleVector.fromArray(S, m, m0 + cb + j))
+                        .intoArray(m, m0 + cb + j);
+            }
+            for (int j = nv; j < nh; j++) {
+                m[m0 + cb + j] = a[ab + oo + j] * m[m0 + cb + j];
             }
         }
         if (projected) {
@@ -83,29 +105,6 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
         }
     }
 
-    /** Units {@code [j, j+L)} of one row (masked at the end of the row). */
-    private static void forwardUnits(double[] a, int ab, int nh, int j, double[] c, int cp, int cc,
-                                     double[] m, int mb, VectorMask<Double> mask) {
-        final int oi = ab + LstmGate.INPUT.offset(nh) + j;
-        final int of = ab + LstmGate.FORGET.offset(nh) + j;
-        final int og = ab + LstmGate.CELL.offset(nh) + j;
-        final int oo = ab + LstmGate.OUTPUT.offset(nh) + j;
-        // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)
-        final DoubleVector i = DoubleLanes.sigmoid(DoubleLanes.load(a, oi, mask));
-        final DoubleVector f = DoubleLanes.sigmoid(DoubleLanes.load(a, of, mask));
-        final DoubleVector g = DoubleLanes.tanh(DoubleLanes.load(a, og, mask));
-        final DoubleVector o = DoubleLanes.sigmoid(DoubleLanes.load(a, oo, mask));
-        DoubleLanes.store(i, a, oi, mask);
-        DoubleLanes.store(f, a, of, mask);
-        DoubleLanes.store(g, a, og, mask);
-        DoubleLanes.store(o, a, oo, mask);
-        // c_t = f ⊙ c_{t-1} + i ⊙ g
-        final DoubleVector ct = f.mul(DoubleLanes.load(c, cp + j, mask)).add(i.mul(g));
-        DoubleLanes.store(ct, c, cc + j, mask);
-        // m_t = o ⊙ tanh(c_t)
-        DoubleLanes.store(o.mul(DoubleLanes.tanh(ct)), m, mb + j, mask);
-    }
-
     @Override
     public void backward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
         final Kernels<double[]> K = cache.kernels;
@@ -113,7 +112,11 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
         final int nh = cache.hidden;
         final int nout = cache.hiddenOut;
         final int ng = 4 * nh;
+        final int oi = LstmGate.INPUT.offset(nh);
+        final int of = LstmGate.FORGET.offset(nh);
+        final int og = LstmGate.CELL.offset(nh);
         final int oo = LstmGate.OUTPUT.offset(nh);
+        final int nv = DoubleLanes.bound(nh);
         final double[] a = cache.gateValues;
         final double[] da = cache.gateGrads;
         final double[] c = cache.cells;
@@ -124,7 +127,10 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
         final int cPrev = cache.cellOffset(prev);
         final int cCur = cache.cellOffset(cur);
         final boolean projected = p.weightHr() != null;
-        final int jv = S.loopBound(nh);
+        // tanh(c_t) of every row, recomputed rather than kept
+        final double[] tc = cache.backWork;
+        final int tc0 = 2 * nb * nh;
+        DoubleLanes.tanh(c, cCur, tc, tc0, nb * nh);
 
         // undo h_t = m_t W_hrᵀ: dW_hr += dhᵀ m_t, dm = dh W_hr
         final double[] dm;
@@ -135,7 +141,7 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
                 final int ab = a0 + b * ng;
                 final int cb = b * nh;
                 for (int j = 0; j < nh; j++) {
-                    m[cb + j] = active[b] ? a[ab + oo + j] * (double) Math.tanh(c[cCur + cb + j]) : 0;
+                    m[cb + j] = active[b] ? a[ab + oo + j] * tc[tc0 + cb + j] : 0;
                 }
             }
             K.gemm(true, false, nout, nh, nb, dh, 0, nout, m, 0, nh, true, p.weightHr().grad(), 0, nh);
@@ -146,6 +152,7 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
             dm = dh;
             dm0 = 0;
         }
+        final DoubleVector one = DoubleVector.broadcast(S, 1.0);
         for (int b = 0; b < nb; b++) {
             final int ab = a0 + b * ng;
             final int cb = b * nh;
@@ -155,43 +162,47 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
                 continue;
             }
             K.zero(dhPrev, b * nout, nout);
-            for (int j = 0; j < jv; j += L) {
-                backwardUnits(a, da, ab, nh, j, c, cPrev + cb, cCur + cb, dm, dm0 + cb, dc, cb, null);
+            for (int j = 0; j < nv; j += L) {
+                final DoubleVector i = DoubleVector.fromArray(S, a, ab + oi + j);
+                final DoubleVector f = DoubleVector.fromArray(S, a, ab + of + j);
+                final DoubleVector g = DoubleVector.fromArray(S, a, ab + og + j);
+                final DoubleVector o = DoubleVector.fromArray(S, a, ab + oo + j);
+                final DoubleVector tcj = DoubleVector.fromArray(S, tc, tc0 + cb + j);
+                // m_t = o ⊙ tanh(c_t)
+                final DoubleVector dmj = DoubleVector.fromArray(S, dm, dm0 + cb + j);
+                final DoubleVector dO = dmj.mul(tcj);
+                final DoubleVector dct = DoubleVector.fromArray(S, dc, cb + j).add(dmj.mul(o).mul(one.sub(tcj.mul(tcj))));
+                // c_t = f ⊙ c_{t-1} + i ⊙ g
+                final DoubleVector dI = dct.mul(g);
+                final DoubleVector dG = dct.mul(i);
+                final DoubleVector dF = dct.mul(DoubleVector.fromArray(S, c, cPrev + cb + j));
+                dct.mul(f).intoArray(dc, cb + j);
+                // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)
+                dI.mul(i).mul(one.sub(i)).intoArray(da, ab + oi + j);
+                dF.mul(f).mul(one.sub(f)).intoArray(da, ab + of + j);
+                dG.mul(one.sub(g.mul(g))).intoArray(da, ab + og + j);
+                dO.mul(o).mul(one.sub(o)).intoArray(da, ab + oo + j);
             }
-            if (jv < nh) {
-                backwardUnits(a, da, ab, nh, jv, c, cPrev + cb, cCur + cb, dm, dm0 + cb, dc, cb, S.indexInRange(jv, nh));
+            for (int j = nv; j < nh; j++) {
+                final double i = a[ab + oi + j];
+                final double f = a[ab + of + j];
+                final double g = a[ab + og + j];
+                final double o = a[ab + oo + j];
+                final double tcj = tc[tc0 + cb + j];
+                final double dmj = dm[dm0 + cb + j];
+                final double dO = dmj * tcj;
+                final double dct = dc[cb + j] + dmj * o * (1 - tcj * tcj);
+                final double dI = dct * g;
+                final double dG = dct * i;
+                final double dF = dct * c[cPrev + cb + j];
+                dc[cb + j] = dct * f;
+                da[ab + oi + j] = dI * i * (1 - i);
+                da[ab + of + j] = dF * f * (1 - f);
+                da[ab + og + j] = dG * (1 - g * g);
+                da[ab + oo + j] = dO * o * (1 - o);
             }
         }
         // a = … + W_hh h_{t-1}:  dh_{t-1} += da W_hh
         K.gemm(false, nb, nout, ng, da, a0, ng, cache.recurrent, true, dhPrev, 0, nout);
-    }
-
-    /** Undoes {@link #forwardUnits} for units {@code [j, j+L)} of one row. */
-    private static void backwardUnits(double[] a, double[] da, int ab, int nh, int j, double[] c, int cp, int cc,
-                                      double[] dm, int dmb, double[] dc, int dcb, VectorMask<Double> mask) {
-        final int oi = ab + LstmGate.INPUT.offset(nh) + j;
-        final int of = ab + LstmGate.FORGET.offset(nh) + j;
-        final int og = ab + LstmGate.CELL.offset(nh) + j;
-        final int oo = ab + LstmGate.OUTPUT.offset(nh) + j;
-        final DoubleVector i = DoubleLanes.load(a, oi, mask);
-        final DoubleVector f = DoubleLanes.load(a, of, mask);
-        final DoubleVector g = DoubleLanes.load(a, og, mask);
-        final DoubleVector o = DoubleLanes.load(a, oo, mask);
-        final DoubleVector tc = DoubleLanes.tanh(DoubleLanes.load(c, cc + j, mask));
-        final DoubleVector one = DoubleLanes.ones();
-        // m_t = o ⊙ tanh(c_t)
-        final DoubleVector dmj = DoubleLanes.load(dm, dmb + j, mask);
-        final DoubleVector dO = dmj.mul(tc);
-        final DoubleVector dct = DoubleLanes.load(dc, dcb + j, mask).add(dmj.mul(o).mul(one.sub(tc.mul(tc))));
-        // c_t = f ⊙ c_{t-1} + i ⊙ g
-        final DoubleVector dI = dct.mul(g);
-        final DoubleVector dG = dct.mul(i);
-        final DoubleVector dF = dct.mul(DoubleLanes.load(c, cp + j, mask));
-        DoubleLanes.store(dct.mul(f), dc, dcb + j, mask);
-        // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)
-        DoubleLanes.store(dI.mul(i).mul(one.sub(i)), da, oi, mask);
-        DoubleLanes.store(dF.mul(f).mul(one.sub(f)), da, of, mask);
-        DoubleLanes.store(dG.mul(one.sub(g.mul(g))), da, og, mask);
-        DoubleLanes.store(dO.mul(o).mul(one.sub(o)), da, oo, mask);
     }
 }

@@ -113,7 +113,7 @@ public final class CellCache<A> {
             dh = k.alloc(batch * hiddenOut);
             dhPrev = k.alloc(batch * hiddenOut);
             dc = k.alloc(kind.hasCellState() ? batch * hidden : 0);
-            backWork = k.alloc(kind == CellKind.LSTM ? 2 * batch * hidden : 0);
+            backWork = k.alloc(kind == CellKind.LSTM ? 3 * batch * hidden : 0);
         } else {
             k.zero(dh, 0, batch * hiddenOut);
             k.zero(dc, 0, k.length(dc));

@@ -173,9 +173,9 @@ public final class SequenceLayer<A> {
      *                                  or non-finite values, naming expected and found
      */
     public SequenceOutput<A> forward(SequenceBatch<A> in, State<A> initial, boolean training) {
+        Validation.batch(config, precision, in);
         final int nt = in.steps();
         final int nb = in.batch();
-        Validation.batch(config, precision, in);
         Validation.state(config, precision, initial, nb, "initial state");
         final int nl = config.numLayers();
         final int nd = config.directions();

@@ -1,0 +1,150 @@
+package dev.recur.model;
+
+import dev.recur.tensor.Precision;
+import java.util.Arrays;
+
+/**
+ * Draws the next token from a row of logits, with a temperature and top-k truncation:
+ * <pre>
+ * keep the k largest logits (all when k = 0; ties broken towards the lower id)
+ * p_j ∝ exp((z_j − max z) / temperature)   over the kept ids, 0 elsewhere
+ * temperature = 0: p = 1 at the largest logit (greedy)
+ * </pre>
+ * Draws are counter-based: draw number {@code c} uses a uniform number that is a pure function of
+ * {@code (seed, c)}, so the random state is the pair {@code (seed, counter)}. Not thread-safe.
+ */
+public final class TokenSampler {
+
+    private final double temperature;
+    private final int topK;
+    private final long seed;
+    private long counter;
+
+    /**
+     * @param temperature {@code >= 0}; 1 keeps the model's distribution, lower sharpens it, 0 is greedy
+     * @param topK        number of most likely ids to sample from; 0 for all
+     * @param seed        seeds the draws
+     */
+    public TokenSampler(double temperature, int topK, long seed) {
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be a finite number >= 0, found " + temperature);
+        }
+        if (topK < 0) {
+            throw new IllegalArgumentException("top-k must be >= 0 (0 = no truncation), found " + topK);
+        }
+        this.temperature = temperature;
+        this.topK = topK;
+        this.seed = seed;
+    }
+
+    /** The temperature. */
+    public double temperature() {
+        return temperature;
+    }
+
+    /** The top-k truncation (0 = none). */
+    public int topK() {
+        return topK;
+    }
+
+    /** Number of draws so far. */
+    public long counter() {
+        return counter;
+    }
+
+    /** Restores the number of draws, e.g. to resume a generation. */
+    public void setCounter(long counter) {
+        if (counter < 0) {
+            throw new IllegalArgumentException("sampler counter must be >= 0, found " + counter);
+        }
+        this.counter = counter;
+    }
+
+    /**
+     * The next-token distribution of one row of logits.
+     *
+     * @param logits {@code [V]} finite scores
+     * @return {@code [V]} probabilities summing to 1
+     */
+    public double[] distribution(double[] logits) {
+        int nv = logits.length;
+        if (nv == 0) {
+            throw new IllegalArgumentException("logits: expected at least one value, found none");
+        }
+        for (int j = 0; j < nv; j++) {
+            if (!Double.isFinite(logits[j])) {
+                throw new IllegalArgumentException("logit [" + j + "] is " + logits[j] + ": expected a finite number");
+            }
+        }
+        Integer[] order = new Integer[nv];
+        for (int j = 0; j < nv; j++) {
+            order[j] = j;
+        }
+        // stable sort: equal logits keep ascending ids
+        Arrays.sort(order, (a, b) -> Double.compare(logits[b], logits[a]));
+        int kept = topK == 0 ? nv : Math.min(topK, nv);
+        double[] p = new double[nv];
+        double max = logits[order[0]];
+        if (temperature == 0) {
+            p[order[0]] = 1;
+            return p;
+        }
+        double sum = 0;
+        for (int r = 0; r < kept; r++) {
+            int j = order[r];
+            p[j] = Math.exp((logits[j] - max) / temperature);
+            sum += p[j];
+        }
+        for (int r = 0; r < kept; r++) {
+            p[order[r]] /= sum;
+        }
+        return p;
+    }
+
+    /** Draws a token from {@link #distribution} of {@code logits} and advances the counter. */
+    public int sample(double[] logits) {
+        double[] p = distribution(logits);
+        double u = uniform(seed, counter++);
+        double cumulative = 0;
+        int last = 0;
+        for (int j = 0; j < p.length; j++) {
+            if (p[j] > 0) {
+                cumulative += p[j];
+                last = j;
+                if (u < cumulative) {
+                    return j;
+                }
+            }
+        }
+        return last;   // u within rounding of 1
+    }
+
+    /**
+     * Draws a token from row {@code [offset, offset + vocab)} of an array of logits, e.g. the last
+     * step of a {@link CharLanguageModel} forward pass.
+     */
+    public <A> int sample(Precision<A> precision, A logits, int offset, int vocab) {
+        double[] row = new double[vocab];
+        for (int j = 0; j < vocab; j++) {
+            row[j] = precision.get(logits, offset + j);
+        }
+        return sample(row);
+    }
+
+    /** Uniform in {@code [0, 1)} from SplitMix64 of {@code (seed, counter)}. */
+    private static double uniform(long seed, long counter) {
+        return (mix(mix(seed) + counter) >>> 11) * 0x1.0p-53;
+    }
+
+    private static long mix(long z) {
+        z += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    @Override
+    public String toString() {
+        return "TokenSampler(temperature=" + temperature + ", topK=" + topK + ")";
+    }
+}
