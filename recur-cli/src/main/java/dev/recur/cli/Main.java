@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
             InfoCommand.class,
+            BenchCommand.class,
             // Future subcommands go here: TrainCommand, SampleCommand, EvalCommand, BenchCommand.
             HelpCommand.class,
         },

@@ -11,8 +11,8 @@ import java.util.function.IntConsumer;
  * tested against.
  *
  * <p>The product packs {@code B} into panels of {@code NR = 2} vectors of columns, each panel
- * {@code [k, NR]} contiguous, and computes {@code C} in tiles of {@code MR = 6} rows by one panel:
- * 12 vector accumulators, each {@code C} element summed over {@code p} in order, in blocks of
+ * {@code [k, NR]} contiguous, and computes {@code C} in tiles of {@code MR = 8} rows by one panel:
+ * 16 vector accumulators, each {@code C} element summed over {@code p} in order, in blocks of
  * {@code KC} that are added to {@code C} one after the other. Large products are split by panels over the threads of a {@link Parallel}
  * team; every element is computed by one thread in the same order whatever the thread count, so
  * results do not depend on it.
@@ -22,9 +22,11 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int NR = 2 * L;
-    private static final int MR = 6;
+    private static final int MR = 8;
     /** Inner-dimension block: a {@code [KC, NR]} panel block is 32 KiB in either precision. */
     private static final int KC = 4096 / L;
+    /** Row block: an {@code [MC, KC]} block of A is 192 KiB in float32, 768 KiB in float64. */
+    private static final int MC = 192;
     /** Products below this many FLOPs run on one thread (the split costs a few microseconds). */
     private static final long PARALLEL_FLOPS = 1L << 20;
 
@@ -158,30 +160,33 @@ public final class DoubleVectorKernels extends DoubleKernels {
             int jp1 = Parallel.split(np, ranges, r + 1);
             int ars = transA ? 1 : lda;   // A(i, p) = a[aOff + i*ars + p*acs]
             int acs = transA ? lda : 1;
-            for (int jp = jp0; jp < jp1; jp++) {
-                int col = jp * NR;
-                int width = Math.min(NR, n - col);
-                // the inner dimension in blocks of KC, so that a panel block stays in the L1 cache
-                // while every row tile of A passes over it
-                for (int kb = 0; kb < k || kb == 0; kb += KC) {
-                    int kc = Math.min(KC, k - kb);
-                    int bo = (jp * k + kb) * NR;
-                    int ao = aOff + kb * acs;
-                    boolean acc = accumulate || kb > 0;
-                    for (int i = 0; i < m; i += MR) {
-                        int rows = Math.min(MR, m - i);
-                        if (width == NR) {
-                            tile(rows, a, ao + i * ars, ars, acs, panels, bo, kc, c, cOff + i * ldc + col, ldc, acc);
-                        } else {
-                            // the right edge: through a zero-padded copy, so that no store is masked
-                            for (int q = 0; q < rows; q++) {
-                                for (int j = 0; j < NR; j++) {
-                                    edge[q * NR + j] = acc && j < width ? c[cOff + (i + q) * ldc + col + j] : 0;
+            // blocks of KC along the inner dimension (a panel block stays in L1 while row tiles pass
+            // over it) and of MC rows (an A block stays in L2 while the panels pass over it)
+            for (int kb = 0; kb < k || kb == 0; kb += KC) {
+                int kc = Math.min(KC, k - kb);
+                int ao = aOff + kb * acs;
+                boolean acc = accumulate || kb > 0;
+                for (int ib = 0; ib < m; ib += MC) {
+                    int iEnd = Math.min(m, ib + MC);
+                    for (int jp = jp0; jp < jp1; jp++) {
+                        int col = jp * NR;
+                        int width = Math.min(NR, n - col);
+                        int bo = (jp * k + kb) * NR;
+                        for (int i = ib; i < iEnd; i += MR) {
+                            int rows = Math.min(MR, iEnd - i);
+                            if (width == NR) {
+                                tile(rows, a, ao + i * ars, ars, acs, panels, bo, kc, c, cOff + i * ldc + col, ldc, acc);
+                            } else {
+                                // the right edge: through a zero-padded copy, so that no store is masked
+                                for (int q = 0; q < rows; q++) {
+                                    for (int j = 0; j < NR; j++) {
+                                        edge[q * NR + j] = acc && j < width ? c[cOff + (i + q) * ldc + col + j] : 0;
+                                    }
                                 }
-                            }
-                            tile(rows, a, ao + i * ars, ars, acs, panels, bo, kc, edge, 0, NR, true);
-                            for (int q = 0; q < rows; q++) {
-                                System.arraycopy(edge, q * NR, c, cOff + (i + q) * ldc + col, width);
+                                tile(rows, a, ao + i * ars, ars, acs, panels, bo, kc, edge, 0, NR, true);
+                                for (int q = 0; q < rows; q++) {
+                                    System.arraycopy(edge, q * NR, c, cOff + (i + q) * ldc + col, width);
+                                }
                             }
                         }
                     }
@@ -190,20 +195,25 @@ public final class DoubleVectorKernels extends DoubleKernels {
         }
     }
 
-    /** {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows <= MR}. */
+    /** {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows <= MR}: tiles of 8, 4 and 1 rows. */
     private static void tile(int rows, double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
                              double[] c, int c0, int ldc, boolean accumulate) {
+        int q = 0;
         if (rows == MR) {
-            tile6(a, a0, ars, acs, bp, bo, k, c, c0, ldc, accumulate);
-        } else {
-            for (int q = 0; q < rows; q++) {
-                tile1(a, a0 + q * ars, acs, bp, bo, k, c, c0 + q * ldc, accumulate);
-            }
+            tile8(a, a0, ars, acs, bp, bo, k, c, c0, ldc, accumulate);
+            return;
+        }
+        if (rows - q >= 4) {
+            tile4(a, a0, ars, acs, bp, bo, k, c, c0, ldc, accumulate);
+            q += 4;
+        }
+        for (; q < rows; q++) {
+            tile1(a, a0 + q * ars, acs, bp, bo, k, c, c0 + q * ldc, accumulate);
         }
     }
 
-    /** {@code C[6, NR] (+)= A[6, k] · panel[k, NR]}. */
-    private static void tile6(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
+    /** {@code C[8, NR] (+)= A[8, k] · panel[k, NR]}. */
+    private static void tile8(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
                               double[] c, int c0, int ldc, boolean accumulate) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = c00;
@@ -217,66 +227,131 @@ public final class DoubleVectorKernels extends DoubleKernels {
         DoubleVector c41 = c00;
         DoubleVector c50 = c00;
         DoubleVector c51 = c00;
-        int r0 = a0;
-        int r1 = r0 + ars;
-        int r2 = r1 + ars;
-        int r3 = r2 + ars;
-        int r4 = r3 + ars;
-        int r5 = r4 + ars;
+        DoubleVector c60 = c00;
+        DoubleVector c61 = c00;
+        DoubleVector c70 = c00;
+        DoubleVector c71 = c00;
+        final int r0 = a0 + 0 * ars;
+        final int r1 = a0 + 1 * ars;
+        final int r2 = a0 + 2 * ars;
+        final int r3 = a0 + 3 * ars;
+        final int r4 = a0 + 4 * ars;
+        final int r5 = a0 + 5 * ars;
+        final int r6 = a0 + 6 * ars;
+        final int r7 = a0 + 7 * ars;
         for (int p = 0, q = 0, o = bo; p < k; p++, q += acs, o += NR) {
-            DoubleVector b0 = DoubleVector.fromArray(S, bp, o);
-            DoubleVector b1 = DoubleVector.fromArray(S, bp, o + L);
-            DoubleVector x = DoubleVector.broadcast(S, a[r0 + q]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = DoubleVector.broadcast(S, a[r1 + q]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = DoubleVector.broadcast(S, a[r2 + q]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = DoubleVector.broadcast(S, a[r3 + q]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = DoubleVector.broadcast(S, a[r4 + q]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = DoubleVector.broadcast(S, a[r5 + q]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
+            final DoubleVector b0 = DoubleVector.fromArray(S, bp, o);
+            final DoubleVector b1 = DoubleVector.fromArray(S, bp, o + L);
+            final DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + q]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            final DoubleVector x1 = DoubleVector.broadcast(S, a[r1 + q]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            final DoubleVector x2 = DoubleVector.broadcast(S, a[r2 + q]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            final DoubleVector x3 = DoubleVector.broadcast(S, a[r3 + q]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            final DoubleVector x4 = DoubleVector.broadcast(S, a[r4 + q]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            final DoubleVector x5 = DoubleVector.broadcast(S, a[r5 + q]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            final DoubleVector x6 = DoubleVector.broadcast(S, a[r6 + q]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            final DoubleVector x7 = DoubleVector.broadcast(S, a[r7 + q]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
         }
-        final int o0 = c0;
-        final int o1 = o0 + ldc;
-        final int o2 = o1 + ldc;
-        final int o3 = o2 + ldc;
-        final int o4 = o3 + ldc;
-        final int o5 = o4 + ldc;
         if (accumulate) {
-            c00 = c00.add(DoubleVector.fromArray(S, c, o0));
-            c01 = c01.add(DoubleVector.fromArray(S, c, o0 + L));
-            c10 = c10.add(DoubleVector.fromArray(S, c, o1));
-            c11 = c11.add(DoubleVector.fromArray(S, c, o1 + L));
-            c20 = c20.add(DoubleVector.fromArray(S, c, o2));
-            c21 = c21.add(DoubleVector.fromArray(S, c, o2 + L));
-            c30 = c30.add(DoubleVector.fromArray(S, c, o3));
-            c31 = c31.add(DoubleVector.fromArray(S, c, o3 + L));
-            c40 = c40.add(DoubleVector.fromArray(S, c, o4));
-            c41 = c41.add(DoubleVector.fromArray(S, c, o4 + L));
-            c50 = c50.add(DoubleVector.fromArray(S, c, o5));
-            c51 = c51.add(DoubleVector.fromArray(S, c, o5 + L));
+            c00 = c00.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc));
+            c01 = c01.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc + L));
+            c10 = c10.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc));
+            c11 = c11.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc + L));
+            c20 = c20.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc));
+            c21 = c21.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc + L));
+            c30 = c30.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc));
+            c31 = c31.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc + L));
+            c40 = c40.add(DoubleVector.fromArray(S, c, c0 + 4 * ldc));
+            c41 = c41.add(DoubleVector.fromArray(S, c, c0 + 4 * ldc + L));
+            c50 = c50.add(DoubleVector.fromArray(S, c, c0 + 5 * ldc));
+            c51 = c51.add(DoubleVector.fromArray(S, c, c0 + 5 * ldc + L));
+            c60 = c60.add(DoubleVector.fromArray(S, c, c0 + 6 * ldc));
+            c61 = c61.add(DoubleVector.fromArray(S, c, c0 + 6 * ldc + L));
+            c70 = c70.add(DoubleVector.fromArray(S, c, c0 + 7 * ldc));
+            c71 = c71.add(DoubleVector.fromArray(S, c, c0 + 7 * ldc + L));
         }
-        c00.intoArray(c, o0);
-        c01.intoArray(c, o0 + L);
-        c10.intoArray(c, o1);
-        c11.intoArray(c, o1 + L);
-        c20.intoArray(c, o2);
-        c21.intoArray(c, o2 + L);
-        c30.intoArray(c, o3);
-        c31.intoArray(c, o3 + L);
-        c40.intoArray(c, o4);
-        c41.intoArray(c, o4 + L);
-        c50.intoArray(c, o5);
-        c51.intoArray(c, o5 + L);
+        c00.intoArray(c, c0 + 0 * ldc);
+        c01.intoArray(c, c0 + 0 * ldc + L);
+        c10.intoArray(c, c0 + 1 * ldc);
+        c11.intoArray(c, c0 + 1 * ldc + L);
+        c20.intoArray(c, c0 + 2 * ldc);
+        c21.intoArray(c, c0 + 2 * ldc + L);
+        c30.intoArray(c, c0 + 3 * ldc);
+        c31.intoArray(c, c0 + 3 * ldc + L);
+        c40.intoArray(c, c0 + 4 * ldc);
+        c41.intoArray(c, c0 + 4 * ldc + L);
+        c50.intoArray(c, c0 + 5 * ldc);
+        c51.intoArray(c, c0 + 5 * ldc + L);
+        c60.intoArray(c, c0 + 6 * ldc);
+        c61.intoArray(c, c0 + 6 * ldc + L);
+        c70.intoArray(c, c0 + 7 * ldc);
+        c71.intoArray(c, c0 + 7 * ldc + L);
+    }
+
+    /** {@code C[4, NR] (+)= A[4, k] · panel[k, NR]}. */
+    private static void tile4(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
+                              double[] c, int c0, int ldc, boolean accumulate) {
+        DoubleVector c00 = DoubleVector.zero(S);
+        DoubleVector c01 = c00;
+        DoubleVector c10 = c00;
+        DoubleVector c11 = c00;
+        DoubleVector c20 = c00;
+        DoubleVector c21 = c00;
+        DoubleVector c30 = c00;
+        DoubleVector c31 = c00;
+        final int r0 = a0 + 0 * ars;
+        final int r1 = a0 + 1 * ars;
+        final int r2 = a0 + 2 * ars;
+        final int r3 = a0 + 3 * ars;
+        for (int p = 0, q = 0, o = bo; p < k; p++, q += acs, o += NR) {
+            final DoubleVector b0 = DoubleVector.fromArray(S, bp, o);
+            final DoubleVector b1 = DoubleVector.fromArray(S, bp, o + L);
+            final DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + q]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            final DoubleVector x1 = DoubleVector.broadcast(S, a[r1 + q]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            final DoubleVector x2 = DoubleVector.broadcast(S, a[r2 + q]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            final DoubleVector x3 = DoubleVector.broadcast(S, a[r3 + q]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        if (accumulate) {
+            c00 = c00.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc));
+            c01 = c01.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc + L));
+            c10 = c10.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc));
+            c11 = c11.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc + L));
+            c20 = c20.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc));
+            c21 = c21.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc + L));
+            c30 = c30.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc));
+            c31 = c31.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc + L));
+        }
+        c00.intoArray(c, c0 + 0 * ldc);
+        c01.intoArray(c, c0 + 0 * ldc + L);
+        c10.intoArray(c, c0 + 1 * ldc);
+        c11.intoArray(c, c0 + 1 * ldc + L);
+        c20.intoArray(c, c0 + 2 * ldc);
+        c21.intoArray(c, c0 + 2 * ldc + L);
+        c30.intoArray(c, c0 + 3 * ldc);
+        c31.intoArray(c, c0 + 3 * ldc + L);
     }
 
     /** {@code C[1, NR] (+)= A[1, k] · panel[k, NR]}. */

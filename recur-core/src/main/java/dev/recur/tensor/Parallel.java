@@ -1,17 +1,21 @@
 package dev.recur.tensor;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * A fixed team of threads that splits a loop {@code [0, n)} into contiguous, equal ranges: the
- * calling thread runs the first range and {@code threads − 1} helper threads the others.
+ * A fixed team of threads that runs the ranges {@code 0 .. n-1} of a loop: the calling thread and
+ * {@code threads − 1} helper threads claim ranges one at a time until none is left.
  *
- * <p>The split depends only on {@code n} and the thread count, so a computation that writes each
- * output element from one range gives bit-identical results run after run. Helpers spin briefly
- * between jobs (recurrent steps are short, and waking a parked thread costs tens of microseconds),
- * then park; they are daemon threads. A team is used by one caller at a time.
+ * <p>Which thread runs a range does not matter for the result: a range is always computed the same
+ * way, so a computation that writes each output element from one range gives bit-identical
+ * results run after run and whatever the thread count. Claiming (rather than assigning) ranges
+ * keeps a busy machine from stalling the caller: if a helper is not scheduled, the caller runs its
+ * ranges itself. Helpers spin briefly between jobs (recurrent steps are short, and waking a parked
+ * thread costs tens of microseconds), then park; they are daemon threads. A team serves one
+ * caller at a time.
  */
 public final class Parallel {
 
@@ -22,10 +26,13 @@ public final class Parallel {
 
     private final int threads;
     private final Worker[] workers;
-    private final AtomicInteger pending = new AtomicInteger();
+    /** The job number (high 32 bits) and the next unclaimed range (low 32 bits). */
+    private final AtomicLong cursor = new AtomicLong();
+    private final AtomicInteger finished = new AtomicInteger();
     private volatile IntConsumer job;
-    private volatile int jobSize;
+    private volatile int jobRanges;
     private volatile Throwable failure;
+    private int jobNumber;
 
     private Parallel(int threads) {
         this.threads = threads;
@@ -54,9 +61,8 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body.accept(r)} for each range index {@code r} in {@code [0, ranges)}, where
-     * {@code ranges <= threads()}; range {@code r} runs on thread {@code r}. Returns when all are
-     * done; rethrows the first failure.
+     * Runs {@code body.accept(r)} once for each range {@code r} in {@code [0, ranges)}, on whichever
+     * thread claims it. Returns when all are done; rethrows the first failure.
      */
     public void run(int ranges, IntConsumer body) {
         if (ranges <= 1 || workers.length == 0) {
@@ -65,20 +71,18 @@ public final class Parallel {
             }
             return;
         }
-        int helpers = Math.min(ranges, threads) - 1;
         failure = null;
-        jobSize = ranges;
-        pending.set(helpers);
         job = body;
-        for (int w = 0; w < helpers; w++) {
+        jobRanges = ranges;
+        finished.set(0);
+        int number = ++jobNumber;
+        cursor.set((long) number << 32);
+        for (int w = 0, helpers = Math.min(ranges, threads) - 1; w < helpers; w++) {
             workers[w].post();
         }
-        body.accept(0);
-        for (int r = threads; r < ranges; r++) {
-            body.accept(r);
-        }
+        work(number, body, ranges);
         int spins = 0;
-        while (pending.get() > 0) {
+        while (finished.get() < ranges) {
             if (++spins > SPINS) {
                 Thread.yield();
             } else {
@@ -98,20 +102,39 @@ public final class Parallel {
         }
     }
 
+    /** Claims and runs ranges of job {@code number} until none is left. */
+    private void work(int number, IntConsumer body, int ranges) {
+        while (true) {
+            long c = cursor.get();
+            int r = (int) c;
+            if ((int) (c >>> 32) != number || r >= ranges) {
+                return;
+            }
+            if (!cursor.compareAndSet(c, c + 1)) {
+                continue;
+            }
+            try {
+                body.accept(r);
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                finished.incrementAndGet();
+            }
+        }
+    }
+
     /** Start of range {@code r} when {@code [0, n)} is cut into {@code ranges} near-equal parts. */
     public static int split(int n, int ranges, int r) {
         return (int) ((long) n * r / ranges);
     }
 
     private final class Worker implements Runnable {
-        private final int index;
         private final Thread thread;
         private volatile long posted;
         private long seen;
         private volatile boolean parked;
 
         Worker(int index) {
-            this.index = index;
             this.thread = new Thread(this, "recur-parallel-" + index);
             this.thread.setDaemon(true);
         }
@@ -139,15 +162,12 @@ public final class Parallel {
                     }
                 }
                 seen = posted;
-                try {
-                    IntConsumer body = job;
-                    if (index < jobSize) {
-                        body.accept(index);
-                    }
-                } catch (Throwable t) {
-                    failure = t;
-                } finally {
-                    pending.decrementAndGet();
+                // the job this post announced, or a later one: claims are checked against its number
+                long c = cursor.get();
+                IntConsumer body = job;
+                int ranges = jobRanges;
+                if (body != null) {
+                    work((int) (c >>> 32), body, ranges);
                 }
             }
         }

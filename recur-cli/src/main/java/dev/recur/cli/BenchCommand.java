@@ -1,0 +1,117 @@
+package dev.recur.cli;
+
+import dev.recur.bench.Measurement;
+import dev.recur.bench.Workload;
+import dev.recur.bench.WorkloadRunner;
+import dev.recur.bench.Workloads;
+import dev.recur.tensor.Precision;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code recur bench}: times the standard workloads W1–W7 (bundled {@code workloads.json}) in
+ * float32 and prints one row per workload and mode: median milliseconds, tokens per second and
+ * recurrent GFLOP/s. With {@code --format json} every stdout line is one measurement object with
+ * {@code workload}, {@code mode}, {@code threads}, {@code median_ms}, {@code min_ms},
+ * {@code samples_ms}, {@code tokens_per_s}, {@code gflops}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time the standard recurrent workloads (forward and train_step) in float32.")
+public final class BenchCommand extends RecurCommand {
+
+    @Option(names = "--workload", split = ",", paramLabel = "W",
+            description = "Workloads to run, comma-separated (default: all: W1..W7).")
+    List<String> workloads;
+
+    @Option(names = "--mode", split = ",", paramLabel = "MODE",
+            description = "forward, train_step or both, comma-separated (default: both; "
+                    + "inference-only workloads run forward only).")
+    List<String> modes;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads for the kernels (default: the available processors).")
+    Integer threads;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3",
+            description = "Untimed runs before timing (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--iters", paramLabel = "N", defaultValue = "7",
+            description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
+    int iters;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "Seed of weights, inputs and targets (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    /** Creates the command. */
+    public BenchCommand() {
+    }
+
+    @Override
+    protected int execute(Output out) {
+        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (nThreads < 1) {
+            throw new IllegalArgumentException("--threads: expected a number >= 1, found " + nThreads);
+        }
+        if (iters < 1 || warmup < 0) {
+            throw new IllegalArgumentException("--iters must be >= 1 and --warmup >= 0, found " + iters + " and " + warmup);
+        }
+        String reason = Precision.vectorUnavailableReason();
+        if (reason != null) {
+            out.warn("%s", reason);
+        }
+        List<Workload> selected = workloads == null
+                ? new ArrayList<>(Workloads.standard().values()) : Workloads.select(workloads);
+        List<Workload.Mode> selectedModes = new ArrayList<>();
+        for (String m : modes == null ? List.of("forward", "train_step") : modes) {
+            selectedModes.add(Workload.Mode.fromId(m.trim()));
+        }
+        if (!out.isJson()) {
+            out.value("line", String.format("%-4s %-10s %7s %12s %14s %9s", "", "mode", "threads", "median ms",
+                    "tokens/s", "GFLOP/s"));
+        }
+        for (Workload w : selected) {
+            WorkloadRunner runner = new WorkloadRunner(w, nThreads, seed);
+            for (Workload.Mode mode : selectedModes) {
+                if (mode == Workload.Mode.TRAIN_STEP && w.inferenceOnly()) {
+                    continue;
+                }
+                out.progress("bench: %s %s (B=%d T=%d I=%d H=%d L=%d %s), %d warm-up + %d timed runs ...", w.name(),
+                        mode.id(), w.batch(), w.steps(), w.inputSize(), w.hiddenSize(), w.layers(), w.cell().id(),
+                        warmup, iters);
+                Measurement m = runner.measure(mode, warmup, iters);
+                if (out.isJson()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("system", "recur");
+                    row.put("workload", m.workload());
+                    row.put("mode", m.mode());
+                    row.put("threads", m.threads());
+                    row.put("median_ms", round(m.medianMs(), 4));
+                    row.put("min_ms", round(m.minMs(), 4));
+                    List<Double> samples = new ArrayList<>();
+                    for (double s : m.samplesMs()) {
+                        samples.add(round(s, 4));
+                    }
+                    row.put("samples_ms", samples);
+                    row.put("tokens_per_s", round(m.tokensPerS(), 1));
+                    row.put("gflops", round(m.gflops(), 2));
+                    out.row(row);
+                } else {
+                    out.value("line", String.format("%-4s %-10s %7d %12.3f %14.0f %9.1f", m.workload(), m.mode(),
+                            m.threads(), m.medianMs(), m.tokensPerS(), m.gflops()));
+                }
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.recur.bench;
+
+import dev.recur.nn.Linear;
+import dev.recur.nn.Losses;
+import dev.recur.nn.Parameter;
+import dev.recur.nn.sequence.RecurrentConfig;
+import dev.recur.nn.sequence.SequenceBatch;
+import dev.recur.nn.sequence.SequenceLayer;
+import dev.recur.nn.sequence.SequenceOutput;
+import dev.recur.optim.Optimizer;
+import dev.recur.optim.Sgd;
+import dev.recur.optim.SgdConfig;
+import dev.recur.tensor.Precision;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Runs one {@link Workload} in float32 on the fast kernels: {@link #forward()} is the recurrent
+ * stack in inference mode from a zero state; {@link #trainStep()} adds a linear head to
+ * {@link Workload#CLASSES} classes on every step, mean softmax cross-entropy over {@code B·T},
+ * backward through everything, and a plain SGD update of all parameters.
+ */
+public final class WorkloadRunner {
+
+    private final Workload workload;
+    private final Precision<float[]> precision;
+    private final SequenceLayer<float[]> layer;
+    private final Linear<float[]> head;
+    private final Optimizer<float[]> sgd;
+    private final SequenceBatch<float[]> batch;
+    private final int[] targets;
+    private final float[] logits;
+    private final float[] dLogits;
+    private final float[] dOutput;
+
+    /**
+     * Builds the stack, head, data and optimizer.
+     *
+     * @param workload the workload
+     * @param threads  threads for the kernels
+     * @param seed     seeds weights, inputs and targets
+     */
+    public WorkloadRunner(Workload workload, int threads, long seed) {
+        this.workload = workload;
+        this.precision = Precision.F32.withThreads(threads);
+        RecurrentConfig config = RecurrentConfig.builder(workload.cell(), workload.inputSize(), workload.hiddenSize())
+                .layers(workload.layers()).build();
+        this.layer = SequenceLayer.create(config, precision, seed);
+        SplittableRandom rng = new SplittableRandom(seed + 1);
+        int rows = workload.batch() * workload.steps();
+        float[] x = new float[rows * workload.inputSize()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        this.batch = SequenceBatch.of(x, workload.steps(), workload.batch());
+        this.head = Linear.create(precision, workload.hiddenSize(), Workload.CLASSES, true, rng);
+        this.targets = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            targets[i] = rng.nextInt(Workload.CLASSES);
+        }
+        this.logits = new float[rows * Workload.CLASSES];
+        this.dLogits = new float[rows * Workload.CLASSES];
+        this.dOutput = new float[rows * workload.hiddenSize()];
+        Map<String, Parameter<float[]>> params = new LinkedHashMap<>();
+        for (Parameter<float[]> p : layer.parameters()) {
+            params.put("rnn." + p.name(), p);
+        }
+        for (Parameter<float[]> p : head.parameters()) {
+            params.put("head." + p.name(), p);
+        }
+        this.sgd = new Sgd<>(precision, params, SgdConfig.builder(1e-3).build());
+    }
+
+    /** The workload. */
+    public Workload workload() {
+        return workload;
+    }
+
+    /** One forward pass of the stack; returns the output so that the work cannot be skipped. */
+    public float[] forward() {
+        return layer.forward(batch, null, false).output();
+    }
+
+    /** One training step; returns the loss. */
+    public double trainStep() {
+        int rows = workload.batch() * workload.steps();
+        sgd.zeroGrad();
+        SequenceOutput<float[]> out = layer.forward(batch, null, true);
+        head.forward(out.output(), rows, logits);
+        double loss = Losses.softmaxCrossEntropy(precision, logits, rows, Workload.CLASSES, targets, dLogits);
+        head.backward(out.output(), dLogits, rows, dOutput);
+        layer.backward(out.tape(), dOutput, null);
+        sgd.step();
+        return loss;
+    }
+
+    /**
+     * Times {@code iters} runs of {@code mode} after {@code warmup} untimed ones.
+     *
+     * @throws IllegalArgumentException for {@code train_step} on an inference-only workload, or
+     *                                  {@code iters < 1}
+     */
+    public Measurement measure(Workload.Mode mode, int warmup, int iters) {
+        if (mode == Workload.Mode.TRAIN_STEP && workload.inferenceOnly()) {
+            throw new IllegalArgumentException(workload.name() + " is inference-only: expected mode forward, found "
+                    + mode.id());
+        }
+        if (iters < 1 || warmup < 0) {
+            throw new IllegalArgumentException("expected iters >= 1 and warmup >= 0, found iters = " + iters
+                    + ", warmup = " + warmup);
+        }
+        Runnable run = mode == Workload.Mode.FORWARD ? this::forward : this::trainStep;
+        for (int i = 0; i < warmup; i++) {
+            run.run();
+        }
+        double[] samples = new double[iters];
+        for (int i = 0; i < iters; i++) {
+            long t0 = System.nanoTime();
+            run.run();
+            samples[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        double[] sorted = samples.clone();
+        Arrays.sort(sorted);
+        double median = iters % 2 == 1 ? sorted[iters / 2] : (sorted[iters / 2 - 1] + sorted[iters / 2]) / 2;
+        return new Measurement(workload.name(), mode.id(), precision.kernels().threads(), median, sorted[0], samples,
+                workload.tokens() / (median / 1e3), workload.flops(mode) / (median / 1e3) / 1e9);
+    }
+}
