@@ -12,8 +12,9 @@ import java.util.function.IntConsumer;
  *
  * <p>The product packs {@code B} into panels of {@code NR = 2} vectors of columns, each panel
  * {@code [k, NR]} contiguous, and computes {@code C} in tiles of {@code MR = 8} rows by one panel:
- * 16 vector accumulators, each {@code C} element summed over {@code p} in order, in blocks of
- * {@code KC} that are added to {@code C} one after the other. Large products are split by panels over the threads of a {@link Parallel}
+ * 16 vector accumulators, each {@code C} element summed over {@code p} in order (a lone row: in
+ * four interleaved partial sums), in blocks of {@code KC} that are added to {@code C} one after
+ * the other. Large products are split by panels over the threads of a {@link Parallel}
  * team; every element is computed by one thread in the same order whatever the thread count, so
  * results do not depend on it.
  */
@@ -354,16 +355,45 @@ public final class DoubleVectorKernels extends DoubleKernels {
         c31.intoArray(c, c0 + 3 * ldc + L);
     }
 
-    /** {@code C[1, NR] (+)= A[1, k] · panel[k, NR]}. */
+    /**
+     * {@code C[1, NR] (+)= A[1, k] · panel[k, NR]}. One row has too little independent work to hide
+     * the latency of a fused multiply-add, so the inner dimension is cut four ways: four pairs of
+     * accumulators take {@code p ≡ 0, 1, 2, 3 (mod 4)} and are added at the end.
+     */
     private static void tile1(double[] a, int a0, int acs, double[] bp, int bo, int k,
                               double[] c, int c0, boolean accumulate) {
-        DoubleVector c00 = DoubleVector.zero(S);
-        DoubleVector c01 = c00;
-        for (int p = 0, q = a0, o = bo; p < k; p++, q += acs, o += NR) {
-            DoubleVector x = DoubleVector.broadcast(S, a[q]);
-            c00 = x.fma(DoubleVector.fromArray(S, bp, o), c00);
-            c01 = x.fma(DoubleVector.fromArray(S, bp, o + L), c01);
+        DoubleVector s0 = DoubleVector.zero(S);
+        DoubleVector s1 = s0;
+        DoubleVector t0 = s0;
+        DoubleVector t1 = s0;
+        DoubleVector u0 = s0;
+        DoubleVector u1 = s0;
+        DoubleVector v0 = s0;
+        DoubleVector v1 = s0;
+        int p = 0;
+        int q = a0;
+        int o = bo;
+        for (; p + 4 <= k; p += 4, q += 4 * acs, o += 4 * NR) {
+            final DoubleVector x0 = DoubleVector.broadcast(S, a[q]);
+            final DoubleVector x1 = DoubleVector.broadcast(S, a[q + acs]);
+            final DoubleVector x2 = DoubleVector.broadcast(S, a[q + 2 * acs]);
+            final DoubleVector x3 = DoubleVector.broadcast(S, a[q + 3 * acs]);
+            s0 = x0.fma(DoubleVector.fromArray(S, bp, o), s0);
+            s1 = x0.fma(DoubleVector.fromArray(S, bp, o + L), s1);
+            t0 = x1.fma(DoubleVector.fromArray(S, bp, o + NR), t0);
+            t1 = x1.fma(DoubleVector.fromArray(S, bp, o + NR + L), t1);
+            u0 = x2.fma(DoubleVector.fromArray(S, bp, o + 2 * NR), u0);
+            u1 = x2.fma(DoubleVector.fromArray(S, bp, o + 2 * NR + L), u1);
+            v0 = x3.fma(DoubleVector.fromArray(S, bp, o + 3 * NR), v0);
+            v1 = x3.fma(DoubleVector.fromArray(S, bp, o + 3 * NR + L), v1);
         }
+        for (; p < k; p++, q += acs, o += NR) {
+            final DoubleVector x = DoubleVector.broadcast(S, a[q]);
+            s0 = x.fma(DoubleVector.fromArray(S, bp, o), s0);
+            s1 = x.fma(DoubleVector.fromArray(S, bp, o + L), s1);
+        }
+        DoubleVector c00 = s0.add(t0).add(u0.add(v0));
+        DoubleVector c01 = s1.add(t1).add(u1.add(v1));
         if (accumulate) {
             c00 = c00.add(DoubleVector.fromArray(S, c, c0));
             c01 = c01.add(DoubleVector.fromArray(S, c, c0 + L));

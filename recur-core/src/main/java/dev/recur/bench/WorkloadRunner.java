@@ -7,6 +7,7 @@ import dev.recur.nn.sequence.RecurrentConfig;
 import dev.recur.nn.sequence.SequenceBatch;
 import dev.recur.nn.sequence.SequenceLayer;
 import dev.recur.nn.sequence.SequenceOutput;
+import dev.recur.nn.sequence.Workspace;
 import dev.recur.optim.Optimizer;
 import dev.recur.optim.Sgd;
 import dev.recur.optim.SgdConfig;
@@ -18,7 +19,7 @@ import java.util.SplittableRandom;
 
 /**
  * Runs one {@link Workload} in float32 on the fast kernels: {@link #forward()} is the recurrent
- * stack in inference mode from a zero state; {@link #trainStep()} adds a linear head to
+ * stack in inference mode from a zero state, with the weights packed once as a server would; {@link #trainStep()} adds a linear head to
  * {@link Workload#CLASSES} classes on every step, mean softmax cross-entropy over {@code B·T},
  * backward through everything, and a plain SGD update of all parameters.
  */
@@ -30,6 +31,8 @@ public final class WorkloadRunner {
     private final Linear<float[]> head;
     private final Optimizer<float[]> sgd;
     private final SequenceBatch<float[]> batch;
+    private final Workspace<float[]> inference;
+    private final Workspace<float[]> training;
     private final int[] targets;
     private final float[] logits;
     private final float[] dLogits;
@@ -55,6 +58,8 @@ public final class WorkloadRunner {
             x[i] = (float) rng.nextDouble(-1, 1);
         }
         this.batch = SequenceBatch.of(x, workload.steps(), workload.batch());
+        this.inference = layer.inferenceWorkspace();
+        this.training = layer.workspace();
         this.head = Linear.create(precision, workload.hiddenSize(), Workload.CLASSES, true, rng);
         this.targets = new int[rows];
         for (int i = 0; i < rows; i++) {
@@ -78,16 +83,19 @@ public final class WorkloadRunner {
         return workload;
     }
 
-    /** One forward pass of the stack; returns the output so that the work cannot be skipped. */
+    /**
+     * One forward pass of the stack, serving-style: weights packed once, buffers reused; returns
+     * the output so that the work cannot be skipped.
+     */
     public float[] forward() {
-        return layer.forward(batch, null, false).output();
+        return layer.forward(batch, null, false, inference).output();
     }
 
     /** One training step; returns the loss. */
     public double trainStep() {
         int rows = workload.batch() * workload.steps();
         sgd.zeroGrad();
-        SequenceOutput<float[]> out = layer.forward(batch, null, true);
+        SequenceOutput<float[]> out = layer.forward(batch, null, true, training);
         head.forward(out.output(), rows, logits);
         double loss = Losses.softmaxCrossEntropy(precision, logits, rows, Workload.CLASSES, targets, dLogits);
         head.backward(out.output(), dLogits, rows, dOutput);

@@ -173,6 +173,17 @@ public final class SequenceLayer<A> {
      *                                  or non-finite values, naming expected and found
      */
     public SequenceOutput<A> forward(SequenceBatch<A> in, State<A> initial, boolean training) {
+        return forward(in, initial, training, new Workspace<>(false));
+    }
+
+    /**
+     * {@link #forward(SequenceBatch, State, boolean)} into reusable buffers: the returned output,
+     * final state and tape live in {@code workspace} and are overwritten by the next forward pass
+     * through it.
+     *
+     * @param workspace from {@link #workspace()}
+     */
+    public SequenceOutput<A> forward(SequenceBatch<A> in, State<A> initial, boolean training, Workspace<A> workspace) {
         Validation.batch(config, precision, in);
         final int nt = in.steps();
         final int nb = in.batch();
@@ -185,13 +196,14 @@ public final class SequenceLayer<A> {
         final boolean[][] active = activeSteps(in.lengths(), nt, nb);
         final boolean drop = training && config.dropout() > 0;
         final long pass = drop ? dropoutPasses++ : -1;
+        final Workspace<A> ws = workspace;
+        final boolean fresh = ws.ensure(config, k, nt, nb);
+        final boolean pack = !ws.frozenWeights || !ws.packed;
 
         Object[] inputs = new Object[nl];
         Object[] masks = new Object[nl];
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        CellCache<A>[][] caches = new CellCache[nl][nd];
-        A hN = k.alloc(nl * nd * nb * nout);
-        A cN = config.cell().hasCellState() ? k.alloc(nl * nd * nb * nh) : null;
+        final A hN = ws.finalH;
+        final A cN = ws.finalC;
 
         A layerIn = in.x();
         for (int l = 0; l < nl; l++) {
@@ -202,23 +214,32 @@ public final class SequenceLayer<A> {
                 masks[l] = mask;
             }
             inputs[l] = layerIn;
-            A out = k.alloc(nt * nb * nd * nout);
+            @SuppressWarnings("unchecked")
+            final A out = (A) ws.outputs[l];
+            if (!fresh && in.lengths() != null) {
+                k.zero(out, 0, nt * nb * nd * nout);   // padded steps must read exactly 0
+            }
             for (int d = 0; d < nd; d++) {
                 final int kd = l * nd + d;
-                CellParams<A> p = params(l, d);
-                CellCache<A> cache = new CellCache<>(k, config.cell(), nt, nb, nh, nout);
-                cache.prepareForward(p);
-                caches[l][d] = cache;
+                final CellParams<A> p = params(l, d);
+                final CellCache<A> cache = ws.caches[l][d];
+                if (pack) {
+                    cache.prepareForward(p);
+                    ws.inputWeights[l][d] = k.pack(true, nin, ng, p.weightIh().value(), 0, nin, ws.inputWeights[l][d]);
+                }
                 final int start = d == 0 ? 0 : nt;   // slot holding the initial state
                 if (initial != null && initial.h() != null) {
                     k.copy(initial.h(), kd * nb * nout, cache.states, cache.stateOffset(start), nb * nout);
+                } else if (!fresh) {
+                    k.zero(cache.states, cache.stateOffset(start), nb * nout);
                 }
                 if (initial != null && initial.c() != null) {
                     k.copy(initial.c(), kd * nb * nh, cache.cells, cache.cellOffset(start), nb * nh);
+                } else if (!fresh && k.length(cache.cells) > 0) {
+                    k.zero(cache.cells, cache.cellOffset(start), nb * nh);
                 }
                 // a = X W_ihᵀ + b_ih for all steps at once: [T*B, In] · [In, G*H]
-                k.gemm(false, true, nt * nb, ng, nin, layerIn, 0, nin, p.weightIh().value(), 0, nin,
-                        false, cache.gateValues, 0, ng);
+                k.gemm(false, nt * nb, ng, nin, layerIn, 0, nin, ws.inputWeights[l][d], false, cache.gateValues, 0, ng);
                 if (p.biasIh() != null) {
                     k.addRowVector(p.biasIh().value(), nt * nb, ng, cache.gateValues, 0);
                 }
@@ -246,8 +267,23 @@ public final class SequenceLayer<A> {
             }
             layerIn = out;
         }
-        Tape<A> tape = new Tape<>(nt, nb, active, inputs, masks, caches);
+        ws.packed = true;
+        Tape<A> tape = new Tape<>(nt, nb, active, inputs, masks, ws.caches);
         return new SequenceOutput<>(layerIn, new State<>(hN, cN), tape);
+    }
+
+    /** A new workspace for {@link #forward(SequenceBatch, State, boolean, Workspace)}. */
+    public Workspace<A> workspace() {
+        return new Workspace<>(false);
+    }
+
+    /**
+     * A new workspace for serving with fixed weights: the weights are packed for the kernels at the
+     * first forward pass through it and reused after, so a forward pass does no packing and no
+     * allocation. Weights changed later are not seen by this workspace.
+     */
+    public Workspace<A> inferenceWorkspace() {
+        return new Workspace<>(true);
     }
 
     private static boolean[][] activeSteps(int[] lengths, int nt, int nb) {
@@ -401,29 +437,54 @@ public final class SequenceLayer<A> {
     public static final class Stream<A> {
         private final SequenceLayer<A> layer;
         private final int batch;
+        private final Workspace<A> workspace = new Workspace<>(true);
         private State<A> state;
 
         private Stream(SequenceLayer<A> layer, int batch, State<A> initial) {
             this.layer = layer;
             this.batch = batch;
-            this.state = initial;
+            this.state = initial == null ? null : copy(layer.k, initial);
         }
 
         /**
-         * Advances every sequence by one step.
+         * Advances every sequence by one step. The weights are packed at the first step: a stream
+         * computes with the weights as they were then (open a new stream after changing them).
          *
          * @param x {@code [B, I]}: this step's input
-         * @return {@code [B, Hout]}: the top layer's new hidden state
+         * @return {@code [B, Hout]}: the top layer's new hidden state, in a buffer the next step
+         *         overwrites
          */
         public A step(A x) {
-            SequenceOutput<A> out = layer.forward(new SequenceBatch<>(x, 1, batch, null), state, false);
-            state = out.finalState();
+            SequenceOutput<A> out = layer.forward(new SequenceBatch<>(x, 1, batch, null), state, false, workspace);
+            State<A> next = out.finalState();
+            if (state == null) {
+                state = copy(layer.k, next);
+            } else {
+                layer.k.copy(next.h(), 0, state.h(), 0, layer.k.length(next.h()));
+                if (next.c() != null) {
+                    layer.k.copy(next.c(), 0, state.c(), 0, layer.k.length(next.c()));
+                }
+            }
             return out.output();
         }
 
-        /** The current state of every layer (null before the first step if started from zeros). */
+        /** The current state of every layer (null before the first step if started from zeros); a live view. */
         public State<A> state() {
             return state;
+        }
+
+        private static <A> State<A> copy(dev.recur.tensor.Kernels<A> k, State<A> s) {
+            A h = null;
+            A c = null;
+            if (s.h() != null) {
+                h = k.alloc(k.length(s.h()));
+                k.copy(s.h(), 0, h, 0, k.length(h));
+            }
+            if (s.c() != null) {
+                c = k.alloc(k.length(s.c()));
+                k.copy(s.c(), 0, c, 0, k.length(c));
+            }
+            return new State<>(h, c);
         }
     }
 }
