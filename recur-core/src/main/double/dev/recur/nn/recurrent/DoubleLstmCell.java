@@ -54,7 +54,7 @@ public final class DoubleLstmCell implements Cell<double[]> {
             K.addRowVector(p.biasHh().value(), nb, ng, a, a0);
         }
         // m_t goes straight into the state slot unless it is projected afterwards
-        final double[] m = projected ? cache.work : h;
+        final double[] m = projected ? cache.projectionInput : h;
         final int m0 = projected ? 0 : hCur;
         for (int b = 0; b < nb; b++) {
             final int ab = a0 + b * ng;

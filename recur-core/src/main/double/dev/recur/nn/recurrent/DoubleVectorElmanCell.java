@@ -42,11 +42,14 @@ public final class DoubleVectorElmanCell implements Cell<double[]> {
         final int hCur = cache.stateOffset(cur);
         final int nv = DoubleLanes.bound(nh);
 
-        // a += h_{t-1} W_hhᵀ + b_hh   (a already holds W_ih x_t + b_ih)
-        K.gemm(false, nb, nh, nh, h, hPrev, nh, cache.recurrentT, true, a, a0, nh);
+        // a += h_{t-1} W_hhᵀ + b_hh   (a already holds W_ih x_t + b_ih); the product goes to a
+        // small scratch that stays in cache, then one sequential pass adds it to the gate rows
+        final double[] rec = cache.work;
+        K.gemm(false, nb, nh, nh, h, hPrev, nh, cache.recurrentT, false, rec, 0, nh);
         if (p.biasHh() != null) {
-            K.addRowVector(p.biasHh().value(), nb, nh, a, a0);
+            K.addRowVector(p.biasHh().value(), nb, nh, rec, 0);
         }
+        K.addInto(rec, 0, a, a0, nb * nh);
         for (int b = 0; b < nb; b++) {
             final int hb = b * nh;
             if (!active[b]) {

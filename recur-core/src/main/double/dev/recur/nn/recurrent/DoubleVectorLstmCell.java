@@ -48,13 +48,16 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
         final int cCur = cache.cellOffset(cur);
         final boolean projected = p.weightHr() != null;
 
-        // a += h_{t-1} W_hhᵀ + b_hh   (a already holds W_ih x_t + b_ih)
-        K.gemm(false, nb, ng, nout, h, hPrev, nout, cache.recurrentT, true, a, a0, ng);
+        // a += h_{t-1} W_hhᵀ + b_hh   (a already holds W_ih x_t + b_ih); the product goes to a
+        // small scratch that stays in cache, then one sequential pass adds it to the gate rows
+        final double[] rec = cache.work;
+        K.gemm(false, nb, ng, nout, h, hPrev, nout, cache.recurrentT, false, rec, 0, ng);
         if (p.biasHh() != null) {
-            K.addRowVector(p.biasHh().value(), nb, ng, a, a0);
+            K.addRowVector(p.biasHh().value(), nb, ng, rec, 0);
         }
+        K.addInto(rec, 0, a, a0, nb * ng);
         // m_t goes straight into the state slot unless it is projected afterwards
-        final double[] m = projected ? cache.work : h;
+        final double[] m = projected ? cache.projectionInput : h;
         final int m0 = projected ? 0 : hCur;
         for (int b = 0; b < nb; b++) {
             final int ab = a0 + b * ng;

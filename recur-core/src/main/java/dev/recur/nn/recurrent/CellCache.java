@@ -41,8 +41,14 @@ public final class CellCache<A> {
      * {@code W_hn h_{t-1} + b_hn}; empty for the Elman RNN.
      */
     public final A cells;
-    /** {@code [B, G*H]} or {@code [B, H]}: per-step scratch of the forward pass. */
+    /**
+     * {@code [B, G*H]}: per-step scratch of the forward pass for the recurrent product
+     * {@code h_{t-1} W_hhᵀ + b_hh}. A small buffer that stays in cache, so the product's output is
+     * written there rather than into the large {@link #gateValues}.
+     */
     public final A work;
+    /** {@code [B, H]}: the LSTM's {@code m_t = o ⊙ tanh(c_t)} before its projection; empty otherwise. */
+    public final A projectionInput;
 
     /** {@code W_hhᵀ} ({@code [Hout, G*H]}) packed for the forward steps' {@code h_{t-1} W_hhᵀ}. */
     public PackedMatrix<A> recurrentT;
@@ -86,7 +92,8 @@ public final class CellCache<A> {
         this.gateValues = k.alloc(steps * batch * gates * hidden);
         this.states = k.alloc((steps + 1) * batch * hiddenOut);
         this.cells = k.alloc(kind == CellKind.LSTM || kind == CellKind.GRU ? (steps + 1) * batch * hidden : 0);
-        this.work = k.alloc(kind == CellKind.GRU ? batch * gates * hidden : kind == CellKind.LSTM ? batch * hidden : 0);
+        this.work = k.alloc(batch * gates * hidden);
+        this.projectionInput = k.alloc(kind == CellKind.LSTM && hiddenOut != hidden ? batch * hidden : 0);
     }
 
     /** Packs the weights the forward steps multiply by; call before the first step. */
