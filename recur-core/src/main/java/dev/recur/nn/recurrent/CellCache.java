@@ -59,7 +59,12 @@ public final class CellCache<A> {
     /** {@code W_hr} ({@code [P, H]}) packed for the backward steps' {@code dh W_hr}, or null. */
     public PackedMatrix<A> projection;
 
-    /** {@code [T, B, G*H]}: gradient of the loss with respect to the gate pre-activations (input side). */
+    /**
+     * {@code [T, B, G*H]}: gradient of the loss with respect to the gate pre-activations (input
+     * side). The same array as {@link #gateValues}: the backward step of {@code t} reads the gate
+     * values of {@code t} and then overwrites them with their gradients, so BPTT needs no second
+     * {@code [T, B, G*H]} buffer, and a cache can be back-propagated once.
+     */
     public A gateGrads;
     /** {@code [T, B, G*H]}: the same for the recurrent side; the same array as {@link #gateGrads} except for the GRU. */
     public A hiddenGateGrads;
@@ -115,7 +120,8 @@ public final class CellCache<A> {
             projection = k.pack(false, hiddenOut, hidden, p.weightHr().value(), 0, hidden, projection);
         }
         if (gateGrads == null) {
-            gateGrads = k.alloc(steps * batch * gates * hidden);
+            // each step's gate gradients overwrite its gate values, which nothing needs after that step
+            gateGrads = gateValues;
             hiddenGateGrads = kind == CellKind.GRU ? k.alloc(steps * batch * gates * hidden) : gateGrads;
             dh = k.alloc(batch * hiddenOut);
             dhPrev = k.alloc(batch * hiddenOut);

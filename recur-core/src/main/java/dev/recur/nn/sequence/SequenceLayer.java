@@ -332,6 +332,7 @@ public final class SequenceLayer<A> {
      * @param dOutput {@code [T, B, D*Hout]} gradient of the output, or null for zeros; ignored past
      *                each sequence's length
      * @param dFinal gradient of the final state, or null; either component may be null for zeros
+     * @throws IllegalStateException if the tape was already back-propagated
      */
     public InputGradients<A> backward(Tape<A> tape, A dOutput, State<A> dFinal) {
         final int nt = tape.steps;
@@ -342,6 +343,12 @@ public final class SequenceLayer<A> {
         final int nout = config.outputSize();
         final int ng = config.cell().gates() * nh;
         Validation.gradients(config, precision, dOutput, dFinal, nt, nb);
+        if (tape.consumed) {
+            throw new IllegalStateException("this tape was already back-propagated: expected the tape of a forward pass "
+                    + "not yet back-propagated, found a used one (backward overwrites the gate values with their "
+                    + "gradients); run forward again");
+        }
+        tape.consumed = true;
         A dh0 = k.alloc(nl * nd * nb * nout);
         A dc0 = config.cell().hasCellState() ? k.alloc(nl * nd * nb * nh) : null;
 

@@ -5,7 +5,8 @@ import dev.recur.nn.recurrent.CellCache;
 /**
  * Everything a forward pass keeps for its backward pass: each layer's input, each layer-direction's
  * {@link CellCache}, the dropout masks and the active-step masks. Opaque to users; pass it back to
- * {@link SequenceLayer#backward}. The layer-0 input array is referenced, not copied: do not modify
+ * {@link SequenceLayer#backward}, once: back-propagation overwrites the gate values with their
+ * gradients (as PyTorch frees its graph), so a tape serves one backward pass. The layer-0 input array is referenced, not copied: do not modify
  * it before calling backward.
  *
  * @param <A> the array type
@@ -21,6 +22,8 @@ public final class Tape<A> {
     final Object[] dropoutMasks;
     /** {@code [L][D]}. */
     final CellCache<A>[][] caches;
+    /** Whether backward has run: it overwrites the gate values with their gradients. */
+    boolean consumed;
 
     Tape(int steps, int batch, boolean[][] active, Object[] inputs, Object[] dropoutMasks, CellCache<A>[][] caches) {
         this.steps = steps;
