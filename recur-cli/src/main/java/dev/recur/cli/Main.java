@@ -24,6 +24,11 @@ import picocli.CommandLine.Spec;
         subcommands = {
             InfoCommand.class,
             BenchCommand.class,
+            ExperimentCommand.class,
+            DiagnoseCommand.class,
+            TrainCommand.class,
+            SampleCommand.class,
+            EvalCommand.class,
             // Future subcommands go here: TrainCommand, SampleCommand, EvalCommand, BenchCommand.
             HelpCommand.class,
         },

@@ -1,0 +1,118 @@
+package dev.recur.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.recur.data.TextCorpus;
+import dev.recur.io.Checkpoint;
+import dev.recur.tensor.Precision;
+import dev.recur.train.EvalResult;
+import dev.recur.train.Evaluation;
+import dev.recur.train.TrainedModel;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code recur eval}: the loss of a checkpoint (by default the latest run) on a text file, in nats
+ * and bits per character and as perplexity, measured as training validates (the text cut into
+ * {@code B} streams read in chunks, state carried, every predicted character counted once).
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measure a trained model's loss, bits per character and perplexity on a text file.")
+public final class EvalCommand extends RecurCommand {
+
+    @Option(names = "--checkpoint", paramLabel = "RUN",
+            description = "Run folder (or its checkpoint.json). Default: the latest run under --runs-dir.")
+    private Path checkpoint;
+
+    @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = RunFolders.DEFAULT_RUNS,
+            description = "Folder of the run folders. Default: ${DEFAULT-VALUE}.")
+    private Path runsDir;
+
+    @Option(names = "--text", paramLabel = "FILE", required = true, description = "UTF-8 text to evaluate on.")
+    private Path text;
+
+    @Option(names = "--batch", paramLabel = "B",
+            description = "Parallel streams. Default: the run's batch size (fewer for a text too short for it).")
+    private Integer batch;
+
+    @Option(names = "--seq", paramLabel = "T", description = "Chunk length. Default: the run's.")
+    private Integer seq;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Threads to compute with (0 = one per processor). Default: ${DEFAULT-VALUE}.")
+    private int threads;
+
+    /** Creates the command. */
+    public EvalCommand() {
+    }
+
+    @Override
+    protected int execute(Output out) throws Exception {
+        if (Precision.vectorUnavailableReason() != null) {
+            out.notice("notice: " + Precision.vectorUnavailableReason());
+        }
+        if (batch != null && batch < 1) {
+            throw new IllegalArgumentException("--batch: expected a positive integer, found " + batch);
+        }
+        if (seq != null && seq < 1) {
+            throw new IllegalArgumentException("--seq: expected a positive integer, found " + seq);
+        }
+        Path run = RunFolders.checkpoint(checkpoint, runsDir);
+        Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
+        TextCorpus corpus = RunFolders.corpus(text);
+        return evaluate(out, run, manifest, SampleCommand.precisionOf(manifest, threads), corpus);
+    }
+
+    private <A> int evaluate(Output out, Path run, Checkpoint.Manifest manifest, Precision<A> precision,
+                             TextCorpus corpus) throws IOException {
+        TrainedModel<A> model = TrainedModel.load(run, precision);
+        int[] tokens;
+        try {
+            tokens = corpus.encode(model.vocabulary());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(text + ": " + e.getMessage(), e);
+        }
+        if (tokens.length < 2) {
+            throw new IllegalArgumentException(text + ": expected at least 2 characters (one to predict from, one "
+                    + "to predict), found " + tokens.length);
+        }
+        int b = batch != null ? batch : savedInt(manifest, "batch", 32);
+        int t = seq != null ? seq : savedInt(manifest, "seq", 100);
+        if (batch == null) {
+            b = Math.min(b, tokens.length - 1);
+        }
+        EvalResult r;
+        try {
+            r = Evaluation.evaluate(model.model(), tokens, b, t);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(text + ": " + e.getMessage(), e);
+        }
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("checkpoint", run.toString());
+        rec.put("step", manifest.step());
+        rec.put("text", text.toString());
+        rec.put("characters", tokens.length);
+        rec.put("predicted", r.predictions());
+        rec.put("batch", b);
+        rec.put("seq", t);
+        // Full precision in JSON; four decimals for reading.
+        rec.put("loss_nats_per_char", out.isJson() ? r.loss() : String.format(Locale.ROOT, "%.4f", r.loss()));
+        rec.put("bits_per_char", out.isJson() ? r.bitsPerChar() : String.format(Locale.ROOT, "%.4f", r.bitsPerChar()));
+        rec.put("perplexity", out.isJson() ? r.perplexity() : String.format(Locale.ROOT, "%.4f", r.perplexity()));
+        out.record(rec);
+        return ExitCodes.OK;
+    }
+
+    /** An integer of the run's training configuration, or {@code fallback} if the checkpoint has none. */
+    private static int savedInt(Checkpoint.Manifest manifest, String key, int fallback) {
+        if (manifest.training().get("config") instanceof Map<?, ?> config && config.get(key) instanceof Number n) {
+            return n.intValue();
+        }
+        return fallback;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.recur.cli;
+
+import dev.recur.tasks.ExperimentConfig;
+import dev.recur.tasks.Task;
+import dev.recur.tensor.Precision;
+
+import picocli.CommandLine.Option;
+
+/**
+ * The options every long-lag experiment shares: the budget, the threads, and overrides of the
+ * task's default hyper-parameters ({@link ExperimentConfig#defaults(Task)}). An option left out keeps
+ * the task's default.
+ */
+final class ExperimentOptions {
+
+    @Option(names = "--steps", paramLabel = "N",
+            description = "Optimizer steps. Default: the task's budget (see docs/README-experiments.md).")
+    Long steps;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Threads for the matrix products (float32 kernels). Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden size. Default: the task's (64).")
+    Integer hidden;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "Training sequences per step. Default: the task's.")
+    Integer batchSize;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate. Default: the task's (0.001).")
+    Double learningRate;
+
+    @Option(names = "--clip", paramLabel = "NORM", description = "Global gradient-norm clip. Default: the task's (1).")
+    Double clip;
+
+    @Option(names = "--eval-every", paramLabel = "N", description = "Steps between evaluations. Default: the task's.")
+    Long evalEvery;
+
+    @Option(names = "--test-size", paramLabel = "N", description = "Test sequences. Default: the task's.")
+    Integer testSize;
+
+    @Option(names = "--no-chrono",
+            description = "Keep the cells' own gate-bias initialisation instead of the chrono initialisation.")
+    boolean noChrono;
+
+    @Option(names = "--stop-when-solved",
+            description = "Stop at the first evaluation that meets the task's criterion.")
+    boolean stopWhenSolved;
+
+    /** The task's defaults with the options given applied. */
+    ExperimentConfig config(Task task) {
+        ExperimentConfig.Builder b = ExperimentConfig.defaults(task).toBuilder();
+        if (steps != null) {
+            b.steps(steps);
+        }
+        if (hidden != null) {
+            b.hiddenSize(hidden);
+        }
+        if (batchSize != null) {
+            b.batchSize(batchSize);
+        }
+        if (learningRate != null) {
+            b.learningRate(learningRate);
+        }
+        if (clip != null) {
+            b.clipNorm(clip);
+        }
+        if (evalEvery != null) {
+            b.evalEvery(evalEvery);
+        }
+        if (testSize != null) {
+            b.testSize(testSize);
+        }
+        if (noChrono) {
+            b.chrono(false);
+        }
+        if (stopWhenSolved) {
+            b.stopWhenSolved(true);
+        }
+        return b.build();
+    }
+
+    /** Float32 with the vectorised kernels on {@code --threads} threads. */
+    Precision<float[]> precision() {
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("--threads: expected 1..256, found " + threads);
+        }
+        return Precision.F32.withThreads(threads);
+    }
+}

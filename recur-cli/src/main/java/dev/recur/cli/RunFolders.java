@@ -1,0 +1,120 @@
+package dev.recur.cli;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+
+import dev.recur.data.BundledCorpus;
+import dev.recur.data.TextCorpus;
+import dev.recur.io.Checkpoint;
+
+/** Run folders ({@code runs/<yyyyMMdd-HHmmss>}), the latest run, and corpus lookup. */
+final class RunFolders {
+
+    /** The default folder of runs, relative to the working directory. */
+    static final String DEFAULT_RUNS = "runs";
+
+    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private RunFolders() {
+    }
+
+    /**
+     * Creates a new, empty run folder: {@code runs/<name>}, the name being the local start time
+     * unless given; {@code -2}, {@code -3}, ... is appended if it exists already.
+     *
+     * @param runs the folder of runs (created if missing)
+     * @param name the run name, or null for the start time
+     * @return the new folder
+     * @throws IOException if it cannot be created
+     */
+    static Path create(Path runs, String name) throws IOException {
+        Files.createDirectories(runs);
+        String base = name != null ? name : LocalDateTime.now().format(NAME);
+        if (base.isEmpty() || base.contains("/") || base.contains("\\") || base.equals(".") || base.equals("..")) {
+            throw new IllegalArgumentException("--run-name: expected a plain folder name, found '" + base + "'");
+        }
+        for (int i = 1; ; i++) {
+            Path dir = runs.resolve(i == 1 ? base : base + "-" + i);
+            try {
+                return Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException e) {
+                // taken: try the next suffix
+            }
+        }
+    }
+
+    /**
+     * The run folder a command works on: the given one, or the latest run under {@code runs}.
+     *
+     * @param given a run folder or its {@code checkpoint.json}, or null
+     * @param runs  the folder of runs
+     * @return the run folder
+     * @throws IOException if none is given and there is no run with a checkpoint
+     */
+    static Path checkpoint(Path given, Path runs) throws IOException {
+        if (given != null) {
+            return Checkpoint.runDirectory(given);
+        }
+        Optional<Path> latest = Checkpoint.latestRun(runs);
+        if (latest.isEmpty()) {
+            throw new FileNotFoundException(runs + ": expected a run folder with a checkpoint, found none; likely"
+                    + " cause: no 'recur train' has written a checkpoint under " + runs
+                    + " yet (run it first, or give --checkpoint RUN_FOLDER)");
+        }
+        return latest.get();
+    }
+
+    /**
+     * Loads a corpus: a file, or the bundled tinyshakespeare when {@code file} is null.
+     *
+     * @param file the corpus file, or null
+     * @return the corpus
+     * @throws IOException if the file is missing, unreadable, empty or not UTF-8 text
+     */
+    static TextCorpus corpus(Path file) throws IOException {
+        if (file == null) {
+            return BundledCorpus.tinyShakespeare();
+        }
+        if (Files.isDirectory(file)) {
+            throw new FileNotFoundException(file + ": expected a UTF-8 text file, found a directory");
+        }
+        return TextCorpus.load(file);
+    }
+
+    /**
+     * Loads the corpus a checkpoint was trained on, from its recorded source.
+     *
+     * @param source the recorded source: a file path or {@code classpath:NAME}
+     * @return the corpus
+     * @throws IOException if it cannot be loaded
+     */
+    static TextCorpus recordedCorpus(String source) throws IOException {
+        if (source.equals("classpath:" + BundledCorpus.TINY_SHAKESPEARE_RESOURCE)) {
+            return BundledCorpus.tinyShakespeare();
+        }
+        Path p = Path.of(source);
+        if (!Files.exists(p)) {
+            throw new FileNotFoundException(source + ": expected the corpus the run was trained on, found no such"
+                    + " file; likely cause: it was moved, or the run was started from another folder (give --corpus"
+                    + " FILE)");
+        }
+        return TextCorpus.load(p);
+    }
+
+    /**
+     * A short name of a corpus for messages.
+     *
+     * @param corpus the corpus
+     * @return its path, or {@code tinyshakespeare (bundled)}
+     */
+    static String describe(TextCorpus corpus) {
+        return corpus.source().equals("classpath:" + BundledCorpus.TINY_SHAKESPEARE_RESOURCE)
+                ? "tinyshakespeare (bundled)" : corpus.source();
+    }
+}

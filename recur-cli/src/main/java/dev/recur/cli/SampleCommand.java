@@ -1,0 +1,148 @@
+package dev.recur.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.recur.data.Vocabulary;
+import dev.recur.io.Checkpoint;
+import dev.recur.model.TokenSampler;
+import dev.recur.tensor.Precision;
+import dev.recur.train.TrainedModel;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code recur sample}: generates text from a checkpoint (by default the latest run under
+ * {@code runs/}), streaming each character to stdout as soon as it is drawn.
+ */
+@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Generate text from a trained model, streaming it to stdout character by character.",
+            "With --format json, prints one object with the whole text at the end."})
+public final class SampleCommand extends RecurCommand {
+
+    @Option(names = "--checkpoint", paramLabel = "RUN",
+            description = "Run folder (or its checkpoint.json). Default: the latest run under --runs-dir.")
+    private Path checkpoint;
+
+    @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = RunFolders.DEFAULT_RUNS,
+            description = "Folder of the run folders. Default: ${DEFAULT-VALUE}.")
+    private Path runsDir;
+
+    @Option(names = "--prime", paramLabel = "TEXT",
+            description = "Text to start from; printed before the generated text. Default: a line break "
+                    + "(not printed).")
+    private String prime;
+
+    @Option(names = "--length", paramLabel = "N", defaultValue = "500",
+            description = "Characters to generate. Default: ${DEFAULT-VALUE}.")
+    private int length;
+
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8",
+            description = "Sampling temperature: 1 = the model's distribution, lower = more conservative, "
+                    + "0 = always the most likely character. Default: ${DEFAULT-VALUE}.")
+    private double temperature;
+
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "0",
+            description = "Sample only among the K most likely characters (0 = all). Default: ${DEFAULT-VALUE}.")
+    private int topK;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "Seed of the draws (the same seed gives the same text). Default: ${DEFAULT-VALUE}.")
+    private long seed;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Threads to compute with (0 = one per processor). Default: ${DEFAULT-VALUE}.")
+    private int threads;
+
+    /** Creates the command. */
+    public SampleCommand() {
+    }
+
+    /**
+     * The prime used when none is given: a line break if the vocabulary has one, else its first
+     * character.
+     *
+     * @param vocabulary the vocabulary
+     * @return the prime
+     */
+    static String defaultPrime(Vocabulary vocabulary) {
+        return vocabulary.contains('\n') ? "\n" : vocabulary.token(0);
+    }
+
+    /**
+     * The precision a command computes a checkpoint in: its own dtype, on {@code threads} threads.
+     *
+     * @param manifest the checkpoint
+     * @param threads  the thread count (0 = one per processor)
+     * @return the precision
+     */
+    static Precision<?> precisionOf(Checkpoint.Manifest manifest, int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads: expected >= 0 (0 = one per processor), found " + threads);
+        }
+        int n = threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors());
+        return (manifest.dtype().equals("float64") ? Precision.F64 : Precision.F32).withThreads(n);
+    }
+
+    @Override
+    protected int execute(Output out) throws Exception {
+        if (Precision.vectorUnavailableReason() != null) {
+            out.notice("notice: " + Precision.vectorUnavailableReason());
+        }
+        if (length < 0) {
+            throw new IllegalArgumentException("--length: expected >= 0 characters, found " + length);
+        }
+        // the sampler checks temperature and top-k before anything is loaded
+        TokenSampler sampler = new TokenSampler(temperature, topK, seed);
+        Path run = RunFolders.checkpoint(checkpoint, runsDir);
+        Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
+        return generate(out, run, manifest, precisionOf(manifest, threads), sampler);
+    }
+
+    private <A> int generate(Output out, Path run, Checkpoint.Manifest manifest, Precision<A> precision,
+                             TokenSampler sampler) throws IOException {
+        TrainedModel<A> model = TrainedModel.load(run, precision);
+        String start = prime != null ? prime : defaultPrime(model.vocabulary());
+        if (start.isEmpty()) {
+            throw new IllegalArgumentException("--prime: expected at least one character, found an empty text");
+        }
+        try {
+            model.vocabulary().encode(start);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--prime: " + e.getMessage(), e);
+        }
+        out.notice("sampling from %s (step %d, %d-layer %s %d, %d characters)", run, manifest.step(),
+                manifest.model().numLayers(), manifest.model().cell().id(), manifest.model().hiddenSize(),
+                manifest.model().vocabSize());
+        if (out.isJson()) {
+            StringBuilder sb = new StringBuilder();
+            model.generate(start, length, sampler, sb::append);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("checkpoint", run.toString());
+            r.put("step", manifest.step());
+            r.put("prime", start);
+            r.put("text", sb.toString());
+            r.put("length", length);
+            r.put("temperature", temperature);
+            r.put("top_k", topK);
+            r.put("seed", seed);
+            out.row(r);
+        } else {
+            PrintWriter stdout = spec.commandLine().getOut();
+            if (prime != null) {
+                stdout.print(prime);
+            }
+            model.generate(start, length, sampler, ch -> {
+                stdout.print(ch);
+                stdout.flush();
+            });
+            stdout.println();
+            stdout.flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,366 @@
+package dev.recur.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.recur.io.Checkpoint;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/**
+ * {@code recur train}, {@code sample} and {@code eval} in-process on a tiny corpus: the output
+ * discipline (results on stdout, JSON lines with {@code --format json}), the run folder, and every
+ * kind of bad input (one-line error, non-zero exit, no stack trace, no files left behind).
+ */
+class TrainCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A small model: the whole run takes well under a second. */
+    private static final List<String> SMALL = List.of("--hidden", "16", "--layers", "2", "--embedding", "8",
+            "--batch", "4", "--seq", "16", "--threads", "1");
+
+    @TempDir
+    static Path shared;
+    static Path corpus;
+    static Path runs;
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+
+        /** The lines of stderr with the progress bar's carriage-return redraws removed. */
+        List<String> errLines() {
+            return err.lines().map(l -> l.substring(l.lastIndexOf('\r') + 1)).filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = Main.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** {@code train} with the small model's flags, then {@code more}. */
+    static String[] train(String... more) {
+        List<String> all = new ArrayList<>(List.of("train"));
+        all.addAll(SMALL);
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
+
+    static String english(int characters, long seed) {
+        String[] words = {"the", "cat", "sat", "on", "a", "mat", "and", "dog", "ran", "to", "him", "her"};
+        SplittableRandom rng = new SplittableRandom(seed);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; sb.length() < characters; i++) {
+            sb.append(words[rng.nextInt(words.length)]).append(i % 8 == 0 ? "\n" : " ");
+        }
+        return sb.toString();
+    }
+
+    @BeforeAll
+    static void trainOnce() throws IOException {
+        corpus = Files.writeString(shared.resolve("tiny.txt"), english(3000, 3));
+        runs = shared.resolve("runs");
+        Run r = run(train("--corpus", corpus.toString(), "--runs-dir", runs.toString(),
+                "--run-name", "first", "--steps", "30", "--eval-every", "10", "--sample-length", "40"));
+        assertEquals(0, r.code(), r.err());
+    }
+
+    @Test
+    void trainPrintsValidationLinesTheRunFolderAndASample() throws IOException {
+        Run r = run(train("--corpus", corpus.toString(), "--runs-dir", tmp.toString(),
+                "--run-name", "text", "--steps", "20", "--eval-every", "10", "--sample-length", "30"));
+        assertEquals(0, r.code(), r.err());
+        List<String> out = r.outLines();
+        assertTrue(out.get(0).matches("val loss \\d\\.\\d{4} nats/char \\(\\d\\.\\d{4} bits/char\\) at step 10"),
+                out.get(0));
+        assertTrue(out.get(1).matches("val loss \\d\\.\\d{4} nats/char \\(\\d\\.\\d{4} bits/char\\) at step 20"),
+                out.get(1));
+        Path run = tmp.resolve("text");
+        assertEquals("run: " + run + " (checkpoint at step 20)", out.get(2));
+        assertEquals("loss curve: " + run.resolve("loss.png"), out.get(3));
+        assertEquals("sample (temperature 0.8):", out.get(4));
+        String sample = String.join("\n", out.subList(5, out.size()));
+        assertEquals(30, sample.codePointCount(0, sample.length()));
+        byte[] png = Files.readAllBytes(run.resolve("loss.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals("PNG", new String(png, 1, 3, StandardCharsets.US_ASCII));
+        assertEquals(20, Checkpoint.readManifest(run).step());
+        assertTrue(r.err().contains("train 100% ["), "a progress bar on stderr");
+        assertTrue(r.errLines().contains("run folder: " + run), r.err());
+    }
+
+    @Test
+    void withFormatJsonEveryStdoutLineIsOneJsonObject() throws IOException {
+        Run r = run(train("--format", "json", "--corpus", corpus.toString(), "--runs-dir",
+                tmp.toString(), "--steps", "12", "--eval-every", "5", "--sample-length", "20"));
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : r.outLines()) {
+            JsonNode n = JSON.readTree(line);
+            assertTrue(n.isObject(), line);
+            lines.add(n);
+        }
+        assertEquals(List.of("validation", "validation", "validation", "done", "sample"),
+                lines.stream().map(n -> n.get("event").asText()).toList());
+        assertEquals(List.of(5, 10, 12), lines.subList(0, 3).stream().map(n -> n.get("step").asInt()).toList());
+        JsonNode done = lines.get(3);
+        assertEquals(12, done.get("step").asInt());
+        assertEquals(done.get("val_loss").asDouble(), lines.get(2).get("val_loss").asDouble(), 0.0);
+        assertEquals(20, lines.get(4).get("text").asText().length());
+    }
+
+    @Test
+    void sampleDefaultsToTheLatestRunAndIsReproducible() {
+        Run a = run("sample", "--runs-dir", runs.toString(), "--length", "50", "--seed", "4");
+        assertEquals(0, a.code(), a.err());
+        String text = a.out().substring(0, a.out().length() - 1);   // the final line break
+        assertEquals(50, text.length());
+        assertTrue(a.errLines().get(0).startsWith("sampling from " + runs.resolve("first") + " (step 30"),
+                a.err());
+        Run b = run("sample", "--checkpoint", runs.resolve("first").toString(), "--length", "50", "--seed", "4");
+        assertEquals(a.out(), b.out());
+        Run primed = run("sample", "--runs-dir", runs.toString(), "--prime", "the cat", "--length", "10",
+                "--temperature", "0");
+        assertEquals(0, primed.code(), primed.err());
+        assertTrue(primed.out().startsWith("the cat"), primed.out());
+        assertEquals("the cat".length() + 10 + 1, primed.out().length());
+    }
+
+    @Test
+    void sampleWithFormatJsonPrintsOneObject() throws IOException {
+        Run r = run("--format", "json", "sample", "--runs-dir", runs.toString(), "--length", "25", "--top-k", "3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.outLines().size());
+        JsonNode n = JSON.readTree(r.out());
+        assertEquals(25, n.get("text").asText().length());
+        assertEquals(30, n.get("step").asInt());
+        assertEquals("\n", n.get("prime").asText());
+    }
+
+    @Test
+    void evalReportsLossBitsAndPerplexity() throws IOException {
+        Path text = Files.writeString(tmp.resolve("held-out.txt"), english(800, 99));
+        Run r = run("--format", "json", "eval", "--runs-dir", runs.toString(), "--text", text.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = JSON.readTree(r.out());
+        double loss = n.get("loss_nats_per_char").asDouble();
+        assertTrue(loss > 0 && loss < Math.log(13), "loss " + loss);
+        assertEquals(loss / Math.log(2), n.get("bits_per_char").asDouble(), 1e-12);
+        assertEquals(Math.exp(loss), n.get("perplexity").asDouble(), 1e-9);
+        assertEquals(4, n.get("batch").asInt());
+        assertEquals(800, n.get("characters").asInt(), 10);
+        Run textOut = run("eval", "--runs-dir", runs.toString(), "--text", text.toString());
+        assertTrue(textOut.outLines().stream().anyMatch(l -> l.startsWith("bits_per_char: ")), textOut.out());
+        // A text shorter than the run's batch is read in fewer streams.
+        Path shortText = Files.writeString(tmp.resolve("short.txt"), "the cat");
+        Run s = run("--format", "json", "eval", "--runs-dir", runs.toString(), "--text", shortText.toString());
+        assertEquals(0, s.code(), s.err());
+        assertEquals(4, JSON.readTree(s.out()).get("batch").asInt());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Bad input: one line on stderr, exit code != 0, no stack trace, nothing written.
+
+    private List<String> listing(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.map(p -> dir.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    /** Runs a command that must fail cleanly; returns its one error line. */
+    private String fails(int expectedCode, Path watched, String... args) throws IOException {
+        List<String> before = listing(watched);
+        Run r = run(args);
+        assertEquals(expectedCode, r.code(), r.out() + r.err());
+        List<String> err = r.errLines();
+        assertEquals(1, err.size(), "exactly one line on stderr: " + r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+        assertEquals("", r.out());
+        assertEquals(before, listing(watched), "no files written");
+        return err.get(0);
+    }
+
+    @Test
+    void anEmptyCorpusIsRefused() throws IOException {
+        Path empty = Files.write(tmp.resolve("empty.txt"), new byte[0]);
+        Path out = tmp.resolve("runs");
+        String line = fails(ExitCodes.FAILURE, tmp, train("--corpus", empty.toString(),
+                "--runs-dir", out.toString()));
+        assertEquals("recur train: " + empty + ": expected text, found an empty file; likely cause: the wrong file"
+                + " was given, or it was not written completely", line);
+    }
+
+    @Test
+    void aBinaryCorpusIsRefused() throws IOException {
+        byte[] bytes = new byte[4096];
+        new SplittableRandom(1).nextBytes(bytes);
+        bytes[10] = 0;
+        Path bin = Files.write(tmp.resolve("model.bin"), bytes);
+        String line = fails(ExitCodes.FAILURE, tmp, train("--corpus", bin.toString(),
+                "--runs-dir", tmp.resolve("runs").toString()));
+        assertTrue(line.startsWith("recur train: " + bin + ": expected UTF-8 text, found "), line);
+    }
+
+    @Test
+    void aCorpusShorterThanOneBatchIsRefused() throws IOException {
+        Path small = Files.writeString(tmp.resolve("small.txt"), "the cat sat on the mat\n");
+        String line = fails(ExitCodes.USAGE, tmp, train("--corpus", small.toString(),
+                "--runs-dir", tmp.resolve("runs").toString()));
+        assertTrue(line.startsWith("recur train: " + small + " (23 characters): training text: expected at least 65"
+                + " characters"), line);
+    }
+
+    private Path copyOfFirstRun() throws IOException {
+        Path copy = tmp.resolve("copy");
+        Files.createDirectories(copy);
+        try (Stream<Path> s = Files.list(runs.resolve("first"))) {
+            for (Path p : s.toList()) {
+                Files.copy(p, copy.resolve(p.getFileName()));
+            }
+        }
+        return copy;
+    }
+
+    @Test
+    void aTruncatedCheckpointIsRefused() throws IOException {
+        Path copy = copyOfFirstRun();
+        Path model = copy.resolve(Checkpoint.readManifest(copy).files().get("model").name());
+        byte[] bytes = Files.readAllBytes(model);
+        Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        String line = fails(ExitCodes.FAILURE, tmp, "sample", "--checkpoint", copy.toString());
+        assertTrue(line.startsWith("recur sample: " + model + ": expected SHA-256 "), line);
+        assertTrue(line.endsWith("likely cause: the file is truncated (an interrupted copy?)"), line);
+        Path json = copy.resolve(Checkpoint.MANIFEST);
+        Files.writeString(json, Files.readString(json).substring(0, 300));
+        line = fails(ExitCodes.FAILURE, tmp, "eval", "--checkpoint", copy.toString(), "--text", corpus.toString());
+        assertTrue(line.startsWith("recur eval: " + json + ": expected a recur checkpoint manifest (JSON), found invalid"
+                + " JSON"), line);
+    }
+
+    @Test
+    void aCheckpointWhoseChecksumDoesNotMatchIsRefused() throws IOException {
+        Path copy = copyOfFirstRun();
+        Path optimizer = copy.resolve(Checkpoint.readManifest(copy).files().get("optimizer").name());
+        byte[] bytes = Files.readAllBytes(optimizer);
+        bytes[bytes.length - 3] ^= 0x10;
+        Files.write(optimizer, bytes);
+        String line = fails(ExitCodes.FAILURE, tmp, "train", "--resume", copy.toString(), "--sample-length", "0");
+        assertTrue(line.startsWith("recur train: " + optimizer + ": expected SHA-256 "), line);
+        assertTrue(line.endsWith("likely cause: the file was modified or replaced after the checkpoint was written"),
+                line);
+    }
+
+    @Test
+    void aCheckpointOfAnotherArchitectureIsRefused() throws IOException {
+        Path gruRuns = tmp.resolve("gru-runs");
+        Run r = run(train("--cell", "gru", "--corpus", corpus.toString(), "--runs-dir",
+                gruRuns.toString(), "--run-name", "gru", "--steps", "2", "--sample-length", "0"));
+        assertEquals(0, r.code(), r.err());
+        Path copy = copyOfFirstRun();
+        Checkpoint.FileRef ref = Checkpoint.readManifest(copy).files().get("model");
+        Path gruModel = gruRuns.resolve("gru").resolve(Checkpoint.readManifest(gruRuns.resolve("gru")).files()
+                .get("model").name());
+        byte[] gru = Files.readAllBytes(gruModel);
+        Files.write(copy.resolve(ref.name()), gru);
+        Path json = copy.resolve(Checkpoint.MANIFEST);
+        Files.writeString(json, Files.readString(json).replace(ref.sha256(), Checkpoint.sha256(gru))
+                .replace("\"bytes\" : " + ref.bytes() + "\n", "\"bytes\" : " + gru.length + "\n"));
+        String line = fails(ExitCodes.FAILURE, tmp, "sample", "--checkpoint", copy.toString());
+        assertTrue(line.startsWith("recur sample: " + copy.resolve(ref.name()) + ": expected tensor 'rnn.weight_ih_l0'"
+                + " of shape [64, 8] (a 2-layer lstm model"), line);
+        assertTrue(line.contains("found shape [48, 8]; likely cause: the file holds a model of another architecture"),
+                line);
+    }
+
+    @Test
+    void nonsenseFlagsAreRefused() throws IOException {
+        String c = corpus.toString();
+        String r = tmp.resolve("runs").toString();
+        assertEquals("recur train: Unknown option: '--bogus' (see 'recur train --help')",
+                fails(ExitCodes.USAGE, tmp, "train", "--bogus"));
+        assertTrue(fails(ExitCodes.USAGE, tmp, "train", "--hidden", "many").startsWith(
+                "recur train: Invalid value for option '--hidden': 'many' is not an int"));
+        assertEquals("recur train: --hidden: expected a positive integer, found -3",
+                fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--hidden", "-3"));
+        assertEquals("recur train: unknown cell kind 'tree': expected one of lstm, gru, rnn (= rnn_tanh), rnn_relu",
+                fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--cell", "tree"));
+        assertEquals("recur train: dropout must be in [0, 1), found 1.5",
+                fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--dropout", "1.5"));
+        assertEquals("recur train: optimizer: expected one of sgd, adam, adamw, rmsprop, found 'lion'",
+                fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--optimizer", "lion"));
+        assertEquals("recur train: --momentum: applies to sgd and rmsprop only, found --optimizer adam",
+                fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--momentum", "0.9"));
+        assertTrue(fails(ExitCodes.USAGE, tmp, "train", "--time", "soon").contains(
+                "expected a duration such as 300, 90s, 4m or 1h30m, found 'soon'"));
+        assertEquals("recur train: --dtype: expected float32 or float64, found 'float16'",
+                fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--dtype", "float16"));
+        assertEquals("recur train: --hidden: cannot be given with --resume: a resumed run keeps its own settings (only"
+                + " --steps, --time, --eval-every, --checkpoint-every and --threads may change)",
+                fails(ExitCodes.USAGE, tmp, "train", "--resume", runs.resolve("first").toString(), "--hidden", "8"));
+        assertEquals("recur sample: temperature must be a finite number >= 0, found -1.0",
+                fails(ExitCodes.USAGE, tmp, "sample", "--runs-dir", runs.toString(), "--temperature", "-1"));
+        assertTrue(fails(ExitCodes.USAGE, tmp, "sample", "--runs-dir", runs.toString(), "--prime", "\u00e9t\u00e9")
+                .startsWith("recur sample: --prime: character U+00E9 '\u00e9' at position 0 (code-point index) is not"
+                        + " in the vocabulary"));
+        assertEquals("recur eval: Missing required option: '--text=FILE' (see 'recur eval --help')",
+                fails(ExitCodes.USAGE, tmp, "eval"));
+        String none = fails(ExitCodes.FAILURE, tmp, "sample", "--runs-dir", tmp.resolve("nowhere").toString());
+        assertTrue(none.startsWith("recur sample: " + tmp.resolve("nowhere") + ": expected a run folder with a"
+                + " checkpoint, found none"), none);
+        assertTrue(fails(ExitCodes.FAILURE, tmp, "train", "--corpus", tmp.resolve("missing.txt").toString())
+                .equals("recur train: " + tmp.resolve("missing.txt") + ": no such file or directory"));
+    }
+
+    @Test
+    void evalRefusesATextWithCharactersTheModelNeverSaw() throws IOException {
+        Path text = Files.writeString(tmp.resolve("other.txt"), "the cat sat on the mat, quietly.\n");
+        String line = fails(ExitCodes.USAGE, tmp, "eval", "--runs-dir", runs.toString(), "--text", text.toString());
+        assertTrue(line.startsWith("recur eval: " + text + ": character U+002C ',' at position 22"), line);
+    }
+
+    @Test
+    void theHelpOfEveryOptionIsThere() {
+        for (String cmd : List.of("train", "sample", "eval")) {
+            CommandLine sub = Main.newCommandLine().getSubcommands().get(cmd);
+            sub.getCommandSpec().options().forEach(o -> assertNotEquals(0, o.description().length,
+                    cmd + " " + o.longestName() + " has no help text"));
+        }
+        Run r = run("train", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("Hidden size H. Default: 256."), r.out());
+        assertTrue(r.out().contains("Learning rate. Default: 0.002."), r.out());
+    }
+}

@@ -1,0 +1,225 @@
+package dev.recur.tasks;
+
+import dev.recur.nn.recurrent.CellKind;
+import dev.recur.nn.sequence.RecurrentConfig;
+import dev.recur.optim.Adam;
+import dev.recur.optim.AdamConfig;
+import dev.recur.optim.GradientClipping;
+import dev.recur.tensor.Kernels;
+import dev.recur.tensor.Precision;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Trains one cell on one {@link Task} and evaluates it on a fixed test set: one run of a long-lag
+ * experiment.
+ *
+ * <p>The seed alone fixes the test set, the probe batch, the stream of training batches and the
+ * initial weights (drawn from independent streams split off one generator), so the cells compared
+ * on a task under one seed see exactly the same data. A training step draws a fresh batch, computes
+ * the mean loss and its gradient, clips the gradient to the configured global norm and takes an
+ * Adam step; a step whose loss or gradient norm is not finite is skipped and counted. Nothing here
+ * prints: evaluations go to the listener given to {@link #run}.
+ *
+ * <p>Not thread-safe.
+ *
+ * @param <A> the array type of the model ({@code float[]} to train fast, {@code double[]} to verify)
+ */
+public final class Experiment<A> {
+
+    /** Sequences per forward pass when evaluating. */
+    static final int EVAL_BATCH = 256;
+
+    private final Task task;
+    private final CellKind cell;
+    private final ExperimentConfig config;
+    private final long seed;
+    private final Precision<A> precision;
+    private final ManyToOneModel<A> model;
+    private final Adam<A> optimizer;
+    private final List<TaskBatch> testSet;
+    private final SplittableRandom trainRng;
+    private final SplittableRandom probeRng;
+    private boolean ran;
+
+    private Experiment(Task task, CellKind cell, ExperimentConfig config, long seed, Precision<A> precision) {
+        this.task = task;
+        this.cell = cell;
+        this.config = config;
+        this.seed = seed;
+        this.precision = precision;
+        SplittableRandom rng = new SplittableRandom(seed);
+        SplittableRandom testRng = rng.split();
+        this.trainRng = rng.split();
+        this.probeRng = rng.split();
+        long modelSeed = rng.nextLong();
+        this.model = ManyToOneModel.create(modelConfig(task, cell, config), precision, modelSeed);
+        this.optimizer = new Adam<>(precision, model.namedParameters(),
+                AdamConfig.adam().lr(config.learningRate()).build());
+        List<TaskBatch> test = new ArrayList<>();
+        for (int done = 0; done < config.testSize(); done += EVAL_BATCH) {
+            test.add(task.sample(Math.min(EVAL_BATCH, config.testSize() - done), testRng));
+        }
+        this.testSet = List.copyOf(test);
+    }
+
+    /**
+     * Sets up an experiment: draws the test set and initialises the model and the optimizer.
+     *
+     * @param task      the task
+     * @param cell      the cell to train
+     * @param config    hyper-parameters and budget, e.g. {@link ExperimentConfig#defaults(Task)}
+     * @param seed      fixes data and initial weights
+     * @param precision the precision to train in, e.g. {@code Precision.F32.withThreads(n)}
+     */
+    public static <A> Experiment<A> create(Task task, CellKind cell, ExperimentConfig config, long seed,
+                                           Precision<A> precision) {
+        if (task == null || cell == null || config == null || precision == null) {
+            throw new IllegalArgumentException("experiment: expected a task, a cell, a configuration and a precision, "
+                    + "found " + task + ", " + cell + ", " + config + ", " + precision);
+        }
+        return new Experiment<>(task, cell, config, seed, precision);
+    }
+
+    /**
+     * The model an experiment trains: one unidirectional layer of {@code H} units of {@code cell}
+     * (the recurrent stack's defaults otherwise), read at each sequence's own last step, with the
+     * chrono horizon set to the task's longest sequence when the configuration asks for it.
+     */
+    public static ManyToOneConfig modelConfig(Task task, CellKind cell, ExperimentConfig config) {
+        RecurrentConfig rnn = RecurrentConfig.builder(cell, task.inputSize(), config.hiddenSize()).build();
+        return ManyToOneConfig.builder(rnn, task.outputs(), task.objective())
+                .readout(Readout.AT_LENGTH)
+                .chronoHorizon(config.chrono() ? Math.max(2, task.maxSteps()) : 0)
+                .build();
+    }
+
+    /** The task. */
+    public Task task() {
+        return task;
+    }
+
+    /** The cell. */
+    public CellKind cell() {
+        return cell;
+    }
+
+    /** The hyper-parameters and budget. */
+    public ExperimentConfig config() {
+        return config;
+    }
+
+    /** The seed. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The model (trained in place by {@link #run}). */
+    public ManyToOneModel<A> model() {
+        return model;
+    }
+
+    /** The test set, in chunks of at most {@value #EVAL_BATCH} sequences. */
+    public List<TaskBatch> testSet() {
+        return testSet;
+    }
+
+    /**
+     * A batch of {@code size} sequences for diagnostics, drawn from a stream of its own: the same for
+     * every cell under one seed, and apart from both the training and the test data. Calls after the
+     * first continue the stream.
+     */
+    public TaskBatch probe(int size) {
+        return task.sample(size, probeRng);
+    }
+
+    /** Optimizer steps taken so far. */
+    public long step() {
+        return optimizer.stepCount();
+    }
+
+    /**
+     * The mean test loss and accuracy (NaN for regression) of the model as it is now.
+     *
+     * @return {@code {loss, accuracy}}
+     */
+    public double[] test() {
+        double loss = 0;
+        long right = 0;
+        long n = 0;
+        for (TaskBatch b : testSet) {
+            ManyToOneOutput<A> out = model.forward(b.sequences(precision), false);
+            loss += model.loss(out, b, null) * b.batch();
+            if (task.objective() == Objective.CLASSIFICATION) {
+                right += model.correct(out, b);
+            }
+            n += b.batch();
+        }
+        double accuracy = task.objective() == Objective.CLASSIFICATION ? (double) right / n : Double.NaN;
+        return new double[] {loss / n, accuracy};
+    }
+
+    /**
+     * Trains for the configured number of steps (fewer if it stops when solved), evaluating every
+     * {@code evalEvery} steps and after the last.
+     *
+     * @param listener receives every evaluation as it is made; may be null
+     * @return all evaluations
+     * @throws IllegalStateException if the experiment has already run
+     */
+    public ExperimentResult run(Consumer<Evaluation> listener) {
+        if (ran) {
+            throw new IllegalStateException("experiment already ran: expected a fresh experiment; likely cause: run() "
+                    + "called twice (create a new experiment for another run)");
+        }
+        ran = true;
+        Kernels<A> k = precision.kernels();
+        A dPred = k.alloc(config.batchSize() * task.outputs());
+        List<Evaluation> evaluations = new ArrayList<>();
+        long start = System.nanoTime();
+        long solvedAt = -1;
+        long skipped = 0;
+        double lossSum = 0;
+        long lossCount = 0;
+        for (long s = 1; s <= config.steps(); s++) {
+            TaskBatch batch = task.sample(config.batchSize(), trainRng);
+            model.zeroGrad();
+            ManyToOneOutput<A> out = model.forward(batch.sequences(precision), true);
+            double loss = model.loss(out, batch, dPred);
+            boolean finite = Double.isFinite(loss);
+            if (finite) {
+                model.backward(out, dPred);
+                finite = Double.isFinite(GradientClipping.clipByGlobalNorm(model.parameters(), config.clipNorm()));
+            }
+            if (finite) {
+                optimizer.step();
+                lossSum += loss;
+                lossCount++;
+            } else {
+                skipped++;
+            }
+            if (s % config.evalEvery() == 0 || s == config.steps()) {
+                double[] test = test();
+                boolean solved = task.solved(test[0], test[1]);
+                if (solved && solvedAt < 0) {
+                    solvedAt = s;
+                }
+                boolean last = s == config.steps() || (solved && config.stopWhenSolved());
+                Evaluation e = new Evaluation(s, lossCount == 0 ? Double.NaN : lossSum / lossCount, test[0], test[1],
+                        (System.nanoTime() - start) / 1e9, skipped, solved, last);
+                evaluations.add(e);
+                if (listener != null) {
+                    listener.accept(e);
+                }
+                lossSum = 0;
+                lossCount = 0;
+                if (last) {
+                    break;
+                }
+            }
+        }
+        return new ExperimentResult(task, cell, seed, config, evaluations, solvedAt);
+    }
+}

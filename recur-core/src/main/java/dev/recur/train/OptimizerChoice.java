@@ -1,0 +1,247 @@
+package dev.recur.train;
+
+import dev.recur.nn.Parameter;
+import dev.recur.optim.Adam;
+import dev.recur.optim.AdamConfig;
+import dev.recur.optim.AdamW;
+import dev.recur.optim.Optimizer;
+import dev.recur.optim.RMSprop;
+import dev.recur.optim.RMSpropConfig;
+import dev.recur.optim.Sgd;
+import dev.recur.optim.SgdConfig;
+import dev.recur.tensor.Precision;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Which optimizer trains the model, with its hyper-parameters: one of PyTorch's SGD, Adam, AdamW
+ * and RMSprop ({@link dev.recur.optim}), each holding its own validated configuration record, whose
+ * builder holds the defaults.
+ */
+public sealed interface OptimizerChoice {
+
+    /**
+     * The optimizer's name: {@code sgd}, {@code adam}, {@code adamw} or {@code rmsprop} (as in
+     * {@link dev.recur.optim.OptimizerState#optimizer()}).
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * The hyper-parameters: an {@link SgdConfig}, {@link AdamConfig} or {@link RMSpropConfig}.
+     *
+     * @return the configuration record
+     */
+    Record config();
+
+    /**
+     * The base learning rate (before any schedule).
+     *
+     * @return the learning rate
+     */
+    double learningRate();
+
+    /**
+     * Creates the optimizer over the given parameters.
+     *
+     * @param precision the precision of the parameters
+     * @param params    the parameters under their names
+     * @param <A>       the array type
+     * @return a fresh optimizer (step count 0)
+     */
+    <A> Optimizer<A> create(Precision<A> precision, Map<String, Parameter<A>> params);
+
+    /**
+     * The hyper-parameters as JSON-compatible values, with {@code name} first.
+     *
+     * @return a new map
+     */
+    default Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = TrainJson.MAPPER.convertValue(config(), LinkedHashMap.class);
+        m.putAll(fields);
+        return m;
+    }
+
+    /**
+     * Restores a choice from {@link #toMap()}.
+     *
+     * @param map the map
+     * @return the choice
+     * @throws IllegalArgumentException if the name is unknown or a hyper-parameter is missing or invalid
+     */
+    static OptimizerChoice fromMap(Map<String, ?> map) {
+        Objects.requireNonNull(map, "map");
+        Object name = map.get("name");
+        Map<String, Object> fields = new LinkedHashMap<>(map);
+        fields.remove("name");
+        try {
+            return switch (String.valueOf(name)) {
+                case "sgd" -> new SgdChoice(TrainJson.MAPPER.convertValue(fields, SgdConfig.class));
+                case "adam" -> new AdamChoice(TrainJson.MAPPER.convertValue(fields, AdamConfig.class));
+                case "adamw" -> new AdamWChoice(TrainJson.MAPPER.convertValue(fields, AdamConfig.class));
+                case "rmsprop" -> new RMSpropChoice(TrainJson.MAPPER.convertValue(fields, RMSpropConfig.class));
+                default -> throw new IllegalArgumentException("optimizer: expected one of sgd, adam, adamw, rmsprop,"
+                        + " found '" + name + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new IllegalArgumentException("optimizer " + name + ": " + firstLine(root.getMessage()), e);
+        }
+    }
+
+    /**
+     * Parses an optimizer name as given on a command line (case-insensitive).
+     *
+     * @param name the name
+     * @return the canonical name
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    static String parseName(String name) {
+        String n = name == null ? "" : name.toLowerCase(java.util.Locale.ROOT);
+        return switch (n) {
+            case "sgd", "adam", "adamw", "rmsprop" -> n;
+            default -> throw new IllegalArgumentException("optimizer: expected one of sgd, adam, adamw, rmsprop, found '"
+                    + name + "'");
+        };
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "invalid value";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+
+    /**
+     * Stochastic gradient descent ({@code torch.optim.SGD}).
+     *
+     * @param config the hyper-parameters
+     */
+    record SgdChoice(SgdConfig config) implements OptimizerChoice {
+        /**
+         * Checks the configuration is given.
+         *
+         * @param config the hyper-parameters
+         */
+        public SgdChoice {
+            Objects.requireNonNull(config, "config");
+        }
+
+        @Override
+        public String name() {
+            return "sgd";
+        }
+
+        @Override
+        public double learningRate() {
+            return config.lr();
+        }
+
+        @Override
+        public <A> Optimizer<A> create(Precision<A> precision, Map<String, Parameter<A>> params) {
+            return new Sgd<>(precision, params, config);
+        }
+    }
+
+    /**
+     * Adam with an L2 weight decay ({@code torch.optim.Adam}).
+     *
+     * @param config the hyper-parameters
+     */
+    record AdamChoice(AdamConfig config) implements OptimizerChoice {
+        /**
+         * Checks the configuration is given.
+         *
+         * @param config the hyper-parameters
+         */
+        public AdamChoice {
+            Objects.requireNonNull(config, "config");
+        }
+
+        @Override
+        public String name() {
+            return "adam";
+        }
+
+        @Override
+        public double learningRate() {
+            return config.lr();
+        }
+
+        @Override
+        public <A> Optimizer<A> create(Precision<A> precision, Map<String, Parameter<A>> params) {
+            return new Adam<>(precision, params, config);
+        }
+    }
+
+    /**
+     * Adam with decoupled weight decay ({@code torch.optim.AdamW}).
+     *
+     * @param config the hyper-parameters
+     */
+    record AdamWChoice(AdamConfig config) implements OptimizerChoice {
+        /**
+         * Checks the configuration is given.
+         *
+         * @param config the hyper-parameters
+         */
+        public AdamWChoice {
+            Objects.requireNonNull(config, "config");
+        }
+
+        @Override
+        public String name() {
+            return "adamw";
+        }
+
+        @Override
+        public double learningRate() {
+            return config.lr();
+        }
+
+        @Override
+        public <A> Optimizer<A> create(Precision<A> precision, Map<String, Parameter<A>> params) {
+            return new AdamW<>(precision, params, config);
+        }
+    }
+
+    /**
+     * RMSprop ({@code torch.optim.RMSprop}).
+     *
+     * @param config the hyper-parameters
+     */
+    record RMSpropChoice(RMSpropConfig config) implements OptimizerChoice {
+        /**
+         * Checks the configuration is given.
+         *
+         * @param config the hyper-parameters
+         */
+        public RMSpropChoice {
+            Objects.requireNonNull(config, "config");
+        }
+
+        @Override
+        public String name() {
+            return "rmsprop";
+        }
+
+        @Override
+        public double learningRate() {
+            return config.lr();
+        }
+
+        @Override
+        public <A> Optimizer<A> create(Precision<A> precision, Map<String, Parameter<A>> params) {
+            return new RMSprop<>(precision, params, config);
+        }
+    }
+}

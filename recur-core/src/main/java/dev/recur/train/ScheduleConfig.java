@@ -1,0 +1,150 @@
+package dev.recur.train;
+
+import dev.recur.optim.LearningRateSchedule;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The learning-rate schedule of a training run, as data (so that a checkpoint can record it); see
+ * {@link #build(double)} for the {@link LearningRateSchedule} it stands for.
+ *
+ * @param kind        the shape of the schedule after the warm-up
+ * @param warmupSteps linear warm-up over this many steps first (0 = none)
+ * @param minLr       {@link Kind#COSINE}: the learning rate reached at the end of the decay
+ * @param decaySteps  {@link Kind#COSINE}: the number of steps of the decay, after the warm-up
+ * @param stepSize    {@link Kind#STEP}: steps between decays
+ * @param gamma       {@link Kind#STEP}: the decay factor, in {@code (0, 1]}
+ */
+public record ScheduleConfig(Kind kind, long warmupSteps, double minLr, long decaySteps, long stepSize,
+                             double gamma) {
+
+    /** The shape of a schedule. */
+    public enum Kind {
+        /** The same learning rate at every step (the reference's choice). */
+        CONSTANT,
+        /** Cosine annealing from the learning rate to {@code minLr} over {@code decaySteps}. */
+        COSINE,
+        /** Multiplied by {@code gamma} every {@code stepSize} steps, as PyTorch's {@code StepLR}. */
+        STEP;
+
+        /**
+         * The lower-case name used on the command line and in files.
+         *
+         * @return {@code constant}, {@code cosine} or {@code step}
+         */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * Parses {@link #id()} (case-insensitive).
+         *
+         * @param id the name
+         * @return the kind
+         * @throws IllegalArgumentException naming the accepted values
+         */
+        public static Kind fromId(String id) {
+            for (Kind k : values()) {
+                if (k.id().equalsIgnoreCase(id)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("schedule: expected one of constant, cosine, step, found '" + id + "'");
+        }
+    }
+
+    /**
+     * Validates the fields that the kind uses.
+     *
+     * @param kind the shape of the schedule after the warm-up
+     * @param warmupSteps linear warm-up over this many steps first (0 = none)
+     * @param minLr {@link Kind#COSINE}: the learning rate reached at the end of the decay
+     * @param decaySteps {@link Kind#COSINE}: the number of steps of the decay, after the warm-up
+     * @param stepSize {@link Kind#STEP}: steps between decays
+     * @param gamma {@link Kind#STEP}: the decay factor, in {@code (0, 1]}
+     */
+    public ScheduleConfig {
+        if (kind == null) {
+            throw new IllegalArgumentException("schedule: the kind must be given (constant, cosine or step)");
+        }
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("schedule warm-up: expected >= 0 steps, found " + warmupSteps);
+        }
+        if (kind == Kind.COSINE) {
+            if (decaySteps < 1) {
+                throw new IllegalArgumentException("cosine schedule: expected decay steps >= 1, found " + decaySteps
+                        + "; likely cause: no step budget to decay over");
+            }
+            if (!(minLr >= 0) || Double.isInfinite(minLr)) {
+                throw new IllegalArgumentException("cosine schedule: expected a minimum learning rate >= 0, found "
+                        + minLr);
+            }
+        }
+        if (kind == Kind.STEP) {
+            if (stepSize < 1) {
+                throw new IllegalArgumentException("step schedule: expected a step size >= 1, found " + stepSize);
+            }
+            if (!(gamma > 0 && gamma <= 1)) {
+                throw new IllegalArgumentException("step schedule: expected gamma in (0, 1], found " + gamma);
+            }
+        }
+    }
+
+    /**
+     * A constant learning rate, no warm-up.
+     *
+     * @return the schedule
+     */
+    public static ScheduleConfig constant() {
+        return new ScheduleConfig(Kind.CONSTANT, 0, 0, 0, 0, 1);
+    }
+
+    /**
+     * The schedule as a function of the step, for base learning rate {@code lr}:
+     * {@code constant(lr)}, {@code cosine(lr, decaySteps, minLr)} or
+     * {@code stepDecay(lr, stepSize, gamma)}, preceded by {@code warmup(warmupSteps, ...)} when
+     * {@code warmupSteps > 0}.
+     *
+     * @param lr the base learning rate
+     * @return the schedule
+     * @throws IllegalArgumentException if {@code minLr > lr} for a cosine schedule
+     */
+    public LearningRateSchedule build(double lr) {
+        LearningRateSchedule s = switch (kind) {
+            case CONSTANT -> LearningRateSchedule.constant(lr);
+            case COSINE -> LearningRateSchedule.cosine(lr, decaySteps, minLr);
+            case STEP -> LearningRateSchedule.stepDecay(lr, stepSize, gamma);
+        };
+        return warmupSteps > 0 ? LearningRateSchedule.warmup(warmupSteps, s) : s;
+    }
+
+    /**
+     * The fields as JSON-compatible values.
+     *
+     * @return a new map
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", kind.id());
+        m.put("warmup_steps", warmupSteps);
+        m.put("min_lr", minLr);
+        m.put("decay_steps", decaySteps);
+        m.put("step_size", stepSize);
+        m.put("gamma", gamma);
+        return m;
+    }
+
+    /**
+     * Restores a schedule from {@link #toMap()}.
+     *
+     * @param m the map
+     * @return the schedule
+     * @throws IllegalArgumentException if a field is missing or invalid
+     */
+    public static ScheduleConfig fromMap(Map<String, ?> m) {
+        MapFields f = new MapFields("schedule", m);
+        return new ScheduleConfig(Kind.fromId(f.text("kind")), f.longValue("warmup_steps"), f.number("min_lr"),
+                f.longValue("decay_steps"), f.longValue("step_size"), f.number("gamma"));
+    }
+}

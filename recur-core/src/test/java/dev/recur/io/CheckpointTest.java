@@ -1,0 +1,241 @@
+package dev.recur.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.recur.data.TextCorpus;
+import dev.recur.data.Vocabulary;
+import dev.recur.model.CharLanguageModel;
+import dev.recur.model.CharLanguageModelConfig;
+import dev.recur.nn.Parameter;
+import dev.recur.nn.recurrent.CellKind;
+import dev.recur.tensor.Precision;
+import dev.recur.train.TinyCorpus;
+import dev.recur.train.TrainConfig;
+import dev.recur.train.TrainedModel;
+import dev.recur.train.Trainer;
+import dev.recur.train.TrainingListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Checkpoint} and {@link StateDicts}: layout, non-BMP vocabularies, checksums, bad files. */
+class CheckpointTest {
+
+    @TempDir
+    Path tmp;
+
+    private static TrainConfig.Builder small() {
+        return TrainConfig.builder().embeddingDim(8).hiddenSize(16).layers(2).batch(4).seq(16).steps(6).evalEvery(0)
+                .checkpointEvery(0).threads(1);
+    }
+
+    private Path trainedRun(String name, CellKind cell, TextCorpus corpus) throws IOException {
+        Path run = tmp.resolve(name);
+        Trainer.create(small().cell(cell).build(), Precision.F32, corpus).checkpointInto(run, Checkpoint.WriteHook.NONE)
+                .train(TrainingListener.NONE);
+        return run;
+    }
+
+    private static Path modelFile(Path run) throws IOException {
+        return run.resolve(Checkpoint.readManifest(run).files().get("model").name());
+    }
+
+    @Test
+    void charactersBeyondTheBmpRoundTripThroughVocabularyAndCheckpoint() throws IOException {
+        TextCorpus corpus = TinyCorpus.beyondBmp(3000);
+        Vocabulary vocabulary = corpus.vocabulary();
+        assertTrue(vocabulary.contains(0x1F600) && vocabulary.contains(0x20000) && vocabulary.contains(0x1D538));
+        Path run = trainedRun("bmp", CellKind.LSTM, corpus);
+
+        Checkpoint.Manifest m = Checkpoint.readManifest(run);
+        assertEquals(vocabulary, m.vocabulary());
+        String json = Files.readString(run.resolve(Checkpoint.MANIFEST), StandardCharsets.UTF_8);
+        assertTrue(json.contains("131072"), "U+20000 is stored as one code point");
+
+        TrainedModel<float[]> loaded = TrainedModel.load(run, Precision.F32);
+        assertEquals(vocabulary, loaded.vocabulary());
+        String text = loaded.generate("\uD83D\uDE00", 200, 1.0, 0, 3);
+        assertEquals(200, text.codePointCount(0, text.length()), "one token = one code point");
+        text.codePoints().forEach(cp -> assertTrue(vocabulary.contains(cp), "generated " + Integer.toHexString(cp)));
+        assertTrue(text.codePoints().anyMatch(cp -> cp > 0xFFFF), "some generated characters lie beyond the BMP");
+        String next = loaded.mostLikelyNext("\uD840\uDC00");
+        assertEquals(1, next.codePointCount(0, next.length()));
+    }
+
+    @Test
+    void theLayoutNamesTheTensorFilesWithTheirChecksums() throws IOException {
+        Path run = trainedRun("layout", CellKind.LSTM, TinyCorpus.english(2000));
+        Checkpoint.Manifest m = Checkpoint.readManifest(run);
+        assertEquals(6, m.step());
+        assertEquals("float32", m.dtype());
+        assertEquals("adam", m.optimizer());
+        assertEquals(TinyCorpus.english(2000).sha256(), m.provenance().corpusSha256());
+        for (Checkpoint.FileRef ref : m.files().values()) {
+            byte[] bytes = Files.readAllBytes(run.resolve(ref.name()));
+            assertEquals(Checkpoint.sha256(bytes), ref.sha256());
+            assertEquals(bytes.length, ref.bytes());
+        }
+        SafetensorsFile model = SafetensorsFile.read(modelFile(run));
+        assertEquals(java.util.Set.of("embedding.weight", "rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0",
+                "rnn.bias_hh_l0", "rnn.weight_ih_l1", "rnn.weight_hh_l1", "rnn.bias_ih_l1", "rnn.bias_hh_l1",
+                "head.weight", "head.bias"), model.names());
+        assertEquals(DType.F32, model.dtype("rnn.weight_ih_l0"));
+        assertArrayEquals(new int[] {64, 8}, model.shape("rnn.weight_ih_l0"));
+    }
+
+    @Test
+    void aChecksumMismatchIsReportedWithTheFileAndBothDigests() throws IOException {
+        Path run = trainedRun("sum", CellKind.LSTM, TinyCorpus.english(2000));
+        Path model = modelFile(run);
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[bytes.length - 1] ^= 1;   // one flipped bit in a weight
+        Files.write(model, bytes);
+        FormatException e = assertThrows(FormatException.class, () -> Checkpoint.load(run, Precision.F32));
+        assertTrue(e.getMessage().startsWith(model + ": expected SHA-256 "), e.getMessage());
+        assertTrue(e.getMessage().contains("likely cause: the file was modified or replaced"), e.getMessage());
+    }
+
+    @Test
+    void aTruncatedTensorFileOrManifestIsReported() throws IOException {
+        Path run = trainedRun("trunc", CellKind.LSTM, TinyCorpus.english(2000));
+        Path model = modelFile(run);
+        byte[] bytes = Files.readAllBytes(model);
+        Files.write(model, Arrays.copyOf(bytes, bytes.length / 2));
+        FormatException e = assertThrows(FormatException.class, () -> Checkpoint.load(run, Precision.F32));
+        assertTrue(e.getMessage().contains("likely cause: the file is truncated"), e.getMessage());
+
+        Path json = run.resolve(Checkpoint.MANIFEST);
+        byte[] manifest = Files.readAllBytes(json);
+        Files.write(json, Arrays.copyOf(manifest, manifest.length / 2));
+        e = assertThrows(FormatException.class, () -> Checkpoint.readManifest(run));
+        assertTrue(e.getMessage().startsWith(json + ": expected a recur checkpoint manifest (JSON), found invalid JSON"),
+                e.getMessage());
+        Files.write(json, new byte[0]);
+        e = assertThrows(FormatException.class, () -> Checkpoint.readManifest(run));
+        assertTrue(e.getMessage().contains("found an empty file"), e.getMessage());
+    }
+
+    @Test
+    void weightsOfAnotherArchitectureAreRefusedNamingTheTensorAndShapes() throws IOException {
+        Path lstm = trainedRun("lstm", CellKind.LSTM, TinyCorpus.english(2000));
+        Path gru = trainedRun("gru", CellKind.GRU, TinyCorpus.english(2000));
+        // A mixed-up folder: the GRU's weights under the LSTM's manifest, checksum made to match.
+        Path target = modelFile(lstm);
+        byte[] gruBytes = Files.readAllBytes(modelFile(gru));
+        Files.write(target, gruBytes);
+        Path json = lstm.resolve(Checkpoint.MANIFEST);
+        String manifest = Files.readString(json);
+        Checkpoint.FileRef ref = Checkpoint.readManifest(lstm).files().get("model");
+        Files.writeString(json, manifest.replace(ref.sha256(), Checkpoint.sha256(gruBytes))
+                .replace("\"bytes\" : " + ref.bytes(), "\"bytes\" : " + gruBytes.length));
+        FormatException e = assertThrows(FormatException.class, () -> Checkpoint.load(lstm, Precision.F32));
+        assertTrue(e.getMessage().startsWith(target + ": expected tensor 'rnn.weight_ih_l0' of shape [64, 8] (a 2-layer"
+                + " lstm model with V="), e.getMessage());
+        assertTrue(e.getMessage().contains("found shape [48, 8]; likely cause: the file holds a model of another"
+                + " architecture"), e.getMessage());
+    }
+
+    @Test
+    void aPyTorchStyleStateDictInFloat64LoadsIntoAFloat32Model() throws IOException {
+        CharLanguageModelConfig config = CharLanguageModelConfig.builder(5).embeddingDim(3).hiddenSize(4).layers(1)
+                .cell(CellKind.GRU).build();
+        CharLanguageModel<double[]> source = CharLanguageModel.create(config, Precision.F64, 9);
+        SafetensorsWriter w = new SafetensorsWriter();
+        for (Map.Entry<String, Parameter<double[]>> e : source.namedParameters().entrySet()) {
+            w.put(e.getKey(), e.getValue().value(), e.getValue().shape());
+        }
+        Path file = tmp.resolve("torch.safetensors");
+        w.metadata("format", "pt").write(file);
+
+        CharLanguageModel<float[]> target = CharLanguageModel.create(config, Precision.F32, 1);
+        StateDicts.load(target, file);
+        for (Map.Entry<String, Parameter<float[]>> e : target.namedParameters().entrySet()) {
+            double[] expected = source.namedParameters().get(e.getKey()).value();
+            float[] got = e.getValue().value();
+            for (int i = 0; i < got.length; i++) {
+                assertEquals((float) expected[i], got[i], e.getKey() + "[" + i + "]");
+            }
+        }
+        // Saving and loading again is exact.
+        Path again = tmp.resolve("again.safetensors");
+        StateDicts.save(target, again);
+        CharLanguageModel<float[]> copy = CharLanguageModel.create(config, Precision.F32, 2);
+        StateDicts.load(copy, again);
+        assertArrayEquals(target.head().parameters().get(0).value(), copy.head().parameters().get(0).value());
+
+        // One layer more: a tensor is missing.
+        CharLanguageModel<float[]> deeper = CharLanguageModel.create(CharLanguageModelConfig.builder(5).embeddingDim(3)
+                .hiddenSize(4).layers(2).cell(CellKind.GRU).build(), Precision.F32, 1);
+        FormatException e = assertThrows(FormatException.class, () -> StateDicts.load(deeper, file));
+        assertTrue(e.getMessage().contains("expected tensor 'rnn.weight_ih_l1'"), e.getMessage());
+        assertTrue(e.getMessage().contains("found no such tensor"), e.getMessage());
+    }
+
+    @Test
+    void aSaveInterruptedBeforeTheCommitLeavesThePreviousCheckpointValid() throws IOException {
+        Path run = tmp.resolve("interrupted");
+        TextCorpus corpus = TinyCorpus.english(2000);
+        Trainer<float[]> t = Trainer.create(small().steps(10).build(), Precision.F32, corpus);
+        for (int i = 0; i < 4; i++) {
+            t.step();
+        }
+        t.save(run);
+        String before = Files.readString(run.resolve(Checkpoint.MANIFEST));
+        for (int i = 0; i < 3; i++) {
+            t.step();
+        }
+        IOException killed = new IOException("killed");
+        IOException e = assertThrows(IOException.class, () -> t.save(run, (dir, step) -> {
+            assertTrue(Files.exists(dir.resolve("model-00000007.safetensors")), "new files written before the commit");
+            throw killed;
+        }));
+        assertEquals(killed, e);
+        assertEquals(before, Files.readString(run.resolve(Checkpoint.MANIFEST)));
+        assertEquals(4, Checkpoint.load(run, Precision.F32).step());
+        // The next save removes the orphans of the interrupted one.
+        t.step();
+        t.save(run);
+        try (var files = Files.list(run)) {
+            assertEquals(4, files.count());
+        }
+        assertEquals(8, Checkpoint.load(run, Precision.F32).step());
+    }
+
+    @Test
+    void aMissingTensorFileAndAFolderWithoutCheckpointAreReported() throws IOException {
+        Path run = trainedRun("missing", CellKind.LSTM, TinyCorpus.english(2000));
+        Files.delete(run.resolve(Checkpoint.readManifest(run).files().get("trainer").name()));
+        FormatException e = assertThrows(FormatException.class, () -> Checkpoint.load(run, Precision.F32));
+        assertTrue(e.getMessage().contains("expected the file named by checkpoint.json, found no such file"),
+                e.getMessage());
+        Path empty = Files.createDirectory(tmp.resolve("empty"));
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> Checkpoint.readManifest(empty));
+    }
+
+    @Test
+    void theLatestRunIsTheOneStartedLast() throws IOException, InterruptedException {
+        Path runs = Files.createDirectory(tmp.resolve("runs"));
+        assertTrue(Checkpoint.latestRun(runs).isEmpty());
+        TextCorpus corpus = TinyCorpus.english(2000);
+        Trainer<float[]> older = Trainer.create(small().build(), Precision.F32, corpus);
+        Thread.sleep(20);   // run start times have a resolution of a millisecond
+        Trainer<float[]> newer = Trainer.create(small().build(), Precision.F32, corpus);
+        newer.save(runs.resolve("a-newer"));
+        older.save(runs.resolve("b-older"));
+        Files.createDirectory(runs.resolve("c-killed-before-its-first-checkpoint"));
+        assertEquals(runs.resolve("a-newer"), Checkpoint.latestRun(runs).orElseThrow());
+        assertFalse(Checkpoint.latestRun(tmp.resolve("nothing-here")).isPresent());
+        Files.writeString(runs.resolve("a-newer").resolve(Checkpoint.MANIFEST), "{}", StandardOpenOption.APPEND);
+        assertEquals(runs.resolve("b-older"), Checkpoint.latestRun(runs).orElseThrow());
+    }
+}
