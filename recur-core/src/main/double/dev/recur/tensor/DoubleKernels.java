@@ -27,6 +27,16 @@ public class DoubleKernels implements Kernels<double[]> {
     }
 
     @Override
+    public Parallel parallel() {
+        return Parallel.SERIAL;
+    }
+
+    @Override
+    public Kernels<double[]> serial() {
+        return this;
+    }
+
+    @Override
     public PackedMatrix<double[]> pack(boolean transB, int k, int n, double[] b, int bOff, int ldb,
                                        PackedMatrix<double[]> reuse) {
         PackedMatrix<double[]> p = reuse != null ? reuse : new PackedMatrix<>();

@@ -23,7 +23,8 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int NR = 2 * L;
-    private static final int MR = 8;
+    /** Rows per tile; a row range that starts at a multiple of MR is tiled as in the whole product. */
+    public static final int MR = 8;
     /** Inner-dimension block: a {@code [KC, NR]} panel block is 32 KiB in either precision. */
     private static final int KC = 4096 / L;
     /** Row block: an {@code [MC, KC]} block of A is 192 KiB in float32, 768 KiB in float64. */
@@ -32,12 +33,14 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final long PARALLEL_FLOPS = 1L << 20;
 
     private final Parallel parallel;
+    private final DoubleVectorKernels serial;
     private final ThreadLocal<PackedMatrix<double[]>> scratch = ThreadLocal.withInitial(PackedMatrix::new);
     private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
 
     /** Vectorised kernels splitting large products over {@code parallel}. */
     public DoubleVectorKernels(Parallel parallel) {
         this.parallel = parallel;
+        this.serial = parallel.threads() == 1 ? this : new DoubleVectorKernels(Parallel.SERIAL);
     }
 
     @Override
@@ -48,6 +51,16 @@ public final class DoubleVectorKernels extends DoubleKernels {
     @Override
     public int threads() {
         return parallel.threads();
+    }
+
+    @Override
+    public Parallel parallel() {
+        return parallel;
+    }
+
+    @Override
+    public Kernels<double[]> serial() {
+        return serial;
     }
 
     @Override

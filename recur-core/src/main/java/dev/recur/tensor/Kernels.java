@@ -52,6 +52,12 @@ public interface Kernels<A> {
     /** The number of threads the kernels split large products over. */
     int threads();
 
+    /** The thread team the kernels split work over ({@link Parallel#SERIAL} for one thread). */
+    Parallel parallel();
+
+    /** The same kernels on the calling thread only, for work that is already split over the team. */
+    Kernels<A> serial();
+
     /** {@code out[r][j] += v[j]} for the {@code rows} rows of {@code cols} elements at {@code out[outOff ..]}. Modifies {@code out}. */
     void addRowVector(A v, int rows, int cols, A out, int outOff);
 

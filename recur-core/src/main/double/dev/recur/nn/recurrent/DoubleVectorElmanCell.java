@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API, the last {@code H mod L} units in scalar code (the float32 twin {@code FloatVectorElmanCell} is generated from this file).
  * {@link DoubleElmanCell} is the plain reference it is tested against.
  */
-public final class DoubleVectorElmanCell implements Cell<double[]> {
+public final class DoubleVectorElmanCell implements Cell<double[]>, RowSplit.Rows<double[]> {
 
     /** The tanh cell. */
     public static final DoubleVectorElmanCell TANH = new DoubleVectorElmanCell(false);
@@ -18,6 +18,8 @@ public final class DoubleVectorElmanCell implements Cell<double[]> {
 
     private static final VectorSpecies<Double> S = DoubleLanes.S;
     private static final int L = DoubleLanes.L;
+    private static final int FORWARD = 0;
+    private static final int BACKWARD = 1;
 
     private final boolean relu;
 
@@ -32,8 +34,24 @@ public final class DoubleVectorElmanCell implements Cell<double[]> {
 
     @Override
     public void forward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
-        final Kernels<double[]> K = cache.kernels;
-        final int nb = cache.batch;
+        // each thread: its rows' recurrent product, then their activation
+        cache.rowSplit.run(this, FORWARD, p, cache, t, prev, cur, active);
+    }
+
+    @Override
+    public void rows(int phase, CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                     boolean[] active, int b0, int b1) {
+        if (phase == FORWARD) {
+            forwardRows(p, cache, t, prev, cur, active, b0, b1);
+        } else {
+            backwardRows(p, cache, t, prev, cur, active, b0, b1);
+        }
+    }
+
+    /** The per-row part of the forward step, rows {@code [b0, b1)}. */
+    private void forwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                             boolean[] active, int b0, int b1) {
+        final Kernels<double[]> K = cache.kernels.serial();
         final int nh = cache.hidden;
         final double[] a = cache.gateValues;
         final double[] h = cache.states;
@@ -41,22 +59,21 @@ public final class DoubleVectorElmanCell implements Cell<double[]> {
         final int hPrev = cache.stateOffset(prev);
         final int hCur = cache.stateOffset(cur);
         final int nv = DoubleLanes.bound(nh);
-
-        // a += h_{t-1} W_hhᵀ + b_hh   (a already holds W_ih x_t + b_ih); the product goes to a
-        // small scratch that stays in cache, then one sequential pass adds it to the gate rows
         final double[] rec = cache.work;
-        K.gemm(false, nb, nh, nh, h, hPrev, nh, cache.recurrentT, false, rec, 0, nh);
+        // a += h_{t-1} W_hhᵀ + b_hh   (a already holds W_ih x_t + b_ih); the product goes to a
+        // small scratch that stays in cache, and each row adds it to its gate values
+        K.gemm(false, b1 - b0, nh, nh, h, hPrev + b0 * nh, nh, cache.recurrentT, false, rec, b0 * nh, nh);
         if (p.biasHh() != null) {
-            K.addRowVector(p.biasHh().value(), nb, nh, rec, 0);
+            K.addRowVector(p.biasHh().value(), b1 - b0, nh, rec, b0 * nh);
         }
-        K.addInto(rec, 0, a, a0, nb * nh);
-        for (int b = 0; b < nb; b++) {
+        for (int b = b0; b < b1; b++) {
             final int hb = b * nh;
             if (!active[b]) {
                 K.zero(a, a0 + hb, nh);
                 K.copy(h, hPrev + hb, h, hCur + hb, nh);
                 continue;
             }
+            K.addInto(rec, hb, a, a0 + hb, nh);
             // h_t = φ(a)
             if (relu) {
                 for (int j = 0; j < nv; j += L) {
@@ -75,8 +92,14 @@ public final class DoubleVectorElmanCell implements Cell<double[]> {
 
     @Override
     public void backward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
-        final Kernels<double[]> K = cache.kernels;
-        final int nb = cache.batch;
+        // each thread: its rows' gate gradients, then their dh_{t-1} += da W_hh
+        cache.rowSplit.run(this, BACKWARD, p, cache, t, prev, cur, active);
+    }
+
+    /** The per-row part of the backward step, rows {@code [b0, b1)}. */
+    private void backwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                              boolean[] active, int b0, int b1) {
+        final Kernels<double[]> K = cache.kernels.serial();
         final int nh = cache.hidden;
         final double[] a = cache.gateValues;
         final double[] da = cache.gateGrads;
@@ -85,8 +108,7 @@ public final class DoubleVectorElmanCell implements Cell<double[]> {
         final int a0 = cache.gateOffset(t);
         final int nv = DoubleLanes.bound(nh);
         final DoubleVector one = DoubleVector.broadcast(S, 1.0);
-
-        for (int b = 0; b < nb; b++) {
+        for (int b = b0; b < b1; b++) {
             final int hb = b * nh;
             if (!active[b]) {
                 K.zero(da, a0 + hb, nh);
@@ -110,6 +132,6 @@ public final class DoubleVectorElmanCell implements Cell<double[]> {
             }
         }
         // a = … + W_hh h_{t-1}:  dh_{t-1} += da W_hh
-        K.gemm(false, nb, nh, nh, da, a0, nh, cache.recurrent, true, dhPrev, 0, nh);
+        K.gemm(false, b1 - b0, nh, nh, da, a0 + b0 * nh, nh, cache.recurrent, true, dhPrev, b0 * nh, nh);
     }
 }

@@ -9,13 +9,15 @@ import jdk.incubator.vector.VectorSpecies;
  * the last {@code H mod L} units in scalar code (the float32 twin {@code FloatVectorGruCell} is
  * generated from this file). {@link DoubleGruCell} is the plain reference it is tested against.
  */
-public final class DoubleVectorGruCell implements Cell<double[]> {
+public final class DoubleVectorGruCell implements Cell<double[]>, RowSplit.Rows<double[]> {
 
     /** The single instance; the cell holds no state. */
     public static final DoubleVectorGruCell INSTANCE = new DoubleVectorGruCell();
 
     private static final VectorSpecies<Double> S = DoubleLanes.S;
     private static final int L = DoubleLanes.L;
+    private static final int FORWARD = 0;
+    private static final int BACKWARD = 1;
 
     private DoubleVectorGruCell() {
     }
@@ -27,8 +29,24 @@ public final class DoubleVectorGruCell implements Cell<double[]> {
 
     @Override
     public void forward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
-        final Kernels<double[]> K = cache.kernels;
-        final int nb = cache.batch;
+        // each thread: its rows' recurrent product, then their gates and state update
+        cache.rowSplit.run(this, FORWARD, p, cache, t, prev, cur, active);
+    }
+
+    @Override
+    public void rows(int phase, CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                     boolean[] active, int b0, int b1) {
+        if (phase == FORWARD) {
+            forwardRows(p, cache, t, prev, cur, active, b0, b1);
+        } else {
+            backwardRows(p, cache, t, prev, cur, active, b0, b1);
+        }
+    }
+
+    /** The per-row part of the forward step, rows {@code [b0, b1)}. */
+    private void forwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                             boolean[] active, int b0, int b1) {
+        final Kernels<double[]> K = cache.kernels.serial();
         final int nh = cache.hidden;
         final int ng = 3 * nh;
         final int or = GruGate.RESET.offset(nh);
@@ -43,14 +61,13 @@ public final class DoubleVectorGruCell implements Cell<double[]> {
         final int hPrev = cache.stateOffset(prev);
         final int hCur = cache.stateOffset(cur);
         final int nCur = cache.cellOffset(cur);
-
-        // gh = h_{t-1} W_hhᵀ + b_hh   (a holds gi = W_ih x_t + b_ih)
-        K.gemm(false, nb, ng, nh, h, hPrev, nh, cache.recurrentT, false, gh, 0, ng);
-        if (p.biasHh() != null) {
-            K.addRowVector(p.biasHh().value(), nb, ng, gh, 0);
-        }
         final DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        for (int b = 0; b < nb; b++) {
+        // gh = h_{t-1} W_hhᵀ + b_hh   (a holds gi = W_ih x_t + b_ih)
+        K.gemm(false, b1 - b0, ng, nh, h, hPrev + b0 * nh, nh, cache.recurrentT, false, gh, b0 * ng, ng);
+        if (p.biasHh() != null) {
+            K.addRowVector(p.biasHh().value(), b1 - b0, ng, gh, b0 * ng);
+        }
+        for (int b = b0; b < b1; b++) {
             final int ab = a0 + b * ng;
             final int gb = b * ng;
             final int hb = b * nh;
@@ -91,8 +108,14 @@ public final class DoubleVectorGruCell implements Cell<double[]> {
 
     @Override
     public void backward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
-        final Kernels<double[]> K = cache.kernels;
-        final int nb = cache.batch;
+        // each thread: its rows' gate gradients, then their dh_{t-1} += dgh W_hh
+        cache.rowSplit.run(this, BACKWARD, p, cache, t, prev, cur, active);
+    }
+
+    /** The per-row part of the backward step, rows {@code [b0, b1)}. */
+    private void backwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                              boolean[] active, int b0, int b1) {
+        final Kernels<double[]> K = cache.kernels.serial();
         final int nh = cache.hidden;
         final int ng = 3 * nh;
         final int or = GruGate.RESET.offset(nh);
@@ -109,9 +132,8 @@ public final class DoubleVectorGruCell implements Cell<double[]> {
         final int a0 = cache.gateOffset(t);
         final int hPrev = cache.stateOffset(prev);
         final int nCur = cache.cellOffset(cur);
-
         final DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        for (int b = 0; b < nb; b++) {
+        for (int b = b0; b < b1; b++) {
             final int ab = a0 + b * ng;
             final int hb = b * nh;
             if (!active[b]) {
@@ -163,6 +185,6 @@ public final class DoubleVectorGruCell implements Cell<double[]> {
             }
         }
         // gh = W_hh h_{t-1} + b_hh:  dh_{t-1} += dgh W_hh
-        K.gemm(false, nb, nh, ng, dgh, a0, ng, cache.recurrent, true, dhPrev, 0, nh);
+        K.gemm(false, b1 - b0, nh, ng, dgh, a0 + b0 * ng, ng, cache.recurrent, true, dhPrev, b0 * nh, nh);
     }
 }

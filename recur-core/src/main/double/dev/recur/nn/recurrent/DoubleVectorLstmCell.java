@@ -10,13 +10,16 @@ import jdk.incubator.vector.VectorSpecies;
  * units in scalar code (the float32 twin {@code FloatVectorLstmCell} is generated from this file).
  * {@link DoubleLstmCell} is the plain reference it is tested against.
  */
-public final class DoubleVectorLstmCell implements Cell<double[]> {
+public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows<double[]> {
 
     /** The single instance; the cell holds no state. */
     public static final DoubleVectorLstmCell INSTANCE = new DoubleVectorLstmCell();
 
     private static final VectorSpecies<Double> S = DoubleLanes.S;
     private static final int L = DoubleLanes.L;
+    private static final int FORWARD = 0;
+    private static final int TANH_C = 1;
+    private static final int BACKWARD = 2;
 
     private DoubleVectorLstmCell() {
     }
@@ -32,6 +35,43 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
         final int nb = cache.batch;
         final int nh = cache.hidden;
         final int nout = cache.hiddenOut;
+        final double[] h = cache.states;
+        final int hPrev = cache.stateOffset(prev);
+        final int hCur = cache.stateOffset(cur);
+
+        // each thread: its rows' recurrent product, then their gate nonlinearities and state update
+        cache.rowSplit.run(this, FORWARD, p, cache, t, prev, cur, active);
+        if (p.weightHr() != null) {
+            // h_t = m_t W_hrᵀ
+            K.gemm(false, nb, nout, nh, cache.projectionInput, 0, nh, cache.projectionT, false, h, hCur, nout);
+            for (int b = 0; b < nb; b++) {
+                if (!active[b]) {
+                    K.copy(h, hPrev + b * nout, h, hCur + b * nout, nout);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void rows(int phase, CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                     boolean[] active, int b0, int b1) {
+        if (phase == FORWARD) {
+            forwardRows(p, cache, t, prev, cur, active, b0, b1);
+        } else if (phase == TANH_C) {
+            final int nh = cache.hidden;
+            DoubleLanes.tanh(cache.cells, cache.cellOffset(cur) + b0 * nh, cache.backWork,
+                    2 * cache.batch * nh + b0 * nh, (b1 - b0) * nh);
+        } else {
+            backwardRows(p, cache, t, prev, cur, active, b0, b1);
+        }
+    }
+
+    /** The recurrent product, the gate nonlinearities and the state update of rows {@code [b0, b1)}. */
+    private static void forwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                                    boolean[] active, int b0, int b1) {
+        final Kernels<double[]> K = cache.kernels.serial();
+        final int nh = cache.hidden;
+        final int nout = cache.hiddenOut;
         final int ng = 4 * nh;
         final int oi = LstmGate.INPUT.offset(nh);
         final int of = LstmGate.FORGET.offset(nh);
@@ -39,6 +79,7 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
         final int oo = LstmGate.OUTPUT.offset(nh);
         final int nv = DoubleLanes.bound(nh);
         final double[] a = cache.gateValues;
+        final double[] rec = cache.work;
         final double[] h = cache.states;
         final double[] c = cache.cells;
         final int a0 = cache.gateOffset(t);
@@ -47,19 +88,16 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
         final int cPrev = cache.cellOffset(prev);
         final int cCur = cache.cellOffset(cur);
         final boolean projected = p.weightHr() != null;
-
-        // a += h_{t-1} W_hhᵀ + b_hh   (a already holds W_ih x_t + b_ih); the product goes to a
-        // small scratch that stays in cache, then one sequential pass adds it to the gate rows
-        final double[] rec = cache.work;
-        K.gemm(false, nb, ng, nout, h, hPrev, nout, cache.recurrentT, false, rec, 0, ng);
-        if (p.biasHh() != null) {
-            K.addRowVector(p.biasHh().value(), nb, ng, rec, 0);
-        }
-        K.addInto(rec, 0, a, a0, nb * ng);
         // m_t goes straight into the state slot unless it is projected afterwards
         final double[] m = projected ? cache.projectionInput : h;
         final int m0 = projected ? 0 : hCur;
-        for (int b = 0; b < nb; b++) {
+        // a += h_{t-1} W_hhᵀ + b_hh   (a already holds W_ih x_t + b_ih); the product goes to a
+        // small scratch that stays in cache, and each row adds it to its gate values
+        K.gemm(false, b1 - b0, ng, nout, h, hPrev + b0 * nout, nout, cache.recurrentT, false, rec, b0 * ng, ng);
+        if (p.biasHh() != null) {
+            K.addRowVector(p.biasHh().value(), b1 - b0, ng, rec, b0 * ng);
+        }
+        for (int b = b0; b < b1; b++) {
             final int ab = a0 + b * ng;
             final int cb = b * nh;
             if (!active[b]) {
@@ -72,6 +110,7 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
                 }
                 continue;
             }
+            K.addInto(rec, b * ng, a, ab, ng);
             // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)
             DoubleLanes.sigmoid(a, ab + oi, nh);
             DoubleLanes.sigmoid(a, ab + of, nh);
@@ -97,20 +136,45 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
                 m[m0 + cb + j] = a[ab + oo + j] * m[m0 + cb + j];
             }
         }
-        if (projected) {
-            // h_t = m_t W_hrᵀ
-            K.gemm(false, nb, nout, nh, m, 0, nh, cache.projectionT, false, h, hCur, nout);
-            for (int b = 0; b < nb; b++) {
-                if (!active[b]) {
-                    K.copy(h, hPrev + b * nout, h, hCur + b * nout, nout);
-                }
-            }
-        }
     }
 
     @Override
     public void backward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
         final Kernels<double[]> K = cache.kernels;
+        final int nb = cache.batch;
+        final int nh = cache.hidden;
+        final int nout = cache.hiddenOut;
+        final int ng = 4 * nh;
+        final int oo = LstmGate.OUTPUT.offset(nh);
+        final double[] a = cache.gateValues;
+        final double[] dh = cache.dh;
+        final int a0 = cache.gateOffset(t);
+        // tanh(c_t) of every row, recomputed rather than kept
+        final double[] tc = cache.backWork;
+        final int tc0 = 2 * nb * nh;
+        cache.rowSplit.run(this, TANH_C, p, cache, t, prev, cur, active);
+
+        if (p.weightHr() != null) {
+            // undo h_t = m_t W_hrᵀ: dW_hr += dhᵀ m_t, dm = dh W_hr
+            final double[] m = cache.backWork;
+            for (int b = 0; b < nb; b++) {
+                final int ab = a0 + b * ng;
+                final int cb = b * nh;
+                for (int j = 0; j < nh; j++) {
+                    m[cb + j] = active[b] ? a[ab + oo + j] * tc[tc0 + cb + j] : 0;
+                }
+            }
+            K.gemm(true, false, nout, nh, nb, dh, 0, nout, m, 0, nh, true, p.weightHr().grad(), 0, nh);
+            K.gemm(false, nb, nh, nout, dh, 0, nout, cache.projection, false, cache.backWork, nb * nh, nh);
+        }
+        // each thread: its rows' gate gradients, then their dh_{t-1} += da W_hh
+        cache.rowSplit.run(this, BACKWARD, p, cache, t, prev, cur, active);
+    }
+
+    /** Undoes {@link #forwardRows} for rows {@code [b0, b1)}: gate gradients, dc and dh carried back. */
+    private static void backwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                                     boolean[] active, int b0, int b1) {
+        final Kernels<double[]> K = cache.kernels.serial();
         final int nb = cache.batch;
         final int nh = cache.hidden;
         final int nout = cache.hiddenOut;
@@ -128,35 +192,13 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
         final double[] dhPrev = cache.dhPrev;
         final int a0 = cache.gateOffset(t);
         final int cPrev = cache.cellOffset(prev);
-        final int cCur = cache.cellOffset(cur);
-        final boolean projected = p.weightHr() != null;
-        // tanh(c_t) of every row, recomputed rather than kept
         final double[] tc = cache.backWork;
         final int tc0 = 2 * nb * nh;
-        DoubleLanes.tanh(c, cCur, tc, tc0, nb * nh);
-
-        // undo h_t = m_t W_hrᵀ: dW_hr += dhᵀ m_t, dm = dh W_hr
-        final double[] dm;
-        final int dm0;
-        if (projected) {
-            final double[] m = cache.backWork;
-            for (int b = 0; b < nb; b++) {
-                final int ab = a0 + b * ng;
-                final int cb = b * nh;
-                for (int j = 0; j < nh; j++) {
-                    m[cb + j] = active[b] ? a[ab + oo + j] * tc[tc0 + cb + j] : 0;
-                }
-            }
-            K.gemm(true, false, nout, nh, nb, dh, 0, nout, m, 0, nh, true, p.weightHr().grad(), 0, nh);
-            dm = cache.backWork;
-            dm0 = nb * nh;
-            K.gemm(false, nb, nh, nout, dh, 0, nout, cache.projection, false, dm, dm0, nh);
-        } else {
-            dm = dh;
-            dm0 = 0;
-        }
+        final boolean projected = p.weightHr() != null;
+        final double[] dm = projected ? cache.backWork : dh;
+        final int dm0 = projected ? nb * nh : 0;
         final DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        for (int b = 0; b < nb; b++) {
+        for (int b = b0; b < b1; b++) {
             final int ab = a0 + b * ng;
             final int cb = b * nh;
             if (!active[b]) {
@@ -206,6 +248,6 @@ public final class DoubleVectorLstmCell implements Cell<double[]> {
             }
         }
         // a = … + W_hh h_{t-1}:  dh_{t-1} += da W_hh
-        K.gemm(false, nb, nout, ng, da, a0, ng, cache.recurrent, true, dhPrev, 0, nout);
+        K.gemm(false, b1 - b0, nout, ng, da, a0 + b0 * ng, ng, cache.recurrent, true, dhPrev, b0 * nout, nout);
     }
 }

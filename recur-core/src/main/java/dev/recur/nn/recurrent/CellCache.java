@@ -18,6 +18,8 @@ public final class CellCache<A> {
 
     /** The kernels every step computes with. */
     public final Kernels<A> kernels;
+    /** Splits a vectorised step's per-row work over the kernels' threads. */
+    final RowSplit<A> rowSplit = new RowSplit<>();
     /** Time steps {@code T}. */
     public final int steps;
     /** Batch size {@code B}. */

@@ -1,0 +1,77 @@
+package dev.recur.nn.recurrent;
+
+import dev.recur.tensor.Parallel;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs the per-row (per-sequence) part of a vectorised cell step over the kernels' thread team:
+ * rows {@code [0, B)} are cut into one contiguous range per thread, each starting at a multiple of
+ * the GEMM tile height, so that a range's share of a matrix product is tiled exactly as the whole
+ * product would be. Each row is then computed the same way whichever thread runs it, and the split
+ * does not change any result. One instance per
+ * {@link CellCache}, reused at every step, so the time loop does not allocate.
+ *
+ * @param <A> the array type
+ */
+final class RowSplit<A> implements IntConsumer {
+
+    /** The GEMM tile height: row ranges start at multiples of it. */
+    private static final int TILE = dev.recur.tensor.DoubleVectorKernels.MR;
+
+    /** A cell whose step has a per-row part that can run on several threads at once. */
+    interface Rows<A> {
+        /** Runs phase {@code phase} of step {@code t} for rows {@code [b0, b1)}. */
+        void rows(int phase, CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active,
+                  int b0, int b1);
+    }
+
+    private Rows<A> cell;
+    private int phase;
+    private CellParams<A> params;
+    private CellCache<A> cache;
+    private int t;
+    private int prev;
+    private int cur;
+    private boolean[] active;
+    private int ranges;
+
+    /** Runs {@code cell.rows(phase, …)} over every row of {@code cache.batch}, split over the team. */
+    void run(Rows<A> cell, int phase, CellParams<A> p, CellCache<A> cache, int t, int prev, int cur,
+             boolean[] active) {
+        Parallel team = cache.kernels.parallel();
+        int nb = cache.batch;
+        int n = Math.min(team.threads(), groups(nb));
+        if (n <= 1) {
+            cell.rows(phase, p, cache, t, prev, cur, active, 0, nb);
+            return;
+        }
+        this.cell = cell;
+        this.phase = phase;
+        this.params = p;
+        this.cache = cache;
+        this.t = t;
+        this.prev = prev;
+        this.cur = cur;
+        this.active = active;
+        this.ranges = n;
+        team.run(n, this);
+        this.cell = null;
+        this.params = null;
+        this.cache = null;
+        this.active = null;
+    }
+
+    @Override
+    public void accept(int r) {
+        int nb = cache.batch;
+        int g = groups(nb);
+        int b0 = Parallel.split(g, ranges, r) * TILE;
+        int b1 = Math.min(nb, Parallel.split(g, ranges, r + 1) * TILE);
+        cell.rows(phase, params, cache, t, prev, cur, active, b0, b1);
+    }
+
+    /** Groups of {@link #TILE} rows (the last one possibly shorter). */
+    private static int groups(int nb) {
+        return (nb + TILE - 1) / TILE;
+    }
+}
