@@ -47,6 +47,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 OUT=${OUT:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)   # absolute: the peers' scripts change directory
 RECUR=${RECUR:-$ROOT/recur}
 SHARED=${SHARED_BENCH:-$( [ -d "$ROOT/shared/bench" ] && echo "$ROOT/shared/bench" || echo "$ROOT/../shared/bench")}
 export BENCH_WORK=${BENCH_WORK:-${TMPDIR:-/tmp}/recur-bench}

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UseFromJavaTest {
 
     /** The documentation, relative to the recur-core module folder (where the tests run). */
-    private static final Path DOC = Path.of("..", "docs", "README-training.md");
+    private static final Path DOC = Path.of("..", "README.md");
 
     @TempDir
     Path tmp;

@@ -83,9 +83,12 @@ class InitTest {
     }
 
     @Test
-    void lstmForgetBiasDefaultsToOneInBiasIhAndZeroInBiasHh() {
+    void lstmForgetBiasOfOneGoesToBiasIhWithZeroInBiasHh() {
         int nh = 5;
-        RecurrentConfig config = RecurrentConfig.builder(CellKind.LSTM, 3, nh).layers(2).bidirectional(true).build();
+        assertTrue(Double.isNaN(RecurrentConfig.builder(CellKind.LSTM, 3, nh).build().forgetBias()),
+                "the default is PyTorch's plain uniform draw");
+        RecurrentConfig config = RecurrentConfig.builder(CellKind.LSTM, 3, nh).layers(2).bidirectional(true)
+                .forgetBias(1.0).build();
         assertEquals(1.0, config.forgetBias());
         SequenceLayer<double[]> layer = SequenceLayer.create(config, F64, 3);
         int f = LstmGate.FORGET.offset(nh);
