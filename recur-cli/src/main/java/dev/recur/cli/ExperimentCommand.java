@@ -30,7 +30,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code recur experiment}: the long-time-lag experiments of Hochreiter and Schmidhuber (1997) in
+ * {@code recur experiment}: the long-time-lag experiments of the original LSTM paper (1997) in
  * their modern forms, for the LSTM, the GRU and the vanilla RNN with one set of hyper-parameters per
  * task (the LSTM's).
  *
@@ -109,7 +109,7 @@ public final class ExperimentCommand extends RecurCommand {
 
     /** {@code recur experiment order}: the temporal order problem (experiment 6a). */
     @Command(name = "order", mixinStandardHelpOptions = true,
-            description = {"Temporal order (Hochreiter and Schmidhuber 1997, experiment 6a): sequences of 100 to 110 "
+            description = {"Temporal order (the original LSTM paper, 1997, experiment 6a): sequences of 100 to 110 "
                     + "symbols with X or Y at one step in 10..20 and one in 50..60 among distractors; 4 classes "
                     + "(XX, XY, YX, YY). Loss: cross-entropy; solved at test accuracy >= 0.99 with test cross-entropy "
                     + "< ln(4/3)."})
@@ -132,7 +132,7 @@ public final class ExperimentCommand extends RecurCommand {
 
     /** {@code recur experiment lag}: noise-free long-lag recall (experiment 2a). */
     @Command(name = "lag", mixinStandardHelpOptions = true,
-            description = {"Lag recall (Hochreiter and Schmidhuber 1997, experiment 2a): report the first symbol "
+            description = {"Lag recall (the original LSTM paper, 1997, experiment 2a): report the first symbol "
                     + "(x or y) after p steps of fixed distractors. Loss: cross-entropy; solved at test accuracy "
                     + ">= 0.99 with test cross-entropy < ln(4/3)."})
     public static final class Lag extends RecurCommand {

@@ -4,8 +4,8 @@ package dev.recur.nn;
 public enum WeightInit {
     /** PyTorch's default for recurrent layers: every element from U(−1/√H, 1/√H). */
     UNIFORM,
-    /** Xavier (Glorot) uniform per gate block: U(−a, a) with a = √(6 / (fan_in + fan_out)). */
+    /** Xavier uniform per gate block: U(−a, a) with a = √(6 / (fan_in + fan_out)). */
     XAVIER,
-    /** Each gate block an orthogonal matrix (rows or columns orthonormal), as Saxe et al. 2014. */
+    /** Each gate block an orthogonal matrix (rows or columns orthonormal). */
     ORTHOGONAL
 }

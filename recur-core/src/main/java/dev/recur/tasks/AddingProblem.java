@@ -3,8 +3,8 @@ package dev.recur.tasks;
 import java.util.SplittableRandom;
 
 /**
- * The adding problem in its modern form (Hochreiter and Schmidhuber 1997, experiment 4, as
- * simplified by Le, Jaitly and Hinton 2015 and Arjovsky, Shah and Bengio 2016).
+ * The adding problem in its modern form (the original LSTM paper, 1997, experiment 4, as
+ * simplified in the identity-initialised-RNN (2015) and unitary-RNN (2016) benchmarks).
  *
  * <p>Each step has two inputs: a value drawn from U[0, 1) and a marker. Exactly two steps are
  * marked (marker 1, elsewhere 0): one drawn uniformly from the first half {@code [0, ⌊T/2⌋)} and

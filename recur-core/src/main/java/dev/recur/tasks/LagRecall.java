@@ -3,7 +3,7 @@ package dev.recur.tasks;
 import java.util.SplittableRandom;
 
 /**
- * Noise-free long-lag recall, in the form of Hochreiter and Schmidhuber 1997, experiment 2a: report
+ * Noise-free long-lag recall, in the form of the original LSTM paper, 1997, experiment 2a: report
  * the first symbol of a sequence after {@code p} steps.
  *
  * <p>A sequence has {@code p} steps: the relevant symbol {@code x} or {@code y} (drawn with equal

@@ -11,7 +11,7 @@ import dev.recur.nn.sequence.RecurrentConfig;
  * @param objective     regression (mean squared error) or classification (softmax cross-entropy)
  * @param readout       which step of each sequence the head reads
  * @param chronoHorizon {@code 0} for the recurrent stack's own initialisation; else {@code T_max >= 2}
- *                      for the chrono initialisation of the gate biases (Tallec and Ollivier 2018):
+ *                      for the chrono initialisation of the gate biases (the 2018 'chrono initialisation' paper):
  *                      per unit {@code b = ln u}, {@code u ~ U[1, T_max − 1]}, on the LSTM's forget
  *                      gate (and {@code −b} on its input gate) and on the GRU's update gate, so that
  *                      the gated cells start with memory time scales spread up to {@code T_max}

@@ -74,7 +74,7 @@ public final class ManyToOneModel<A> {
         return new ManyToOneModel<>(config, precision, seed);
     }
 
-    /** Chrono initialisation (Tallec and Ollivier 2018) of the gate biases; see {@link ManyToOneConfig}. */
+    /** Chrono initialisation (the 2018 'chrono initialisation' paper) of the gate biases; see {@link ManyToOneConfig}. */
     private void chrono(SplittableRandom rng) {
         CellKind cell = config.rnn().cell();
         if (cell != CellKind.LSTM && cell != CellKind.GRU) {

@@ -3,7 +3,7 @@ package dev.recur.tasks;
 import java.util.SplittableRandom;
 
 /**
- * The temporal order problem, Hochreiter and Schmidhuber 1997, experiment 6a: tell in which order
+ * The temporal order problem, the original LSTM paper, 1997, experiment 6a: tell in which order
  * two relevant symbols, far apart, appeared among distractors.
  *
  * <p>A sequence has a length drawn uniformly from {@code [minLength, maxLength]} (100 to 110 in the

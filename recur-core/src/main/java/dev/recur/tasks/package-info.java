@@ -8,8 +8,8 @@
  *       error ({@link dev.recur.tasks.Objective#REGRESSION}) or softmax cross-entropy
  *       ({@link dev.recur.tasks.Objective#CLASSIFICATION}).</li>
  *   <li>{@link dev.recur.tasks.Task}: seeded generators of labelled sequences:
- *       {@link dev.recur.tasks.AddingProblem}, {@link dev.recur.tasks.TemporalOrder} (Hochreiter and
- *       Schmidhuber 1997, experiment 6a) and {@link dev.recur.tasks.LagRecall} (their experiment 2a).</li>
+ *       {@link dev.recur.tasks.AddingProblem}, {@link dev.recur.tasks.TemporalOrder} (the
+ *       original LSTM paper, 1997, experiment 6a) and {@link dev.recur.tasks.LagRecall} (its experiment 2a).</li>
  *   <li>{@link dev.recur.tasks.Experiment}: trains one cell on one task with the hyper-parameters of
  *       {@link dev.recur.tasks.ExperimentConfig#defaults(Task)}, reporting each
  *       {@link dev.recur.tasks.Evaluation} to a listener.</li>
