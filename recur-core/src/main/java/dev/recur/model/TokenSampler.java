@@ -1,5 +1,6 @@
 package dev.recur.model;
 
+import dev.recur.nn.CounterRandom;
 import dev.recur.tensor.Precision;
 import java.util.Arrays;
 
@@ -133,14 +134,7 @@ public final class TokenSampler {
 
     /** Uniform in {@code [0, 1)} from SplitMix64 of {@code (seed, counter)}. */
     private static double uniform(long seed, long counter) {
-        return (mix(mix(seed) + counter) >>> 11) * 0x1.0p-53;
-    }
-
-    private static long mix(long z) {
-        z += 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return CounterRandom.uniform(CounterRandom.mix(seed) + counter);
     }
 
     @Override

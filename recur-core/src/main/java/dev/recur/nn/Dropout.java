@@ -94,20 +94,12 @@ public final class Dropout {
     public <A> A mask(Precision<A> precision, long counter, int n) {
         double keep = 1 / (1 - p);
         double[] m = new double[n];
-        long base = mix(mix(seed) + counter);
+        long base = CounterRandom.mix(CounterRandom.mix(seed) + counter);
         for (int i = 0; i < n; i++) {
-            double u = (mix(base + i) >>> 11) * 0x1.0p-53;
+            double u = CounterRandom.uniform(base + i);
             m[i] = u < p ? 0 : keep;
         }
         return precision.fromDoubles(m);
-    }
-
-    /** SplitMix64's finaliser of {@code z + golden gamma}. */
-    private static long mix(long z) {
-        z += 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.recur.nn.sequence;
 
+import dev.recur.nn.CounterRandom;
 import dev.recur.nn.Initializers;
 import dev.recur.nn.Parameter;
 import dev.recur.nn.recurrent.Cell;
@@ -305,19 +306,12 @@ public final class SequenceLayer<A> {
         double p = config.dropout();
         double keep = 1 / (1 - p);
         double[] mask = new double[n];
-        long base = mix(mix(dropoutSeed + pass) + layer);
+        long base = CounterRandom.mix(CounterRandom.mix(dropoutSeed + pass) + layer);
         for (int i = 0; i < n; i++) {
-            double u = (mix(base + i) >>> 11) * 0x1.0p-53;
+            double u = CounterRandom.uniform(base + i);
             mask[i] = u < p ? 0 : keep;
         }
         return precision.fromDoubles(mask);
-    }
-
-    private static long mix(long z) {
-        z += 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     // ------------------------------------------------------------------------------------------
