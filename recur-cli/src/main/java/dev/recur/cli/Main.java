@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
             TrainCommand.class,
             SampleCommand.class,
             EvalCommand.class,
-            // Future subcommands go here: TrainCommand, SampleCommand, EvalCommand, BenchCommand.
+            InspectCommand.class,
             HelpCommand.class,
         },
         footer = {"",

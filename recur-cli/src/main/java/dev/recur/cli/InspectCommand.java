@@ -1,0 +1,177 @@
+package dev.recur.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.recur.data.TextCorpus;
+import dev.recur.data.Vocabulary;
+import dev.recur.diagnostics.ActivationRecorder;
+import dev.recur.diagnostics.TextFeatures;
+import dev.recur.diagnostics.UnitActivations;
+import dev.recur.diagnostics.UnitCorrelations;
+import dev.recur.diagnostics.UnitCorrelations.UnitCorrelation;
+import dev.recur.io.AtomicFiles;
+import dev.recur.io.Checkpoint;
+import dev.recur.tensor.Precision;
+import dev.recur.train.TrainedModel;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code recur inspect}: runs a trained character model over a text and writes a self-contained
+ * HTML page that colours every character by the activation of a chosen unit or gate.
+ */
+@Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write an HTML page that colours every character of a text by what a chosen unit of a trained "
+                + "model does there (cell state, hidden state or a gate; menus switch layer, signal and unit), with "
+                + "the units most correlated with simple features of the text. The page works offline."})
+public final class InspectCommand extends RecurCommand {
+
+    @Option(names = "--checkpoint", paramLabel = "RUN",
+            description = "Run folder (or its checkpoint.json). Default: the latest run under --runs-dir.")
+    private Path checkpoint;
+
+    @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = RunFolders.DEFAULT_RUNS,
+            description = "Folder of the run folders. Default: ${DEFAULT-VALUE}.")
+    private Path runsDir;
+
+    @Option(names = "--text", paramLabel = "FILE",
+            description = "UTF-8 text to run the model over. Default: the end of the corpus the model was trained on "
+                    + "(its held-out part).")
+    private Path textFile;
+
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
+            description = "With --text: the character to start from. Default: ${DEFAULT-VALUE}.")
+    private int offset;
+
+    @Option(names = "--max-chars", paramLabel = "N", defaultValue = "2000",
+            description = "Characters to show at most (the page holds every unit's value at each). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    private int maxChars;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "10",
+            description = "Units listed per feature. Default: ${DEFAULT-VALUE}.")
+    private int top;
+
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "inspect.html",
+            description = "The page to write. Default: ${DEFAULT-VALUE}.")
+    private Path outFile;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Threads to compute with (0 = one per processor). Default: ${DEFAULT-VALUE}.")
+    private int threads;
+
+    /** Creates the command. */
+    public InspectCommand() {
+    }
+
+    @Override
+    protected int execute(Output out) throws Exception {
+        if (maxChars < 1) {
+            throw new IllegalArgumentException("--max-chars: expected >= 1, found " + maxChars);
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("--offset: expected >= 0, found " + offset);
+        }
+        if (top < 0) {
+            throw new IllegalArgumentException("--top: expected >= 0, found " + top);
+        }
+        if (offset > 0 && textFile == null) {
+            throw new IllegalArgumentException("--offset: only with --text FILE");
+        }
+        if (Files.isDirectory(outFile)) {
+            throw new IllegalArgumentException("--out: expected a file to write, found the directory " + outFile);
+        }
+        Path run = RunFolders.checkpoint(checkpoint, runsDir);
+        Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
+        return inspect(out, run, manifest, SampleCommand.precisionOf(manifest, threads));
+    }
+
+    private <A> int inspect(Output out, Path run, Checkpoint.Manifest manifest, Precision<A> precision)
+            throws IOException {
+        TrainedModel<A> model = TrainedModel.load(run, precision);
+        int[] text = text(manifest);
+        String source = textFile != null ? textFile.toString()
+                : "the end of " + manifest.provenance().corpusSource();
+        Vocabulary vocabulary = model.vocabulary();
+        int[] ids = new int[text.length];
+        for (int t = 0; t < text.length; t++) {
+            if (!vocabulary.contains(text[t])) {
+                throw new IllegalArgumentException((textFile != null ? "--text " + textFile : "the text") + ": expected "
+                        + "characters the model knows, found " + describe(text[t]) + " at character "
+                        + (offset + t) + "; likely cause: the model was trained on another alphabet");
+            }
+            ids[t] = vocabulary.id(text[t]);
+        }
+        UnitActivations activations = ActivationRecorder.record(model.model(), ids);
+        Map<String, List<UnitCorrelation>> correlations = new LinkedHashMap<>();
+        for (TextFeatures f : TextFeatures.values()) {
+            double[] feature = f.of(text);
+            // a feature the text does not vary in (no quotes at all, say) correlates with nothing
+            correlations.put(f.label(), TextFeatures.varies(feature)
+                    ? UnitCorrelations.strongest(activations, feature, top) : List.of());
+        }
+        List<String> chars = new ArrayList<>(text.length);
+        for (int c : text) {
+            chars.add(new String(Character.toChars(c)));
+        }
+        var mc = manifest.model();
+        String description = String.format("%s: %d-layer %s, %d units per layer, step %d; %,d characters of %s",
+                run, mc.numLayers(), mc.cell().id(), mc.hiddenSize(), manifest.step(), text.length, source);
+        String html = InspectPage.render(description, chars, activations, correlations);
+        Path parent = outFile.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        AtomicFiles.writeBytes(outFile, html.getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("page", outFile.toString());
+        r.put("checkpoint", run.toString());
+        r.put("characters", text.length);
+        for (var e : correlations.entrySet()) {
+            String key = e.getKey().replace(' ', '_');
+            if (e.getValue().isEmpty()) {
+                r.put(key, "constant over this text");
+            } else {
+                UnitCorrelation u = e.getValue().get(0);
+                r.put(key, String.format("layer %d %s unit %d r=%.3f", u.layer(), u.signal().label(), u.unit(),
+                        u.correlation()));
+            }
+        }
+        out.record(r);
+        return ExitCodes.OK;
+    }
+
+    /** The code points to show: a window of --text, or the end of the training corpus. */
+    private int[] text(Checkpoint.Manifest manifest) throws IOException {
+        if (textFile != null) {
+            TextCorpus corpus = RunFolders.corpus(textFile);
+            int[] all = corpus.codePoints();
+            if (offset >= all.length) {
+                throw new IllegalArgumentException("--offset: expected less than the text's " + all.length
+                        + " characters, found " + offset);
+            }
+            int n = Math.min(maxChars, all.length - offset);
+            int[] text = new int[n];
+            System.arraycopy(all, offset, text, 0, n);
+            return text;
+        }
+        int[] all = RunFolders.recordedCorpus(manifest.provenance().corpusSource()).codePoints();
+        int n = Math.min(maxChars, all.length);
+        int[] text = new int[n];
+        System.arraycopy(all, all.length - n, text, 0, n);
+        return text;
+    }
+
+    private static String describe(int codePoint) {
+        String name = Character.getName(codePoint);
+        return String.format("U+%04X%s", codePoint, name != null ? " (" + name + ")" : "");
+    }
+}

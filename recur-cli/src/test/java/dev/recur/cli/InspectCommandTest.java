@@ -1,0 +1,172 @@
+package dev.recur.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.recur.cli.TrainCommandTest.Run;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code recur inspect} in-process: the page it writes is self-contained and holds the text and
+ * every unit's trace, and bad input gets a one-line message and no file.
+ */
+class InspectCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path shared;
+    static Path corpus;
+    static Path run;
+
+    @TempDir
+    Path tmp;
+
+    /** English-like text with quotations and brackets, so that every feature varies. */
+    static String quotedEnglish(int characters) {
+        String base = TrainCommandTest.english(characters, 5);
+        StringBuilder sb = new StringBuilder();
+        String[] words = base.split(" ");
+        for (int i = 0; i < words.length; i++) {
+            String w = words[i];
+            if (i % 11 == 3) {
+                w = "\"" + w;
+            } else if (i % 11 == 6) {
+                w = w + "\"";
+            } else if (i % 17 == 9) {
+                w = "(" + w + ")";
+            }
+            sb.append(w).append(i + 1 < words.length ? " " : "");
+        }
+        return sb.toString();
+    }
+
+    /** Trains a small model (2 LSTM layers of 16) on {@code corpus} into {@code runs/name}. */
+    static Path train(Path corpus, Path runs, String name) {
+        Run r = TrainCommandTest.run(TrainCommandTest.train("--corpus", corpus.toString(), "--runs-dir",
+                runs.toString(), "--run-name", name, "--steps", "30", "--eval-every", "30", "--sample-length", "0"));
+        assertEquals(0, r.code(), r.err());
+        return runs.resolve(name);
+    }
+
+    @BeforeAll
+    static void trainOnce() throws IOException {
+        corpus = Files.writeString(shared.resolve("quoted.txt"), quotedEnglish(4000));
+        run = train(corpus, shared.resolve("runs"), "small");
+    }
+
+    /** The JSON the page embeds. */
+    static JsonNode pageData(String html) throws IOException {
+        Matcher m = Pattern.compile("<script type=\"application/json\" id=\"data\">(.*?)</script>", Pattern.DOTALL)
+                .matcher(html);
+        assertTrue(m.find(), "the page embeds its data");
+        return JSON.readTree(m.group(1));
+    }
+
+    @Test
+    void writesASelfContainedPageWithEveryTrace() throws IOException {
+        Path page = tmp.resolve("sub/page.html");
+        Run r = TrainCommandTest.run("inspect", "--checkpoint", run.toString(), "--text", corpus.toString(),
+                "--offset", "10", "--max-chars", "300", "--out", page.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> out = r.outLines();
+        assertEquals("page: " + page, out.get(0));
+        assertTrue(out.contains("characters: 300"), out.toString());
+        assertTrue(out.stream().anyMatch(l -> l.matches("inside_quotes: layer \\d .* unit \\d+ r=-?\\d\\.\\d{3}")),
+                out.toString());
+        String html = Files.readString(page, StandardCharsets.UTF_8);
+        // offline: nothing is fetched from anywhere
+        assertFalse(Pattern.compile("(src|href)\\s*=\\s*[\"']?(https?:)?//").matcher(html).find(), "external reference");
+        assertFalse(html.contains("@import") || html.contains("url("), "external style");
+        JsonNode data = pageData(html);
+        String text = Files.readString(corpus).substring(10, 310);
+        List<String> chars = new ArrayList<>();
+        data.get("text").forEach(n -> chars.add(n.asText()));
+        assertEquals(text, String.join("", chars));
+        assertEquals(2, data.get("layers").asInt());
+        assertEquals(16, data.get("hidden").asInt());
+        // LSTM: cell, hidden and four gate signals per layer, each [H, T] bytes
+        assertEquals(12, data.get("signals").size());
+        for (JsonNode s : data.get("signals")) {
+            assertEquals(16 * 300, Base64.getDecoder().decode(s.get("data").asText()).length);
+        }
+        assertEquals(4, data.get("correlations").size());
+        for (JsonNode f : data.get("correlations")) {
+            assertEquals(10, f.get("units").size(), f.get("feature").asText());
+        }
+    }
+
+    @Test
+    void aFeatureTheTextLacksIsReportedAsConstant() throws IOException {
+        Path text = Files.writeString(tmp.resolve("plain.txt"), TrainCommandTest.english(500, 9));
+        Path page = tmp.resolve("plain.html");
+        Run r = TrainCommandTest.run("inspect", "--checkpoint", run.toString(), "--text", text.toString(),
+                "--out", page.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.outLines().contains("inside_quotes: constant over this text"), r.out());
+        assertTrue(r.outLines().contains("inside_brackets: constant over this text"), r.out());
+        assertEquals(0, pageData(Files.readString(page)).get("correlations").get(0).get("units").size());
+    }
+
+    @Test
+    void withoutTextItShowsTheEndOfTheTrainingCorpus() throws IOException {
+        Path page = tmp.resolve("default.html");
+        Run r = TrainCommandTest.run("inspect", "--checkpoint", run.toString(), "--max-chars", "120",
+                "--out", page.toString());
+        assertEquals(0, r.code(), r.err());
+        String all = Files.readString(corpus);
+        List<String> chars = new ArrayList<>();
+        pageData(Files.readString(page)).get("text").forEach(n -> chars.add(n.asText()));
+        assertEquals(all.substring(all.length() - 120), String.join("", chars));
+    }
+
+    @Test
+    void badInputGetsOneLineAndNoFile() throws IOException {
+        Path page = tmp.resolve("never.html");
+        Path greek = Files.writeString(tmp.resolve("greek.txt"), "the cat αβ");
+        String[][] cases = {
+            {"--text", greek.toString()},
+            {"--text", tmp.resolve("missing.txt").toString()},
+            {"--max-chars", "0"},
+            {"--offset", "5"},
+            {"--text", corpus.toString(), "--offset", "999999"},
+        };
+        String[] expected = {
+            "expected characters the model knows, found U+03B1 (GREEK SMALL LETTER ALPHA) at character 8",
+            "missing.txt",
+            "--max-chars: expected >= 1, found 0",
+            "--offset: only with --text FILE",
+            "--offset: expected less than the text's",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new ArrayList<>(List.of("inspect", "--checkpoint", run.toString(), "--out",
+                    page.toString()));
+            args.addAll(List.of(cases[i]));
+            Run r = TrainCommandTest.run(args.toArray(new String[0]));
+            assertNotEquals(0, r.code(), String.join(" ", cases[i]));
+            assertEquals(1, r.errLines().size(), r.err());
+            assertTrue(r.err().contains(expected[i]), r.err());
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+            assertFalse(Files.exists(page));
+        }
+        Run r = TrainCommandTest.run("inspect", "--checkpoint", tmp.resolve("nothing").toString());
+        assertNotEquals(0, r.code());
+        assertEquals(1, r.errLines().size(), r.err());
+    }
+}
