@@ -8,7 +8,8 @@
 #   defaults: 3 rounds, W1..W7, DIR = bench/results/<timestamp>
 #
 # What it runs. Each round runs the systems one after another, always in this order:
-#   recur          ./recur bench --format json --threads n --warmup 10 --iters 7 [$RECUR_BENCH_ARGS]
+#   recur          ./recur bench --format json --threads n --warmup 10 --iters 7 [$RECUR_BENCH_ARGS],
+#                  one JVM per workload
 #   PyTorch 1.13   OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=n OPENBLAS_NUM_THREADS=n
 #                  /usr/bin/python3 torch_bench.py --threads n --modes forward,train_step
 #   libtorch 2.7.1 (DJL 0.36)  THREADS=n djl/run_djl.sh --modes forward,train_step
@@ -95,7 +96,11 @@ run_sys() {
       local args=(${RECUR_BENCH_ARGS:-})
       [[ " ${args[*]-} " == *" --warmup"* ]] || args+=(--warmup 10)
       [[ " ${args[*]-} " == *" --iters"* ]] || args+=(--iters 7)
-      "$RECUR" bench --format json --threads "$n" --workload "$wl" "${args[@]}" > "$L.out" 2> "$L.log" ;;
+      # one JVM per workload, as JMH forks one per benchmark: what one workload's code taught the JIT
+      # does not bend the next one's compiled code
+      ( for w in ${wl//,/ }; do
+          "$RECUR" bench --format json --threads "$n" --workload "$w" "${args[@]}" || exit $?
+        done ) > "$L.out" 2> "$L.log" ;;
     pytorch)
       OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=$n OPENBLAS_NUM_THREADS=$n \
         $PY "$SHARED/torch_bench.py" --threads "$n" --workloads "$wl" --modes $modes > "$L.out" 2> "$L.log" ;;

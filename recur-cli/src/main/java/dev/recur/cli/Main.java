@@ -70,7 +70,15 @@ public final class Main implements Runnable {
      * @return the exit code, see {@link ExitCodes}
      */
     public static int execute(String... args) {
-        return newCommandLine().execute(args);
+        try {
+            return newCommandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // an Error passes picocli's handlers; report it in one line rather than a stack trace
+            System.err.printf("recur: out of memory (%s; the Java heap may grow to %,d MB): the model, batch or "
+                    + "sequence length needs more; likely fix: a larger heap, e.g. JAVA_OPTS=-Xmx8g%n",
+                    e.getMessage(), Runtime.getRuntime().maxMemory() >> 20);
+            return ExitCodes.FAILURE;
+        }
     }
 
     /**

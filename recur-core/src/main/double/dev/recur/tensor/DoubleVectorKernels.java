@@ -99,8 +99,18 @@ public final class DoubleVectorKernels extends DoubleKernels {
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                      boolean accumulate, double[] c, int cOff, int ldc) {
-        PackedMatrix<double[]> packed = pack(transB, k, n, b, bOff, ldb, scratch.get());
-        gemm(transA, m, n, k, a, aOff, lda, packed, accumulate, c, cOff, ldc);
+        if (k <= KC) {
+            gemm(transA, m, n, k, a, aOff, lda, pack(transB, k, n, b, bOff, ldb, scratch.get()), accumulate, c, cOff, ldc);
+            return;
+        }
+        // B packed one KC block of rows at a time, so the scratch stays [KC, n] however long the inner
+        // dimension (the weight gradients' T*B): the packed product walks the same blocks in the same
+        // order, so the result is the same to the bit
+        for (int kb = 0; kb < k; kb += KC) {
+            int kc = Math.min(KC, k - kb);
+            PackedMatrix<double[]> block = pack(transB, kc, n, b, bOff + (transB ? kb : kb * ldb), ldb, scratch.get());
+            gemm(transA, m, n, kc, a, aOff + (transA ? kb * lda : kb), lda, block, accumulate || kb > 0, c, cOff, ldc);
+        }
     }
 
     @Override

@@ -99,7 +99,8 @@ public final class WorkloadRunner {
         head.forward(out.output(), rows, logits);
         double loss = Losses.softmaxCrossEntropy(precision, logits, rows, Workload.CLASSES, targets, dLogits);
         head.backward(out.output(), dLogits, rows, dOutput);
-        layer.backward(out.tape(), dOutput, null);
+        // x is data, as in the peers' scripts (x does not require a gradient): no dX for the bottom layer
+        layer.backward(out.tape(), dOutput, null, false);
         sgd.step();
         return loss;
     }

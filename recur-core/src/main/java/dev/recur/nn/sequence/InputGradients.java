@@ -4,7 +4,8 @@ package dev.recur.nn.sequence;
  * Gradients that {@link SequenceLayer#backward} returns (parameter gradients are accumulated into
  * the parameters instead).
  *
- * @param dx           {@code [T, B, I]}: gradient of the input; exactly 0 past each sequence's length
+ * @param dx           {@code [T, B, I]}: gradient of the input; exactly 0 past each sequence's length; null
+ *                     when it was not asked for
  * @param initialState gradient of the initial state (shapes as {@link State})
  * @param <A> the array type
  */

@@ -329,6 +329,18 @@ public final class SequenceLayer<A> {
      * @throws IllegalStateException if the tape was already back-propagated
      */
     public InputGradients<A> backward(Tape<A> tape, A dOutput, State<A> dFinal) {
+        return backward(tape, dOutput, dFinal, true);
+    }
+
+    /**
+     * {@link #backward(Tape, Object, State)}, with the gradient of the input optional: when the
+     * input is data (nothing upstream to train, as PyTorch when {@code x} does not require a
+     * gradient), {@code inputGradient = false} skips the bottom layer's {@code dX = da W_ih}, one
+     * {@code [T*B, G*H] · [G*H, I]} product and a {@code [T, B, I]} buffer.
+     *
+     * @param inputGradient whether to compute {@link InputGradients#dx()}; null in the result if not
+     */
+    public InputGradients<A> backward(Tape<A> tape, A dOutput, State<A> dFinal, boolean inputGradient) {
         final int nt = tape.steps;
         final int nb = tape.batch;
         final int nl = config.numLayers();
@@ -351,7 +363,8 @@ public final class SequenceLayer<A> {
         for (int l = nl - 1; l >= 0; l--) {
             final int nin = config.layerInputSize(l);
             final A layerIn = tape.input(l);
-            dIn = k.alloc(nt * nb * nin);
+            final boolean needIn = l > 0 || inputGradient;
+            dIn = needIn ? k.alloc(nt * nb * nin) : null;
             for (int d = 0; d < nd; d++) {
                 final int kd = l * nd + d;
                 final CellParams<A> p = params(l, d);
@@ -393,8 +406,10 @@ public final class SequenceLayer<A> {
                     k.addColumnSums(cache.gateGrads, 0, nt * nb, ng, p.biasIh().grad());
                     k.addColumnSums(cache.hiddenGateGrads, 0, nt * nb, ng, p.biasHh().grad());
                 }
-                k.gemm(false, false, nt * nb, nin, ng, cache.gateGrads, 0, ng, p.weightIh().value(), 0, nin,
-                        true, dIn, 0, nin);
+                if (needIn) {
+                    k.gemm(false, false, nt * nb, nin, ng, cache.gateGrads, 0, ng, p.weightIh().value(), 0, nin,
+                            true, dIn, 0, nin);
+                }
             }
             if (l > 0 && tape.dropoutMask(l) != null) {
                 k.multiplyInto(tape.dropoutMask(l), 0, dIn, 0, nt * nb * nin);

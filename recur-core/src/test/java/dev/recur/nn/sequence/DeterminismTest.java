@@ -107,6 +107,10 @@ class DeterminismTest {
     }
 
     private static <A> Run<A> run(SequenceLayer<A> layer, boolean training, long dataSeed) {
+        return run(layer, training, dataSeed, true);
+    }
+
+    private static <A> Run<A> run(SequenceLayer<A> layer, boolean training, long dataSeed, boolean inputGradient) {
         RecurrentConfig config = layer.config();
         Precision<A> precision = layer.precision();
         SplittableRandom rng = new SplittableRandom(dataSeed);
@@ -118,7 +122,7 @@ class DeterminismTest {
         A gy = precision.fromDoubles(SequenceFixtures.uniform(rng, T * B * config.directions() * config.outputSize(), 1));
         layer.zeroGrad();
         SequenceOutput<A> out = layer.forward(new SequenceBatch<>(x, T, B, lengths), initial, training);
-        InputGradients<A> g = layer.backward(out.tape(), gy, null);
+        InputGradients<A> g = layer.backward(out.tape(), gy, null, inputGradient);
         List<A> grads = new ArrayList<>();
         for (Parameter<A> p : layer.parameters()) {
             A copy = precision.kernels().alloc(p.size());
@@ -156,6 +160,19 @@ class DeterminismTest {
         assertNotNull(a.masks().get(1), "dropout before layer 1");
         assertNotNull(a.masks().get(2), "dropout before layer 2");
         assertBitEqual(cell + " " + precision + " fresh layers, same seed", a, b);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("kindsAndPrecisions")
+    <A> void skippingTheInputGradientChangesNoOtherGradient(CellKind cell, Precision<A> precision) {
+        SequenceLayer<A> a = SequenceLayer.create(config(cell, 0.3), precision, 17);
+        SequenceLayer<A> b = SequenceLayer.create(config(cell, 0.3), precision, 17);
+        Run<A> full = run(a, true, 4, true);
+        Run<A> noDx = run(b, true, 4, false);
+        assertNotNull(full.dx());
+        assertNull(noDx.dx(), "dx is not computed when not asked for");
+        assertBitEqual(cell + " " + precision + " without dx", new Run<>(full.y(), full.fin(), null, full.d0(),
+                full.grads(), full.masks()), noDx);
     }
 
     @ParameterizedTest(name = "{0} {1}")
