@@ -33,6 +33,11 @@ public final class DoubleVectorElmanCell implements Cell<double[]>, RowSplit.Row
     }
 
     @Override
+    public boolean foldsHiddenBias() {
+        return true;
+    }
+
+    @Override
     public void forward(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur, boolean[] active) {
         // each thread: its rows' recurrent product, then their activation
         cache.rowSplit.run(this, FORWARD, p, cache, t, prev, cur, active);
@@ -59,13 +64,10 @@ public final class DoubleVectorElmanCell implements Cell<double[]>, RowSplit.Row
         final int hPrev = cache.stateOffset(prev);
         final int hCur = cache.stateOffset(cur);
         final int nv = DoubleLanes.bound(nh);
+        // a += h_{t-1} W_hhᵀ   (a already holds W_ih x_t + b_ih + b_hh, see foldsHiddenBias); the
+        // product goes to a small scratch that stays in cache, and each row adds it to its gate values
         final double[] rec = cache.work;
-        // a += h_{t-1} W_hhᵀ + b_hh   (a already holds W_ih x_t + b_ih); the product goes to a
-        // small scratch that stays in cache, and each row adds it to its gate values
         K.gemm(false, b1 - b0, nh, nh, h, hPrev + b0 * nh, nh, cache.recurrentT, false, rec, b0 * nh, nh);
-        if (p.biasHh() != null) {
-            K.addRowVector(p.biasHh().value(), b1 - b0, nh, rec, b0 * nh);
-        }
         for (int b = b0; b < b1; b++) {
             final int hb = b * nh;
             if (!active[b]) {

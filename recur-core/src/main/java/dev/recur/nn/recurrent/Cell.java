@@ -19,9 +19,20 @@ public interface Cell<A> {
     CellKind kind();
 
     /**
+     * Whether this cell expects {@code b_hh} already in the input projection: when true the sequence
+     * runner fills {@code cache.gateValues} with {@code W_ih x_t + (b_ih + b_hh)} and the step adds
+     * only {@code h_{t-1} W_hhᵀ} (one pass fewer per step); when false ({@code W_ih x_t + b_ih}) the
+     * step adds {@code b_hh} itself. The vectorised LSTM and Elman cells fold; the GRU, whose reset
+     * gate scales {@code W_hn h + b_hn}, and the plain reference cells do not.
+     */
+    default boolean foldsHiddenBias() {
+        return false;
+    }
+
+    /**
      * Forward step {@code t}: reads the input projection in {@code cache.gateValues} row block
-     * {@code t} and the state in slot {@code prev}; writes gate activations over that row block and
-     * the new state (and cell state) into slot {@code cur}.
+     * {@code t} (see {@link #foldsHiddenBias()}) and the state in slot {@code prev}; writes gate
+     * activations over that row block and the new state (and cell state) into slot {@code cur}.
      */
     void forward(CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active);
 

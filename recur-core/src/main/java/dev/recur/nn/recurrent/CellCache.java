@@ -32,7 +32,8 @@ public final class CellCache<A> {
     public final int gates;
 
     /**
-     * {@code [T, B, G*H]}: before step t, row t holds the input projection {@code W_ih x_t + b_ih};
+     * {@code [T, B, G*H]}: before step t, row t holds the input projection {@code W_ih x_t + b_ih}
+     * (plus {@code b_hh} for a cell that {@linkplain Cell#foldsHiddenBias() folds it});
      * the step replaces it by the gate activations (post-nonlinearity) that backward needs.
      */
     public final A gateValues;
@@ -45,8 +46,8 @@ public final class CellCache<A> {
     public final A cells;
     /**
      * {@code [B, G*H]}: per-step scratch of the forward pass for the recurrent product
-     * {@code h_{t-1} W_hhᵀ + b_hh}. A small buffer that stays in cache, so the product's output is
-     * written there rather than into the large {@link #gateValues}.
+     * {@code h_{t-1} W_hhᵀ} (the GRU's with {@code + b_hh}). A small buffer that stays in cache, so
+     * the product's output is written there rather than into the large {@link #gateValues}.
      */
     public final A work;
     /** {@code [B, H]}: the LSTM's {@code m_t = o ⊙ tanh(c_t)} before its projection; empty otherwise. */

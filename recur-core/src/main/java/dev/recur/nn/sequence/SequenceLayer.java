@@ -227,6 +227,7 @@ public final class SequenceLayer<A> {
                 if (pack) {
                     cache.prepareForward(p);
                     ws.inputWeights[l][d] = k.pack(true, nin, ng, p.weightIh().value(), 0, nin, ws.inputWeights[l][d]);
+                    ws.inputBias[l][d] = inputBias(p, ws.inputBias[l][d]);
                 }
                 final int start = d == 0 ? 0 : nt;   // slot holding the initial state
                 if (initial != null && initial.h() != null) {
@@ -239,10 +240,12 @@ public final class SequenceLayer<A> {
                 } else if (!fresh && k.length(cache.cells) > 0) {
                     k.zero(cache.cells, cache.cellOffset(start), nb * nh);
                 }
-                // a = X W_ihᵀ + b_ih for all steps at once: [T*B, In] · [In, G*H]
+                // a = X W_ihᵀ + b_ih (+ b_hh where the cell folds it) for all steps at once: [T*B, In] · [In, G*H]
+                @SuppressWarnings("unchecked")
+                final A bias = (A) ws.inputBias[l][d];
                 k.gemm(false, nt * nb, ng, nin, layerIn, 0, nin, ws.inputWeights[l][d], false, cache.gateValues, 0, ng);
-                if (p.biasIh() != null) {
-                    k.addRowVector(p.biasIh().value(), nt * nb, ng, cache.gateValues, 0);
+                if (bias != null) {
+                    k.addRowVector(bias, nt * nb, ng, cache.gateValues, 0);
                 }
                 for (int s = 0; s < nt; s++) {
                     final int t = d == 0 ? s : nt - 1 - s;
@@ -295,6 +298,26 @@ public final class SequenceLayer<A> {
             }
         }
         return active;
+    }
+
+    /**
+     * The bias of a layer-direction's input projection: {@code b_ih}, plus {@code b_hh} when the
+     * cell folds it in ({@link Cell#foldsHiddenBias()}); null without biases.
+     *
+     * @param reuse the previous result, overwritten when its size fits
+     */
+    private A inputBias(CellParams<A> p, Object reuse) {
+        if (p.biasIh() == null) {
+            return null;
+        }
+        int n = p.biasIh().size();
+        @SuppressWarnings("unchecked")
+        A out = reuse != null && k.length((A) reuse) == n ? (A) reuse : k.alloc(n);
+        k.copy(p.biasIh().value(), 0, out, 0, n);
+        if (cell.foldsHiddenBias()) {
+            k.addInto(p.biasHh().value(), 0, out, 0, n);
+        }
+        return out;
     }
 
     /**

@@ -27,6 +27,8 @@ public final class Workspace<A> {
     A finalH;
     A finalC;
     PackedMatrix<A>[][] inputWeights;
+    /** Per layer and direction, the bias of the input projection {@code [G*H]} (see Cell#foldsHiddenBias), or null. */
+    Object[][] inputBias;
     boolean packed;
 
     Workspace(boolean frozenWeights) {
@@ -40,6 +42,7 @@ public final class Workspace<A> {
         int nd = config.directions();
         if (inputWeights == null) {
             inputWeights = new PackedMatrix[nl][nd];
+            inputBias = new Object[nl][nd];
         }
         if (nt == steps && nb == batch) {
             return false;
