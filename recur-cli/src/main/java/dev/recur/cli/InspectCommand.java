@@ -43,8 +43,8 @@ public final class InspectCommand extends RecurCommand {
     private Path runsDir;
 
     @Option(names = "--text", paramLabel = "FILE",
-            description = "UTF-8 text to run the model over. Default: the end of the corpus the model was trained on "
-                    + "(its held-out part).")
+            description = "UTF-8 text to run the model over. Default: the last --max-chars characters of the corpus "
+                    + "the model was trained on (its validation part is the last tenth).")
     private Path textFile;
 
     @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
@@ -68,6 +68,9 @@ public final class InspectCommand extends RecurCommand {
             description = "Threads to compute with (0 = one per processor). Default: ${DEFAULT-VALUE}.")
     private int threads;
 
+    /** The most values (one byte each, about 4/3 of that in the page) a page may hold. */
+    static final long MAX_PAGE_VALUES = 200_000_000L;
+
     /** Creates the command. */
     public InspectCommand() {
     }
@@ -80,8 +83,8 @@ public final class InspectCommand extends RecurCommand {
         if (offset < 0) {
             throw new IllegalArgumentException("--offset: expected >= 0, found " + offset);
         }
-        if (top < 0) {
-            throw new IllegalArgumentException("--top: expected >= 0, found " + top);
+        if (top < 1) {
+            throw new IllegalArgumentException("--top: expected >= 1, found " + top);
         }
         if (offset > 0 && textFile == null) {
             throw new IllegalArgumentException("--offset: only with --text FILE");
@@ -89,8 +92,21 @@ public final class InspectCommand extends RecurCommand {
         if (Files.isDirectory(outFile)) {
             throw new IllegalArgumentException("--out: expected a file to write, found the directory " + outFile);
         }
+        if (Precision.vectorUnavailableReason() != null) {
+            out.notice("notice: " + Precision.vectorUnavailableReason());
+        }
         Path run = RunFolders.checkpoint(checkpoint, runsDir);
         Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
+        var mc = manifest.model();
+        // the page holds one byte per layer, signal, unit and character; keep it within what one array holds
+        long perChar = (long) mc.numLayers() * ActivationRecorder.signals(mc.cell()).size() * mc.hiddenSize();
+        long limit = MAX_PAGE_VALUES / perChar;
+        if (maxChars > limit) {
+            throw new IllegalArgumentException("--max-chars: expected at most " + limit + " characters for this model ("
+                    + mc.numLayers() + " layers x " + ActivationRecorder.signals(mc.cell()).size() + " signals x "
+                    + mc.hiddenSize() + " units = " + perChar + " values per character, at most " + MAX_PAGE_VALUES
+                    + " in a page), found " + maxChars);
+        }
         return inspect(out, run, manifest, SampleCommand.precisionOf(manifest, threads));
     }
 
@@ -163,7 +179,7 @@ public final class InspectCommand extends RecurCommand {
             System.arraycopy(all, offset, text, 0, n);
             return text;
         }
-        int[] all = RunFolders.recordedCorpus(manifest.provenance().corpusSource()).codePoints();
+        int[] all = RunFolders.recordedCorpus(manifest.provenance().corpusSource(), "give --text FILE").codePoints();
         int n = Math.min(maxChars, all.length);
         int[] text = new int[n];
         System.arraycopy(all, all.length - n, text, 0, n);

@@ -30,7 +30,7 @@ final class InspectPage {
     }
 
     /**
-     * Quantises a value of a signal to 0..255 over the signal's range (values outside are clamped).
+     * Quantises a value to 0..255 over a range (values outside are clamped, NaN goes to 0).
      *
      * @param v  the value
      * @param lo the range's lower end
@@ -38,8 +38,26 @@ final class InspectPage {
      * @return {@code round((v − lo) / (hi − lo) · 255)}
      */
     static int quantise(double v, double lo, double hi) {
+        if (Double.isNaN(v)) {
+            return 0;
+        }
         double x = (Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo);
         return (int) Math.round(x * 255);
+    }
+
+    /**
+     * A trace quantised to one unsigned byte per value over its display range.
+     *
+     * @param trace the trace
+     * @return {@code [H, T]} bytes (read as unsigned)
+     */
+    static byte[] quantise(Trace trace) {
+        float[] v = trace.values();
+        byte[] q = new byte[v.length];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (byte) quantise(v[i], trace.lowerBound(), trace.upperBound());
+        }
+        return q;
     }
 
     /**
@@ -69,16 +87,13 @@ final class InspectPage {
                 labels.add(s.signal().label());
             }
             Signal sig = s.signal();
-            byte[] q = new byte[s.values().length];
-            for (int i = 0; i < q.length; i++) {
-                q[i] = (byte) quantise(s.values()[i], sig.lowerBound(), sig.upperBound());
-            }
+            byte[] q = quantise(s);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("layer", s.layer());
             m.put("signal", sig.name());
             m.put("label", sig.label());
-            m.put("lo", sig.lowerBound());
-            m.put("hi", sig.upperBound());
+            m.put("lo", s.lowerBound());
+            m.put("hi", s.upperBound());
             m.put("data", Base64.getEncoder().encodeToString(q));
             signals.add(m);
         }

@@ -95,14 +95,25 @@ final class RunFolders {
      * @throws IOException if it cannot be loaded
      */
     static TextCorpus recordedCorpus(String source) throws IOException {
+        return recordedCorpus(source, "give --corpus FILE");
+    }
+
+    /**
+     * Loads the corpus a checkpoint was trained on, from its recorded source.
+     *
+     * @param source the recorded source: a file path or {@code classpath:NAME}
+     * @param remedy what the user can do instead when it is gone, e.g. {@code "give --text FILE"}
+     * @return the corpus
+     * @throws IOException if it cannot be loaded
+     */
+    static TextCorpus recordedCorpus(String source, String remedy) throws IOException {
         if (source.equals("classpath:" + BundledCorpus.TINY_SHAKESPEARE_RESOURCE)) {
             return BundledCorpus.tinyShakespeare();
         }
         Path p = Path.of(source);
         if (!Files.exists(p)) {
             throw new FileNotFoundException(source + ": expected the corpus the run was trained on, found no such"
-                    + " file; likely cause: it was moved, or the run was started from another folder (give --corpus"
-                    + " FILE)");
+                    + " file; likely cause: it was moved, or the run was started from another folder (" + remedy + ")");
         }
         return TextCorpus.load(p);
     }

@@ -1,5 +1,6 @@
 package dev.recur.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -19,6 +20,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.recur.cli.TrainCommandTest.Run;
+import dev.recur.diagnostics.ActivationRecorder;
+import dev.recur.diagnostics.UnitActivations;
+import dev.recur.tensor.Precision;
+import dev.recur.train.TrainedModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,13 +108,57 @@ class InspectCommandTest {
         assertEquals(16, data.get("hidden").asInt());
         // LSTM: cell, hidden and four gate signals per layer, each [H, T] bytes
         assertEquals(12, data.get("signals").size());
+        // every trace is the library's recording of this text, quantised: computed here independently
+        TrainedModel<float[]> model = TrainedModel.load(run, Precision.F32.withThreads(1));
+        UnitActivations expected = ActivationRecorder.record(model.model(), model.vocabulary().encode(text));
         for (JsonNode s : data.get("signals")) {
-            assertEquals(16 * 300, Base64.getDecoder().decode(s.get("data").asText()).length);
+            var trace = expected.trace(s.get("layer").asInt(), UnitActivations.Signal.valueOf(s.get("signal").asText()));
+            byte[] bytes = Base64.getDecoder().decode(s.get("data").asText());
+            assertEquals(16 * 300, bytes.length);
+            assertArrayEquals(InspectPage.quantise(trace), bytes, s.get("layer") + " " + s.get("signal"));
+            assertEquals(trace.lowerBound(), s.get("lo").asDouble());
+            assertEquals(trace.upperBound(), s.get("hi").asDouble());
         }
         assertEquals(4, data.get("correlations").size());
         for (JsonNode f : data.get("correlations")) {
             assertEquals(10, f.get("units").size(), f.get("feature").asText());
         }
+    }
+
+    @Test
+    void quantisationCoversTheRange() {
+        assertEquals(0, InspectPage.quantise(-1, -1, 1));
+        assertEquals(255, InspectPage.quantise(1, -1, 1));
+        assertEquals(128, InspectPage.quantise(0.0, -1, 1));        // 127.5 rounds up
+        assertEquals(64, InspectPage.quantise(0.25, 0, 1));         // 63.75
+        assertEquals(255, InspectPage.quantise(7, 0, 1));           // clamped
+        assertEquals(0, InspectPage.quantise(Double.NaN, 0, 1));
+    }
+
+    @Test
+    void aGruOnANonBmpTextWithMarkupSurvivesThePage() throws IOException {
+        String text = "a \uD83D\uDE00 </script><!-- \"b\" (c)\n".repeat(60);
+        Path corpusFile = Files.writeString(tmp.resolve("odd.txt"), text);
+        Run t = TrainCommandTest.run("train", "--corpus", corpusFile.toString(), "--runs-dir",
+                tmp.resolve("runs").toString(), "--run-name", "gru", "--cell", "gru", "--layers", "1", "--hidden", "8",
+                "--embedding", "4", "--batch", "2", "--seq", "8", "--steps", "5", "--eval-every", "5",
+                "--sample-length", "0", "--threads", "1");
+        assertEquals(0, t.code(), t.err());
+        Path page = tmp.resolve("odd.html");
+        Run r = TrainCommandTest.run("inspect", "--checkpoint", tmp.resolve("runs/gru").toString(), "--text",
+                corpusFile.toString(), "--max-chars", "100", "--out", page.toString());
+        assertEquals(0, r.code(), r.err());
+        String html = Files.readString(page);
+        assertFalse(html.contains("</script><!--"), "markup in the text is escaped inside the page's script");
+        JsonNode data = pageData(html);
+        List<String> chars = new ArrayList<>();
+        data.get("text").forEach(n -> chars.add(n.asText()));
+        int[] cps = text.codePoints().limit(100).toArray();
+        assertEquals(new String(cps, 0, cps.length), String.join("", chars));
+        assertEquals("\uD83D\uDE00", chars.get(2), "a non-BMP character is one entry");
+        assertEquals(1, data.get("layers").asInt());
+        // GRU: hidden state and three gate signals
+        assertEquals(4, data.get("signals").size());
     }
 
     @Test
@@ -146,6 +195,8 @@ class InspectCommandTest {
             {"--max-chars", "0"},
             {"--offset", "5"},
             {"--text", corpus.toString(), "--offset", "999999"},
+            {"--top", "0"},
+            {"--max-chars", "9000000"},
         };
         String[] expected = {
             "expected characters the model knows, found U+03B1 (GREEK SMALL LETTER ALPHA) at character 8",
@@ -153,6 +204,9 @@ class InspectCommandTest {
             "--max-chars: expected >= 1, found 0",
             "--offset: only with --text FILE",
             "--offset: expected less than the text's",
+            "--top: expected >= 1, found 0",
+            "--max-chars: expected at most 1041666 characters for this model (2 layers x 6 signals x 16 units = 192"
+                    + " values per character, at most 200000000 in a page), found 9000000",
         };
         for (int i = 0; i < cases.length; i++) {
             List<String> args = new ArrayList<>(List.of("inspect", "--checkpoint", run.toString(), "--out",

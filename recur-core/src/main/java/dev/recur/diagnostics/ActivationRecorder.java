@@ -37,7 +37,8 @@ public final class ActivationRecorder {
             case LSTM -> List.of(Signal.CELL, Signal.HIDDEN, Signal.INPUT_GATE, Signal.FORGET_GATE,
                     Signal.OUTPUT_GATE, Signal.CANDIDATE);
             case GRU -> List.of(Signal.HIDDEN, Signal.RESET_GATE, Signal.UPDATE_GATE, Signal.NEW_STATE);
-            case RNN_TANH, RNN_RELU -> List.of(Signal.HIDDEN);
+            case RNN_TANH -> List.of(Signal.HIDDEN);
+            case RNN_RELU -> List.of(Signal.RELU_HIDDEN);
         };
     }
 
@@ -102,7 +103,7 @@ public final class ActivationRecorder {
                         for (int j = 0; j < nh; j++) {
                             double x = switch (sig) {
                                 case CELL -> Math.tanh(c[cache.cellOffset(t + 1) + j]);
-                                case HIDDEN -> h[hs + j];
+                                case HIDDEN, RELU_HIDDEN -> h[hs + j];
                                 case INPUT_GATE -> gates[gs + LstmGate.INPUT.offset(nh) + j];
                                 case FORGET_GATE -> gates[gs + LstmGate.FORGET.offset(nh) + j];
                                 case OUTPUT_GATE -> gates[gs + LstmGate.OUTPUT.offset(nh) + j];
@@ -130,7 +131,7 @@ public final class ActivationRecorder {
         List<Trace> traces = new ArrayList<>();
         for (int l = 0; l < nl; l++) {
             for (int s = 0; s < kinds.size(); s++) {
-                traces.add(new Trace(l, kinds.get(s), values[l][s]));
+                traces.add(Trace.of(l, kinds.get(s), values[l][s]));
             }
         }
         return new UnitActivations(nt, nl, nh, List.copyOf(traces));

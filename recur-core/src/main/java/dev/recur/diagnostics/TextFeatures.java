@@ -9,7 +9,8 @@ public enum TextFeatures {
      * 1 inside a quotation, 0 outside: between an opening and a closing {@code "}, or between
      * {@code “} and {@code ”}, {@code «} and {@code »}, {@code 「} and {@code 」}, {@code 『} and
      * {@code 』}; the quote marks themselves count as inside. A quotation still open at a blank line
-     * ends there (a missing closing mark does not swallow the rest of the text).
+     * ends there, CRLF line ends included (a missing closing mark does not swallow the rest of the
+     * text).
      */
     INSIDE_QUOTES("inside quotes"),
     /** 1 inside parentheses or square brackets (nested ones counted once), the brackets included. */
@@ -48,7 +49,7 @@ public enum TextFeatures {
                         out[t] = closing < 0 ? 0 : 1;
                     } else {
                         out[t] = 1;
-                        boolean blankLine = c == '\n' && t > 0 && text[t - 1] == '\n';
+                        boolean blankLine = c == '\n' && endsLine(text, t - 1);
                         if (c == closing || blankLine) {
                             closing = -1;
                         }
@@ -94,6 +95,14 @@ public enum TextFeatures {
             }
         }
         return false;
+    }
+
+    /** Whether position {@code t}, skipping carriage returns backwards, is a line break (or before the text). */
+    private static boolean endsLine(int[] text, int t) {
+        while (t >= 0 && text[t] == '\r') {
+            t--;
+        }
+        return t >= 0 && text[t] == '\n';
     }
 
     /** The mark that closes a quotation opened by {@code c}, or -1 if {@code c} opens none. */

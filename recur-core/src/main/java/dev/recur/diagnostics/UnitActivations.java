@@ -23,8 +23,10 @@ public record UnitActivations(int steps, int layers, int hidden, List<Trace> sig
     public enum Signal {
         /** The LSTM's memory {@code tanh(c_t)} (the cell state squashed as the output gate sees it). */
         CELL("cell tanh(c)", -1, 1),
-        /** The hidden state {@code h_t} (the layer's output). */
+        /** The hidden state {@code h_t} (the layer's output) of the LSTM, the GRU and the tanh RNN. */
         HIDDEN("hidden h", -1, 1),
+        /** The hidden state {@code h_t = relu(a)} of the relu RNN: 0 or more, without upper bound. */
+        RELU_HIDDEN("hidden h (relu)", 0, Double.POSITIVE_INFINITY),
         /** The LSTM's input gate {@code i_t}. */
         INPUT_GATE("input gate i", 0, 1),
         /** The LSTM's forget gate {@code f_t}. */
@@ -60,7 +62,7 @@ public record UnitActivations(int steps, int layers, int hidden, List<Trace> sig
             return lowerBound;
         }
 
-        /** The largest value the signal can take. */
+        /** The largest value the signal can take (infinite for the relu RNN's state). */
         public double upperBound() {
             return upperBound;
         }
@@ -69,12 +71,30 @@ public record UnitActivations(int steps, int layers, int hidden, List<Trace> sig
     /**
      * One signal of one layer.
      *
-     * @param layer  the layer, from 0
-     * @param signal what was recorded
-     * @param values {@code [H, T]}: unit-major, so that one unit's trace over the text is contiguous
-     *               ({@code values[j*T + t]})
+     * @param layer      the layer, from 0
+     * @param signal     what was recorded
+     * @param values     {@code [H, T]}: unit-major, so that one unit's trace over the text is
+     *                   contiguous ({@code values[j*T + t]})
+     * @param lowerBound the low end of the range to display the values in: the signal's own bound
+     * @param upperBound the high end: the signal's own bound, or for an unbounded signal the largest
+     *                   value recorded in this layer (1 if none is above 0)
      */
-    public record Trace(int layer, Signal signal, float[] values) {
+    public record Trace(int layer, Signal signal, float[] values, double lowerBound, double upperBound) {
+
+        /** A trace displayed in the signal's own range, or up to its largest value if unbounded. */
+        public static Trace of(int layer, Signal signal, float[] values) {
+            double hi = signal.upperBound();
+            if (Double.isInfinite(hi)) {
+                hi = 0;
+                for (float v : values) {
+                    if (v > hi) {
+                        hi = v;
+                    }
+                }
+                hi = hi > 0 ? hi : 1;
+            }
+            return new Trace(layer, signal, values, signal.lowerBound(), hi);
+        }
 
         /** The value of unit {@code j} at step {@code t}, given {@code T}. */
         public float value(int j, int t, int steps) {

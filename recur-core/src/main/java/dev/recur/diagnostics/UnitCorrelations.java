@@ -24,10 +24,13 @@ public final class UnitCorrelations {
     }
 
     /**
-     * Pearson's r of two series of the same length; 0 when either is constant.
+     * Pearson's r of two series of the same length; 0 when either is constant or not finite
+     * (a diverged model's NaN states correlate with nothing).
      *
-     * @param x {@code [n]}
-     * @param y {@code [n]}, read from {@code y[off]} on
+     * @param x   {@code [n]}
+     * @param y   {@code [n]}, read from {@code y[off]} on
+     * @param off where {@code y}'s series starts
+     * @return r in [−1, 1]
      */
     public static double pearson(double[] x, float[] y, int off) {
         int n = x.length;
@@ -49,7 +52,8 @@ public final class UnitCorrelations {
             sxx += dx * dx;
             syy += dy * dy;
         }
-        return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+        double r = sxy / Math.sqrt(sxx * syy);
+        return sxx > 0 && syy > 0 && Double.isFinite(r) ? r : 0;
     }
 
     /**
@@ -59,6 +63,7 @@ public final class UnitCorrelations {
      * @param activations what the units did
      * @param feature     {@code [T]}: the feature at every character
      * @param count       how many to return (at most)
+     * @return the strongest units, by decreasing |r|
      */
     public static List<UnitCorrelation> strongest(UnitActivations activations, double[] feature, int count) {
         int nt = activations.steps();

@@ -46,7 +46,7 @@ class ActivationRecorderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = CellKind.class, names = {"LSTM", "GRU", "RNN_TANH"})
+    @EnumSource(value = CellKind.class)
     void statesEqualAStepByStepStreamAcrossChunks(CellKind cell) {
         CharLanguageModel<double[]> m = model(cell);
         int[] ids = tokens(NT, 5);
@@ -64,7 +64,8 @@ class ActivationRecorderTest {
             for (int l = 0; l < NL; l++) {
                 for (int j = 0; j < NH; j++) {
                     double h = s.state().h()[l * NH + j];
-                    worst = Math.max(worst, Math.abs(h - a.trace(l, Signal.HIDDEN).value(j, t, NT)));
+                    Signal hidden = cell == CellKind.RNN_RELU ? Signal.RELU_HIDDEN : Signal.HIDDEN;
+                    worst = Math.max(worst, Math.abs(h - a.trace(l, hidden).value(j, t, NT)) / Math.max(1, Math.abs(h)));
                     if (cell == CellKind.LSTM) {
                         double tc = Math.tanh(s.state().c()[l * NH + j]);
                         worst = Math.max(worst, Math.abs(tc - a.trace(l, Signal.CELL).value(j, t, NT)));
@@ -72,14 +73,35 @@ class ActivationRecorderTest {
                 }
             }
         }
-        // float32 storage of values in (-1, 1)
+        // float32 storage
         assertTrue(worst <= 1e-7, "largest difference from the stream: " + worst);
+        for (var trace : a.signals()) {
+            for (float v : trace.values()) {
+                assertTrue(v >= trace.lowerBound() && v <= trace.upperBound(),
+                        trace.signal() + " value " + v + " outside its display range");
+            }
+        }
+    }
+
+    @Test
+    void theReluStateIsDisplayedUpToItsLargestValue() {
+        UnitActivations a = ActivationRecorder.record(model(CellKind.RNN_RELU), tokens(200, 8));
+        for (int l = 0; l < NL; l++) {
+            Trace h = a.trace(l, Signal.RELU_HIDDEN);
+            float max = 0;
+            for (float v : h.values()) {
+                max = Math.max(max, v);
+            }
+            assertTrue(max > 0, "some unit is active");
+            assertEquals(0, h.lowerBound());
+            assertEquals(max, h.upperBound(), 0.0);
+        }
     }
 
     @Test
     void lstmGatesSatisfyTheCellEquations() {
         CharLanguageModel<double[]> m = model(CellKind.LSTM);
-        int[] ids = tokens(300, 6);
+        int[] ids = tokens(NT, 6);   // across a chunk boundary
         UnitActivations a = ActivationRecorder.record(m, ids);
         int nt = a.steps();
         for (int l = 0; l < NL; l++) {

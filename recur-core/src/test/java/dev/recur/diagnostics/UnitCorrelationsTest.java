@@ -24,6 +24,7 @@ class UnitCorrelationsTest {
                 TextFeatures.INSIDE_QUOTES.of(cp("a\"b\"c“d”e")));
         // an unclosed quotation ends at a blank line
         assertArrayEquals(new double[] {1, 1, 1, 1, 0}, TextFeatures.INSIDE_QUOTES.of(cp("\"a\n\nb")));
+        assertArrayEquals(new double[] {1, 1, 1, 1, 1, 1, 0}, TextFeatures.INSIDE_QUOTES.of(cp("\"a\r\n\r\nb")));
         assertArrayEquals(new double[] {0, 1, 1, 1, 1, 1, 1, 0}, TextFeatures.INSIDE_BRACKETS.of(cp("a(b[c])d")));
         assertArrayEquals(new double[] {0, 1, 2, 0, 1}, TextFeatures.POSITION_IN_LINE.of(cp("ab\ncd")));
         assertArrayEquals(new double[] {0, 1, -1, 0, -1, 0, 1}, TextFeatures.POSITION_IN_WORD.of(cp("ab c,好的")));
@@ -39,14 +40,15 @@ class UnitCorrelationsTest {
         // x = 1..4, y = 1, 3, 2, 4: Σdxdy = 4, Σdx² = Σdy² = 5, r = 0.8
         assertEquals(0.8, UnitCorrelations.pearson(x, new float[] {1, 3, 2, 4}, 0), 1e-12);
         assertEquals(0.0, UnitCorrelations.pearson(x, new float[] {5, 5, 5, 5}, 0));
+        assertEquals(0.0, UnitCorrelations.pearson(x, new float[] {1, Float.NaN, 2, 3}, 0));
     }
 
     @Test
     void strongestRanksByMagnitudeAcrossLayersAndSignals() {
         int nt = 4;
         // two units per trace, values [H, T]
-        Trace a = new Trace(0, Signal.HIDDEN, new float[] {1, 3, 2, 4, /* unit 1 */ 0, 0, 0, 1});
-        Trace b = new Trace(1, Signal.CELL, new float[] {4, 3, 2, 1, /* unit 1 */ 1, 1, 1, 1});
+        Trace a = Trace.of(0, Signal.HIDDEN, new float[] {1, 3, 2, 4, /* unit 1 */ 0, 0, 0, 1});
+        Trace b = Trace.of(1, Signal.CELL, new float[] {4, 3, 2, 1, /* unit 1 */ 1, 1, 1, 1});
         UnitActivations acts = new UnitActivations(nt, 2, 2, List.of(a, b));
         List<UnitCorrelation> top = UnitCorrelations.strongest(acts, new double[] {1, 2, 3, 4}, 3);
         assertEquals(3, top.size());
