@@ -14,6 +14,7 @@ import dev.recur.train.Evaluation;
 import dev.recur.train.TrainedModel;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,13 +26,8 @@ import picocli.CommandLine.Option;
         description = "Measure a trained model's loss, bits per character and perplexity on a text file.")
 public final class EvalCommand extends RecurCommand {
 
-    @Option(names = "--checkpoint", paramLabel = "RUN",
-            description = "Run folder (or its checkpoint.json). Default: the latest run under --runs-dir.")
-    private Path checkpoint;
-
-    @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = RunFolders.DEFAULT_RUNS,
-            description = "Folder of the run folders. Default: ${DEFAULT-VALUE}.")
-    private Path runsDir;
+    @Mixin
+    private CheckpointOptions checkpointOptions;
 
     @Option(names = "--text", paramLabel = "FILE", required = true, description = "UTF-8 text to evaluate on.")
     private Path text;
@@ -62,7 +58,7 @@ public final class EvalCommand extends RecurCommand {
         if (seq != null && seq < 1) {
             throw new IllegalArgumentException("--seq: expected a positive integer, found " + seq);
         }
-        Path run = RunFolders.checkpoint(checkpoint, runsDir);
+        Path run = checkpointOptions.run();
         Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
         TextCorpus corpus = RunFolders.corpus(text);
         return evaluate(out, run, manifest, SampleCommand.precisionOf(manifest, threads), corpus);

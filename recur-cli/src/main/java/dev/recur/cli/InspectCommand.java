@@ -22,6 +22,7 @@ import dev.recur.tensor.Precision;
 import dev.recur.train.TrainedModel;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,13 +35,8 @@ import picocli.CommandLine.Option;
                 + "the units most correlated with simple features of the text. The page works offline."})
 public final class InspectCommand extends RecurCommand {
 
-    @Option(names = "--checkpoint", paramLabel = "RUN",
-            description = "Run folder (or its checkpoint.json). Default: the latest run under --runs-dir.")
-    private Path checkpoint;
-
-    @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = RunFolders.DEFAULT_RUNS,
-            description = "Folder of the run folders. Default: ${DEFAULT-VALUE}.")
-    private Path runsDir;
+    @Mixin
+    private CheckpointOptions checkpointOptions;
 
     @Option(names = "--text", paramLabel = "FILE",
             description = "UTF-8 text to run the model over. Default: the last --max-chars characters of the corpus "
@@ -95,7 +91,7 @@ public final class InspectCommand extends RecurCommand {
         if (Precision.vectorUnavailableReason() != null) {
             out.notice("notice: " + Precision.vectorUnavailableReason());
         }
-        Path run = RunFolders.checkpoint(checkpoint, runsDir);
+        Path run = checkpointOptions.run();
         Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
         var mc = manifest.model();
         // the page holds one byte per layer, signal, unit and character; keep it within what one array holds

@@ -13,6 +13,7 @@ import dev.recur.tensor.Precision;
 import dev.recur.train.TrainedModel;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,13 +25,8 @@ import picocli.CommandLine.Option;
             "With --format json, prints one object with the whole text at the end."})
 public final class SampleCommand extends RecurCommand {
 
-    @Option(names = "--checkpoint", paramLabel = "RUN",
-            description = "Run folder (or its checkpoint.json). Default: the latest run under --runs-dir.")
-    private Path checkpoint;
-
-    @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = RunFolders.DEFAULT_RUNS,
-            description = "Folder of the run folders. Default: ${DEFAULT-VALUE}.")
-    private Path runsDir;
+    @Mixin
+    private CheckpointOptions checkpointOptions;
 
     @Option(names = "--prime", paramLabel = "TEXT",
             description = "Text to start from; printed before the generated text. Default: a line break "
@@ -98,7 +94,7 @@ public final class SampleCommand extends RecurCommand {
         }
         // the sampler checks temperature and top-k before anything is loaded
         TokenSampler sampler = new TokenSampler(temperature, topK, seed);
-        Path run = RunFolders.checkpoint(checkpoint, runsDir);
+        Path run = checkpointOptions.run();
         Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
         return generate(out, run, manifest, precisionOf(manifest, threads), sampler);
     }
