@@ -110,6 +110,10 @@ final class DoubleLanes {
         final DoubleVector round = DoubleVector.broadcast(S, ROUND);
         final DoubleVector ln2 = DoubleVector.broadcast(S, LN2);
         final DoubleVector ln2lo = DoubleVector.broadcast(S, LN2_LO);
+        // e^x = 2^m·(e^r − 1) + (2^m − c), c = 1 for e^x − 1, else 0 (2^m − 0 is 2^m exactly). A scalar
+        // rather than a choice between two vectors: vectors merged by a branch defeat the JIT's
+        // intrinsics, and the store then falls back to a scalar loop
+        final double c = minusOne ? 1.0 : 0.0;
         for (int j = 0; j < n; j += L) {
             final DoubleVector x = DoubleVector.fromArray(S, src, s0 + j).mul(k).max(MIN_ARG).min(MAX_ARG);
             // m = round(x / ln2): t = x/ln2 + ROUND holds m in the low bits of its significand
@@ -137,7 +141,7 @@ final class DoubleLanes {
                     .add(Double.MAX_EXPONENT)
                     .lanewise(jdk.incubator.vector.VectorOperators.LSHL, 52/*f32:23*/)
                     .reinterpretAsDoubles();
-            (minusOne ? scale.fma(p, scale.sub(1.0)) : scale.fma(p, scale)).intoArray(dst, d0 + j);
+            scale.fma(p, scale.sub(c)).intoArray(dst, d0 + j);
         }
     }
 }
