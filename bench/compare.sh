@@ -9,7 +9,7 @@
 #
 # What it runs. Each round runs the systems one after another, always in this order:
 #   recur          ./recur bench --format json --threads n --warmup 10 --iters 7 [$RECUR_BENCH_ARGS],
-#                  one JVM per workload
+#                  one JVM per workload and mode
 #   PyTorch 1.13   OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=n OPENBLAS_NUM_THREADS=n
 #                  /usr/bin/python3 torch_bench.py --threads n --modes forward,train_step
 #   libtorch 2.7.1 (DJL 0.36)  THREADS=n djl/run_djl.sh --modes forward,train_step
@@ -96,10 +96,14 @@ run_sys() {
       local args=(${RECUR_BENCH_ARGS:-})
       [[ " ${args[*]-} " == *" --warmup"* ]] || args+=(--warmup 10)
       [[ " ${args[*]-} " == *" --iters"* ]] || args+=(--iters 7)
-      # one JVM per workload, as JMH forks one per benchmark: what one workload's code taught the JIT
-      # does not bend the next one's compiled code
+      # one JVM per workload and mode, as JMH forks one per benchmark: what one run's code taught
+      # the JIT does not bend the next one's compiled code (measured: W1 train_step after W1 forward
+      # in the same JVM 42-56 ms, alone 35-36 ms)
       ( for w in ${wl//,/ }; do
-          "$RECUR" bench --format json --threads "$n" --workload "$w" "${args[@]}" || exit $?
+          for m in forward train_step; do
+            [ "$m" = forward ] || ! grep -q "\"$w\".*inference_only\": *true" "$SHARED/workloads.json" || continue
+            "$RECUR" bench --format json --threads "$n" --workload "$w" --mode "$m" "${args[@]}" || exit $?
+          done
         done ) > "$L.out" 2> "$L.log" ;;
     pytorch)
       OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=$n OPENBLAS_NUM_THREADS=$n \
