@@ -40,6 +40,11 @@ public final class BenchCommand extends RecurCommand {
             description = "Untimed runs before timing (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--warmup-time", paramLabel = "S", defaultValue = "2",
+            description = "Keep warming up until this many seconds have passed, however many --warmup runs that "
+                    + "takes, so that the JIT has compiled what is timed (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
     @Option(names = "--iters", paramLabel = "N", defaultValue = "7",
             description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
     int iters;
@@ -61,6 +66,9 @@ public final class BenchCommand extends RecurCommand {
         if (iters < 1 || warmup < 0) {
             throw new IllegalArgumentException("--iters must be >= 1 and --warmup >= 0, found " + iters + " and " + warmup);
         }
+        if (!(warmupSeconds >= 0) || warmupSeconds > 3600) {
+            throw new IllegalArgumentException("--warmup-time: expected seconds in 0..3600, found " + warmupSeconds);
+        }
         String reason = Precision.vectorUnavailableReason();
         if (reason != null) {
             out.warn("%s", reason);
@@ -81,10 +89,10 @@ public final class BenchCommand extends RecurCommand {
                 if (mode == Workload.Mode.TRAIN_STEP && w.inferenceOnly()) {
                     continue;
                 }
-                out.progress("bench: %s %s (B=%d T=%d I=%d H=%d L=%d %s), %d warm-up + %d timed runs ...", w.name(),
-                        mode.id(), w.batch(), w.steps(), w.inputSize(), w.hiddenSize(), w.layers(), w.cell().id(),
-                        warmup, iters);
-                Measurement m = runner.measure(mode, warmup, iters);
+                out.progress("bench: %s %s (B=%d T=%d I=%d H=%d L=%d %s), %d warm-up runs (at least %s s) + %d timed"
+                        + " runs ...", w.name(), mode.id(), w.batch(), w.steps(), w.inputSize(), w.hiddenSize(),
+                        w.layers(), w.cell().id(), warmup, warmupSeconds, iters);
+                Measurement m = runner.measure(mode, warmup, warmupSeconds, iters);
                 if (out.isJson()) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("system", "recur");

@@ -112,16 +112,31 @@ public final class WorkloadRunner {
      *                                  {@code iters < 1}
      */
     public Measurement measure(Workload.Mode mode, int warmup, int iters) {
+        return measure(mode, warmup, 0, iters);
+    }
+
+    /**
+     * Times {@code iters} runs of {@code mode} after untimed ones: at least {@code warmup} of them,
+     * and more until {@code warmupSeconds} have passed. A JVM compiles a method only after it has
+     * run many times, so a short workload (W6 takes 0.2 ms) needs far more than a few runs before
+     * what is timed is compiled code; a time floor gives every workload the same chance, as JMH's
+     * timed warm-up iterations do.
+     *
+     * @throws IllegalArgumentException for {@code train_step} on an inference-only workload,
+     *                                  {@code iters < 1} or negative warm-up figures
+     */
+    public Measurement measure(Workload.Mode mode, int warmup, double warmupSeconds, int iters) {
         if (mode == Workload.Mode.TRAIN_STEP && workload.inferenceOnly()) {
             throw new IllegalArgumentException(workload.name() + " is inference-only: expected mode forward, found "
                     + mode.id());
         }
-        if (iters < 1 || warmup < 0) {
-            throw new IllegalArgumentException("expected iters >= 1 and warmup >= 0, found iters = " + iters
-                    + ", warmup = " + warmup);
+        if (iters < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
+            throw new IllegalArgumentException("expected iters >= 1, warmup >= 0 and warmup seconds >= 0, found iters = "
+                    + iters + ", warmup = " + warmup + ", warmup seconds = " + warmupSeconds);
         }
         Runnable run = mode == Workload.Mode.FORWARD ? this::forward : this::trainStep;
-        for (int i = 0; i < warmup; i++) {
+        long until = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        for (int i = 0; i < warmup || System.nanoTime() - until < 0; i++) {
             run.run();
         }
         double[] samples = new double[iters];
