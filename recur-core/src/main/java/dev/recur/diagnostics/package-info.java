@@ -11,6 +11,13 @@
  * and saturation per step and unit). Nothing here prints or draws; the command line renders the
  * numbers as CSV and charts.
  *
+ * <p>For a trained character model, {@link dev.recur.diagnostics.ActivationRecorder} records what
+ * every unit of every layer does over a text ({@link dev.recur.diagnostics.UnitActivations}: the
+ * LSTM's cell state and gates, the GRU's gates, the hidden state), and
+ * {@link dev.recur.diagnostics.UnitCorrelations} finds the units that follow simple
+ * {@link dev.recur.diagnostics.TextFeatures} of the text (inside quotes, position in the line);
+ * {@code recur inspect} renders both as an HTML page.
+ *
  * <p>The gradients are only as exact as the model's precision: for vanishing gradients (norms far
  * below float32's range) diagnose a float64 copy, {@code model.copyTo(Precision.F64)}.
  */
