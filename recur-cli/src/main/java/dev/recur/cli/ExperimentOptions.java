@@ -43,6 +43,11 @@ final class ExperimentOptions {
             description = "Keep the cells' own gate-bias initialisation instead of the chrono initialisation.")
     boolean noChrono;
 
+    @Option(names = "--forget-bias", paramLabel = "B",
+            description = "With --no-chrono: the LSTM's forget-gate bias (e.g. 1, so that f starts near 0.73). "
+                    + "Default: PyTorch's initialisation (f near 0.5).")
+    Double forgetBias;
+
     @Option(names = "--stop-when-solved",
             description = "Stop at the first evaluation that meets the task's criterion.")
     boolean stopWhenSolved;
@@ -76,6 +81,13 @@ final class ExperimentOptions {
         }
         if (stopWhenSolved) {
             b.stopWhenSolved(true);
+        }
+        if (forgetBias != null) {
+            if (!noChrono) {
+                throw new IllegalArgumentException("--forget-bias: only with --no-chrono (the chrono initialisation sets "
+                        + "the forget gate's bias itself)");
+            }
+            b.forgetBias(forgetBias);
         }
         return b.build();
     }

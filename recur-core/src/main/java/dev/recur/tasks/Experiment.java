@@ -85,11 +85,16 @@ public final class Experiment<A> {
 
     /**
      * The model an experiment trains: one unidirectional layer of {@code H} units of {@code cell}
-     * (the recurrent stack's defaults otherwise), read at each sequence's own last step, with the
-     * chrono horizon set to the task's longest sequence when the configuration asks for it.
+     * (the recurrent stack's defaults otherwise, the LSTM's forget bias as configured), read at each
+     * sequence's own last step, with the chrono horizon set to the task's longest sequence when the
+     * configuration asks for it.
      */
     public static ManyToOneConfig modelConfig(Task task, CellKind cell, ExperimentConfig config) {
-        RecurrentConfig rnn = RecurrentConfig.builder(cell, task.inputSize(), config.hiddenSize()).build();
+        RecurrentConfig.Builder b = RecurrentConfig.builder(cell, task.inputSize(), config.hiddenSize());
+        if (cell == CellKind.LSTM) {
+            b.forgetBias(config.forgetBias());
+        }
+        RecurrentConfig rnn = b.build();
         return ManyToOneConfig.builder(rnn, task.outputs(), task.objective())
                 .readout(Readout.AT_LENGTH)
                 .chronoHorizon(config.chrono() ? Math.max(2, task.maxSteps()) : 0)

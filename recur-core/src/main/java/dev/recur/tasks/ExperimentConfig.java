@@ -19,9 +19,13 @@ package dev.recur.tasks;
  * @param chrono         whether the gated cells get the chrono initialisation of their gate biases with
  *                       the task's longest sequence as horizon (see {@link ManyToOneConfig})
  * @param stopWhenSolved whether to stop at the first evaluation that meets the task's criterion
+ * @param forgetBias     without the chrono initialisation: the LSTM's forget-gate bias ({@code b_ih}
+ *                       of the f rows, {@code b_hh} 0), or NaN for PyTorch's initialisation (the
+ *                       default; see {@link dev.recur.nn.sequence.RecurrentConfig#forgetBias()})
  */
 public record ExperimentConfig(int hiddenSize, int batchSize, double learningRate, double clipNorm, long steps,
-                               long evalEvery, int testSize, boolean chrono, boolean stopWhenSolved) {
+                               long evalEvery, int testSize, boolean chrono, boolean stopWhenSolved,
+                               double forgetBias) {
 
     /** Hidden size of every task's model. */
     static final int HIDDEN = 64;
@@ -52,6 +56,15 @@ public record ExperimentConfig(int hiddenSize, int batchSize, double learningRat
         if (evalEvery < 1) {
             throw new IllegalArgumentException("evaluation interval: expected >= 1 steps, found " + evalEvery);
         }
+        if (Double.isInfinite(forgetBias)) {
+            throw new IllegalArgumentException("forget bias: expected a finite number (or NaN for PyTorch's "
+                    + "initialisation), found " + forgetBias);
+        }
+        if (chrono && !Double.isNaN(forgetBias)) {
+            throw new IllegalArgumentException("forget bias: expected none with the chrono initialisation, which sets "
+                    + "the forget gate's bias itself, found " + forgetBias + "; likely fix: turn the chrono "
+                    + "initialisation off");
+        }
     }
 
     private static void positive(String what, int value) {
@@ -79,14 +92,14 @@ public record ExperimentConfig(int hiddenSize, int batchSize, double learningRat
         }
         if (task instanceof AddingProblem adding) {
             return new ExperimentConfig(HIDDEN, 64, LEARNING_RATE, CLIP_NORM, budget(20_000, adding.length(), 250),
-                    250, 1000, true, false);
+                    250, 1000, true, false, Double.NaN);
         }
         if (task instanceof TemporalOrder) {
-            return new ExperimentConfig(HIDDEN, 64, LEARNING_RATE, CLIP_NORM, 10_000, 250, 1000, true, false);
+            return new ExperimentConfig(HIDDEN, 64, LEARNING_RATE, CLIP_NORM, 10_000, 250, 1000, true, false, Double.NaN);
         }
         LagRecall lag = (LagRecall) task;
         return new ExperimentConfig(HIDDEN, 32, LEARNING_RATE, CLIP_NORM, budget(5_000, lag.lag(), 100), 100, 200,
-                true, false);
+                true, false, Double.NaN);
     }
 
     private static long budget(long cap, int length, long every) {
@@ -110,6 +123,7 @@ public record ExperimentConfig(int hiddenSize, int batchSize, double learningRat
         private int testSize;
         private boolean chrono;
         private boolean stopWhenSolved;
+        private double forgetBias;
 
         private Builder(ExperimentConfig c) {
             hiddenSize = c.hiddenSize;
@@ -121,6 +135,7 @@ public record ExperimentConfig(int hiddenSize, int batchSize, double learningRat
             testSize = c.testSize;
             chrono = c.chrono;
             stopWhenSolved = c.stopWhenSolved;
+            forgetBias = c.forgetBias;
         }
 
         /** {@code H}. */
@@ -177,10 +192,16 @@ public record ExperimentConfig(int hiddenSize, int batchSize, double learningRat
             return this;
         }
 
+        /** The LSTM's forget-gate bias without the chrono initialisation; NaN for PyTorch's initialisation. */
+        public Builder forgetBias(double value) {
+            forgetBias = value;
+            return this;
+        }
+
         /** The validated configuration. */
         public ExperimentConfig build() {
             return new ExperimentConfig(hiddenSize, batchSize, learningRate, clipNorm, steps, evalEvery, testSize,
-                    chrono, stopWhenSolved);
+                    chrono, stopWhenSolved, forgetBias);
         }
     }
 }

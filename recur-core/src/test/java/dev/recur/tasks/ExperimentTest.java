@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.nn.recurrent.CellKind;
+import dev.recur.nn.recurrent.LstmGate;
 import dev.recur.tensor.Precision;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,5 +107,27 @@ class ExperimentTest {
         assertEquals(4, lstm.outputs());
         assertEquals(110, lstm.chronoHorizon());
         assertEquals(Readout.AT_LENGTH, rnn.readout());
+    }
+
+    @Test
+    void aForgetBiasReachesTheLstmOnlyWithoutChrono() {
+        Task task = LagRecall.of(20);
+        ExperimentConfig config = ExperimentConfig.defaults(task).toBuilder().chrono(false).forgetBias(1.0).build();
+        ManyToOneModel<double[]> m = ManyToOneModel.create(Experiment.modelConfig(task, CellKind.LSTM, config),
+                Precision.F64, 3);
+        double[] bih = m.rnn().params(0, 0).biasIh().value();
+        double[] bhh = m.rnn().params(0, 0).biasHh().value();
+        int nh = config.hiddenSize();
+        for (int j = 0; j < nh; j++) {
+            // f = σ(1 + 0) ≈ 0.73 at the start
+            assertEquals(1.0, bih[LstmGate.FORGET.offset(nh) + j]);
+            assertEquals(0.0, bhh[LstmGate.FORGET.offset(nh) + j]);
+        }
+        // the GRU has no forget gate: the setting does not apply to it
+        assertEquals(config.forgetBias(), 1.0);
+        Experiment.modelConfig(task, CellKind.GRU, config);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentConfig.defaults(task).toBuilder().forgetBias(1.0).build());
+        assertTrue(e.getMessage().contains("expected none with the chrono initialisation"), e.getMessage());
     }
 }
