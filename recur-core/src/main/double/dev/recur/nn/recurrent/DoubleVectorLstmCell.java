@@ -152,12 +152,12 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
         final double[] a = cache.gateValues;
         final double[] dh = cache.dh;
         final int a0 = cache.gateOffset(t);
-        // tanh(c_t) of every row, recomputed rather than kept
         final double[] tc = cache.backWork;
         final int tc0 = 2 * nb * nh;
-        cache.rowSplit.run(this, TANH_C, p, cache, t, prev, cur, active);
-
         if (p.weightHr() != null) {
+            // tanh(c_t) of every row, recomputed rather than kept; the projection's gradient below
+            // needs all rows before the per-row pass (without a projection each row's pass does it)
+            cache.rowSplit.run(this, TANH_C, p, cache, t, prev, cur, active);
             // undo h_t = m_t W_hrᵀ: dW_hr += dhᵀ m_t, dm = dh W_hr
             final double[] m = cache.backWork;
             for (int b = 0; b < nb; b++) {
@@ -200,6 +200,10 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
         final boolean projected = p.weightHr() != null;
         final double[] dm = projected ? cache.backWork : dh;
         final int dm0 = projected ? nb * nh : 0;
+        if (!projected) {
+            // tanh(c_t) of these rows, recomputed rather than kept
+            DoubleLanes.tanh(c, cache.cellOffset(cur) + b0 * nh, tc, tc0 + b0 * nh, (b1 - b0) * nh);
+        }
         final DoubleVector one = DoubleVector.broadcast(S, 1.0);
         for (int b = b0; b < b1; b++) {
             final int ab = a0 + b * ng;

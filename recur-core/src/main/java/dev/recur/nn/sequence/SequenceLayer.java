@@ -425,7 +425,13 @@ public final class SequenceLayer<A> {
                 final int prevSlot0 = d == 0 ? 0 : 1;
                 k.gemm(true, false, ng, nout, nt * nb, cache.hiddenGateGrads, 0, ng,
                         cache.states, cache.stateOffset(prevSlot0), nout, true, p.weightHh().grad(), 0, nout);
-                if (p.biasIh() != null) {
+                if (p.biasIh() != null && cache.hiddenGateGrads == cache.gateGrads) {
+                    // LSTM and RNN: b_ih and b_hh get the same Σ da, summed once
+                    A sums = k.alloc(ng);
+                    k.addColumnSums(cache.gateGrads, 0, nt * nb, ng, sums);
+                    k.addInto(sums, 0, p.biasIh().grad(), 0, ng);
+                    k.addInto(sums, 0, p.biasHh().grad(), 0, ng);
+                } else if (p.biasIh() != null) {
                     k.addColumnSums(cache.gateGrads, 0, nt * nb, ng, p.biasIh().grad());
                     k.addColumnSums(cache.hiddenGateGrads, 0, nt * nb, ng, p.biasHh().grad());
                 }
