@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,16 +171,10 @@ public final class InspectCommand extends RecurCommand {
                 throw new IllegalArgumentException("--offset: expected less than the text's " + all.length
                         + " characters, found " + offset);
             }
-            int n = Math.min(maxChars, all.length - offset);
-            int[] text = new int[n];
-            System.arraycopy(all, offset, text, 0, n);
-            return text;
+            return Arrays.copyOfRange(all, offset, offset + Math.min(maxChars, all.length - offset));
         }
         int[] all = RunFolders.recordedCorpus(manifest.provenance().corpusSource(), "give --text FILE").codePoints();
-        int n = Math.min(maxChars, all.length);
-        int[] text = new int[n];
-        System.arraycopy(all, all.length - n, text, 0, n);
-        return text;
+        return Arrays.copyOfRange(all, all.length - Math.min(maxChars, all.length), all.length);
     }
 
     private static String describe(int codePoint) {

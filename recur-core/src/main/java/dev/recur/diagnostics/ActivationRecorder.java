@@ -14,6 +14,7 @@ import dev.recur.nn.sequence.Workspace;
 import dev.recur.tensor.Kernels;
 import dev.recur.tensor.Precision;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -82,8 +83,7 @@ public final class ActivationRecorder {
         State<A> state = null;
         for (int start = 0; start < nt; start += CHUNK) {
             int len = Math.min(CHUNK, nt - start);
-            int[] ids = new int[len];
-            System.arraycopy(tokens, start, ids, 0, len);
+            int[] ids = Arrays.copyOfRange(tokens, start, start + len);
             A e = k.alloc(len * ne);
             model.embedding().forward(ids, e);
             SequenceOutput<A> out = model.rnn().forward(SequenceBatch.of(e, len, 1), state, false, ws);
@@ -118,15 +118,7 @@ public final class ActivationRecorder {
                 }
             }
             // copy the final state out of the workspace, which the next chunk overwrites
-            State<A> fin = out.finalState();
-            A h0 = k.alloc(k.length(fin.h()));
-            k.copy(fin.h(), 0, h0, 0, k.length(h0));
-            A c0 = null;
-            if (fin.c() != null) {
-                c0 = k.alloc(k.length(fin.c()));
-                k.copy(fin.c(), 0, c0, 0, k.length(c0));
-            }
-            state = new State<>(h0, c0);
+            state = out.finalState().copy(k);
         }
         List<Trace> traces = new ArrayList<>();
         for (int l = 0; l < nl; l++) {

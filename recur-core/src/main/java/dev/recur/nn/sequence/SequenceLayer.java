@@ -488,7 +488,7 @@ public final class SequenceLayer<A> {
         private Stream(SequenceLayer<A> layer, int batch, State<A> initial) {
             this.layer = layer;
             this.batch = batch;
-            this.state = initial == null ? null : copy(layer.k, initial);
+            this.state = initial == null ? null : initial.copy(layer.k);
         }
 
         /**
@@ -503,7 +503,7 @@ public final class SequenceLayer<A> {
             SequenceOutput<A> out = layer.forward(new SequenceBatch<>(x, 1, batch, null), state, false, workspace);
             State<A> next = out.finalState();
             if (state == null) {
-                state = copy(layer.k, next);
+                state = next.copy(layer.k);
             } else {
                 layer.k.copy(next.h(), 0, state.h(), 0, layer.k.length(next.h()));
                 if (next.c() != null) {
@@ -516,20 +516,6 @@ public final class SequenceLayer<A> {
         /** The current state of every layer (null before the first step if started from zeros); a live view. */
         public State<A> state() {
             return state;
-        }
-
-        private static <A> State<A> copy(dev.recur.tensor.Kernels<A> k, State<A> s) {
-            A h = null;
-            A c = null;
-            if (s.h() != null) {
-                h = k.alloc(k.length(s.h()));
-                k.copy(s.h(), 0, h, 0, k.length(h));
-            }
-            if (s.c() != null) {
-                c = k.alloc(k.length(s.c()));
-                k.copy(s.c(), 0, c, 0, k.length(c));
-            }
-            return new State<>(h, c);
         }
     }
 }
