@@ -10,10 +10,10 @@ import java.util.function.IntConsumer;
  * one; everything else is inherited from {@link DoubleKernels}, the plain reference they are
  * tested against.
  *
- * <p>The product packs {@code B} into panels of {@code NR = 2} vectors of columns, each panel
- * {@code [k, NR]} contiguous, and computes {@code C} in tiles of {@code MR = 8} rows by one panel:
+ * <p>The product packs {@code B} into panels of {@code NR = 4} vectors of columns, each panel
+ * {@code [k, NR]} contiguous, and computes {@code C} in tiles of {@code MR = 4} rows by one panel:
  * 16 vector accumulators, each {@code C} element summed over {@code p} in order (a lone row: in
- * four interleaved partial sums), in blocks of {@code KC} that are added to {@code C} one after
+ * two interleaved partial sums), in blocks of {@code KC} that are added to {@code C} one after
  * the other. Large products are split by panels over the threads of a {@link Parallel}
  * team; every element is computed by one thread in the same order whatever the thread count, so
  * results do not depend on it.
@@ -22,10 +22,10 @@ public final class DoubleVectorKernels extends DoubleKernels {
 
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final int NR = 2 * L;
+    private static final int NR = 4 * L;
     /** Rows per tile; a row range that starts at a multiple of MR is tiled as in the whole product. */
-    public static final int MR = 8;
-    /** Inner-dimension block: a {@code [KC, NR]} panel block is 32 KiB in either precision. */
+    public static final int MR = 4;
+    /** Inner-dimension block: a {@code [KC, NR]} panel block is 64 KiB in float32, 128 KiB in float64. */
     private static final int KC = 4096 / L;
     /** Row block: an {@code [MC, KC]} block of A is 192 KiB in float32, 768 KiB in float64. */
     private static final int MC = 192;
@@ -219,125 +219,41 @@ public final class DoubleVectorKernels extends DoubleKernels {
         }
     }
 
-    /** {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows <= MR}: tiles of 8, 4 and 1 rows. */
+    /** {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows <= MR}: a tile of 4 rows, or rows one by one. */
     private static void tile(int rows, double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
                              double[] c, int c0, int ldc, boolean accumulate) {
-        int q = 0;
         if (rows == MR) {
-            tile8(a, a0, ars, acs, bp, bo, k, c, c0, ldc, accumulate);
+            tile4(a, a0, ars, acs, bp, bo, k, c, c0, ldc, accumulate);
             return;
         }
-        if (rows - q >= 4) {
-            tile4(a, a0, ars, acs, bp, bo, k, c, c0, ldc, accumulate);
-            q += 4;
-        }
-        for (; q < rows; q++) {
+        for (int q = 0; q < rows; q++) {
             tile1(a, a0 + q * ars, acs, bp, bo, k, c, c0 + q * ldc, accumulate);
         }
     }
 
-    /** {@code C[8, NR] (+)= A[8, k] · panel[k, NR]}. */
-    private static void tile8(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
-                              double[] c, int c0, int ldc, boolean accumulate) {
-        DoubleVector c00 = DoubleVector.zero(S);
-        DoubleVector c01 = c00;
-        DoubleVector c10 = c00;
-        DoubleVector c11 = c00;
-        DoubleVector c20 = c00;
-        DoubleVector c21 = c00;
-        DoubleVector c30 = c00;
-        DoubleVector c31 = c00;
-        DoubleVector c40 = c00;
-        DoubleVector c41 = c00;
-        DoubleVector c50 = c00;
-        DoubleVector c51 = c00;
-        DoubleVector c60 = c00;
-        DoubleVector c61 = c00;
-        DoubleVector c70 = c00;
-        DoubleVector c71 = c00;
-        final int r0 = a0 + 0 * ars;
-        final int r1 = a0 + 1 * ars;
-        final int r2 = a0 + 2 * ars;
-        final int r3 = a0 + 3 * ars;
-        final int r4 = a0 + 4 * ars;
-        final int r5 = a0 + 5 * ars;
-        final int r6 = a0 + 6 * ars;
-        final int r7 = a0 + 7 * ars;
-        for (int p = 0, q = 0, o = bo; p < k; p++, q += acs, o += NR) {
-            final DoubleVector b0 = DoubleVector.fromArray(S, bp, o);
-            final DoubleVector b1 = DoubleVector.fromArray(S, bp, o + L);
-            final DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + q]);
-            c00 = x0.fma(b0, c00);
-            c01 = x0.fma(b1, c01);
-            final DoubleVector x1 = DoubleVector.broadcast(S, a[r1 + q]);
-            c10 = x1.fma(b0, c10);
-            c11 = x1.fma(b1, c11);
-            final DoubleVector x2 = DoubleVector.broadcast(S, a[r2 + q]);
-            c20 = x2.fma(b0, c20);
-            c21 = x2.fma(b1, c21);
-            final DoubleVector x3 = DoubleVector.broadcast(S, a[r3 + q]);
-            c30 = x3.fma(b0, c30);
-            c31 = x3.fma(b1, c31);
-            final DoubleVector x4 = DoubleVector.broadcast(S, a[r4 + q]);
-            c40 = x4.fma(b0, c40);
-            c41 = x4.fma(b1, c41);
-            final DoubleVector x5 = DoubleVector.broadcast(S, a[r5 + q]);
-            c50 = x5.fma(b0, c50);
-            c51 = x5.fma(b1, c51);
-            final DoubleVector x6 = DoubleVector.broadcast(S, a[r6 + q]);
-            c60 = x6.fma(b0, c60);
-            c61 = x6.fma(b1, c61);
-            final DoubleVector x7 = DoubleVector.broadcast(S, a[r7 + q]);
-            c70 = x7.fma(b0, c70);
-            c71 = x7.fma(b1, c71);
-        }
-        if (accumulate) {
-            c00 = c00.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc));
-            c01 = c01.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc + L));
-            c10 = c10.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc));
-            c11 = c11.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc + L));
-            c20 = c20.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc));
-            c21 = c21.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc + L));
-            c30 = c30.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc));
-            c31 = c31.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc + L));
-            c40 = c40.add(DoubleVector.fromArray(S, c, c0 + 4 * ldc));
-            c41 = c41.add(DoubleVector.fromArray(S, c, c0 + 4 * ldc + L));
-            c50 = c50.add(DoubleVector.fromArray(S, c, c0 + 5 * ldc));
-            c51 = c51.add(DoubleVector.fromArray(S, c, c0 + 5 * ldc + L));
-            c60 = c60.add(DoubleVector.fromArray(S, c, c0 + 6 * ldc));
-            c61 = c61.add(DoubleVector.fromArray(S, c, c0 + 6 * ldc + L));
-            c70 = c70.add(DoubleVector.fromArray(S, c, c0 + 7 * ldc));
-            c71 = c71.add(DoubleVector.fromArray(S, c, c0 + 7 * ldc + L));
-        }
-        c00.intoArray(c, c0 + 0 * ldc);
-        c01.intoArray(c, c0 + 0 * ldc + L);
-        c10.intoArray(c, c0 + 1 * ldc);
-        c11.intoArray(c, c0 + 1 * ldc + L);
-        c20.intoArray(c, c0 + 2 * ldc);
-        c21.intoArray(c, c0 + 2 * ldc + L);
-        c30.intoArray(c, c0 + 3 * ldc);
-        c31.intoArray(c, c0 + 3 * ldc + L);
-        c40.intoArray(c, c0 + 4 * ldc);
-        c41.intoArray(c, c0 + 4 * ldc + L);
-        c50.intoArray(c, c0 + 5 * ldc);
-        c51.intoArray(c, c0 + 5 * ldc + L);
-        c60.intoArray(c, c0 + 6 * ldc);
-        c61.intoArray(c, c0 + 6 * ldc + L);
-        c70.intoArray(c, c0 + 7 * ldc);
-        c71.intoArray(c, c0 + 7 * ldc + L);
-    }
-
-    /** {@code C[4, NR] (+)= A[4, k] · panel[k, NR]}. */
+    /**
+     * {@code C[4, NR] (+)= A[4, k] · panel[k, NR]}: 16 accumulators, and per step of {@code p} four
+     * panel loads and four broadcasts for 16 fused multiply-adds (a taller tile of two vectors, eight
+     * rows by 2 vectors, spends one broadcast on every two and measured about 40% slower).
+     */
     private static void tile4(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
                               double[] c, int c0, int ldc, boolean accumulate) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = c00;
+        DoubleVector c02 = c00;
+        DoubleVector c03 = c00;
         DoubleVector c10 = c00;
         DoubleVector c11 = c00;
+        DoubleVector c12 = c00;
+        DoubleVector c13 = c00;
         DoubleVector c20 = c00;
         DoubleVector c21 = c00;
+        DoubleVector c22 = c00;
+        DoubleVector c23 = c00;
         DoubleVector c30 = c00;
         DoubleVector c31 = c00;
+        DoubleVector c32 = c00;
+        DoubleVector c33 = c00;
         final int r0 = a0 + 0 * ars;
         final int r1 = a0 + 1 * ars;
         final int r2 = a0 + 2 * ars;
@@ -345,83 +261,115 @@ public final class DoubleVectorKernels extends DoubleKernels {
         for (int p = 0, q = 0, o = bo; p < k; p++, q += acs, o += NR) {
             final DoubleVector b0 = DoubleVector.fromArray(S, bp, o);
             final DoubleVector b1 = DoubleVector.fromArray(S, bp, o + L);
+            final DoubleVector b2 = DoubleVector.fromArray(S, bp, o + 2 * L);
+            final DoubleVector b3 = DoubleVector.fromArray(S, bp, o + 3 * L);
             final DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + q]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            c03 = x0.fma(b3, c03);
             final DoubleVector x1 = DoubleVector.broadcast(S, a[r1 + q]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            c13 = x1.fma(b3, c13);
             final DoubleVector x2 = DoubleVector.broadcast(S, a[r2 + q]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
+            c22 = x2.fma(b2, c22);
+            c23 = x2.fma(b3, c23);
             final DoubleVector x3 = DoubleVector.broadcast(S, a[r3 + q]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
+            c32 = x3.fma(b2, c32);
+            c33 = x3.fma(b3, c33);
         }
         if (accumulate) {
             c00 = c00.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc));
             c01 = c01.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc + L));
+            c02 = c02.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc + 2 * L));
+            c03 = c03.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc + 3 * L));
             c10 = c10.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc));
             c11 = c11.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc + L));
+            c12 = c12.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc + 2 * L));
+            c13 = c13.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc + 3 * L));
             c20 = c20.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc));
             c21 = c21.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc + L));
+            c22 = c22.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc + 2 * L));
+            c23 = c23.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc + 3 * L));
             c30 = c30.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc));
             c31 = c31.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc + L));
+            c32 = c32.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc + 2 * L));
+            c33 = c33.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc + 3 * L));
         }
         c00.intoArray(c, c0 + 0 * ldc);
         c01.intoArray(c, c0 + 0 * ldc + L);
+        c02.intoArray(c, c0 + 0 * ldc + 2 * L);
+        c03.intoArray(c, c0 + 0 * ldc + 3 * L);
         c10.intoArray(c, c0 + 1 * ldc);
         c11.intoArray(c, c0 + 1 * ldc + L);
+        c12.intoArray(c, c0 + 1 * ldc + 2 * L);
+        c13.intoArray(c, c0 + 1 * ldc + 3 * L);
         c20.intoArray(c, c0 + 2 * ldc);
         c21.intoArray(c, c0 + 2 * ldc + L);
+        c22.intoArray(c, c0 + 2 * ldc + 2 * L);
+        c23.intoArray(c, c0 + 2 * ldc + 3 * L);
         c30.intoArray(c, c0 + 3 * ldc);
         c31.intoArray(c, c0 + 3 * ldc + L);
+        c32.intoArray(c, c0 + 3 * ldc + 2 * L);
+        c33.intoArray(c, c0 + 3 * ldc + 3 * L);
     }
 
     /**
      * {@code C[1, NR] (+)= A[1, k] · panel[k, NR]}. One row has too little independent work to hide
-     * the latency of a fused multiply-add, so the inner dimension is cut four ways: four pairs of
-     * accumulators take {@code p ≡ 0, 1, 2, 3 (mod 4)} and are added at the end.
+     * the latency of a fused multiply-add, so the inner dimension is cut two ways: two sets of four
+     * accumulators take even and odd {@code p} and are added at the end.
      */
     private static void tile1(double[] a, int a0, int acs, double[] bp, int bo, int k,
                               double[] c, int c0, boolean accumulate) {
         DoubleVector s0 = DoubleVector.zero(S);
         DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
         DoubleVector t0 = s0;
         DoubleVector t1 = s0;
-        DoubleVector u0 = s0;
-        DoubleVector u1 = s0;
-        DoubleVector v0 = s0;
-        DoubleVector v1 = s0;
+        DoubleVector t2 = s0;
+        DoubleVector t3 = s0;
         int p = 0;
         int q = a0;
         int o = bo;
-        for (; p + 4 <= k; p += 4, q += 4 * acs, o += 4 * NR) {
+        for (; p + 2 <= k; p += 2, q += 2 * acs, o += 2 * NR) {
             final DoubleVector x0 = DoubleVector.broadcast(S, a[q]);
             final DoubleVector x1 = DoubleVector.broadcast(S, a[q + acs]);
-            final DoubleVector x2 = DoubleVector.broadcast(S, a[q + 2 * acs]);
-            final DoubleVector x3 = DoubleVector.broadcast(S, a[q + 3 * acs]);
             s0 = x0.fma(DoubleVector.fromArray(S, bp, o), s0);
             s1 = x0.fma(DoubleVector.fromArray(S, bp, o + L), s1);
+            s2 = x0.fma(DoubleVector.fromArray(S, bp, o + 2 * L), s2);
+            s3 = x0.fma(DoubleVector.fromArray(S, bp, o + 3 * L), s3);
             t0 = x1.fma(DoubleVector.fromArray(S, bp, o + NR), t0);
             t1 = x1.fma(DoubleVector.fromArray(S, bp, o + NR + L), t1);
-            u0 = x2.fma(DoubleVector.fromArray(S, bp, o + 2 * NR), u0);
-            u1 = x2.fma(DoubleVector.fromArray(S, bp, o + 2 * NR + L), u1);
-            v0 = x3.fma(DoubleVector.fromArray(S, bp, o + 3 * NR), v0);
-            v1 = x3.fma(DoubleVector.fromArray(S, bp, o + 3 * NR + L), v1);
+            t2 = x1.fma(DoubleVector.fromArray(S, bp, o + NR + 2 * L), t2);
+            t3 = x1.fma(DoubleVector.fromArray(S, bp, o + NR + 3 * L), t3);
         }
-        for (; p < k; p++, q += acs, o += NR) {
+        if (p < k) {
             final DoubleVector x = DoubleVector.broadcast(S, a[q]);
             s0 = x.fma(DoubleVector.fromArray(S, bp, o), s0);
             s1 = x.fma(DoubleVector.fromArray(S, bp, o + L), s1);
+            s2 = x.fma(DoubleVector.fromArray(S, bp, o + 2 * L), s2);
+            s3 = x.fma(DoubleVector.fromArray(S, bp, o + 3 * L), s3);
         }
-        DoubleVector c00 = s0.add(t0).add(u0.add(v0));
-        DoubleVector c01 = s1.add(t1).add(u1.add(v1));
+        s0 = s0.add(t0);
+        s1 = s1.add(t1);
+        s2 = s2.add(t2);
+        s3 = s3.add(t3);
         if (accumulate) {
-            c00 = c00.add(DoubleVector.fromArray(S, c, c0));
-            c01 = c01.add(DoubleVector.fromArray(S, c, c0 + L));
+            s0 = s0.add(DoubleVector.fromArray(S, c, c0));
+            s1 = s1.add(DoubleVector.fromArray(S, c, c0 + L));
+            s2 = s2.add(DoubleVector.fromArray(S, c, c0 + 2 * L));
+            s3 = s3.add(DoubleVector.fromArray(S, c, c0 + 3 * L));
         }
-        c00.intoArray(c, c0);
-        c01.intoArray(c, c0 + L);
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + L);
+        s2.intoArray(c, c0 + 2 * L);
+        s3.intoArray(c, c0 + 3 * L);
     }
 }
