@@ -12,9 +12,9 @@ import java.util.function.IntConsumer;
  *
  * <p>The product packs {@code B} into panels of {@code NR = 4} vectors of columns, each panel
  * {@code [k, NR]} contiguous, and computes {@code C} in tiles of {@code MR = 4} rows by one panel:
- * 16 vector accumulators, each {@code C} element summed over {@code p} in order (a lone row: in
- * two interleaved partial sums), in blocks of {@code KC} that are added to {@code C} one after
- * the other. Large products are split by panels over the threads of a {@link Parallel}
+ * 16 vector accumulators that start from {@code C}'s old values (or zero) and add the terms of
+ * each element in the order of {@code p} (a lone row: even and odd {@code p} in two partial sums),
+ * in blocks of {@code KC} one after the other. Large products are split by panels over the threads of a {@link Parallel}
  * team; every element is computed by one thread in the same order whatever the thread count, so
  * results do not depend on it.
  */
@@ -29,6 +29,8 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final int KC = 4096 / L;
     /** Row block: an {@code [MC, KC]} block of A is 192 KiB in float32, 768 KiB in float64. */
     private static final int MC = 192;
+    /** A row of zeros that tiles read as "C" when they do not accumulate. */
+    private static final double[] ZEROS = new double[NR];
     /** Products below this many FLOPs run on one thread (the split costs a few microseconds). */
     private static final long PARALLEL_FLOPS = 1L << 20;
 
@@ -120,13 +122,29 @@ public final class DoubleVectorKernels extends DoubleKernels {
             super.gemm(transA, m, n, k, a, aOff, lda, b, accumulate, c, cOff, ldc);
             return;
         }
+        run(transA, m, n, k, a, aOff, lda, b.panels, accumulate, null, c, cOff, ldc);
+    }
+
+    @Override
+    public void gemmBias(boolean transA, int m, int n, int k, double[] a, int aOff, int lda, PackedMatrix<double[]> b,
+                         double[] bias, double[] c, int cOff, int ldc) {
+        if (b.panels == null) {
+            super.gemmBias(transA, m, n, k, a, aOff, lda, b, bias, c, cOff, ldc);
+            return;
+        }
+        run(transA, m, n, k, a, aOff, lda, b.panels, false, bias, c, cOff, ldc);
+    }
+
+    /** The packed product, on this thread or split by panels over the team; {@code bias} may be null. */
+    private void run(boolean transA, int m, int n, int k, double[] a, int aOff, int lda, double[] panels,
+                     boolean accumulate, double[] bias, double[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
         int np = (n + NR - 1) / NR;
         int ranges = 2L * m * n * k >= PARALLEL_FLOPS ? Math.min(parallel.threads(), np) : 1;
         Job job = jobs.get();
-        job.set(transA, m, n, k, a, aOff, lda, b.panels, accumulate, c, cOff, ldc, np, ranges);
+        job.set(transA, m, n, k, a, aOff, lda, panels, accumulate, bias, c, cOff, ldc, np, ranges);
         if (ranges == 1) {
             job.accept(0);
         } else {
@@ -146,6 +164,8 @@ public final class DoubleVectorKernels extends DoubleKernels {
         int lda;
         double[] panels;
         boolean accumulate;
+        /** Added to every row of C before the first inner block's tiles, or null. */
+        double[] bias;
         double[] c;
         int cOff;
         int ldc;
@@ -155,7 +175,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
         final double[] edge = new double[MR * NR];
 
         void set(boolean transA, int m, int n, int k, double[] a, int aOff, int lda, double[] panels,
-                 boolean accumulate, double[] c, int cOff, int ldc, int np, int ranges) {
+                 boolean accumulate, double[] bias, double[] c, int cOff, int ldc, int np, int ranges) {
             this.transA = transA;
             this.m = m;
             this.n = n;
@@ -165,6 +185,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
             this.lda = lda;
             this.panels = panels;
             this.accumulate = accumulate;
+            this.bias = bias;
             this.c = c;
             this.cOff = cOff;
             this.ldc = ldc;
@@ -175,6 +196,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
         void clear() {
             a = null;
             panels = null;
+            bias = null;
             c = null;
         }
 
@@ -189,7 +211,9 @@ public final class DoubleVectorKernels extends DoubleKernels {
             for (int kb = 0; kb < k || kb == 0; kb += KC) {
                 int kc = Math.min(KC, k - kb);
                 int ao = aOff + kb * acs;
-                boolean acc = accumulate || kb > 0;
+                // with a bias, the first block's tiles start from it
+                boolean fill = kb == 0 && bias != null;
+                boolean acc = accumulate || kb > 0 || fill;
                 for (int ib = 0; ib < m; ib += MC) {
                     int iEnd = Math.min(m, ib + MC);
                     for (int jp = jp0; jp < jp1; jp++) {
@@ -199,12 +223,19 @@ public final class DoubleVectorKernels extends DoubleKernels {
                         for (int i = ib; i < iEnd; i += MR) {
                             int rows = Math.min(MR, iEnd - i);
                             if (width == NR) {
+                                if (fill) {
+                                    for (int q = 0; q < rows; q++) {
+                                        System.arraycopy(bias, col, c, cOff + (i + q) * ldc + col, NR);
+                                    }
+                                }
                                 tile(rows, a, ao + i * ars, ars, acs, panels, bo, kc, c, cOff + i * ldc + col, ldc, acc);
                             } else {
                                 // the right edge: through a zero-padded copy, so that no store is masked
                                 for (int q = 0; q < rows; q++) {
                                     for (int j = 0; j < NR; j++) {
-                                        edge[q * NR + j] = acc && j < width ? c[cOff + (i + q) * ldc + col + j] : 0;
+                                        edge[q * NR + j] = j >= width ? 0
+                                                : fill ? bias[col + j]
+                                                : acc ? c[cOff + (i + q) * ldc + col + j] : 0;
                                     }
                                 }
                                 tile(rows, a, ao + i * ars, ars, acs, panels, bo, kc, edge, 0, NR, true);
@@ -238,22 +269,29 @@ public final class DoubleVectorKernels extends DoubleKernels {
      */
     private static void tile4(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
                               double[] c, int c0, int ldc, boolean accumulate) {
-        DoubleVector c00 = DoubleVector.zero(S);
-        DoubleVector c01 = c00;
-        DoubleVector c02 = c00;
-        DoubleVector c03 = c00;
-        DoubleVector c10 = c00;
-        DoubleVector c11 = c00;
-        DoubleVector c12 = c00;
-        DoubleVector c13 = c00;
-        DoubleVector c20 = c00;
-        DoubleVector c21 = c00;
-        DoubleVector c22 = c00;
-        DoubleVector c23 = c00;
-        DoubleVector c30 = c00;
-        DoubleVector c31 = c00;
-        DoubleVector c32 = c00;
-        DoubleVector c33 = c00;
+        // the accumulators start from C, or from a row of zeros, chosen without a branch on vectors
+        // (C2 can lose the exact type of a vector defined on two paths, and its Vector API
+        // intrinsics then fall back to boxed code ten times slower); each element is then summed
+        // over p in order onto its old value, as the reference kernel does
+        final double[] src = accumulate ? c : ZEROS;
+        final int s0 = accumulate ? c0 : 0;
+        final int sld = accumulate ? ldc : 0;
+        DoubleVector c00 = DoubleVector.fromArray(S, src, s0 + 0 * sld);
+        DoubleVector c01 = DoubleVector.fromArray(S, src, s0 + 0 * sld + L);
+        DoubleVector c02 = DoubleVector.fromArray(S, src, s0 + 0 * sld + 2 * L);
+        DoubleVector c03 = DoubleVector.fromArray(S, src, s0 + 0 * sld + 3 * L);
+        DoubleVector c10 = DoubleVector.fromArray(S, src, s0 + 1 * sld);
+        DoubleVector c11 = DoubleVector.fromArray(S, src, s0 + 1 * sld + L);
+        DoubleVector c12 = DoubleVector.fromArray(S, src, s0 + 1 * sld + 2 * L);
+        DoubleVector c13 = DoubleVector.fromArray(S, src, s0 + 1 * sld + 3 * L);
+        DoubleVector c20 = DoubleVector.fromArray(S, src, s0 + 2 * sld);
+        DoubleVector c21 = DoubleVector.fromArray(S, src, s0 + 2 * sld + L);
+        DoubleVector c22 = DoubleVector.fromArray(S, src, s0 + 2 * sld + 2 * L);
+        DoubleVector c23 = DoubleVector.fromArray(S, src, s0 + 2 * sld + 3 * L);
+        DoubleVector c30 = DoubleVector.fromArray(S, src, s0 + 3 * sld);
+        DoubleVector c31 = DoubleVector.fromArray(S, src, s0 + 3 * sld + L);
+        DoubleVector c32 = DoubleVector.fromArray(S, src, s0 + 3 * sld + 2 * L);
+        DoubleVector c33 = DoubleVector.fromArray(S, src, s0 + 3 * sld + 3 * L);
         final int r0 = a0 + 0 * ars;
         final int r1 = a0 + 1 * ars;
         final int r2 = a0 + 2 * ars;
@@ -284,24 +322,6 @@ public final class DoubleVectorKernels extends DoubleKernels {
             c32 = x3.fma(b2, c32);
             c33 = x3.fma(b3, c33);
         }
-        if (accumulate) {
-            c00 = c00.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc));
-            c01 = c01.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc + L));
-            c02 = c02.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc + 2 * L));
-            c03 = c03.add(DoubleVector.fromArray(S, c, c0 + 0 * ldc + 3 * L));
-            c10 = c10.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc));
-            c11 = c11.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc + L));
-            c12 = c12.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc + 2 * L));
-            c13 = c13.add(DoubleVector.fromArray(S, c, c0 + 1 * ldc + 3 * L));
-            c20 = c20.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc));
-            c21 = c21.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc + L));
-            c22 = c22.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc + 2 * L));
-            c23 = c23.add(DoubleVector.fromArray(S, c, c0 + 2 * ldc + 3 * L));
-            c30 = c30.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc));
-            c31 = c31.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc + L));
-            c32 = c32.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc + 2 * L));
-            c33 = c33.add(DoubleVector.fromArray(S, c, c0 + 3 * ldc + 3 * L));
-        }
         c00.intoArray(c, c0 + 0 * ldc);
         c01.intoArray(c, c0 + 0 * ldc + L);
         c02.intoArray(c, c0 + 0 * ldc + 2 * L);
@@ -327,14 +347,17 @@ public final class DoubleVectorKernels extends DoubleKernels {
      */
     private static void tile1(double[] a, int a0, int acs, double[] bp, int bo, int k,
                               double[] c, int c0, boolean accumulate) {
-        DoubleVector s0 = DoubleVector.zero(S);
-        DoubleVector s1 = s0;
-        DoubleVector s2 = s0;
-        DoubleVector s3 = s0;
-        DoubleVector t0 = s0;
-        DoubleVector t1 = s0;
-        DoubleVector t2 = s0;
-        DoubleVector t3 = s0;
+        // as in tile4, the even sums start from C or from zeros without a branch on vectors
+        final double[] src = accumulate ? c : ZEROS;
+        final int o0 = accumulate ? c0 : 0;
+        DoubleVector s0 = DoubleVector.fromArray(S, src, o0);
+        DoubleVector s1 = DoubleVector.fromArray(S, src, o0 + L);
+        DoubleVector s2 = DoubleVector.fromArray(S, src, o0 + 2 * L);
+        DoubleVector s3 = DoubleVector.fromArray(S, src, o0 + 3 * L);
+        DoubleVector t0 = DoubleVector.zero(S);
+        DoubleVector t1 = t0;
+        DoubleVector t2 = t0;
+        DoubleVector t3 = t0;
         int p = 0;
         int q = a0;
         int o = bo;
@@ -350,26 +373,16 @@ public final class DoubleVectorKernels extends DoubleKernels {
             t2 = x1.fma(DoubleVector.fromArray(S, bp, o + NR + 2 * L), t2);
             t3 = x1.fma(DoubleVector.fromArray(S, bp, o + NR + 3 * L), t3);
         }
-        if (p < k) {
+        for (; p < k; p++, q += acs, o += NR) {
             final DoubleVector x = DoubleVector.broadcast(S, a[q]);
             s0 = x.fma(DoubleVector.fromArray(S, bp, o), s0);
             s1 = x.fma(DoubleVector.fromArray(S, bp, o + L), s1);
             s2 = x.fma(DoubleVector.fromArray(S, bp, o + 2 * L), s2);
             s3 = x.fma(DoubleVector.fromArray(S, bp, o + 3 * L), s3);
         }
-        s0 = s0.add(t0);
-        s1 = s1.add(t1);
-        s2 = s2.add(t2);
-        s3 = s3.add(t3);
-        if (accumulate) {
-            s0 = s0.add(DoubleVector.fromArray(S, c, c0));
-            s1 = s1.add(DoubleVector.fromArray(S, c, c0 + L));
-            s2 = s2.add(DoubleVector.fromArray(S, c, c0 + 2 * L));
-            s3 = s3.add(DoubleVector.fromArray(S, c, c0 + 3 * L));
-        }
-        s0.intoArray(c, c0);
-        s1.intoArray(c, c0 + L);
-        s2.intoArray(c, c0 + 2 * L);
-        s3.intoArray(c, c0 + 3 * L);
+        s0.add(t0).intoArray(c, c0);
+        s1.add(t1).intoArray(c, c0 + L);
+        s2.add(t2).intoArray(c, c0 + 2 * L);
+        s3.add(t3).intoArray(c, c0 + 3 * L);
     }
 }

@@ -46,6 +46,15 @@ public interface Kernels<A> {
     void gemm(boolean transA, int m, int n, int k, A a, int aOff, int lda, PackedMatrix<A> b,
               boolean accumulate, A c, int cOff, int ldc);
 
+    /**
+     * {@code C = op(A)·B + 1·biasᵀ}: the packed product with {@code bias[0 .. n)} added to every row,
+     * the same as {@code gemm(…, accumulate = false, …)} followed by adding {@code bias} to each of
+     * the {@code m} rows (the vectorised kernels add it inside the product, while a tile of
+     * {@code C} is in cache). Modifies only {@code c}.
+     */
+    void gemmBias(boolean transA, int m, int n, int k, A a, int aOff, int lda, PackedMatrix<A> b, A bias,
+                  A c, int cOff, int ldc);
+
     /** Whether these are the vectorised (fast) kernels rather than the plain reference ones. */
     boolean vectorized();
 

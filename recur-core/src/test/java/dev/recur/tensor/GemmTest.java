@@ -10,8 +10,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The vectorised GEMM against the plain reference kernels, for every transpose combination and for
  * shapes that exercise the edges of its blocking (rows not a multiple of the tile height, columns
- * not a multiple of the panel width, inner dimensions across several KC blocks); and the unpacked
- * entry point, which packs B a block at a time, against the packed one (bit-identical).
+ * not a multiple of the panel width, inner dimensions across several KC blocks); the unpacked
+ * entry point, which packs B a block at a time, against the packed one (bit-identical); and the
+ * product with a bias row against the reference.
  */
 class GemmTest {
 
@@ -69,5 +70,43 @@ class GemmTest {
             }
         }
         assertArrayEquals(p.toDoubles(cPacked), f, 0.0, what + ": packing B by blocks changed the result");
+        if (!acc) {
+            checkBias(p, ta, tb, m, n, k, a, lda, b, ldb, c0, ldc, rng, what);
+        }
+    }
+
+    /**
+     * {@code gemmBias} against the reference (product, then the bias added to each row) and against
+     * the fast product followed by that pass.
+     */
+    private static <A> void checkBias(Precision<A> p, boolean ta, boolean tb, int m, int n, int k, A a, int lda,
+                                      A b, int ldb, double[] c0, int ldc, SplittableRandom rng, String what) {
+        Kernels<A> fast = p.kernels();
+        Kernels<A> ref = p.reference().kernels();
+        A bias = p.fromDoubles(random(rng, n));
+        A cFast = p.fromDoubles(c0);
+        A cRef = p.fromDoubles(c0);
+        A cTwoPass = p.fromDoubles(c0);
+        fast.gemmBias(ta, m, n, k, a, 5, lda, fast.pack(tb, k, n, b, 4, ldb, null), bias, cFast, 6, ldc);
+        ref.gemmBias(ta, m, n, k, a, 5, lda, ref.pack(tb, k, n, b, 4, ldb, null), bias, cRef, 6, ldc);
+        fast.gemm(ta, m, n, k, a, 5, lda, fast.pack(tb, k, n, b, 4, ldb, null), false, cTwoPass, 6, ldc);
+        for (int i = 0; i < m; i++) {
+            fast.addInto(bias, 0, cTwoPass, 6 + i * ldc, n);
+        }
+        double[] f = p.toDoubles(cFast);
+        double[] r = p.toDoubles(cRef);
+        double tol = (p.isDouble() ? 1e-12 : 2e-5) * Math.max(1, k);
+        for (int i = 0; i < f.length; i++) {
+            boolean inC = i >= 6 && (i - 6) / ldc < m && (i - 6) % ldc < n;
+            if (!inC) {
+                assertTrue(f[i] == r[i], what + " gemmBias: element " + i + " outside C modified");
+            } else {
+                assertTrue(Math.abs(f[i] - r[i]) <= tol, what + " gemmBias: element " + i + ": " + f[i] + " vs " + r[i]);
+            }
+        }
+        double[] two = p.toDoubles(cTwoPass);
+        for (int i = 0; i < f.length; i++) {
+            assertTrue(Math.abs(f[i] - two[i]) <= tol, what + " gemmBias vs product + bias: element " + i);
+        }
     }
 }

@@ -243,9 +243,10 @@ public final class SequenceLayer<A> {
                 // a = X W_ihᵀ + b_ih (+ b_hh where the cell folds it) for all steps at once: [T*B, In] · [In, G*H]
                 @SuppressWarnings("unchecked")
                 final A bias = (A) ws.inputBias[l][d];
-                k.gemm(false, nt * nb, ng, nin, layerIn, 0, nin, ws.inputWeights[l][d], false, cache.gateValues, 0, ng);
                 if (bias != null) {
-                    k.addRowVector(bias, nt * nb, ng, cache.gateValues, 0);
+                    k.gemmBias(false, nt * nb, ng, nin, layerIn, 0, nin, ws.inputWeights[l][d], bias, cache.gateValues, 0, ng);
+                } else {
+                    k.gemm(false, nt * nb, ng, nin, layerIn, 0, nin, ws.inputWeights[l][d], false, cache.gateValues, 0, ng);
                 }
                 for (int s = 0; s < nt; s++) {
                     final int t = d == 0 ? s : nt - 1 - s;
