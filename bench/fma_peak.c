@@ -41,7 +41,12 @@ int main(int argc, char **argv) {
     pthread_t th[64];
     float sink[64];
     double t0 = now();
-    for (int i = 0; i < threads; i++) pthread_create(&th[i], NULL, run, &sink[i]);
+    for (int i = 0; i < threads; i++) {
+        if (pthread_create(&th[i], NULL, run, &sink[i]) != 0) {
+            fprintf(stderr, "could not start thread %d of %d\n", i + 1, threads);
+            return 1;
+        }
+    }
     for (int i = 0; i < threads; i++) pthread_join(th[i], NULL);
     double dt = now() - t0;
     double flops = (double) (ITERS / CHAINS) * CHAINS * 16 * 2 * threads;

@@ -58,6 +58,7 @@ public class DoubleKernels implements Kernels<double[]> {
     @Override
     public void gemmBias(boolean transA, int m, int n, int k, double[] a, int aOff, int lda, PackedMatrix<double[]> b,
                          double[] bias, double[] c, int cOff, int ldc) {
+        java.util.Objects.requireNonNull(bias, "bias");
         gemm(transA, m, n, k, a, aOff, lda, b, false, c, cOff, ldc);
         for (int i = 0; i < m; i++) {
             addInto(bias, 0, c, cOff + i * ldc, n);

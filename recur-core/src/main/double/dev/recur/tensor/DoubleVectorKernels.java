@@ -25,9 +25,9 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final int NR = 4 * L;
     /** Rows per tile; a row range that starts at a multiple of MR is tiled as in the whole product. */
     public static final int MR = 4;
-    /** Inner-dimension block: a {@code [KC, NR]} panel block is 64 KiB in float32, 128 KiB in float64. */
+    /** Inner-dimension block: a {@code [KC, NR]} panel block is 16384 elements (64 or 128 KiB by element size), kept in L2. */
     private static final int KC = 4096 / L;
-    /** Row block: an {@code [MC, KC]} block of A is 192 KiB in float32, 768 KiB in float64. */
+    /** Row block: an {@code [MC, KC]} block of A is 192 × 4096 / L elements (192 or 768 KiB by element size). */
     private static final int MC = 192;
     /** A row of zeros that tiles read as "C" when they do not accumulate. */
     private static final double[] ZEROS = new double[NR];
@@ -128,6 +128,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
     @Override
     public void gemmBias(boolean transA, int m, int n, int k, double[] a, int aOff, int lda, PackedMatrix<double[]> b,
                          double[] bias, double[] c, int cOff, int ldc) {
+        java.util.Objects.requireNonNull(bias, "bias");
         if (b.panels == null) {
             super.gemmBias(transA, m, n, k, a, aOff, lda, b, bias, c, cOff, ldc);
             return;
@@ -206,7 +207,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
             int jp1 = Parallel.split(np, ranges, r + 1);
             int ars = transA ? 1 : lda;   // A(i, p) = a[aOff + i*ars + p*acs]
             int acs = transA ? lda : 1;
-            // blocks of KC along the inner dimension (a panel block stays in L1 while row tiles pass
+            // blocks of KC along the inner dimension (a panel block stays in L2 while row tiles pass
             // over it) and of MC rows (an A block stays in L2 while the panels pass over it)
             for (int kb = 0; kb < k || kb == 0; kb += KC) {
                 int kc = Math.min(KC, k - kb);
@@ -270,9 +271,9 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static void tile4(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
                               double[] c, int c0, int ldc, boolean accumulate) {
         // the accumulators start from C, or from a row of zeros, chosen without a branch on vectors
-        // (C2 can lose the exact type of a vector defined on two paths, and its Vector API
+        // (the JIT can lose the exact type of a vector defined on two paths, and its Vector API
         // intrinsics then fall back to boxed code ten times slower); each element is then summed
-        // over p in order onto its old value, as the reference kernel does
+        // over p in order onto its old value
         final double[] src = accumulate ? c : ZEROS;
         final int s0 = accumulate ? c0 : 0;
         final int sld = accumulate ? ldc : 0;

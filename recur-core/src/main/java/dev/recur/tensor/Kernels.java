@@ -47,10 +47,11 @@ public interface Kernels<A> {
               boolean accumulate, A c, int cOff, int ldc);
 
     /**
-     * {@code C = op(A)·B + 1·biasᵀ}: the packed product with {@code bias[0 .. n)} added to every row,
-     * the same as {@code gemm(…, accumulate = false, …)} followed by adding {@code bias} to each of
-     * the {@code m} rows (the vectorised kernels add it inside the product, while a tile of
-     * {@code C} is in cache). Modifies only {@code c}.
+     * {@code C = op(A)·B + 1·biasᵀ}: the packed product with {@code bias[0 .. n)} (not null, not
+     * overlapping {@code C}) added to every row; equal up to rounding to {@code gemm(…, accumulate =
+     * false, …)} followed by adding {@code bias} to each of the {@code m} rows (the vectorised kernels
+     * start each tile of {@code C} from the bias, while it is in cache). Modifies only {@code c[cOff ..]}
+     * (the {@code m} rows of {@code n} elements at stride {@code ldc}).
      */
     void gemmBias(boolean transA, int m, int n, int k, A a, int aOff, int lda, PackedMatrix<A> b, A bias,
                   A c, int cOff, int ldc);

@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The vectorised GEMM against the plain reference kernels, for every transpose combination and for
  * shapes that exercise the edges of its blocking (rows not a multiple of the tile height, columns
  * not a multiple of the panel width, inner dimensions across several KC blocks); the unpacked
- * entry point, which packs B a block at a time, against the packed one (bit-identical); and the
- * product with a bias row against the reference.
+ * entry point, which packs B a block at a time, against the packed one (bit-identical); the
+ * product with a bias row against the reference; and two threads against one (bit-identical).
  */
 class GemmTest {
 
@@ -25,10 +25,10 @@ class GemmTest {
     }
 
     @ParameterizedTest(name = "m={0} n={1} k={2}")
-    @CsvSource({"1,1,1", "7,5,3", "6,129,257", "9,33,17", "8,32,511", "13,19,1200", "33,70,2049", "3,3,0"})
+    @CsvSource({"1,1,1", "7,5,3", "6,129,257", "9,33,17", "8,32,511", "13,19,1200", "33,70,2049", "197,70,300", "3,3,0"})
     void vectorisedEqualsReferenceForEveryTranspose(int m, int n, int k) {
         SplittableRandom rng = new SplittableRandom(m * 1000L + n * 10L + k);
-        for (Precision<?> p : new Precision<?>[] {Precision.F64, Precision.F32, Precision.F64.withThreads(2)}) {
+        for (Precision<?> p : new Precision<?>[] {Precision.F64, Precision.F32, Precision.F64.withThreads(2), Precision.F32.withThreads(2)}) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
                     for (boolean acc : new boolean[] {false, true}) {
@@ -70,6 +70,9 @@ class GemmTest {
             }
         }
         assertArrayEquals(p.toDoubles(cPacked), f, 0.0, what + ": packing B by blocks changed the result");
+        A cOne = p.fromDoubles(c0);
+        p.withThreads(1).kernels().gemm(ta, tb, m, n, k, a, 5, lda, b, 4, ldb, acc, cOne, 6, ldc);
+        assertArrayEquals(p.toDoubles(cOne), f, 0.0, what + ": the thread count changed the result");
         if (!acc) {
             checkBias(p, ta, tb, m, n, k, a, lda, b, ldb, c0, ldc, rng, what);
         }
@@ -104,6 +107,10 @@ class GemmTest {
                 assertTrue(Math.abs(f[i] - r[i]) <= tol, what + " gemmBias: element " + i + ": " + f[i] + " vs " + r[i]);
             }
         }
+        A cOne = p.fromDoubles(c0);
+        Kernels<A> one = p.withThreads(1).kernels();
+        one.gemmBias(ta, m, n, k, a, 5, lda, one.pack(tb, k, n, b, 4, ldb, null), bias, cOne, 6, ldc);
+        assertArrayEquals(p.toDoubles(cOne), f, 0.0, what + " gemmBias: the thread count changed the result");
         double[] two = p.toDoubles(cTwoPass);
         for (int i = 0; i < f.length; i++) {
             assertTrue(Math.abs(f[i] - two[i]) <= tol, what + " gemmBias vs product + bias: element " + i);
