@@ -25,7 +25,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final int NR = 4 * L;
     /** Rows per tile; a row range that starts at a multiple of MR is tiled as in the whole product. */
     public static final int MR = 4;
-    /** Inner-dimension block: a {@code [KC, NR]} panel block is 16384 elements (64 or 128 KiB by element size), kept in L2. */
+    /** Inner-dimension block: a {@code [KC, NR]} panel block is 16384 elements (64 or 128 KiB), kept in L2. */
     private static final int KC = 4096 / L;
     /** Row block: an {@code [MC, KC]} block of A is 192 × 4096 / L elements (192 or 768 KiB by element size). */
     private static final int MC = 192;
@@ -251,7 +251,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
         }
     }
 
-    /** {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows <= MR}: a tile of 4 rows, or rows one by one. */
+    /** {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows <= MR}: a 4-row tile, or row by row. */
     private static void tile(int rows, double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
                              double[] c, int c0, int ldc, boolean accumulate) {
         if (rows == MR) {
