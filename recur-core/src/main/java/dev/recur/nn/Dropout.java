@@ -92,12 +92,22 @@ public final class Dropout {
      * with {@code u} uniform in {@code [0, 1)}.
      */
     public <A> A mask(Precision<A> precision, long counter, int n) {
+        return invertedMask(precision, p, CounterRandom.mix(CounterRandom.mix(seed) + counter), n);
+    }
+
+    /**
+     * An inverted dropout mask of {@code n} elements drawn from counter-based keys: element
+     * {@code i} is 0 when {@link CounterRandom#uniform uniform}{@code (base + i) < p}, else
+     * {@code 1/(1−p)}.
+     *
+     * @param p    drop probability, in {@code [0, 1)}
+     * @param base the key of element 0 (a mix of the seed and the counters that name the mask)
+     */
+    public static <A> A invertedMask(Precision<A> precision, double p, long base, int n) {
         double keep = 1 / (1 - p);
         double[] m = new double[n];
-        long base = CounterRandom.mix(CounterRandom.mix(seed) + counter);
         for (int i = 0; i < n; i++) {
-            double u = CounterRandom.uniform(base + i);
-            m[i] = u < p ? 0 : keep;
+            m[i] = CounterRandom.uniform(base + i) < p ? 0 : keep;
         }
         return precision.fromDoubles(m);
     }

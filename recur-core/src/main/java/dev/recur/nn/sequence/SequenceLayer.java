@@ -1,6 +1,7 @@
 package dev.recur.nn.sequence;
 
 import dev.recur.nn.CounterRandom;
+import dev.recur.nn.Dropout;
 import dev.recur.nn.Initializers;
 import dev.recur.nn.Parameter;
 import dev.recur.nn.recurrent.Cell;
@@ -327,15 +328,8 @@ public final class SequenceLayer<A> {
      * a mask depends only on those four numbers.
      */
     private A dropoutMask(long pass, int layer, int n) {
-        double p = config.dropout();
-        double keep = 1 / (1 - p);
-        double[] mask = new double[n];
         long base = CounterRandom.mix(CounterRandom.mix(dropoutSeed + pass) + layer);
-        for (int i = 0; i < n; i++) {
-            double u = CounterRandom.uniform(base + i);
-            mask[i] = u < p ? 0 : keep;
-        }
-        return precision.fromDoubles(mask);
+        return Dropout.invertedMask(precision, config.dropout(), base, n);
     }
 
     // ------------------------------------------------------------------------------------------
