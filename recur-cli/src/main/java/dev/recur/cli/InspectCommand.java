@@ -96,11 +96,12 @@ public final class InspectCommand extends RecurCommand {
         Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
         var mc = manifest.model();
         // the page holds one byte per layer, signal, unit and character; keep it within what one array holds
-        long perChar = (long) mc.numLayers() * ActivationRecorder.signals(mc.cell()).size() * mc.hiddenSize();
+        int signals = ActivationRecorder.signals(mc.cell()).size();
+        long perChar = (long) mc.numLayers() * signals * mc.hiddenSize();
         long limit = MAX_PAGE_VALUES / perChar;
         if (maxChars > limit) {
             throw new IllegalArgumentException("--max-chars: expected at most " + limit + " characters for this model ("
-                    + mc.numLayers() + " layers x " + ActivationRecorder.signals(mc.cell()).size() + " signals x "
+                    + mc.numLayers() + " layers x " + signals + " signals x "
                     + mc.hiddenSize() + " units = " + perChar + " values per character, at most " + MAX_PAGE_VALUES
                     + " in a page), found " + maxChars);
         }
