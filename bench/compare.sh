@@ -9,7 +9,7 @@
 #
 # What it runs. Each round runs the systems one after another, always in this order:
 #   recur          ./recur bench --format json --threads n --warmup 10 --iters 7 [$RECUR_BENCH_ARGS]
-#                  (and at least 2 s of warm-up, the bench default: the JIT must have compiled what is timed),
+#                  (and at least 5 s of warm-up, the bench default: the JIT must have compiled what is timed),
 #                  one JVM per workload and mode
 #   PyTorch 1.13   OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=n OPENBLAS_NUM_THREADS=n
 #                  /usr/bin/python3 torch_bench.py --threads n --modes forward,train_step

@@ -40,9 +40,10 @@ public final class BenchCommand extends RecurCommand {
             description = "Untimed runs before timing (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--warmup-time", paramLabel = "S", defaultValue = "2",
+    @Option(names = "--warmup-time", paramLabel = "S", defaultValue = "5",
             description = "Keep warming up until this many seconds have passed, however many --warmup runs that "
-                    + "takes, so that the JIT has compiled what is timed (default: ${DEFAULT-VALUE}).")
+                    + "takes, so that the JIT has compiled what is timed; on two busy cores its last large "
+                    + "compilations end 2-3 s in (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
     @Option(names = "--iters", paramLabel = "N", defaultValue = "7",
