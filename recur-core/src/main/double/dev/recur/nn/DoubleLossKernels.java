@@ -14,10 +14,10 @@ final class DoubleLossKernels implements LossKernels<double[]> {
     }
 
     @Override
-    public double/*keep*/ softmaxCrossEntropy(double[] z, int rows, int vocab, int[] targets,
+    public double/*keep*/ softmaxCrossEntropy(double[] z, int r0, int r1, int vocab, int[] targets,
                                               double/*keep*/[] weights, double/*keep*/ gradScale, double[] dz) {
         double/*keep*/ total = 0;
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             final int zr = r * vocab;
             final double/*keep*/ w = weights == null ? 1 : weights[r];
             if (w == 0) {

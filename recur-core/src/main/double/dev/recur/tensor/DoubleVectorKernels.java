@@ -154,6 +154,55 @@ public final class DoubleVectorKernels extends DoubleKernels {
         job.clear();
     }
 
+    /**
+     * {@inheritDoc} Columns in chunks of {@code NR}, split over the team: each chunk's sums stay in
+     * four vector registers while the rows pass, and every element is still summed onto its old
+     * value in row order, so the result is that of the reference to the bit.
+     */
+    @Override
+    public void addColumnSums(double[] in, int inOff, int rows, int cols, double[] out) {
+        final int chunks = (cols + NR - 1) / NR;
+        final int ranges = 2L * rows * cols >= PARALLEL_FLOPS ? Math.min(parallel.threads(), chunks) : 1;
+        final IntConsumer range = r -> {
+            for (int ch = Parallel.split(chunks, ranges, r), end = Parallel.split(chunks, ranges, r + 1); ch < end; ch++) {
+                columnSums(in, inOff, rows, cols, ch * NR, Math.min(cols, ch * NR + NR), out);
+            }
+        };
+        if (ranges == 1) {
+            range.accept(0);
+        } else {
+            parallel.run(ranges, range);
+        }
+    }
+
+    /** {@code out[j] += Σ_r in[r][j]} for the columns {@code [j0, j1)}, {@code j1 − j0 ≤ NR}. */
+    private static void columnSums(double[] in, int inOff, int rows, int cols, int j0, int j1, double[] out) {
+        if (j1 - j0 < NR) {
+            for (int j = j0; j < j1; j++) {
+                double s = out[j];
+                for (int r = 0, o = inOff + j; r < rows; r++, o += cols) {
+                    s += in[o];
+                }
+                out[j] = s;
+            }
+            return;
+        }
+        DoubleVector s0 = DoubleVector.fromArray(S, out, j0);
+        DoubleVector s1 = DoubleVector.fromArray(S, out, j0 + L);
+        DoubleVector s2 = DoubleVector.fromArray(S, out, j0 + 2 * L);
+        DoubleVector s3 = DoubleVector.fromArray(S, out, j0 + 3 * L);
+        for (int r = 0, o = inOff + j0; r < rows; r++, o += cols) {
+            s0 = s0.add(DoubleVector.fromArray(S, in, o));
+            s1 = s1.add(DoubleVector.fromArray(S, in, o + L));
+            s2 = s2.add(DoubleVector.fromArray(S, in, o + 2 * L));
+            s3 = s3.add(DoubleVector.fromArray(S, in, o + 3 * L));
+        }
+        s0.intoArray(out, j0);
+        s1.intoArray(out, j0 + L);
+        s2.intoArray(out, j0 + 2 * L);
+        s3.intoArray(out, j0 + 3 * L);
+    }
+
     /** One product, cut into ranges of panels; reused so that the time loop does not allocate. */
     private static final class Job implements IntConsumer {
         boolean transA;

@@ -20,12 +20,13 @@ interface LossKernels<A> {
     }
 
     /**
-     * Softmax cross-entropy of {@code rows} rows of {@code vocab} logits.
+     * Softmax cross-entropy of rows {@code [r0, r1)} of {@code vocab} logits.
      *
-     * <p>Returns {@code Σ_r w_r·(logsumexp(z_r) − z_r[t_r])}, summed in float64, over the rows with
-     * {@code w_r != 0} ({@code w_r = 1} for every row when {@code weights} is null). When
-     * {@code dLogits} is not null, overwrites it with {@code w_r·gradScale·(softmax(z_r) − onehot(t_r))}
-     * for every row ({@code 0} exactly for rows with {@code w_r == 0}). Modifies only {@code dLogits}.
+     * <p>Returns {@code Σ_r w_r·(logsumexp(z_r) − z_r[t_r])}, summed in float64 in row order, over the
+     * rows with {@code w_r != 0} ({@code w_r = 1} for every row when {@code weights} is null). When
+     * {@code dLogits} is not null, overwrites its rows {@code [r0, r1)} with
+     * {@code w_r·gradScale·(softmax(z_r) − onehot(t_r))} ({@code 0} exactly for rows with
+     * {@code w_r == 0}). Modifies only those rows of {@code dLogits}.
      *
      * @param logits    {@code [N, V]}
      * @param targets   {@code [N]}: ids in {@code 0..V-1} for rows whose weight is not 0
@@ -33,8 +34,8 @@ interface LossKernels<A> {
      * @param gradScale factor of every row's gradient (typically {@code 1 / Σ w})
      * @param dLogits   {@code [N, V]} output, or null
      */
-    double softmaxCrossEntropy(A logits, int rows, int vocab, int[] targets, double[] weights, double gradScale,
-                               A dLogits);
+    double softmaxCrossEntropy(A logits, int r0, int r1, int vocab, int[] targets, double[] weights,
+                               double gradScale, A dLogits);
 
     /**
      * Squared error: returns {@code Σ_i (p_i − y_i)²} summed in float64; when {@code dPred} is not

@@ -24,6 +24,9 @@ import dev.recur.tensor.Precision;
  */
 public final class Losses {
 
+    /** Rows of the cross-entropy that one thread takes at a time. */
+    private static final int LOSS_BLOCK = 256;
+
     private Losses() {
     }
 
@@ -126,7 +129,17 @@ public final class Losses {
             }
             return 0;
         }
-        double sum = k.softmaxCrossEntropy(logits, rows, vocab, targets, w, 1 / total, dLogits);
+        // blocks of rows over the kernels' threads; the block sums are added in block order, so the
+        // loss does not depend on the thread count
+        final double scale = 1 / total;
+        final int blocks = (rows + LOSS_BLOCK - 1) / LOSS_BLOCK;
+        final double[] sums = new double[blocks];
+        precision.kernels().parallel().run(blocks, b -> sums[b] = k.softmaxCrossEntropy(logits, b * LOSS_BLOCK,
+                Math.min(rows, (b + 1) * LOSS_BLOCK), vocab, targets, w, scale, dLogits));
+        double sum = 0;
+        for (double s : sums) {
+            sum += s;
+        }
         return sum / total;
     }
 

@@ -49,6 +49,66 @@ class LossesTest {
         fd.assertPassed("cross-entropy");
     }
 
+    /**
+     * Many rows (several of the blocks the rows are split into over threads) with masked rows: the
+     * loss and gradient match the definition computed here row by row in float64, and two threads
+     * give the same bits as one.
+     */
+    @Test
+    void manyRowsOverThreadsMatchTheDefinitionAndDoNotDependOnTheThreadCount() {
+        SplittableRandom rng = new SplittableRandom(8);
+        int n = 1037;
+        int v = 65;
+        double[] z = FiniteDifference.uniform(rng, n * v, 4);
+        int[] t = new int[n];
+        boolean[] mask = new boolean[n];
+        double expected = 0;
+        int kept = 0;
+        for (int r = 0; r < n; r++) {
+            t[r] = rng.nextInt(v);
+            mask[r] = r % 7 != 3;
+            if (mask[r]) {
+                double s = 0;
+                for (int j = 0; j < v; j++) {
+                    s += Math.exp(z[r * v + j]);
+                }
+                expected += Math.log(s) - z[r * v + t[r]];
+                kept++;
+            }
+        }
+        expected /= kept;
+        for (Precision<?> p : new Precision<?>[] {F64, Precision.F32}) {
+            double[] one = lossAndGradient(p, 1, z, n, v, t, mask);
+            double[] two = lossAndGradient(p, 2, z, n, v, t, mask);
+            assertArrayEquals(one, two, 0.0, p + ": the thread count changed the loss or its gradient");
+            assertEquals(expected, two[0], p.isDouble() ? 1e-12 : 1e-5, p + ": loss");
+        }
+        double[] dz = lossAndGradient(F64, 2, z, n, v, t, mask);
+        for (int r : new int[] {0, 3, 255, 256, 1036}) {
+            double s = 0;
+            for (int j = 0; j < v; j++) {
+                s += Math.exp(z[r * v + j]);
+            }
+            for (int j = 0; j < v; j++) {
+                double want = mask[r] ? (Math.exp(z[r * v + j]) / s - (j == t[r] ? 1 : 0)) / kept : 0;
+                assertEquals(want, dz[1 + r * v + j], 1e-15, "dz[" + r + ", " + j + "]");
+            }
+        }
+    }
+
+    /** {@code [loss, dz...]} on {@code threads} threads. */
+    private static <A> double[] lossAndGradient(Precision<A> p, int threads, double[] z, int n, int v, int[] t,
+                                                boolean[] mask) {
+        Precision<A> q = p.withThreads(threads);
+        A dz = q.kernels().alloc(n * v);
+        double loss = Losses.softmaxCrossEntropy(q, q.fromDoubles(z), n, v, t, mask, dz);
+        double[] g = q.toDoubles(dz);
+        double[] out = new double[1 + g.length];
+        out[0] = loss;
+        System.arraycopy(g, 0, out, 1, g.length);
+        return out;
+    }
+
     @Test
     void maskedRowsAreIgnoredAndGetExactlyZeroGradient() {
         SplittableRandom rng = new SplittableRandom(4);
