@@ -1,6 +1,7 @@
 package dev.recur.nn.recurrent;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector/*f32:jdk.incubator.vector.IntVector*/;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -40,6 +41,23 @@ final class DoubleLanes {
     /** Arguments are clamped to [MIN_ARG, MAX_ARG], where e^x is a normal finite number. */
     private static final double MAX_ARG = (Double.MAX_EXPONENT - 1) * LN2;
     private static final double MIN_ARG = -(Double.MAX_EXPONENT - 2) * LN2;
+    /**
+     * Arguments of magnitude up to this need no clamping (a little inside [MIN_ARG, MAX_ARG]): an
+     * array of them skips the clamp, the costliest step of the loop (a vector max or min with
+     * Java's NaN and signed-zero rules takes several instructions).
+     */
+    private static final double NO_CLAMP = -MIN_ARG * 0.99;
+    /** The integer lanes of the same shape, for the bits of the arguments. */
+    private static final VectorSpecies<Long/*f32:Integer*/> BITS = VectorSpecies.of(long.class/*f32:int.class*/, S.vectorShape());
+    /**
+     * The Taylor polynomial of e^r − 1 runs to r^DEGREE/DEGREE!: for |r| ≤ ln2/2 the first term left
+     * out is below a quarter of a unit in the last place (r^14/14! in float64, r^8/8! in float32).
+     */
+    private static final int DEGREE = 13/*f32:7*/;
+    /** 1/d! for d = 0 .. 13. */
+    private static final double[] INV_FACTORIAL = {1.0, 1.0, 1.0 / 2.0, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0,
+        1.0 / 720.0, 1.0 / 5040.0, 1.0 / 40320.0, 1.0 / 362880.0, 1.0 / 3628800.0, 1.0 / 39916800.0,
+        1.0 / 479001600.0, 1.0 / 6227020800.0};
 
     /** A zero-padded vector's worth of scratch per thread, for the tails of the exponential. */
     private static final ThreadLocal<double[]> TAIL = ThreadLocal.withInitial(() -> new double[L]);
@@ -90,55 +108,81 @@ final class DoubleLanes {
      */
     static void exp(double[] src, int s0, double k, boolean minusOne, double[] dst, int d0, int n) {
         final int nv = bound(n);
-        expVectors(src, s0, k, minusOne, dst, d0, nv);
+        if (largestMagnitude(src, s0, nv) <= NO_CLAMP / Math.abs(k)) {
+            expVectors(src, s0, k, minusOne, dst, d0, nv);
+        } else {
+            // some k·x out of the unclamped range, or NaN (rare): clamped into dst first, then e^(1·dst)
+            final DoubleVector lo = DoubleVector.broadcast(S, MIN_ARG);
+            final DoubleVector hi = DoubleVector.broadcast(S, MAX_ARG);
+            for (int j = 0; j < nv; j += L) {
+                DoubleVector.fromArray(S, src, s0 + j).mul(k).max(lo).min(hi).intoArray(dst, d0 + j);
+            }
+            expVectors(dst, d0, 1.0, minusOne, dst, d0, nv);
+        }
         if (nv < n) {
             final double[] t = TAIL.get();
             java.util.Arrays.fill(t, 0);
-            System.arraycopy(src, s0 + nv, t, 0, n - nv);
-            expVectors(t, 0, k, minusOne, t, 0, L);
+            for (int j = nv; j < n; j++) {
+                t[j - nv] = Math.min(Math.max(src[s0 + j] * k, MIN_ARG), MAX_ARG);
+            }
+            expVectors(t, 0, 1.0, minusOne, t, 0, L);
             System.arraycopy(t, 0, dst, d0 + nv, n - nv);
         }
     }
 
     /**
-     * {@link #exp} over {@code n} elements, a multiple of {@code L}. x = m·ln2 + r with
-     * |r| ≤ ln2/2; e^r − 1 = r + r²/2! + … + r^13/13! (Horner, fused); then e^x = 2^m·(e^r − 1) + 2^m
-     * and e^x − 1 = 2^m·(e^r − 1) + (2^m − 1). Relative error about one unit in the last place.
+     * The largest |x| of {@code n} elements (a multiple of {@code L}), or a value above every finite
+     * one if one of them is NaN or infinite: the sign bit cleared, the bits of non-negative floats
+     * order as integers, and NaN's bits come last.
+     */
+    private static double largestMagnitude(double[] a, int off, int n) {
+        final var magnitude = LongVector/*f32:IntVector*/.broadcast(BITS, Long.MAX_VALUE/*f32:Integer.MAX_VALUE*/);
+        var most = LongVector/*f32:IntVector*/.zero(BITS);
+        for (int j = 0; j < n; j += L) {
+            final DoubleVector x = DoubleVector.fromArray(S, a, off + j);
+            most = most.max(x.reinterpretAsLongs/*f32:x.reinterpretAsInts*/().and(magnitude));
+        }
+        final long/*f32:int*/ bits = most.reduceLanes(jdk.incubator.vector.VectorOperators.MAX);
+        return bits > Double.doubleToRawLongBits/*f32:Float.floatToRawIntBits*/(Double.MAX_VALUE)
+                ? Double.POSITIVE_INFINITY : Double.longBitsToDouble/*f32:Float.intBitsToFloat*/(bits);
+    }
+
+    /**
+     * {@link #exp} over {@code n} elements, a multiple of {@code L}, every {@code k·src[i]} in
+     * [MIN_ARG, MAX_ARG] or NaN. x = m·ln2 + r with |r| ≤ ln2/2; e^r − 1 = r + r²/2! + … +
+     * r^DEGREE/DEGREE! (Horner, fused); then e^x = 2^m·(e^r − 1) + 2^m and
+     * e^x − 1 = 2^m·(e^r − 1) + (2^m − 1). Relative error about one unit in the last place. Every
+     * constant is a vector made before the loop (an operation given a scalar would broadcast it
+     * again at each step).
      */
     private static void expVectors(double[] src, int s0, double k, boolean minusOne, double[] dst, int d0, int n) {
+        final DoubleVector kv = DoubleVector.broadcast(S, k);
         final DoubleVector log2e = DoubleVector.broadcast(S, LOG2E);
         final DoubleVector round = DoubleVector.broadcast(S, ROUND);
         final DoubleVector ln2 = DoubleVector.broadcast(S, LN2);
         final DoubleVector ln2lo = DoubleVector.broadcast(S, LN2_LO);
+        // the exponent field of 2^m is m + bias: the bits of t, less those of ROUND, plus the bias
+        final var exponent = LongVector/*f32:IntVector*/.broadcast(BITS, Double.MAX_EXPONENT - ROUND_BITS);
         // e^x = 2^m·(e^r − 1) + (2^m − c), c = 1 for e^x − 1, else 0 (2^m − 0 is 2^m exactly). A scalar
         // rather than a choice between two vectors: vectors merged by a branch defeat the JIT's
         // intrinsics, and the store then falls back to a scalar loop
-        final double c = minusOne ? 1.0 : 0.0;
+        final DoubleVector c = DoubleVector.broadcast(S, minusOne ? 1.0 : 0.0);
         for (int j = 0; j < n; j += L) {
-            final DoubleVector x = DoubleVector.fromArray(S, src, s0 + j).mul(k).max(MIN_ARG).min(MAX_ARG);
+            final DoubleVector x = DoubleVector.fromArray(S, src, s0 + j).mul(kv);
             // m = round(x / ln2): t = x/ln2 + ROUND holds m in the low bits of its significand
             final DoubleVector t = x.fma(log2e, round);
-            final DoubleVector mm = t.sub(ROUND).neg();
+            final DoubleVector mm = round.sub(t);
             // r = x − m·ln2, each product exact inside the fused multiply-add
             final DoubleVector r = mm.fma(ln2lo, mm.fma(ln2, x));
-            // e^r − 1 = r·(1 + r/2·(1 + r/3·(…)))
-            DoubleVector p = r.mul(1.0 / 6227020800.0).add(1.0 / 479001600.0);
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 39916800.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 3628800.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 362880.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 40320.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 5040.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 720.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 120.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 24.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 6.0));
-            p = p.fma(r, DoubleVector.broadcast(S, 0.5));
-            p = p.fma(r, DoubleVector.broadcast(S, 1.0));
+            // e^r − 1 = r·(1 + r/2·(1 + r/3·(…))); a loop of constant length, unrolled by the JIT
+            DoubleVector p = DoubleVector.broadcast(S, INV_FACTORIAL[DEGREE]);
+            for (int d = DEGREE - 1; d >= 1; d--) {
+                p = p.fma(r, DoubleVector.broadcast(S, INV_FACTORIAL[d]));
+            }
             p = p.mul(r);
             // 2^m: m + bias in the exponent field (integer lane arithmetic on the bits of t)
             final DoubleVector scale = t.reinterpretAsLongs/*f32:t.reinterpretAsInts*/()
-                    .sub(ROUND_BITS)
-                    .add(Double.MAX_EXPONENT)
+                    .add(exponent)
                     .lanewise(jdk.incubator.vector.VectorOperators.LSHL, 52/*f32:23*/)
                     .reinterpretAsDoubles();
             scale.fma(p, scale.sub(c)).intoArray(dst, d0 + j);

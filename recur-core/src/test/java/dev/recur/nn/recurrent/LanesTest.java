@@ -1,0 +1,140 @@
+package dev.recur.nn.recurrent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector activations of {@link DoubleLanes} and {@link FloatLanes} against {@link Math} in
+ * float64: relative error within a few units in the last place over the whole useful range, the
+ * clamped path (an array holding one argument beyond e^x's range, or a NaN) giving the other
+ * elements the same bits as the unclamped one, saturation at the extremes, NaN passed through, and
+ * tails shorter than a vector.
+ */
+class LanesTest {
+
+    /** Arguments: uniform in [-span, span], plus zeros and values near them. */
+    private static double[] arguments(SplittableRandom rng, int n, double span) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i % 17 == 0 ? rng.nextDouble(-1e-6, 1e-6) : rng.nextDouble(-span, span);
+        }
+        x[1] = 0;
+        x[2] = -0.0;
+        return x;
+    }
+
+    @Test
+    void float64MatchesMathWithinTwoUlps() {
+        double[] x = arguments(new SplittableRandom(1), 4099, 40);
+        double[] e = new double[x.length];
+        double[] em1 = new double[x.length];
+        double[] s = x.clone();
+        double[] th = new double[x.length];
+        DoubleLanes.exp(x, 0, 1.0, false, e, 0, x.length);
+        DoubleLanes.exp(x, 0, 1.0, true, em1, 0, x.length);
+        DoubleLanes.sigmoid(s, 0, s.length);
+        DoubleLanes.tanh(x, 0, th, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            within(Math.exp(x[i]), e[i], 2 * Math.ulp(Math.exp(x[i])), "exp", x[i]);
+            within(Math.expm1(x[i]), em1[i], 2 * Math.ulp(Math.expm1(x[i])), "expm1", x[i]);
+            double sig = 1 / (1 + Math.exp(-x[i]));
+            within(sig, s[i], 3 * Math.ulp(sig), "sigmoid", x[i]);
+            within(Math.tanh(x[i]), th[i], 3 * Math.ulp(Math.tanh(x[i])), "tanh", x[i]);
+        }
+    }
+
+    @Test
+    void float32MatchesMathWithinTwoUlps() {
+        double[] xd = arguments(new SplittableRandom(2), 4099, 40);
+        float[] x = new float[xd.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) xd[i];
+        }
+        float[] e = new float[x.length];
+        float[] em1 = new float[x.length];
+        float[] s = x.clone();
+        float[] th = new float[x.length];
+        FloatLanes.exp(x, 0, 1f, false, e, 0, x.length);
+        FloatLanes.exp(x, 0, 1f, true, em1, 0, x.length);
+        FloatLanes.sigmoid(s, 0, s.length);
+        FloatLanes.tanh(x, 0, th, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            within(Math.exp(v), e[i], 2 * Math.ulp((float) Math.exp(v)), "exp", v);
+            within(Math.expm1(v), em1[i], 2 * Math.ulp((float) Math.expm1(v)), "expm1", v);
+            double sig = 1 / (1 + Math.exp(-v));
+            within(sig, s[i], 3 * Math.ulp((float) sig), "sigmoid", v);
+            within(Math.tanh(v), th[i], 3 * Math.ulp((float) Math.tanh(v)), "tanh", v);
+        }
+    }
+
+    @Test
+    void anArgumentBeyondTheRangeTakesTheClampedPathWithoutChangingTheOthers() {
+        for (double extreme : new double[] {1e4, -1e4, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN}) {
+            double[] x = arguments(new SplittableRandom(3), 64, 30);
+            double[] plain = new double[64];
+            DoubleLanes.exp(x, 0, -1.0, false, plain, 0, 64);
+            x[37] = extreme;
+            double[] clamped = new double[64];
+            DoubleLanes.exp(x, 0, -1.0, false, clamped, 0, 64);
+            float[] xf = new float[64];
+            for (int i = 0; i < 64; i++) {
+                xf[i] = (float) x[i];
+            }
+            xf[37] = 0;
+            float[] plainF = new float[64];
+            FloatLanes.exp(xf, 0, -1f, false, plainF, 0, 64);
+            xf[37] = (float) extreme;
+            float[] clampedF = new float[64];
+            FloatLanes.exp(xf, 0, -1f, false, clampedF, 0, 64);
+            for (int i = 0; i < 64; i++) {
+                if (i != 37) {
+                    assertEquals(plain[i], clamped[i], 0.0, "float64 element " + i + " beside " + extreme);
+                    assertEquals(plainF[i], clampedF[i], 0.0, "float32 element " + i + " beside " + extreme);
+                }
+            }
+        }
+    }
+
+    @Test
+    void extremesSaturateAndNaNPassesThrough() {
+        for (double extreme : new double[] {1e4, -1e4, 800, -800, 100, -100, Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY, Double.NaN}) {
+            // alone among ordinary arguments: in the vector part (n = 40) and in the scalar tail (n = 3)
+            for (int n : new int[] {40, 3}) {
+                double[] x = arguments(new SplittableRandom(5), 40, 3);
+                x[1] = extreme;
+                double[] s = x.clone();
+                DoubleLanes.sigmoid(s, 0, n);
+                double[] th = new double[x.length];
+                DoubleLanes.tanh(x, 0, th, 0, n);
+                float[] xf = new float[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    xf[i] = (float) x[i];
+                }
+                float[] sf = xf.clone();
+                FloatLanes.sigmoid(sf, 0, n);
+                float[] thf = new float[x.length];
+                FloatLanes.tanh(xf, 0, thf, 0, n);
+                String at = "(" + extreme + "), n = " + n;
+                if (Double.isNaN(extreme)) {
+                    assertTrue(Double.isNaN(s[1]) && Float.isNaN(sf[1]) && Double.isNaN(th[1]) && Float.isNaN(thf[1]),
+                            "NaN" + at + ": " + s[1] + " " + sf[1] + " " + th[1] + " " + thf[1]);
+                    continue;
+                }
+                double want = 1 / (1 + Math.exp(-extreme));
+                assertEquals(want, s[1], 1e-300, "float64 sigmoid" + at);
+                assertEquals(want, sf[1], 1e-37, "float32 sigmoid" + at);
+                assertEquals(Math.signum(extreme), th[1], 0.0, "float64 tanh" + at);
+                assertEquals(Math.signum(extreme), thf[1], 0.0, "float32 tanh" + at);
+            }
+        }
+    }
+
+    private static void within(double want, double got, double tol, String what, double x) {
+        assertTrue(Math.abs(got - want) <= tol, what + "(" + x + ") = " + got + ", expected " + want + " within " + tol);
+    }
+}
