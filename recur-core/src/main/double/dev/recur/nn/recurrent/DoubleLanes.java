@@ -91,10 +91,11 @@ final class DoubleLanes {
      */
     static void tanh(double[] src, int s0, double[] dst, int d0, int n) {
         exp(src, s0, 2.0, true, dst, d0, n);
+        final DoubleVector two = DoubleVector.broadcast(S, 2.0);
         final int nv = bound(n);
         for (int j = 0; j < nv; j += L) {
             final DoubleVector e = DoubleVector.fromArray(S, dst, d0 + j);
-            e.div(e.add(2.0)).intoArray(dst, d0 + j);
+            e.div(e.add(two)).intoArray(dst, d0 + j);
         }
         for (int j = nv; j < n; j++) {
             final double e = dst[d0 + j];
