@@ -12,9 +12,9 @@ import java.util.function.IntConsumer;
  *
  * <p>The product packs {@code B} into panels of {@code NR = 4} vectors of columns, each panel
  * {@code [k, NR]} contiguous, and computes {@code C} in tiles of {@code MR = 4} rows by one panel:
- * 16 vector accumulators that start from {@code C}'s old values (or zero, or a bias row) and add the terms of
- * each element in the order of {@code p} (a lone row: even and odd {@code p} in two partial sums),
- * in blocks of {@code KC} one after the other. Large products are split by panels over the threads
+ * 16 vector accumulators that start from {@code C}'s old values (or zero, or a bias row) and add
+ * the terms of each element in the order of {@code p} (a lone row: even and odd {@code p} in two
+ * partial sums), in blocks of {@code KC} one after the other. Large products are split by panels over the threads
  * of a {@link Parallel} team; every element is computed by one thread in the same order whatever
  * the thread count, so results do not depend on it.
  */
