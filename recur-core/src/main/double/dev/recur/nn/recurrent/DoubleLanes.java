@@ -4,6 +4,10 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector/*f32:jdk.incubator.vector.IntVector*/;
 import jdk.incubator.vector.VectorSpecies;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.XOR;
+
 /**
  * Vector helpers shared by the vectorised cells (the float32 twin {@code FloatLanes} is generated
  * from this file): the species and the activations over arrays.
@@ -41,14 +45,14 @@ final class DoubleLanes {
     /** Arguments are clamped to [MIN_ARG, MAX_ARG], where e^x is a normal finite number. */
     private static final double MAX_ARG = (Double.MAX_EXPONENT - 1) * LN2;
     private static final double MIN_ARG = -(Double.MAX_EXPONENT - 2) * LN2;
-    /**
-     * Arguments of magnitude up to this need no clamping (a little inside [MIN_ARG, MAX_ARG]): an
-     * array of them skips the clamp, the costliest step of the loop (a vector max or min with
-     * Java's NaN and signed-zero rules takes several instructions).
-     */
-    private static final double NO_CLAMP = -MIN_ARG * 0.99;
     /** The integer lanes of the same shape, for the bits of the arguments. */
     private static final VectorSpecies<Long/*f32:Integer*/> BITS = VectorSpecies.of(long.class/*f32:int.class*/, S.vectorShape());
+    /** All bits but the sign. */
+    private static final long/*f32:int*/ MAGNITUDE = Long.MAX_VALUE/*f32:Integer.MAX_VALUE*/;
+    /** The highest bit index: an arithmetic shift by it spreads the sign over every bit. */
+    private static final int SIGN_SHIFT = 63/*f32:31*/;
+    /** The bits of +∞: a magnitude above them is NaN. */
+    private static final long/*f32:int*/ INFINITY_BITS = 0x7FF0000000000000L/*f32:0x7F800000*/;
     /**
      * The Taylor polynomial of e^r − 1 runs to r^DEGREE/DEGREE!: for |r| ≤ ln2/2 the first term left
      * out is below a quarter of a unit in the last place (r^14/14! in float64, r^8/8! in float32).
@@ -58,9 +62,42 @@ final class DoubleLanes {
     private static final double[] INV_FACTORIAL = {1.0, 1.0, 1.0 / 2.0, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0,
         1.0 / 720.0, 1.0 / 5040.0, 1.0 / 40320.0, 1.0 / 362880.0, 1.0 / 3628800.0, 1.0 / 39916800.0,
         1.0 / 479001600.0, 1.0 / 6227020800.0};
+    /** A vector of −0.0, the addend that leaves every value as it is (x + (−0) = x, −0 and NaN included). */
+    private static final double[] NO_ADDEND = negativeZeros(L);
 
-    /** A zero-padded vector's worth of scratch per thread, for the tails of the exponential. */
+    /** A zero-padded vector's worth of scratch per thread, for the tails. */
     private static final ThreadLocal<double[]> TAIL = ThreadLocal.withInitial(() -> new double[L]);
+
+    /**
+     * The functions {@link #apply} computes: {@code y = (α·E + β) / (δ·E + γ)} with
+     * {@code E = e^(k·x) − c}, each a few exact operations on the exponential.
+     */
+    enum Form {
+        /** σ(x) = 1 / (e^(−x) + 1). */
+        SIGMOID(-1, 0, 0, 1, 1, 1),
+        /** tanh(x) = (e^(2x) − 1) / ((e^(2x) − 1) + 2), from e^(2x) − 1 to keep its accuracy near 0. */
+        TANH(2, 1, 1, 0, 1, 2),
+        /** e^x. */
+        EXP(1, 0, 1, 0, 0, 1),
+        /** e^x − 1. */
+        EXPM1(1, 1, 1, 0, 0, 1);
+
+        final double k;
+        final double c;
+        final double alpha;
+        final double beta;
+        final double delta;
+        final double gamma;
+
+        Form(double k, double c, double alpha, double beta, double delta, double gamma) {
+            this.k = k;
+            this.c = c;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.delta = delta;
+            this.gamma = gamma;
+        }
+    }
 
     private DoubleLanes() {
     }
@@ -70,106 +107,93 @@ final class DoubleLanes {
         return S.loopBound(n);
     }
 
-    /**
-     * {@code a[i] = σ(a[i]) = 1 / (1 + e^(−a[i]))} for {@code i} in {@code [off, off+n)}. Modifies {@code a}.
-     */
+    /** {@code a[i] = σ(a[i]) = 1 / (1 + e^(−a[i]))} for {@code i} in {@code [off, off+n)}. Modifies {@code a}. */
     static void sigmoid(double[] a, int off, int n) {
-        exp(a, off, -1.0, false, a, off, n);
-        final DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        final int nv = bound(n);
-        for (int j = 0; j < nv; j += L) {
-            one.div(one.add(DoubleVector.fromArray(S, a, off + j))).intoArray(a, off + j);
-        }
-        for (int j = nv; j < n; j++) {
-            a[off + j] = 1 / (1 + a[off + j]);
-        }
+        apply(Form.SIGMOID, a, off, NO_ADDEND, 0, 0, a, off, n);
     }
 
     /**
-     * {@code dst[i] = tanh(src[i]) = (e^(2x) − 1) / (e^(2x) + 1)}, from expm1 so that it keeps its
-     * relative accuracy near 0. Modifies {@code dst[d0 .. d0+n)}; {@code dst} may be {@code src}.
+     * {@code a[i] = σ(a[i] + add[i])}: the sum and the activation in one pass, so that loading
+     * {@code a} (often not in cache) overlaps the arithmetic. Modifies {@code a}.
      */
+    static void sigmoidPlus(double[] a, int off, double[] add, int addOff, int n) {
+        apply(Form.SIGMOID, a, off, add, addOff, 1, a, off, n);
+    }
+
+    /** {@code dst[i] = tanh(src[i])}. Modifies {@code dst[d0 .. d0+n)}; {@code dst} may be {@code src}. */
     static void tanh(double[] src, int s0, double[] dst, int d0, int n) {
-        exp(src, s0, 2.0, true, dst, d0, n);
-        final DoubleVector two = DoubleVector.broadcast(S, 2.0);
-        final int nv = bound(n);
-        for (int j = 0; j < nv; j += L) {
-            final DoubleVector e = DoubleVector.fromArray(S, dst, d0 + j);
-            e.div(e.add(two)).intoArray(dst, d0 + j);
-        }
-        for (int j = nv; j < n; j++) {
-            final double e = dst[d0 + j];
-            dst[d0 + j] = e / (e + 2);
-        }
+        apply(Form.TANH, src, s0, NO_ADDEND, 0, 0, dst, d0, n);
+    }
+
+    /** {@code a[i] = tanh(a[i] + add[i])}, as {@link #sigmoidPlus}. Modifies {@code a}. */
+    static void tanhPlus(double[] a, int off, double[] add, int addOff, int n) {
+        apply(Form.TANH, a, off, add, addOff, 1, a, off, n);
     }
 
     /**
-     * {@code dst[i] = e^(k·src[i])}, or {@code e^(k·src[i]) − 1} when {@code minusOne} (accurate
-     * near 0), for {@code n} elements. Modifies {@code dst}; it may be {@code src}.
+     * {@code dst[i] = e^src[i]}, or {@code e^src[i] − 1} when {@code minusOne} (accurate near 0).
+     * Modifies {@code dst}; it may be {@code src}.
      */
-    static void exp(double[] src, int s0, double k, boolean minusOne, double[] dst, int d0, int n) {
+    static void exp(double[] src, int s0, boolean minusOne, double[] dst, int d0, int n) {
+        apply(minusOne ? Form.EXPM1 : Form.EXP, src, s0, NO_ADDEND, 0, 0, dst, d0, n);
+    }
+
+    /**
+     * {@code dst[i] = f(src[i] + add[addOff + i·addStep])} for {@code n} elements; {@code addStep}
+     * is 1, or 0 with the one-vector {@link #NO_ADDEND}. Modifies {@code dst}; it may be {@code src}.
+     */
+    private static void apply(Form f, double[] src, int s0, double[] add, int addOff, int addStep,
+                              double[] dst, int d0, int n) {
         final int nv = bound(n);
-        if (largestMagnitude(src, s0, nv) <= NO_CLAMP / Math.abs(k)) {
-            expVectors(src, s0, k, minusOne, dst, d0, nv);
-        } else {
-            // some k·x out of the unclamped range, or NaN (rare): clamped into dst first, then e^(1·dst)
-            final DoubleVector lo = DoubleVector.broadcast(S, MIN_ARG);
-            final DoubleVector hi = DoubleVector.broadcast(S, MAX_ARG);
-            for (int j = 0; j < nv; j += L) {
-                DoubleVector.fromArray(S, src, s0 + j).mul(k).max(lo).min(hi).intoArray(dst, d0 + j);
-            }
-            expVectors(dst, d0, 1.0, minusOne, dst, d0, nv);
-        }
+        applyVectors(f, src, s0, add, addOff, addStep, dst, d0, nv);
         if (nv < n) {
             final double[] t = TAIL.get();
             java.util.Arrays.fill(t, 0);
             for (int j = nv; j < n; j++) {
-                t[j - nv] = Math.min(Math.max(src[s0 + j] * k, MIN_ARG), MAX_ARG);
+                t[j - nv] = src[s0 + j] + add[addOff + j * addStep];
             }
-            expVectors(t, 0, 1.0, minusOne, t, 0, L);
+            applyVectors(f, t, 0, NO_ADDEND, 0, 0, t, 0, L);
             System.arraycopy(t, 0, dst, d0 + nv, n - nv);
         }
     }
 
     /**
-     * The largest |x| of {@code n} elements (a multiple of {@code L}), or a value above every finite
-     * one if one of them is NaN or infinite: the sign bit cleared, the bits of non-negative floats
-     * order as integers, and NaN's bits come last.
+     * {@link #apply} over {@code n} elements, a multiple of {@code L}. x = k·(src + add), clamped to
+     * [MIN_ARG, MAX_ARG]; x = m·ln2 + r with |r| ≤ ln2/2; e^r − 1 = r + r²/2! + … + r^DEGREE/DEGREE!
+     * (Horner, fused); then e^x = 2^m·(e^r − 1) + 2^m and e^x − 1 = 2^m·(e^r − 1) + (2^m − 1).
+     * Relative error about one unit in the last place. Every constant is a vector made before the
+     * loop (an operation given a scalar would broadcast it again at each step).
      */
-    private static double largestMagnitude(double[] a, int off, int n) {
-        final var magnitude = LongVector/*f32:IntVector*/.broadcast(BITS, Long.MAX_VALUE/*f32:Integer.MAX_VALUE*/);
-        var most = LongVector/*f32:IntVector*/.zero(BITS);
-        for (int j = 0; j < n; j += L) {
-            final DoubleVector x = DoubleVector.fromArray(S, a, off + j);
-            most = most.max(x.reinterpretAsLongs/*f32:x.reinterpretAsInts*/().and(magnitude));
-        }
-        final long/*f32:int*/ bits = most.reduceLanes(jdk.incubator.vector.VectorOperators.MAX);
-        return bits > Double.doubleToRawLongBits/*f32:Float.floatToRawIntBits*/(Double.MAX_VALUE)
-                ? Double.POSITIVE_INFINITY : Double.longBitsToDouble/*f32:Float.intBitsToFloat*/(bits);
-    }
-
-    /**
-     * {@link #exp} over {@code n} elements, a multiple of {@code L}, every {@code k·src[i]} in
-     * [MIN_ARG, MAX_ARG] or NaN. x = m·ln2 + r with |r| ≤ ln2/2; e^r − 1 = r + r²/2! + … +
-     * r^DEGREE/DEGREE! (Horner, fused); then e^x = 2^m·(e^r − 1) + 2^m and
-     * e^x − 1 = 2^m·(e^r − 1) + (2^m − 1). Relative error about one unit in the last place. Every
-     * constant is a vector made before the loop (an operation given a scalar would broadcast it
-     * again at each step).
-     */
-    private static void expVectors(double[] src, int s0, double k, boolean minusOne, double[] dst, int d0, int n) {
-        final DoubleVector kv = DoubleVector.broadcast(S, k);
+    private static void applyVectors(Form f, double[] src, int s0, double[] add, int addOff, int addStep,
+                                     double[] dst, int d0, int n) {
+        final DoubleVector k = DoubleVector.broadcast(S, f.k);
+        final DoubleVector c = DoubleVector.broadcast(S, f.c);
+        final DoubleVector alpha = DoubleVector.broadcast(S, f.alpha);
+        final DoubleVector beta = DoubleVector.broadcast(S, f.beta);
+        final DoubleVector delta = DoubleVector.broadcast(S, f.delta);
+        final DoubleVector gamma = DoubleVector.broadcast(S, f.gamma);
         final DoubleVector log2e = DoubleVector.broadcast(S, LOG2E);
         final DoubleVector round = DoubleVector.broadcast(S, ROUND);
         final DoubleVector ln2 = DoubleVector.broadcast(S, LN2);
         final DoubleVector ln2lo = DoubleVector.broadcast(S, LN2_LO);
+        final var magnitude = LongVector/*f32:IntVector*/.broadcast(BITS, MAGNITUDE);
+        final var infinity = LongVector/*f32:IntVector*/.broadcast(BITS, INFINITY_BITS);
+        final var lo = LongVector/*f32:IntVector*/.broadcast(BITS, ordered(MIN_ARG));
+        final var hi = LongVector/*f32:IntVector*/.broadcast(BITS, ordered(MAX_ARG));
         // the exponent field of 2^m is m + bias: the bits of t, less those of ROUND, plus the bias
         final var exponent = LongVector/*f32:IntVector*/.broadcast(BITS, Double.MAX_EXPONENT - ROUND_BITS);
-        // e^x = 2^m·(e^r − 1) + (2^m − c), c = 1 for e^x − 1, else 0 (2^m − 0 is 2^m exactly). A scalar
-        // rather than a choice between two vectors: vectors merged by a branch defeat the JIT's
-        // intrinsics, and the store then falls back to a scalar loop
-        final DoubleVector c = DoubleVector.broadcast(S, minusOne ? 1.0 : 0.0);
         for (int j = 0; j < n; j += L) {
-            final DoubleVector x = DoubleVector.fromArray(S, src, s0 + j).mul(kv);
+            final DoubleVector x0 = DoubleVector.fromArray(S, src, s0 + j)
+                    .add(DoubleVector.fromArray(S, add, addOff + j * addStep)).mul(k);
+            // the clamp, on the bits put in the order of the values (sign-magnitude to two's
+            // complement, an exact round trip): integer min and max take one instruction each, a
+            // vector min or max with Java's NaN and signed-zero rules several
+            final var bits = x0.reinterpretAsLongs/*f32:x0.reinterpretAsInts*/();
+            final var order = bits.lanewise(XOR, bits.lanewise(ASHR, SIGN_SHIFT).and(magnitude)).max(lo).min(hi);
+            final DoubleVector x = order.lanewise(XOR, order.lanewise(ASHR, SIGN_SHIFT).and(magnitude))
+                    .reinterpretAsDoubles();
+            // every bit set where x0 is NaN (its magnitude above +∞'s): OR-ed into the result below
+            final var nan = infinity.sub(bits.and(magnitude)).lanewise(ASHR, SIGN_SHIFT);
             // m = round(x / ln2): t = x/ln2 + ROUND holds m in the low bits of its significand
             final DoubleVector t = x.fma(log2e, round);
             final DoubleVector mm = round.sub(t);
@@ -184,9 +208,24 @@ final class DoubleLanes {
             // 2^m: m + bias in the exponent field (integer lane arithmetic on the bits of t)
             final DoubleVector scale = t.reinterpretAsLongs/*f32:t.reinterpretAsInts*/()
                     .add(exponent)
-                    .lanewise(jdk.incubator.vector.VectorOperators.LSHL, 52/*f32:23*/)
+                    .lanewise(LSHL, 52/*f32:23*/)
                     .reinterpretAsDoubles();
-            scale.fma(p, scale.sub(c)).intoArray(dst, d0 + j);
+            // E = 2^m·(e^r − 1) + (2^m − c): e^x, or e^x − 1 (2^m − 0 is 2^m exactly)
+            final DoubleVector e = scale.fma(p, scale.sub(c));
+            final DoubleVector y = alpha.fma(e, beta).div(delta.fma(e, gamma));
+            y.reinterpretAsLongs/*f32:y.reinterpretAsInts*/().or(nan).reinterpretAsDoubles().intoArray(dst, d0 + j);
         }
+    }
+
+    /** The bits of {@code x} as an integer in the order of the values (NaN aside). */
+    private static long/*f32:int*/ ordered(double x) {
+        final long/*f32:int*/ bits = Double.doubleToRawLongBits/*f32:Float.floatToRawIntBits*/(x);
+        return bits ^ ((bits >> SIGN_SHIFT) & MAGNITUDE);
+    }
+
+    private static double[] negativeZeros(int n) {
+        final double[] z = new double[n];
+        java.util.Arrays.fill(z, -0.0);
+        return z;
     }
 }

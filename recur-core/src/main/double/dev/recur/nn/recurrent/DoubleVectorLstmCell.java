@@ -95,9 +95,9 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
         // m_t goes straight into the state slot unless it is projected afterwards
         final double[] m = projected ? cache.projectionInput : h;
         final int m0 = projected ? 0 : hCur;
-        // a += h_{t-1} W_hhᵀ   (a already holds W_ih x_t + b_ih + b_hh, see foldsHiddenBias); the
-        // product goes to a small scratch that stays in cache, and each row adds it to its gate
-        // values (accumulating straight into a measured no faster, and less steady under the JIT)
+        // h_{t-1} W_hhᵀ, to be added to a (which already holds W_ih x_t + b_ih + b_hh, see
+        // foldsHiddenBias): the product goes to a small scratch that stays in cache, and each row's
+        // activations add it as they read a (accumulating straight into a measured no faster)
         final double[] rec = cache.work;
         K.gemm(false, b1 - b0, ng, nout, h, hPrev + b0 * nout, nout, cache.recurrentT, false, rec, b0 * ng, ng);
         for (int b = b0; b < b1; b++) {
@@ -113,12 +113,12 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
                 }
                 continue;
             }
-            K.addInto(rec, b * ng, a, ab, ng);
-            // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)
-            DoubleLanes.sigmoid(a, ab + oi, nh);
-            DoubleLanes.sigmoid(a, ab + of, nh);
-            DoubleLanes.tanh(a, ab + og, a, ab + og, nh);
-            DoubleLanes.sigmoid(a, ab + oo, nh);
+            // a += h_{t-1} W_hhᵀ; i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o), in one pass per gate
+            final int rb = b * ng;
+            DoubleLanes.sigmoidPlus(a, ab + oi, rec, rb + oi, nh);
+            DoubleLanes.sigmoidPlus(a, ab + of, rec, rb + of, nh);
+            DoubleLanes.tanhPlus(a, ab + og, rec, rb + og, nh);
+            DoubleLanes.sigmoidPlus(a, ab + oo, rec, rb + oo, nh);
             // c_t = f ⊙ c_{t-1} + i ⊙ g
             for (int j = 0; j < nv; j += L) {
                 final DoubleVector i = DoubleVector.fromArray(S, a, ab + oi + j);

@@ -1,5 +1,6 @@
 package dev.recur.nn.recurrent;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,10 +9,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The vector activations of {@link DoubleLanes} and {@link FloatLanes} against {@link Math} in
- * float64: relative error within a few units in the last place over the whole useful range, the
- * clamped path (an array holding one argument beyond e^x's range, or a NaN) giving the other
- * elements the same bits as the unclamped one, saturation at the extremes, NaN passed through, and
- * tails shorter than a vector.
+ * float64: relative error within a few units in the last place over the whole useful range, lanes
+ * independent of each other (an argument beyond e^x's range, or a NaN, changes no other element),
+ * the fused sum-and-activation equal to the two passes, saturation at the extremes, NaN passed
+ * through, and tails shorter than a vector.
  */
 class LanesTest {
 
@@ -33,8 +34,8 @@ class LanesTest {
         double[] em1 = new double[x.length];
         double[] s = x.clone();
         double[] th = new double[x.length];
-        DoubleLanes.exp(x, 0, 1.0, false, e, 0, x.length);
-        DoubleLanes.exp(x, 0, 1.0, true, em1, 0, x.length);
+        DoubleLanes.exp(x, 0, false, e, 0, x.length);
+        DoubleLanes.exp(x, 0, true, em1, 0, x.length);
         DoubleLanes.sigmoid(s, 0, s.length);
         DoubleLanes.tanh(x, 0, th, 0, x.length);
         for (int i = 0; i < x.length; i++) {
@@ -57,8 +58,8 @@ class LanesTest {
         float[] em1 = new float[x.length];
         float[] s = x.clone();
         float[] th = new float[x.length];
-        FloatLanes.exp(x, 0, 1f, false, e, 0, x.length);
-        FloatLanes.exp(x, 0, 1f, true, em1, 0, x.length);
+        FloatLanes.exp(x, 0, false, e, 0, x.length);
+        FloatLanes.exp(x, 0, true, em1, 0, x.length);
         FloatLanes.sigmoid(s, 0, s.length);
         FloatLanes.tanh(x, 0, th, 0, x.length);
         for (int i = 0; i < x.length; i++) {
@@ -72,31 +73,76 @@ class LanesTest {
     }
 
     @Test
-    void anArgumentBeyondTheRangeTakesTheClampedPathWithoutChangingTheOthers() {
+    void anArgumentBeyondTheRangeLeavesTheOthersAsTheyWere() {
         for (double extreme : new double[] {1e4, -1e4, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN}) {
-            double[] x = arguments(new SplittableRandom(3), 64, 30);
-            double[] plain = new double[64];
-            DoubleLanes.exp(x, 0, -1.0, false, plain, 0, 64);
+            double[] plain = arguments(new SplittableRandom(3), 64, 30);
+            double[] x = plain.clone();
             x[37] = extreme;
-            double[] clamped = new double[64];
-            DoubleLanes.exp(x, 0, -1.0, false, clamped, 0, 64);
+            float[] plainF = new float[64];
             float[] xf = new float[64];
             for (int i = 0; i < 64; i++) {
+                plainF[i] = (float) plain[i];
                 xf[i] = (float) x[i];
             }
-            xf[37] = 0;
-            float[] plainF = new float[64];
-            FloatLanes.exp(xf, 0, -1f, false, plainF, 0, 64);
-            xf[37] = (float) extreme;
-            float[] clampedF = new float[64];
-            FloatLanes.exp(xf, 0, -1f, false, clampedF, 0, 64);
+            DoubleLanes.sigmoid(plain, 0, 64);
+            DoubleLanes.sigmoid(x, 0, 64);
+            FloatLanes.sigmoid(plainF, 0, 64);
+            FloatLanes.sigmoid(xf, 0, 64);
             for (int i = 0; i < 64; i++) {
                 if (i != 37) {
-                    assertEquals(plain[i], clamped[i], 0.0, "float64 element " + i + " beside " + extreme);
-                    assertEquals(plainF[i], clampedF[i], 0.0, "float32 element " + i + " beside " + extreme);
+                    assertEquals(plain[i], x[i], 0.0, "float64 element " + i + " beside " + extreme);
+                    assertEquals(plainF[i], xf[i], 0.0, "float32 element " + i + " beside " + extreme);
                 }
             }
         }
+    }
+
+    /** The fused forms equal the sum stored first and the activation applied after, to the bit. */
+    @Test
+    void sumAndActivationInOnePassEqualTheTwoPasses() {
+        SplittableRandom rng = new SplittableRandom(6);
+        for (int n : new int[] {1, 15, 16, 33, 100}) {
+            double[] a = arguments(rng, n + 2, 12);
+            double[] add = arguments(rng, n + 3, 12);
+            double[] sum = a.clone();
+            for (int i = 0; i < n; i++) {
+                sum[2 + i] += add[3 + i];
+            }
+            double[] fusedS = a.clone();
+            DoubleLanes.sigmoidPlus(fusedS, 2, add, 3, n);
+            double[] twoS = sum.clone();
+            DoubleLanes.sigmoid(twoS, 2, n);
+            double[] fusedT = a.clone();
+            DoubleLanes.tanhPlus(fusedT, 2, add, 3, n);
+            double[] twoT = sum.clone();
+            DoubleLanes.tanh(twoT, 2, twoT, 2, n);
+            assertArrayEquals(twoS, fusedS, 0.0, "float64 sigmoid, n = " + n);
+            assertArrayEquals(twoT, fusedT, 0.0, "float64 tanh, n = " + n);
+            float[] af = toFloats(a);
+            float[] addf = toFloats(add);
+            float[] sumf = af.clone();
+            for (int i = 0; i < n; i++) {
+                sumf[2 + i] += addf[3 + i];
+            }
+            float[] fusedSf = af.clone();
+            FloatLanes.sigmoidPlus(fusedSf, 2, addf, 3, n);
+            float[] twoSf = sumf.clone();
+            FloatLanes.sigmoid(twoSf, 2, n);
+            float[] fusedTf = af.clone();
+            FloatLanes.tanhPlus(fusedTf, 2, addf, 3, n);
+            float[] twoTf = sumf.clone();
+            FloatLanes.tanh(twoTf, 2, twoTf, 2, n);
+            assertArrayEquals(twoSf, fusedSf, 0f, "float32 sigmoid, n = " + n);
+            assertArrayEquals(twoTf, fusedTf, 0f, "float32 tanh, n = " + n);
+        }
+    }
+
+    private static float[] toFloats(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            f[i] = (float) x[i];
+        }
+        return f;
     }
 
     @Test
