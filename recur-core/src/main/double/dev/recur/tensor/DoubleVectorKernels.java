@@ -26,13 +26,14 @@ public final class DoubleVectorKernels extends DoubleKernels {
     /** Rows per tile; a row range that starts at a multiple of MR is tiled as in the whole product. */
     public static final int MR = 4;
     /**
-     * Inner-dimension block: a {@code [KC, NR]} panel block is {@code 512·NR} elements (128 KiB in
-     * either precision), kept in L2 (256 in float32 measured 6–11% slower where k = 512).
+     * Inner-dimension block: a {@code [KC, NR]} panel block is {@code 512·NR} elements (128 KiB with
+     * 512-bit vectors, in either precision), kept in L2 (256 in float32 measured 6–11% slower where
+     * k = 512).
      */
     private static final int KC = 512;
     /** Row block: an {@code [MC, KC]} block of A is 192 × 512 elements (384 or 768 KiB by element size). */
     private static final int MC = 192;
-    /** A row of zeros that tiles read as "C" when they do not accumulate. */
+    /** A row of zeros: the start of a tile's rows when it neither accumulates nor adds a bias. */
     private static final double[] ZEROS = new double[NR];
     /** Products below this many FLOPs run on one thread (the split costs a few microseconds). */
     private static final long PARALLEL_FLOPS = 1L << 20;
@@ -217,7 +218,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
         int lda;
         double[] panels;
         boolean accumulate;
-        /** Added to every row of C before the first inner block's tiles, or null. */
+        /** The start of every row of C in the first inner block's tiles (so added to it), or null. */
         double[] bias;
         double[] c;
         int cOff;

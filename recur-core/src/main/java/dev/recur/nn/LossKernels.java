@@ -29,6 +29,8 @@ interface LossKernels<A> {
      * {@code w_r == 0}). Modifies only those rows of {@code dLogits}.
      *
      * @param logits    {@code [N, V]}
+     * @param r0        the first row
+     * @param r1        the end of the rows (exclusive)
      * @param targets   {@code [N]}: ids in {@code 0..V-1} for rows whose weight is not 0
      * @param weights   {@code [N]} row weights, or null for all 1
      * @param gradScale factor of every row's gradient (typically {@code 1 / Σ w})

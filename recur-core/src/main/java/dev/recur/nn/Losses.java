@@ -17,7 +17,8 @@ import dev.recur.tensor.Precision;
  * boolean mask gives {@code w_r = 1} for rows that count and {@code 0} for the others: masked rows
  * contribute nothing, their gradient is exactly 0, and their targets are not read (padding may use
  * any id, e.g. −1). If no row counts ({@code Σ w = 0}) the loss is {@code 0} and every gradient is
- * {@code 0}.
+ * {@code 0}. The rows are split over the precision's thread team in fixed blocks, so the result
+ * does not depend on the thread count; like the kernels, a team serves one caller at a time.
  *
  * <h2>Mean squared error</h2>
  * {@code loss = (1/n) Σ (p − y)²}, {@code dp = 2 (p − y) / n}.

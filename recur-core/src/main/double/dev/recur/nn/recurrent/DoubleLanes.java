@@ -55,7 +55,7 @@ final class DoubleLanes {
     private static final long/*f32:int*/ INFINITY_BITS = 0x7FF0000000000000L/*f32:0x7F800000*/;
     /**
      * The Taylor polynomial of e^r − 1 runs to r^DEGREE/DEGREE!: for |r| ≤ ln2/2 the first term left
-     * out is below a quarter of a unit in the last place (r^14/14! in float64, r^8/8! in float32).
+     * out, r^(DEGREE+1)/(DEGREE+1)!, is below a quarter of a unit in the last place.
      */
     private static final int DEGREE = 13/*f32:7*/;
     /** 1/d! for d = 0 .. 13. */
@@ -131,8 +131,9 @@ final class DoubleLanes {
     }
 
     /**
-     * {@code dst[i] = e^src[i]}, or {@code e^src[i] − 1} when {@code minusOne} (accurate near 0).
-     * Modifies {@code dst}; it may be {@code src}.
+     * {@code dst[i] = e^src[i]}, or {@code e^src[i] − 1} when {@code minusOne} (accurate near 0):
+     * the exponential the activations are built on, on its own for the tests. Modifies
+     * {@code dst}; it may be {@code src}.
      */
     static void exp(double[] src, int s0, boolean minusOne, double[] dst, int d0, int n) {
         apply(minusOne ? Form.EXPM1 : Form.EXP, src, s0, NO_ADDEND, 0, 0, dst, d0, n);
@@ -161,8 +162,9 @@ final class DoubleLanes {
      * {@link #apply} over {@code n} elements, a multiple of {@code L}. x = k·(src + add), clamped to
      * [MIN_ARG, MAX_ARG]; x = m·ln2 + r with |r| ≤ ln2/2; e^r − 1 = r + r²/2! + … + r^DEGREE/DEGREE!
      * (Horner, fused); then e^x = 2^m·(e^r − 1) + 2^m and e^x − 1 = 2^m·(e^r − 1) + (2^m − 1).
-     * Relative error about one unit in the last place. Every constant is a vector made before the
-     * loop (an operation given a scalar would broadcast it again at each step).
+     * Relative error about one unit in the last place. Constant operands are vectors made before
+     * the loop (an operation given a scalar broadcasts it again at each step); the polynomial's
+     * coefficients are read from their table in a loop the JIT unrolls (measured no slower).
      */
     private static void applyVectors(Form f, double[] src, int s0, double[] add, int addOff, int addStep,
                                      double[] dst, int d0, int n) {
@@ -186,8 +188,8 @@ final class DoubleLanes {
             final DoubleVector x0 = DoubleVector.fromArray(S, src, s0 + j)
                     .add(DoubleVector.fromArray(S, add, addOff + j * addStep)).mul(k);
             // the clamp, on the bits put in the order of the values (sign-magnitude to two's
-            // complement, an exact round trip): integer min and max take one instruction each, a
-            // vector min or max with Java's NaN and signed-zero rules several
+            // complement, an exact round trip): an integer min or max takes one AVX-512 instruction,
+            // a vector min or max with Java's NaN and signed-zero rules several
             final var bits = x0.reinterpretAsLongs/*f32:x0.reinterpretAsInts*/();
             final var order = bits.lanewise(XOR, bits.lanewise(ASHR, SIGN_SHIFT).and(magnitude)).max(lo).min(hi);
             final DoubleVector x = order.lanewise(XOR, order.lanewise(ASHR, SIGN_SHIFT).and(magnitude))
