@@ -106,16 +106,6 @@ public final class WorkloadRunner {
     }
 
     /**
-     * Times {@code iters} runs of {@code mode} after {@code warmup} untimed ones.
-     *
-     * @throws IllegalArgumentException for {@code train_step} on an inference-only workload, or
-     *                                  {@code iters < 1}
-     */
-    public Measurement measure(Workload.Mode mode, int warmup, int iters) {
-        return measure(mode, warmup, 0, iters);
-    }
-
-    /**
      * Times {@code iters} runs of {@code mode} after untimed ones: at least {@code warmup} of them,
      * and more until {@code warmupSeconds} have passed. A JVM compiles a method only after it has
      * run many times, so a short workload (W6 takes 0.2 ms) needs far more than a few runs before
