@@ -97,6 +97,36 @@ class LanesTest {
         }
     }
 
+    /**
+     * An element's value does not depend on where it sits: in the first or second of the two
+     * vectors a step computes, or alone in the zero-padded tail.
+     */
+    @Test
+    void anElementsValueDoesNotDependOnItsPosition() {
+        double[] x = arguments(new SplittableRandom(7), 100, 20);
+        double[] s = x.clone();
+        DoubleLanes.sigmoid(s, 0, x.length);
+        double[] th = new double[x.length];
+        DoubleLanes.tanh(x, 0, th, 0, x.length);
+        float[] xf = toFloats(x);
+        float[] sf = xf.clone();
+        FloatLanes.sigmoid(sf, 0, xf.length);
+        float[] thf = new float[xf.length];
+        FloatLanes.tanh(xf, 0, thf, 0, xf.length);
+        for (int i = 0; i < x.length; i++) {
+            double[] one = {x[i]};
+            DoubleLanes.sigmoid(one, 0, 1);
+            assertEquals(one[0], s[i], 0.0, "float64 sigmoid, element " + i);
+            DoubleLanes.tanh(new double[] {x[i]}, 0, one, 0, 1);
+            assertEquals(one[0], th[i], 0.0, "float64 tanh, element " + i);
+            float[] onef = {xf[i]};
+            FloatLanes.sigmoid(onef, 0, 1);
+            assertEquals(onef[0], sf[i], 0f, "float32 sigmoid, element " + i);
+            FloatLanes.tanh(new float[] {xf[i]}, 0, onef, 0, 1);
+            assertEquals(onef[0], thf[i], 0f, "float32 tanh, element " + i);
+        }
+    }
+
     /** The fused forms equal the sum stored first and the activation applied after, to the bit. */
     @Test
     void sumAndActivationInOnePassEqualTheTwoPasses() {
@@ -149,10 +179,13 @@ class LanesTest {
     void extremesSaturateAndNaNPassesThrough() {
         for (double extreme : new double[] {1e4, -1e4, 800, -800, 100, -100, Double.POSITIVE_INFINITY,
                 Double.NEGATIVE_INFINITY, Double.NaN}) {
-            // alone among ordinary arguments: in the vector part (n = 40) and in the scalar tail (n = 3)
+            // among ordinary arguments: in each of the two vectors a step computes (elements 1, 9 and
+            // 17: the second vector starts at 8 in float64, at 16 in float32), and in the tail (n = 3)
             for (int n : new int[] {40, 3}) {
                 double[] x = arguments(new SplittableRandom(5), 40, 3);
                 x[1] = extreme;
+                x[9] = extreme;
+                x[17] = extreme;
                 double[] s = x.clone();
                 DoubleLanes.sigmoid(s, 0, n);
                 double[] th = new double[x.length];
@@ -165,17 +198,22 @@ class LanesTest {
                 FloatLanes.sigmoid(sf, 0, n);
                 float[] thf = new float[x.length];
                 FloatLanes.tanh(xf, 0, thf, 0, n);
-                String at = "(" + extreme + "), n = " + n;
-                if (Double.isNaN(extreme)) {
-                    assertTrue(Double.isNaN(s[1]) && Float.isNaN(sf[1]) && Double.isNaN(th[1]) && Float.isNaN(thf[1]),
-                            "NaN" + at + ": " + s[1] + " " + sf[1] + " " + th[1] + " " + thf[1]);
-                    continue;
+                for (int i : new int[] {1, 9, 17}) {
+                    if (i >= n) {
+                        continue;
+                    }
+                    String at = "(" + extreme + ") at " + i + ", n = " + n;
+                    if (Double.isNaN(extreme)) {
+                        assertTrue(Double.isNaN(s[i]) && Float.isNaN(sf[i]) && Double.isNaN(th[i]) && Float.isNaN(thf[i]),
+                                "NaN" + at + ": " + s[i] + " " + sf[i] + " " + th[i] + " " + thf[i]);
+                        continue;
+                    }
+                    double want = 1 / (1 + Math.exp(-extreme));
+                    assertEquals(want, s[i], 1e-300, "float64 sigmoid" + at);
+                    assertEquals(want, sf[i], 1e-37, "float32 sigmoid" + at);
+                    assertEquals(Math.signum(extreme), th[i], 0.0, "float64 tanh" + at);
+                    assertEquals(Math.signum(extreme), thf[i], 0.0, "float32 tanh" + at);
                 }
-                double want = 1 / (1 + Math.exp(-extreme));
-                assertEquals(want, s[1], 1e-300, "float64 sigmoid" + at);
-                assertEquals(want, sf[1], 1e-37, "float32 sigmoid" + at);
-                assertEquals(Math.signum(extreme), th[1], 0.0, "float64 tanh" + at);
-                assertEquals(Math.signum(extreme), thf[1], 0.0, "float32 tanh" + at);
             }
         }
     }
