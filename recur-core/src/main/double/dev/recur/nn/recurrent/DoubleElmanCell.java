@@ -57,7 +57,7 @@ public final class DoubleElmanCell implements Cell<double[]> {
             for (int j = 0; j < nh; j++) {
                 // h_t = φ(a)
                 final double v = a[a0 + hb + j];
-                final double ht = relu ? (v > 0 ? v : 0) : (double) Math.tanh(v);
+                final double ht = relu ? Math.max(v, 0) : (double) Math.tanh(v);
                 a[a0 + hb + j] = ht;
                 h[hCur + hb + j] = ht;
             }

@@ -64,6 +64,7 @@ public final class DoubleVectorElmanCell implements Cell<double[]>, RowSplit.Row
         final int hPrev = cache.stateOffset(prev);
         final int hCur = cache.stateOffset(cur);
         final int nv = DoubleLanes.bound(nh);
+        final DoubleVector zero = DoubleVector.zero(S);
         // a += h_{t-1} W_hhᵀ   (a already holds W_ih x_t + b_ih + b_hh, see foldsHiddenBias); the
         // product goes to a small scratch that stays in cache, and each row adds it to its gate values
         final double[] rec = cache.work;
@@ -75,18 +76,17 @@ public final class DoubleVectorElmanCell implements Cell<double[]>, RowSplit.Row
                 K.copy(h, hPrev + hb, h, hCur + hb, nh);
                 continue;
             }
-            K.addInto(rec, hb, a, a0 + hb, nh);
-            // h_t = φ(a)
+            // h_t = φ(a + h_{t-1} W_hhᵀ), the sum formed as φ reads it
             if (relu) {
                 for (int j = 0; j < nv; j += L) {
-                    DoubleVector.fromArray(S, a, a0 + hb + j).max(0.0).intoArray(a, a0 + hb + j);
+                    DoubleVector.fromArray(S, a, a0 + hb + j).add(DoubleVector.fromArray(S, rec, hb + j)).max(zero)
+                            .intoArray(a, a0 + hb + j);
                 }
                 for (int j = nv; j < nh; j++) {
-                    final double v = a[a0 + hb + j];
-                    a[a0 + hb + j] = v > 0 ? v : 0;
+                    a[a0 + hb + j] = Math.max(a[a0 + hb + j] + rec[hb + j], 0);
                 }
             } else {
-                DoubleLanes.tanh(a, a0 + hb, a, a0 + hb, nh);
+                DoubleLanes.tanhPlus(a, a0 + hb, rec, hb, nh);
             }
             K.copy(a, a0 + hb, h, hCur + hb, nh);
         }

@@ -77,11 +77,9 @@ public final class DoubleVectorGruCell implements Cell<double[]>, RowSplit.Rows<
                 K.copy(h, hPrev + hb, h, hCur + hb, nh);
                 continue;
             }
-            // r = σ(gi_r + gh_r), z = σ(gi_z + gh_z)
-            K.addInto(gh, gb + or, a, ab + or, nh);
-            K.addInto(gh, gb + oz, a, ab + oz, nh);
-            DoubleLanes.sigmoid(a, ab + or, nh);
-            DoubleLanes.sigmoid(a, ab + oz, nh);
+            // r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), each sum formed as the activation reads it
+            DoubleLanes.sigmoidPlus(a, ab + or, gh, gb + or, nh);
+            DoubleLanes.sigmoidPlus(a, ab + oz, gh, gb + oz, nh);
             // n = tanh(gi_n + r ⊙ gh_n)   (gh_n kept for backward)
             K.copy(gh, gb + on, hn, nCur + hb, nh);
             for (int j = 0; j < nv; j += L) {

@@ -1,6 +1,7 @@
 package dev.recur.nn.sequence;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.nn.Parameter;
@@ -51,6 +52,42 @@ class FastPathRandomTest {
         for (int t = 0; t < f1.size(); t++) {
             assertArrayEquals(f1.get(t), f2.get(t), "float32, 1 vs 2 threads, tensor " + t);
         }
+    }
+
+    /**
+     * A NaN parameter (as after a diverged update) reaches the same outputs on both paths, relu
+     * included (relu(NaN) is NaN, as in PyTorch), in the vector part of a row and in its scalar
+     * tail alike: a NaN input bias of unit 0 makes unit 0 NaN at step 0, and every unit after.
+     */
+    @ParameterizedTest
+    @EnumSource(CellKind.class)
+    void aNaNParameterReachesTheSameOutputsOnBothPaths(CellKind kind) {
+        RecurrentConfig config = RecurrentConfig.builder(kind, 5, 45).build();
+        int nt = 3;
+        int nb = 2;
+        double[] x = random(new SplittableRandom(9), nt * nb * 5);
+        double[] reference = forwardWithNaNBias(config, Precision.F64.reference(), x, nt, nb);
+        double[] fast = forwardWithNaNBias(config, Precision.F64, x, nt, nb);
+        for (int t = 0; t < nt; t++) {
+            for (int b = 0; b < nb; b++) {
+                for (int j = 0; j < 45; j++) {
+                    int i = (t * nb + b) * 45 + j;
+                    boolean poisoned = t >= 1 || j == 0;
+                    String at = kind + " step " + t + ", sequence " + b + ", unit " + j;
+                    assertEquals(poisoned, Double.isNaN(reference[i]), "reference, " + at);
+                    assertEquals(poisoned, Double.isNaN(fast[i]), "fast path, " + at);
+                }
+            }
+        }
+    }
+
+    private static <A> double[] forwardWithNaNBias(RecurrentConfig config, Precision<A> pr, double[] x, int nt, int nb) {
+        SequenceLayer<A> layer = SequenceLayer.create(config, pr, 7);
+        Parameter<A> bias = layer.parameters().stream().filter(p -> p.name().equals("bias_ih_l0")).findFirst().orElseThrow();
+        double[] values = pr.toDoubles(bias.value());
+        values[0] = Double.NaN;
+        pr.kernels().copy(pr.fromDoubles(values), 0, bias.value(), 0, values.length);
+        return pr.toDoubles(layer.forward(new SequenceBatch<>(pr.fromDoubles(x), nt, nb, null), null, false).output());
     }
 
     /** Output, final state, input gradients and every parameter gradient, as doubles. */
