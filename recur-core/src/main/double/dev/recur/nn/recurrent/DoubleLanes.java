@@ -169,7 +169,7 @@ final class DoubleLanes {
      * <p>Each step computes two vectors, {@code a} and {@code b}, statement by statement: one
      * vector's chain of dependent operations (the polynomial alone is {@code DEGREE} fused
      * multiply-adds in a row) is too long for the processor to overlap enough of the next one;
-     * two independent chains side by side cut the time per vector by about a fifth (float32,
+     * two independent chains side by side cut the time per vector by 17% (float32,
      * 256 elements a call, measured). Four measured no faster.
      */
     private static void applyVectors(Form f, double[] src, int s0, double[] add, int addOff, int addStep,
