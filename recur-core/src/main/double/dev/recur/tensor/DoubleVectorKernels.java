@@ -37,11 +37,14 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final double[] ZEROS = new double[NR];
     /** Products below this many FLOPs run on one thread (the split costs a few microseconds). */
     private static final long PARALLEL_FLOPS = 1L << 20;
+    /** Packings of at least this many elements are split over the team. */
+    private static final long PARALLEL_PACK = 1L << 16;
 
     private final Parallel parallel;
     private final DoubleVectorKernels serial;
     private final ThreadLocal<PackedMatrix<double[]>> scratch = ThreadLocal.withInitial(PackedMatrix::new);
     private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
+    private final ThreadLocal<PackJob> packJobs = ThreadLocal.withInitial(PackJob::new);
 
     /** Vectorised kernels splitting large products over {@code parallel}. */
     public DoubleVectorKernels(Parallel parallel) {
@@ -79,8 +82,24 @@ public final class DoubleVectorKernels extends DoubleKernels {
             p.panels = new double[size];
         }
         p.panelWidth = NR;
-        double[] out = p.panels;
-        for (int jp = 0; jp < np; jp++) {
+        // a large B (the weight gradients' activations, a block of KC rows at a time) on every
+        // thread: packed on one, it left the other idle for a tenth of those products
+        int ranges = (long) k * n >= PARALLEL_PACK ? Math.min(parallel.threads(), np) : 1;
+        if (ranges == 1) {
+            packPanels(transB, k, n, b, bOff, ldb, p.panels, 0, np);
+        } else {
+            PackJob job = packJobs.get();
+            job.set(transB, k, n, b, bOff, ldb, p.panels, np, ranges);
+            parallel.run(ranges, job);
+            job.clear();
+        }
+        return p;
+    }
+
+    /** Panels {@code [jp0, jp1)} of {@link #pack}'s output {@code out}. */
+    private static void packPanels(boolean transB, int k, int n, double[] b, int bOff, int ldb, double[] out,
+                                   int jp0, int jp1) {
+        for (int jp = jp0; jp < jp1; jp++) {
             int base = jp * k * NR;
             int col0 = jp * NR;
             int width = Math.min(NR, n - col0);
@@ -98,7 +117,41 @@ public final class DoubleVectorKernels extends DoubleKernels {
                 }
             }
         }
-        return p;
+    }
+
+    /** One {@link #pack}, cut into ranges of panels; reused so that packing does not allocate. */
+    private static final class PackJob implements IntConsumer {
+        boolean transB;
+        int k;
+        int n;
+        double[] b;
+        int bOff;
+        int ldb;
+        double[] out;
+        int np;
+        int ranges;
+
+        void set(boolean transB, int k, int n, double[] b, int bOff, int ldb, double[] out, int np, int ranges) {
+            this.transB = transB;
+            this.k = k;
+            this.n = n;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.out = out;
+            this.np = np;
+            this.ranges = ranges;
+        }
+
+        void clear() {
+            b = null;
+            out = null;
+        }
+
+        @Override
+        public void accept(int r) {
+            packPanels(transB, k, n, b, bOff, ldb, out, Parallel.split(np, ranges, r), Parallel.split(np, ranges, r + 1));
+        }
     }
 
     @Override
