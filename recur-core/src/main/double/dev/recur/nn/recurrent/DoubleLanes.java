@@ -65,8 +65,8 @@ final class DoubleLanes {
     /** A vector of −0.0, the addend that leaves every value as it is (x + (−0) = x, −0 and NaN included). */
     private static final double[] NO_ADDEND = negativeZeros(L);
 
-    /** Two vectors' worth of zero-padded scratch per thread, for the tails. */
-    private static final ThreadLocal<double[]> TAIL = ThreadLocal.withInitial(() -> new double[2 * L]);
+    /** A zero-padded vector's worth of scratch per thread, for the tails. */
+    private static final ThreadLocal<double[]> TAIL = ThreadLocal.withInitial(() -> new double[L]);
 
     /**
      * The functions {@link #apply} computes: {@code y = (α·E + β) / (δ·E + γ)} with
@@ -145,32 +145,26 @@ final class DoubleLanes {
      */
     private static void apply(Form f, double[] src, int s0, double[] add, int addOff, int addStep,
                               double[] dst, int d0, int n) {
-        final int np = n - n % (2 * L);
-        applyVectors(f, src, s0, add, addOff, addStep, dst, d0, np);
-        if (np < n) {
+        final int nv = bound(n);
+        applyVectors(f, src, s0, add, addOff, addStep, dst, d0, nv);
+        if (nv < n) {
             final double[] t = TAIL.get();
             java.util.Arrays.fill(t, 0);
-            for (int j = np; j < n; j++) {
-                t[j - np] = src[s0 + j] + add[addOff + j * addStep];
+            for (int j = nv; j < n; j++) {
+                t[j - nv] = src[s0 + j] + add[addOff + j * addStep];
             }
-            applyVectors(f, t, 0, NO_ADDEND, 0, 0, t, 0, 2 * L);
-            System.arraycopy(t, 0, dst, d0 + np, n - np);
+            applyVectors(f, t, 0, NO_ADDEND, 0, 0, t, 0, L);
+            System.arraycopy(t, 0, dst, d0 + nv, n - nv);
         }
     }
 
     /**
-     * {@link #apply} over {@code n} elements, a multiple of {@code 2L}. x = k·(src + add), clamped
-     * to [MIN_ARG, MAX_ARG]; x = m·ln2 + r with |r| ≤ ln2/2; e^r − 1 = r + r²/2! + … + r^DEGREE/DEGREE!
+     * {@link #apply} over {@code n} elements, a multiple of {@code L}. x = k·(src + add), clamped to
+     * [MIN_ARG, MAX_ARG]; x = m·ln2 + r with |r| ≤ ln2/2; e^r − 1 = r + r²/2! + … + r^DEGREE/DEGREE!
      * (Horner, fused); then e^x = 2^m·(e^r − 1) + 2^m and e^x − 1 = 2^m·(e^r − 1) + (2^m − 1).
      * Relative error about one unit in the last place. Constant operands are vectors made before
      * the loop (an operation given a scalar broadcasts it again at each step); the polynomial's
      * coefficients are read from their table in a loop the JIT unrolls (measured no slower).
-     *
-     * <p>Each step computes two vectors, {@code a} and {@code b}, statement by statement: one
-     * vector's chain of dependent operations (the polynomial alone is {@code DEGREE} fused
-     * multiply-adds in a row) is too long for the processor to overlap enough of the next one;
-     * two independent chains side by side cut the time per vector by 17% (float32,
-     * 256 elements a call, measured). Four measured no faster.
      */
     private static void applyVectors(Form f, double[] src, int s0, double[] add, int addOff, int addStep,
                                      double[] dst, int d0, int n) {
@@ -190,56 +184,38 @@ final class DoubleLanes {
         final var hi = LongVector/*f32:IntVector*/.broadcast(BITS, ordered(MAX_ARG));
         // the exponent field of 2^m is m + bias: the bits of t, less those of ROUND, plus the bias
         final var exponent = LongVector/*f32:IntVector*/.broadcast(BITS, Double.MAX_EXPONENT - ROUND_BITS);
-        for (int ja = 0; ja < n; ja += 2 * L) {
-            final int jb = ja + L;
-            final DoubleVector xa0 = DoubleVector.fromArray(S, src, s0 + ja)
-                    .add(DoubleVector.fromArray(S, add, addOff + ja * addStep)).mul(k);
-            final DoubleVector xb0 = DoubleVector.fromArray(S, src, s0 + jb)
-                    .add(DoubleVector.fromArray(S, add, addOff + jb * addStep)).mul(k);
+        for (int j = 0; j < n; j += L) {
+            final DoubleVector x0 = DoubleVector.fromArray(S, src, s0 + j)
+                    .add(DoubleVector.fromArray(S, add, addOff + j * addStep)).mul(k);
             // the clamp, on the bits put in the order of the values (sign-magnitude to two's
             // complement, an exact round trip): an integer min or max takes one AVX-512 instruction,
             // a vector min or max with Java's NaN and signed-zero rules several
-            final var bitsA = xa0.reinterpretAsLongs/*f32:xa0.reinterpretAsInts*/();
-            final var bitsB = xb0.reinterpretAsLongs/*f32:xb0.reinterpretAsInts*/();
-            final var orderA = bitsA.lanewise(XOR, bitsA.lanewise(ASHR, SIGN_SHIFT).and(magnitude)).max(lo).min(hi);
-            final var orderB = bitsB.lanewise(XOR, bitsB.lanewise(ASHR, SIGN_SHIFT).and(magnitude)).max(lo).min(hi);
-            final DoubleVector xa = orderA.lanewise(XOR, orderA.lanewise(ASHR, SIGN_SHIFT).and(magnitude))
+            final var bits = x0.reinterpretAsLongs/*f32:x0.reinterpretAsInts*/();
+            final var order = bits.lanewise(XOR, bits.lanewise(ASHR, SIGN_SHIFT).and(magnitude)).max(lo).min(hi);
+            final DoubleVector x = order.lanewise(XOR, order.lanewise(ASHR, SIGN_SHIFT).and(magnitude))
                     .reinterpretAsDoubles();
-            final DoubleVector xb = orderB.lanewise(XOR, orderB.lanewise(ASHR, SIGN_SHIFT).and(magnitude))
-                    .reinterpretAsDoubles();
-            // every bit set where the argument is NaN (its magnitude above +∞'s): OR-ed into the result below
-            final var nanA = infinity.sub(bitsA.and(magnitude)).lanewise(ASHR, SIGN_SHIFT);
-            final var nanB = infinity.sub(bitsB.and(magnitude)).lanewise(ASHR, SIGN_SHIFT);
+            // every bit set where x0 is NaN (its magnitude above +∞'s): OR-ed into the result below
+            final var nan = infinity.sub(bits.and(magnitude)).lanewise(ASHR, SIGN_SHIFT);
             // m = round(x / ln2): t = x/ln2 + ROUND holds m in the low bits of its significand
-            final DoubleVector ta = xa.fma(log2e, round);
-            final DoubleVector tb = xb.fma(log2e, round);
-            final DoubleVector ma = round.sub(ta);
-            final DoubleVector mb = round.sub(tb);
+            final DoubleVector t = x.fma(log2e, round);
+            final DoubleVector mm = round.sub(t);
             // r = x − m·ln2, each product exact inside the fused multiply-add
-            final DoubleVector ra = ma.fma(ln2lo, ma.fma(ln2, xa));
-            final DoubleVector rb = mb.fma(ln2lo, mb.fma(ln2, xb));
+            final DoubleVector r = mm.fma(ln2lo, mm.fma(ln2, x));
             // e^r − 1 = r·(1 + r/2·(1 + r/3·(…))); a loop of constant length, unrolled by the JIT
-            DoubleVector pa = DoubleVector.broadcast(S, INV_FACTORIAL[DEGREE]);
-            DoubleVector pb = pa;
+            DoubleVector p = DoubleVector.broadcast(S, INV_FACTORIAL[DEGREE]);
             for (int d = DEGREE - 1; d >= 1; d--) {
-                final DoubleVector coefficient = DoubleVector.broadcast(S, INV_FACTORIAL[d]);
-                pa = pa.fma(ra, coefficient);
-                pb = pb.fma(rb, coefficient);
+                p = p.fma(r, DoubleVector.broadcast(S, INV_FACTORIAL[d]));
             }
-            pa = pa.mul(ra);
-            pb = pb.mul(rb);
+            p = p.mul(r);
             // 2^m: m + bias in the exponent field (integer lane arithmetic on the bits of t)
-            final DoubleVector scaleA = ta.reinterpretAsLongs/*f32:ta.reinterpretAsInts*/()
-                    .add(exponent).lanewise(LSHL, 52/*f32:23*/).reinterpretAsDoubles();
-            final DoubleVector scaleB = tb.reinterpretAsLongs/*f32:tb.reinterpretAsInts*/()
-                    .add(exponent).lanewise(LSHL, 52/*f32:23*/).reinterpretAsDoubles();
+            final DoubleVector scale = t.reinterpretAsLongs/*f32:t.reinterpretAsInts*/()
+                    .add(exponent)
+                    .lanewise(LSHL, 52/*f32:23*/)
+                    .reinterpretAsDoubles();
             // E = 2^m·(e^r − 1) + (2^m − c): e^x, or e^x − 1 (2^m − 0 is 2^m exactly)
-            final DoubleVector ea = scaleA.fma(pa, scaleA.sub(c));
-            final DoubleVector eb = scaleB.fma(pb, scaleB.sub(c));
-            final DoubleVector ya = alpha.fma(ea, beta).div(delta.fma(ea, gamma));
-            final DoubleVector yb = alpha.fma(eb, beta).div(delta.fma(eb, gamma));
-            ya.reinterpretAsLongs/*f32:ya.reinterpretAsInts*/().or(nanA).reinterpretAsDoubles().intoArray(dst, d0 + ja);
-            yb.reinterpretAsLongs/*f32:yb.reinterpretAsInts*/().or(nanB).reinterpretAsDoubles().intoArray(dst, d0 + jb);
+            final DoubleVector e = scale.fma(p, scale.sub(c));
+            final DoubleVector y = alpha.fma(e, beta).div(delta.fma(e, gamma));
+            y.reinterpretAsLongs/*f32:y.reinterpretAsInts*/().or(nan).reinterpretAsDoubles().intoArray(dst, d0 + j);
         }
     }
 

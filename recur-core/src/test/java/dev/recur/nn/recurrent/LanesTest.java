@@ -98,8 +98,8 @@ class LanesTest {
     }
 
     /**
-     * An element's value does not depend on where it sits: in the first or second of the two
-     * vectors a step computes, or alone in the zero-padded tail.
+     * An element's value does not depend on where it sits: in any lane of any vector of the loop,
+     * or alone in the zero-padded tail.
      */
     @Test
     void anElementsValueDoesNotDependOnItsPosition() {
@@ -179,8 +179,8 @@ class LanesTest {
     void extremesSaturateAndNaNPassesThrough() {
         for (double extreme : new double[] {1e4, -1e4, 800, -800, 100, -100, Double.POSITIVE_INFINITY,
                 Double.NEGATIVE_INFINITY, Double.NaN}) {
-            // among ordinary arguments: in each of the two vectors a step computes (elements 1, 9 and
-            // 17: the second vector starts at 8 in float64, at 16 in float32), and in the tail (n = 3)
+            // among ordinary arguments: in different vectors (elements 1, 9 and 17: the first three
+            // vectors in float64, the first two in float32), and in the scalar tail (n = 3)
             for (int n : new int[] {40, 3}) {
                 double[] x = arguments(new SplittableRandom(5), 40, 3);
                 x[1] = extreme;
