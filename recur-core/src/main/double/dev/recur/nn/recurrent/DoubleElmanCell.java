@@ -10,7 +10,7 @@ import dev.recur.tensor.Kernels;
  * h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)       φ = tanh, or relu = max(·, 0)
  * </pre>
  * The gate value kept for backward is {@code h_t} itself: {@code tanh' = 1 − h²},
- * {@code relu' = [h > 0]} (0 at 0).
+ * {@code relu' = [h > 0]} (0 at 0, and where {@code h} is NaN); relu passes a NaN on, as PyTorch's does.
  */
 public final class DoubleElmanCell implements Cell<double[]> {
 

@@ -110,6 +110,7 @@ public final class DoubleVectorElmanCell implements Cell<double[]>, RowSplit.Row
         final int a0 = cache.gateOffset(t);
         final int nv = DoubleLanes.bound(nh);
         final DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        final DoubleVector zero = DoubleVector.zero(S);
         for (int b = b0; b < b1; b++) {
             final int hb = b * nh;
             if (!active[b]) {
@@ -122,8 +123,9 @@ public final class DoubleVectorElmanCell implements Cell<double[]>, RowSplit.Row
             for (int j = 0; j < nv; j += L) {
                 final DoubleVector ht = DoubleVector.fromArray(S, a, a0 + hb + j);
                 final DoubleVector dhj = DoubleVector.fromArray(S, dh, hb + j);
+                // relu' = [h > 0]: 0 where h is 0 or NaN, as in the scalar tail and the reference
                 final DoubleVector dA = relu
-                        ? dhj.blend(0.0, ht.compare(jdk.incubator.vector.VectorOperators.LE, 0.0))
+                        ? zero.blend(dhj, ht.compare(jdk.incubator.vector.VectorOperators.GT, 0.0))
                         : dhj.mul(one.sub(ht.mul(ht)));
                 dA.intoArray(da, a0 + hb + j);
             }

@@ -179,8 +179,9 @@ class LanesTest {
     void extremesSaturateAndNaNPassesThrough() {
         for (double extreme : new double[] {1e4, -1e4, 800, -800, 100, -100, Double.POSITIVE_INFINITY,
                 Double.NEGATIVE_INFINITY, Double.NaN}) {
-            // among ordinary arguments: in different vectors (elements 1, 9 and 17: the first three
-            // vectors in float64, the first two in float32), and in the scalar tail (n = 3)
+            // among ordinary arguments: in different vectors (elements 1, 9 and 17: with 512-bit
+            // vectors the first three in float64, the first two in float32), and in the zero-padded
+            // tail (n = 3)
             for (int n : new int[] {40, 3}) {
                 double[] x = arguments(new SplittableRandom(5), 40, 3);
                 x[1] = extreme;
