@@ -65,8 +65,9 @@ public final class DoubleVectorElmanCell implements Cell<double[]>, RowSplit.Row
         final int hCur = cache.stateOffset(cur);
         final int nv = DoubleLanes.bound(nh);
         final DoubleVector zero = DoubleVector.zero(S);
-        // a += h_{t-1} W_hhᵀ   (a already holds W_ih x_t + b_ih + b_hh, see foldsHiddenBias); the
-        // product goes to a small scratch that stays in cache, and each row adds it to its gate values
+        // h_{t-1} W_hhᵀ, to be added to a (which already holds W_ih x_t + b_ih + b_hh, see
+        // foldsHiddenBias): the product goes to a small scratch that stays in cache, and each row's
+        // activation adds it as it reads a
         final double[] rec = cache.work;
         K.gemm(false, b1 - b0, nh, nh, h, hPrev + b0 * nh, nh, cache.recurrentT, false, rec, b0 * nh, nh);
         for (int b = b0; b < b1; b++) {
@@ -125,7 +126,7 @@ public final class DoubleVectorElmanCell implements Cell<double[]>, RowSplit.Row
                 final DoubleVector dhj = DoubleVector.fromArray(S, dh, hb + j);
                 // relu' = [h > 0]: 0 where h is 0 or NaN, as in the scalar tail and the reference
                 final DoubleVector dA = relu
-                        ? zero.blend(dhj, ht.compare(jdk.incubator.vector.VectorOperators.GT, 0.0))
+                        ? zero.blend(dhj, ht.compare(jdk.incubator.vector.VectorOperators.GT, zero))
                         : dhj.mul(one.sub(ht.mul(ht)));
                 dA.intoArray(da, a0 + hb + j);
             }
