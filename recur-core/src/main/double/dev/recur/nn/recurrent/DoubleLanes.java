@@ -6,7 +6,6 @@ import jdk.incubator.vector.VectorSpecies;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.XOR;
 
 /**
  * Vector helpers shared by the vectorised cells (the float32 twin {@code FloatLanes} is generated
@@ -42,13 +41,17 @@ final class DoubleLanes {
     private static final double ROUND = 6755399441055744.0/*f32:12582912.0f*/;
     /** The bits of ROUND: the bits of ROUND + m are ROUND_BITS + m. */
     private static final long/*f32:int*/ ROUND_BITS = 0x4338000000000000L/*f32:0x4B400000*/;
-    /** Arguments are clamped to [MIN_ARG, MAX_ARG], where e^x is a normal finite number. */
-    private static final double MAX_ARG = (Double.MAX_EXPONENT - 1) * LN2;
-    private static final double MIN_ARG = -(Double.MAX_EXPONENT - 2) * LN2;
+    /**
+     * Arguments are clamped to [−MAX_ARG, MAX_ARG], where e^x and its reciprocal are normal finite
+     * numbers: 2^m with |m| ≤ MAX_EXPONENT − 2 keeps the exponent field in range.
+     */
+    private static final double MAX_ARG = (Double.MAX_EXPONENT - 2) * LN2;
     /** The integer lanes of the same shape, for the bits of the arguments. */
     private static final VectorSpecies<Long/*f32:Integer*/> BITS = VectorSpecies.of(long.class/*f32:int.class*/, S.vectorShape());
     /** All bits but the sign. */
     private static final long/*f32:int*/ MAGNITUDE = Long.MAX_VALUE/*f32:Integer.MAX_VALUE*/;
+    /** The sign bit alone. */
+    private static final long/*f32:int*/ SIGN = Long.MIN_VALUE/*f32:Integer.MIN_VALUE*/;
     /** The highest bit index: an arithmetic shift by it spreads the sign over every bit. */
     private static final int SIGN_SHIFT = 63/*f32:31*/;
     /** The bits of +∞: a magnitude above them is NaN. */
@@ -160,7 +163,7 @@ final class DoubleLanes {
 
     /**
      * {@link #apply} over {@code n} elements, a multiple of {@code L}. x = k·(src + add), clamped to
-     * [MIN_ARG, MAX_ARG]; x = m·ln2 + r with |r| ≤ ln2/2; e^r − 1 = r + r²/2! + … + r^DEGREE/DEGREE!
+     * [−MAX_ARG, MAX_ARG]; x = m·ln2 + r with |r| ≤ ln2/2; e^r − 1 = r + r²/2! + … + r^DEGREE/DEGREE!
      * (Horner, fused); then e^x = 2^m·(e^r − 1) + 2^m and e^x − 1 = 2^m·(e^r − 1) + (2^m − 1).
      * Relative error about one unit in the last place. Constant operands are vectors made before
      * the loop (an operation given a scalar broadcasts it again at each step); the polynomial's
@@ -179,23 +182,23 @@ final class DoubleLanes {
         final DoubleVector ln2 = DoubleVector.broadcast(S, LN2);
         final DoubleVector ln2lo = DoubleVector.broadcast(S, LN2_LO);
         final var magnitude = LongVector/*f32:IntVector*/.broadcast(BITS, MAGNITUDE);
+        final var sign = LongVector/*f32:IntVector*/.broadcast(BITS, SIGN);
         final var infinity = LongVector/*f32:IntVector*/.broadcast(BITS, INFINITY_BITS);
-        final var lo = LongVector/*f32:IntVector*/.broadcast(BITS, ordered(MIN_ARG));
-        final var hi = LongVector/*f32:IntVector*/.broadcast(BITS, ordered(MAX_ARG));
+        final var limit = LongVector/*f32:IntVector*/.broadcast(BITS,
+                Double.doubleToRawLongBits/*f32:Float.floatToRawIntBits*/(MAX_ARG));
         // the exponent field of 2^m is m + bias: the bits of t, less those of ROUND, plus the bias
         final var exponent = LongVector/*f32:IntVector*/.broadcast(BITS, Double.MAX_EXPONENT - ROUND_BITS);
         for (int j = 0; j < n; j += L) {
             final DoubleVector x0 = DoubleVector.fromArray(S, src, s0 + j)
                     .add(DoubleVector.fromArray(S, add, addOff + j * addStep)).mul(k);
-            // the clamp, on the bits put in the order of the values (sign-magnitude to two's
-            // complement, an exact round trip): an integer min or max takes one AVX-512 instruction,
-            // a vector min or max with Java's NaN and signed-zero rules several
+            // the clamp, on the magnitude's bits (ordered as the magnitudes are), the sign put back:
+            // an integer min takes one AVX-512 instruction, a vector min or max with Java's NaN and
+            // signed-zero rules several, and the range is symmetric, so one limit does
             final var bits = x0.reinterpretAsLongs/*f32:x0.reinterpretAsInts*/();
-            final var order = bits.lanewise(XOR, bits.lanewise(ASHR, SIGN_SHIFT).and(magnitude)).max(lo).min(hi);
-            final DoubleVector x = order.lanewise(XOR, order.lanewise(ASHR, SIGN_SHIFT).and(magnitude))
-                    .reinterpretAsDoubles();
+            final var size = bits.and(magnitude);
+            final DoubleVector x = size.min(limit).or(bits.and(sign)).reinterpretAsDoubles();
             // every bit set where x0 is NaN (its magnitude above +∞'s): OR-ed into the result below
-            final var nan = infinity.sub(bits.and(magnitude)).lanewise(ASHR, SIGN_SHIFT);
+            final var nan = infinity.sub(size).lanewise(ASHR, SIGN_SHIFT);
             // m = round(x / ln2): t = x/ln2 + ROUND holds m in the low bits of its significand
             final DoubleVector t = x.fma(log2e, round);
             final DoubleVector mm = round.sub(t);
@@ -217,12 +220,6 @@ final class DoubleLanes {
             final DoubleVector y = alpha.fma(e, beta).div(delta.fma(e, gamma));
             y.reinterpretAsLongs/*f32:y.reinterpretAsInts*/().or(nan).reinterpretAsDoubles().intoArray(dst, d0 + j);
         }
-    }
-
-    /** The bits of {@code x} as an integer in the order of the values (NaN aside). */
-    private static long/*f32:int*/ ordered(double x) {
-        final long/*f32:int*/ bits = Double.doubleToRawLongBits/*f32:Float.floatToRawIntBits*/(x);
-        return bits ^ ((bits >> SIGN_SHIFT) & MAGNITUDE);
     }
 
     private static double[] negativeZeros(int n) {
