@@ -37,14 +37,20 @@ public final class DoubleVectorGruCell implements Cell<double[]>, RowSplit.Rows<
     public void rows(int phase, CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                      boolean[] active, int b0, int b1) {
         if (phase == FORWARD) {
-            forwardRows(p, cache, t, prev, cur, active, b0, b1);
+            forwardRange(p, cache, t, prev, cur, active, b0, b1);
         } else {
             backwardRows(p, cache, t, prev, cur, active, b0, b1);
         }
     }
 
+    @Override
+    public boolean forwardsRowRanges(CellParams<double[]> p) {
+        return true;
+    }
+
     /** The per-row part of the forward step, rows {@code [b0, b1)}. */
-    private void forwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+    @Override
+    public void forwardRange(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                              boolean[] active, int b0, int b1) {
         final Kernels<double[]> K = cache.kernels.serial();
         final int nh = cache.hidden;

@@ -61,7 +61,7 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
     public void rows(int phase, CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                      boolean[] active, int b0, int b1) {
         if (phase == FORWARD) {
-            forwardRows(p, cache, t, prev, cur, active, b0, b1);
+            forwardRange(p, cache, t, prev, cur, active, b0, b1);
         } else if (phase == TANH_C) {
             final int nh = cache.hidden;
             DoubleLanes.tanh(cache.cells, cache.cellOffset(cur) + b0 * nh, cache.backWork,
@@ -71,9 +71,20 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
         }
     }
 
-    /** The recurrent product, the gate nonlinearities and the state update of rows {@code [b0, b1)}. */
-    private static void forwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
-                                    boolean[] active, int b0, int b1) {
+    @Override
+    public boolean forwardsRowRanges(CellParams<double[]> p) {
+        // with a projection, forward ends each step with a product over the whole batch (h_t = m_t
+        // W_hrᵀ), which forwardRange leaves out
+        return p.weightHr() == null;
+    }
+
+    /**
+     * The recurrent product, the gate nonlinearities and the state update of rows {@code [b0, b1)}:
+     * the per-row part of {@link #forward} (with a projection, m_t, projected afterwards).
+     */
+    @Override
+    public void forwardRange(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                             boolean[] active, int b0, int b1) {
         final Kernels<double[]> K = cache.kernels.serial();
         final int nh = cache.hidden;
         final int nout = cache.hiddenOut;
@@ -174,7 +185,7 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
         cache.rowSplit.run(this, BACKWARD, p, cache, t, prev, cur, active);
     }
 
-    /** Undoes {@link #forwardRows} for rows {@code [b0, b1)}: gate gradients, dc and dh carried back. */
+    /** Undoes {@link #forwardRange} for rows {@code [b0, b1)}: gate gradients, dc and dh carried back. */
     private static void backwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                                      boolean[] active, int b0, int b1) {
         final Kernels<double[]> K = cache.kernels.serial();

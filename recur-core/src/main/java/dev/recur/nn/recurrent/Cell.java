@@ -37,6 +37,26 @@ public interface Cell<A> {
     void forward(CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active);
 
     /**
+     * Whether {@link #forwardRange} may be used with parameters {@code p}: true where a forward step
+     * reads and writes each row (sequence) on its own, with no product across the batch, so that
+     * the sequence runner may take one range of rows through every step on one thread while other
+     * threads take the other ranges, without meeting at each step.
+     */
+    default boolean forwardsRowRanges(CellParams<A> p) {
+        return false;
+    }
+
+    /**
+     * {@link #forward} for rows {@code [b0, b1)} only, on the calling thread; {@code b0} is a range
+     * start from {@link CellCache#rowStart}. Only where {@link #forwardsRowRanges} is true.
+     */
+    default void forwardRange(CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active,
+                              int b0, int b1) {
+        throw new UnsupportedOperationException("the " + kind() + " cell " + getClass().getSimpleName()
+                + " has no forward step over a range of rows");
+    }
+
+    /**
      * Backward step {@code t}, undoing {@link #forward}: reads the carry {@code cache.dh} (which
      * already includes the upstream gradient of this step's output) and {@code cache.dc}; writes the
      * gate pre-activation gradients of step {@code t} into {@code cache.gateGrads} and

@@ -136,6 +136,20 @@ public final class CellCache<A> {
         }
     }
 
+    /**
+     * How many contiguous ranges of rows the per-row work of a step is cut into on the kernels'
+     * thread team: one per thread, each starting at a multiple of the GEMM tile height, so that a
+     * row is computed the same way in whichever range it falls.
+     */
+    public int rowRanges() {
+        return RowSplit.ranges(kernels.parallel(), batch);
+    }
+
+    /** The first row of range {@code r} of {@code ranges} (from {@link #rowRanges()}); the batch size for {@code r == ranges}. */
+    public int rowStart(int ranges, int r) {
+        return RowSplit.start(batch, ranges, r);
+    }
+
     /** Makes the {@code dL/dh_{t-1}} just written the carry for the next (earlier) step. */
     public void swapHiddenGrads() {
         A t = dh;

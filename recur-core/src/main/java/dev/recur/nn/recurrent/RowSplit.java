@@ -40,7 +40,7 @@ final class RowSplit<A> implements IntConsumer {
              boolean[] active) {
         Parallel team = cache.kernels.parallel();
         int nb = cache.batch;
-        int n = Math.min(team.threads(), groups(nb));
+        int n = ranges(team, nb);
         if (n <= 1) {
             cell.rows(phase, p, cache, t, prev, cur, active, 0, nb);
             return;
@@ -64,10 +64,17 @@ final class RowSplit<A> implements IntConsumer {
     @Override
     public void accept(int r) {
         int nb = cache.batch;
-        int g = groups(nb);
-        int b0 = Parallel.split(g, ranges, r) * TILE;
-        int b1 = Math.min(nb, Parallel.split(g, ranges, r + 1) * TILE);
-        cell.rows(phase, params, cache, t, prev, cur, active, b0, b1);
+        cell.rows(phase, params, cache, t, prev, cur, active, start(nb, ranges, r), start(nb, ranges, r + 1));
+    }
+
+    /** How many ranges {@code nb} rows are cut into on {@code team}: one per thread, at most one per tile. */
+    static int ranges(Parallel team, int nb) {
+        return Math.min(team.threads(), groups(nb));
+    }
+
+    /** The first row of range {@code r} of {@code ranges} (a multiple of the tile height); {@code nb} for {@code r == ranges}. */
+    static int start(int nb, int ranges, int r) {
+        return Math.min(nb, Parallel.split(groups(nb), ranges, r) * TILE);
     }
 
     /** Groups of {@link #TILE} rows (the last one possibly shorter). */

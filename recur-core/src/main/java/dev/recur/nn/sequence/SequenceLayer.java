@@ -249,11 +249,15 @@ public final class SequenceLayer<A> {
                 } else {
                     k.gemm(false, nt * nb, ng, nin, layerIn, 0, nin, ws.inputWeights[l][d], false, cache.gateValues, 0, ng);
                 }
-                for (int s = 0; s < nt; s++) {
-                    final int t = d == 0 ? s : nt - 1 - s;
-                    final int prev = d == 0 ? t : t + 1;
-                    final int cur = d == 0 ? t + 1 : t;
-                    cell.forward(p, cache, t, prev, cur, active[t]);
+                final int ranges = cache.rowRanges();
+                if (ranges > 1 && cell.forwardsRowRanges(p)) {
+                    // the rows (sequences) of a batch never meet in the recurrence: each thread takes
+                    // its range of rows through every step, and the threads meet once, not per step
+                    final int dir = d;
+                    k.parallel().run(ranges, r -> forwardSteps(p, cache, dir, nt, active,
+                            cache.rowStart(ranges, r), cache.rowStart(ranges, r + 1)));
+                } else {
+                    forwardSteps(p, cache, d, nt, active, 0, -1);
                 }
                 // this direction's state at each step -> its half of the layer output (0 where inactive)
                 for (int t = 0; t < nt; t++) {
@@ -276,6 +280,24 @@ public final class SequenceLayer<A> {
         ws.packed = true;
         Tape<A> tape = new Tape<>(nt, nb, active, inputs, masks, ws.caches);
         return new SequenceOutput<>(layerIn, new State<>(hN, cN), tape);
+    }
+
+    /**
+     * Runs direction {@code d} of a layer through its {@code nt} steps: rows {@code [b0, b1)} by
+     * {@link Cell#forwardRange}, or with {@code b1 < 0} every row by {@link Cell#forward} (which
+     * may split each step's rows over the threads).
+     */
+    private void forwardSteps(CellParams<A> p, CellCache<A> cache, int d, int nt, boolean[][] active, int b0, int b1) {
+        for (int s = 0; s < nt; s++) {
+            final int t = d == 0 ? s : nt - 1 - s;
+            final int prev = d == 0 ? t : t + 1;
+            final int cur = d == 0 ? t + 1 : t;
+            if (b1 < 0) {
+                cell.forward(p, cache, t, prev, cur, active[t]);
+            } else {
+                cell.forwardRange(p, cache, t, prev, cur, active[t], b0, b1);
+            }
+        }
     }
 
     /** A new workspace for {@link #forward(SequenceBatch, State, boolean, Workspace)}. */

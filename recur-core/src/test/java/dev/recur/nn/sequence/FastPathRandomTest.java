@@ -10,6 +10,7 @@ import dev.recur.tensor.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,8 +24,21 @@ class FastPathRandomTest {
     @ParameterizedTest
     @EnumSource(CellKind.class)
     void fastMatchesReferenceAndThreadCountDoesNotMatter(CellKind kind) {
-        RecurrentConfig config = RecurrentConfig.builder(kind, 37, 45).layers(2).bidirectional(true)
-                .projSize(kind == CellKind.LSTM ? 21 : 0).build();
+        fastMatchesReferenceAndThreadCountDoesNotMatter(RecurrentConfig.builder(kind, 37, 45).layers(2)
+                .bidirectional(true).projSize(kind == CellKind.LSTM ? 21 : 0).build());
+    }
+
+    /**
+     * The LSTM without a projection, where on two threads each thread takes its range of rows
+     * through every step ({@code Cell.forwardRange}) instead of splitting the rows step by step.
+     */
+    @Test
+    void lstmWithoutProjectionMatchesReferenceAndThreadCountDoesNotMatter() {
+        fastMatchesReferenceAndThreadCountDoesNotMatter(RecurrentConfig.builder(CellKind.LSTM, 37, 45).layers(2)
+                .bidirectional(true).build());
+    }
+
+    private static void fastMatchesReferenceAndThreadCountDoesNotMatter(RecurrentConfig config) {
         int nt = 19;
         int nb = 17;
         int[] lengths = new int[nb];
