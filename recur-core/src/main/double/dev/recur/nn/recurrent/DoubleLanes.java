@@ -42,8 +42,13 @@ final class DoubleLanes {
     /** The bits of ROUND: the bits of ROUND + m are ROUND_BITS + m. */
     private static final long/*f32:int*/ ROUND_BITS = 0x4338000000000000L/*f32:0x4B400000*/;
     /**
-     * Arguments are clamped to [−MAX_ARG, MAX_ARG], where e^x and its reciprocal are normal finite
-     * numbers: 2^m with |m| ≤ MAX_EXPONENT − 2 keeps the exponent field in range.
+     * Arguments are clamped to [−MAX_ARG, MAX_ARG]: there m is at most MAX_EXPONENT − 2 in magnitude,
+     * and 2^m·e^r with |r| ≤ ln2/2 stays a normal number at both ends (the smallest normal is
+     * 2^(1 − MAX_EXPONENT), so −(MAX_EXPONENT − 2) is the lowest m that does; one limit serves both
+     * signs). Past it e^x stays at about 2^±(MAX_EXPONENT − 2): e^x and e^x − 1 stop growing above
+     * MAX_ARG (707.7 in float64, 86.6 in float32; e^x overflows at 709.8 and 88.7), and σ(x) below
+     * −MAX_ARG stays at about 2^−(MAX_EXPONENT − 2) (below 1e-307 and 3e-38) where it would shrink
+     * further. tanh saturates long before either end.
      */
     private static final double MAX_ARG = (Double.MAX_EXPONENT - 2) * LN2;
     /** The integer lanes of the same shape, for the bits of the arguments. */

@@ -61,7 +61,7 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
     public void rows(int phase, CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                      boolean[] active, int b0, int b1) {
         if (phase == FORWARD) {
-            forwardRange(p, cache, t, prev, cur, active, b0, b1);
+            forwardRows(p, cache, t, prev, cur, active, b0, b1);
         } else if (phase == TANH_C) {
             final int nh = cache.hidden;
             DoubleLanes.tanh(cache.cells, cache.cellOffset(cur) + b0 * nh, cache.backWork,
@@ -78,13 +78,18 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
         return p.weightHr() == null;
     }
 
-    /**
-     * The recurrent product, the gate nonlinearities and the state update of rows {@code [b0, b1)}:
-     * the per-row part of {@link #forward} (with a projection, m_t, projected afterwards).
-     */
     @Override
     public void forwardRange(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                              boolean[] active, int b0, int b1) {
+        forwardRows(p, cache, t, prev, cur, active, b0, b1);
+    }
+
+    /**
+     * The recurrent product, the gate nonlinearities and the state update of rows {@code [b0, b1)}:
+     * the per-row part of {@link #forward} (with a projection it writes m_t, projected afterwards).
+     */
+    private static void forwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                                    boolean[] active, int b0, int b1) {
         final Kernels<double[]> K = cache.kernels.serial();
         final int nh = cache.hidden;
         final int nout = cache.hiddenOut;
@@ -185,7 +190,7 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
         cache.rowSplit.run(this, BACKWARD, p, cache, t, prev, cur, active);
     }
 
-    /** Undoes {@link #forwardRange} for rows {@code [b0, b1)}: gate gradients, dc and dh carried back. */
+    /** Undoes {@link #forwardRows} for rows {@code [b0, b1)}: gate gradients, dc and dh carried back. */
     private static void backwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                                      boolean[] active, int b0, int b1) {
         final Kernels<double[]> K = cache.kernels.serial();

@@ -38,9 +38,9 @@ public interface Cell<A> {
 
     /**
      * Whether {@link #forwardRange} may be used with parameters {@code p}: true where a forward step
-     * reads and writes each row (sequence) on its own, with no product across the batch, so that
-     * the sequence runner may take one range of rows through every step on one thread while other
-     * threads take the other ranges, without meeting at each step.
+     * computes each row (sequence) on its own, with nothing that needs the step's other rows at the
+     * same time, so that the sequence runner may take one range of rows through every step on one
+     * thread while other threads take the other ranges, without meeting at each step.
      */
     default boolean forwardsRowRanges(CellParams<A> p) {
         return false;
@@ -48,7 +48,7 @@ public interface Cell<A> {
 
     /**
      * {@link #forward} for rows {@code [b0, b1)} only, on the calling thread; {@code b0} is a range
-     * start from {@link CellCache#rowStart}. Only where {@link #forwardsRowRanges} is true.
+     * start from {@link CellCache#rowStart}. Defined only where {@link #forwardsRowRanges} is true.
      */
     default void forwardRange(CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active,
                               int b0, int b1) {

@@ -254,10 +254,13 @@ public final class SequenceLayer<A> {
                     // the rows (sequences) of a batch never meet in the recurrence: each thread takes
                     // its range of rows through every step, and the threads meet once, not per step
                     final int dir = d;
-                    k.parallel().run(ranges, r -> forwardSteps(p, cache, dir, nt, active,
+                    k.parallel().run(ranges, r -> forwardRange(p, cache, dir, nt, active,
                             cache.rowStart(ranges, r), cache.rowStart(ranges, r + 1)));
                 } else {
-                    forwardSteps(p, cache, d, nt, active, 0, -1);
+                    for (int s = 0; s < nt; s++) {
+                        final int t = stepAt(s, d, nt);
+                        cell.forward(p, cache, t, prevSlot(t, d), curSlot(t, d), active[t]);
+                    }
                 }
                 // this direction's state at each step -> its half of the layer output (0 where inactive)
                 for (int t = 0; t < nt; t++) {
@@ -282,22 +285,27 @@ public final class SequenceLayer<A> {
         return new SequenceOutput<>(layerIn, new State<>(hN, cN), tape);
     }
 
-    /**
-     * Runs direction {@code d} of a layer through its {@code nt} steps: rows {@code [b0, b1)} by
-     * {@link Cell#forwardRange}, or with {@code b1 < 0} every row by {@link Cell#forward} (which
-     * may split each step's rows over the threads).
-     */
-    private void forwardSteps(CellParams<A> p, CellCache<A> cache, int d, int nt, boolean[][] active, int b0, int b1) {
+    /** Takes rows {@code [b0, b1)} through all {@code nt} steps of direction {@code d}, on the calling thread. */
+    private void forwardRange(CellParams<A> p, CellCache<A> cache, int d, int nt, boolean[][] active, int b0, int b1) {
         for (int s = 0; s < nt; s++) {
-            final int t = d == 0 ? s : nt - 1 - s;
-            final int prev = d == 0 ? t : t + 1;
-            final int cur = d == 0 ? t + 1 : t;
-            if (b1 < 0) {
-                cell.forward(p, cache, t, prev, cur, active[t]);
-            } else {
-                cell.forwardRange(p, cache, t, prev, cur, active[t], b0, b1);
-            }
+            final int t = stepAt(s, d, nt);
+            cell.forwardRange(p, cache, t, prevSlot(t, d), curSlot(t, d), active[t], b0, b1);
         }
+    }
+
+    /** The step taken {@code s}-th in direction {@code d} (0 forward in time, 1 reverse). */
+    private static int stepAt(int s, int d, int nt) {
+        return d == 0 ? s : nt - 1 - s;
+    }
+
+    /** The state slot that step {@code t} of direction {@code d} reads (slot 0 or T holds the initial state). */
+    private static int prevSlot(int t, int d) {
+        return d == 0 ? t : t + 1;
+    }
+
+    /** The state slot that step {@code t} of direction {@code d} writes. */
+    private static int curSlot(int t, int d) {
+        return d == 0 ? t + 1 : t;
     }
 
     /** A new workspace for {@link #forward(SequenceBatch, State, boolean, Workspace)}. */
@@ -417,9 +425,9 @@ public final class SequenceLayer<A> {
                     k.copy(dFinal.c(), kd * nb * nh, cache.dc, 0, nb * nh);
                 }
                 for (int s = nt - 1; s >= 0; s--) {
-                    final int t = d == 0 ? s : nt - 1 - s;
-                    final int prev = d == 0 ? t : t + 1;
-                    final int cur = d == 0 ? t + 1 : t;
+                    final int t = stepAt(s, d, nt);
+                    final int prev = prevSlot(t, d);
+                    final int cur = curSlot(t, d);
                     if (dOut != null) {
                         // the step's output is read by the layer above (or the loss): add its gradient
                         for (int b = 0; b < nb; b++) {

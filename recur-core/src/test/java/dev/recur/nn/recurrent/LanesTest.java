@@ -72,6 +72,56 @@ class LanesTest {
         }
     }
 
+    /**
+     * The exponential is accurate up to its clamp (|x| ≤ 707.7 in float64, 86.6 in float32),
+     * subnormal and signed-zero arguments included; past the clamp it stops growing (or shrinking)
+     * and stays a finite, nonzero number, the same for every argument beyond.
+     */
+    @Test
+    void theExponentialIsAccurateUpToItsClampAndHeldPastIt() {
+        double[] in = {-707.0, -700.0, 700.0, 707.0, Double.MIN_VALUE, -Double.MIN_VALUE, 1e-310, -0.0, 0.0};
+        double[] e = new double[in.length];
+        double[] em1 = new double[in.length];
+        DoubleLanes.exp(in, 0, false, e, 0, in.length);
+        DoubleLanes.exp(in, 0, true, em1, 0, in.length);
+        for (int i = 0; i < in.length; i++) {
+            within(Math.exp(in[i]), e[i], 2 * Math.ulp(Math.exp(in[i])), "exp", in[i]);
+            within(Math.expm1(in[i]), em1[i], 2 * Math.ulp(Math.expm1(in[i])), "expm1", in[i]);
+        }
+        float[] inF = {-86.0f, -80.0f, 80.0f, 86.0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-40f, -0.0f, 0.0f};
+        float[] eF = new float[inF.length];
+        float[] em1F = new float[inF.length];
+        FloatLanes.exp(inF, 0, false, eF, 0, inF.length);
+        FloatLanes.exp(inF, 0, true, em1F, 0, inF.length);
+        for (int i = 0; i < inF.length; i++) {
+            double v = inF[i];
+            within(Math.exp(v), eF[i], 2 * Math.ulp((float) Math.exp(v)), "float32 exp", v);
+            within(Math.expm1(v), em1F[i], 2 * Math.ulp((float) Math.expm1(v)), "float32 expm1", v);
+        }
+        double[][] past = {{708.0, 709.0, 1e4, Double.MAX_VALUE, Double.POSITIVE_INFINITY},
+            {-708.0, -709.0, -1e4, -Double.MAX_VALUE, Double.NEGATIVE_INFINITY}};
+        float[][] pastF = {{87.0f, 88.0f, 1e4f, Float.MAX_VALUE, Float.POSITIVE_INFINITY},
+            {-87.0f, -88.0f, -1e4f, -Float.MAX_VALUE, Float.NEGATIVE_INFINITY}};
+        for (int side = 0; side < 2; side++) {
+            double[] x = past[side];
+            double[] got = new double[x.length];
+            DoubleLanes.exp(x, 0, false, got, 0, x.length);
+            float[] xf = pastF[side];
+            float[] gotF = new float[xf.length];
+            FloatLanes.exp(xf, 0, false, gotF, 0, xf.length);
+            for (int i = 0; i < x.length; i++) {
+                String at = "exp(" + x[i] + ") = " + got[i] + ", float32 exp(" + xf[i] + ") = " + gotF[i];
+                assertEquals(got[0], got[i], 0.0, at);
+                assertEquals(gotF[0], gotF[i], 0.0f, at);
+                assertTrue(got[i] > 0 && got[i] < Double.POSITIVE_INFINITY, at);
+                assertTrue(gotF[i] > 0 && gotF[i] < Float.POSITIVE_INFINITY, at);
+                // held at least as far out as the last accurate argument (707 and 86 above)
+                assertTrue(side == 0 ? got[i] >= Math.exp(707.0) : got[i] <= Math.exp(-707.0), at);
+                assertTrue(side == 0 ? gotF[i] >= (float) Math.exp(86.0) : gotF[i] <= (float) Math.exp(-86.0), at);
+            }
+        }
+    }
+
     @Test
     void anArgumentBeyondTheRangeLeavesTheOthersAsTheyWere() {
         for (double extreme : new double[] {1e4, -1e4, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN}) {

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Step-by-step streaming equals the whole-sequence forward pass. */
@@ -93,17 +94,31 @@ class StreamingTest {
 
     @Test
     void streamingInFloat32MatchesWholeSequenceInFloat32() {
-        RecurrentConfig config = RecurrentConfig.builder(CellKind.GRU, I, H).layers(2).build();
-        SequenceLayer<float[]> layer = SequenceLayer.create(config, Precision.F32, 5);
-        float[] x = Precision.F32.fromDoubles(SequenceFixtures.uniform(new SplittableRandom(3), T * B * I, 1));
-        float[] y = layer.forward(SequenceBatch.of(x, T, B), null, false).output();
-        SequenceLayer.Stream<float[]> stream = layer.stream(B, null);
+        streamFloat32(CellKind.GRU, Precision.F32, B);
+    }
+
+    /**
+     * On two threads with a batch of three GEMM tiles, where each thread takes its own rows through
+     * a step ({@code Cell.forwardRange}) in the stream and through every step in the whole sequence.
+     */
+    @ParameterizedTest
+    @EnumSource(CellKind.class)
+    void streamingOnTwoThreadsMatchesWholeSequence(CellKind kind) {
+        streamFloat32(kind, Precision.F32.withThreads(2), 9);
+    }
+
+    private static void streamFloat32(CellKind kind, Precision<float[]> precision, int nb) {
+        RecurrentConfig config = RecurrentConfig.builder(kind, I, H).layers(2).build();
+        SequenceLayer<float[]> layer = SequenceLayer.create(config, precision, 5);
+        float[] x = precision.fromDoubles(SequenceFixtures.uniform(new SplittableRandom(3), T * nb * I, 1));
+        float[] y = layer.forward(SequenceBatch.of(x, T, nb), null, false).output();
+        SequenceLayer.Stream<float[]> stream = layer.stream(nb, null);
         for (int t = 0; t < T; t++) {
-            float[] xt = new float[B * I];
-            System.arraycopy(x, t * B * I, xt, 0, B * I);
+            float[] xt = new float[nb * I];
+            System.arraycopy(x, t * nb * I, xt, 0, nb * I);
             float[] yt = stream.step(xt);
             for (int i = 0; i < yt.length; i++) {
-                assertEquals(y[t * B * H + i], yt[i], 1e-6f, "float32 step " + t + " output " + i);
+                assertEquals(y[t * nb * H + i], yt[i], 1e-6f, kind + " float32 step " + t + " output " + i);
             }
         }
     }
