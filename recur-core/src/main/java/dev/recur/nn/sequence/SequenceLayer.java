@@ -281,7 +281,7 @@ public final class SequenceLayer<A> {
             layerIn = out;
         }
         ws.packed = true;
-        Tape<A> tape = new Tape<>(nt, nb, active, inputs, masks, ws.caches);
+        Tape<A> tape = new Tape<>(nt, nb, active, inputs, masks, ws.caches, ws.outputGrads);
         return new SequenceOutput<>(layerIn, new State<>(hN, cN), tape);
     }
 
@@ -412,7 +412,9 @@ public final class SequenceLayer<A> {
             final int nin = config.layerInputSize(l);
             final A layerIn = tape.input(l);
             final boolean needIn = l > 0 || inputGradient;
-            dIn = needIn ? k.alloc(nt * nb * nin) : null;
+            // the bottom layer's dX goes to the caller in a new array; the dX of a layer above it, to
+            // a buffer of the workspace that every backward pass through it reuses
+            dIn = !needIn ? null : l == 0 ? k.alloc(nt * nb * nin) : outputGrad(tape, l - 1, nt * nb * nin);
             for (int d = 0; d < nd; d++) {
                 final int kd = l * nd + d;
                 final CellParams<A> p = params(l, d);
@@ -462,7 +464,7 @@ public final class SequenceLayer<A> {
                 }
                 if (needIn) {
                     k.gemm(false, false, nt * nb, nin, ng, cache.gateGrads, 0, ng, p.weightIh().value(), 0, nin,
-                            true, dIn, 0, nin);
+                            d > 0, dIn, 0, nin);
                 }
             }
             if (l > 0 && tape.dropoutMask(l) != null) {
@@ -471,6 +473,15 @@ public final class SequenceLayer<A> {
             dOut = dIn;
         }
         return new InputGradients<>(dIn, new State<>(dh0, dc0));
+    }
+
+    /** The tape's buffer for the gradient of layer {@code l}'s output ({@code n} elements), made the first time. */
+    @SuppressWarnings("unchecked")
+    private A outputGrad(Tape<A> tape, int l, int n) {
+        if (tape.outputGrads[l] == null) {
+            tape.outputGrads[l] = k.alloc(n);
+        }
+        return (A) tape.outputGrads[l];
     }
 
     // ------------------------------------------------------------------------------------------

@@ -22,16 +22,20 @@ public final class Tape<A> {
     final Object[] dropoutMasks;
     /** {@code [L][D]}. */
     final CellCache<A>[][] caches;
+    /** Per layer below the top, the reusable buffer for the gradient of its output, or null until made (see Workspace). */
+    final Object[] outputGrads;
     /** Whether backward has run: it overwrites the gate values with their gradients. */
     boolean consumed;
 
-    Tape(int steps, int batch, boolean[][] active, Object[] inputs, Object[] dropoutMasks, CellCache<A>[][] caches) {
+    Tape(int steps, int batch, boolean[][] active, Object[] inputs, Object[] dropoutMasks, CellCache<A>[][] caches,
+         Object[] outputGrads) {
         this.steps = steps;
         this.batch = batch;
         this.active = active;
         this.inputs = inputs;
         this.dropoutMasks = dropoutMasks;
         this.caches = caches;
+        this.outputGrads = outputGrads;
     }
 
     /** {@code T}. */

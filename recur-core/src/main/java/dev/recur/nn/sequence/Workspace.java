@@ -7,8 +7,8 @@ import dev.recur.tensor.PackedMatrix;
 
 /**
  * Reusable buffers for {@link SequenceLayer#forward(SequenceBatch, State, boolean, Workspace)}:
- * every layer-direction's {@link CellCache}, the layer outputs, the final states and the packed
- * input weights. A training loop that passes the same workspace to every step allocates its
+ * every layer-direction's {@link CellCache}, the layer outputs, the final states, the packed
+ * input weights, and for backward the gradients of the outputs of all layers but the top. A training loop that passes the same workspace to every step allocates its
  * activations once instead of at every step.
  *
  * <p>A forward pass through a workspace overwrites what the previous one left there: its
@@ -29,6 +29,12 @@ public final class Workspace<A> {
     PackedMatrix<A>[][] inputWeights;
     /** Per layer and direction, the bias of the input projection {@code [G*H]} (see Cell#foldsHiddenBias), or null. */
     Object[][] inputBias;
+    /**
+     * Per layer below the top, the gradient of its output {@code [T, B, D*Hout]} (the input
+     * gradient of the layer above), made by the first backward pass that needs it and reused by
+     * the next ones; sized with the caches.
+     */
+    Object[] outputGrads;
     boolean packed;
 
     Workspace(boolean frozenWeights) {
@@ -52,6 +58,7 @@ public final class Workspace<A> {
         CellKind kind = config.cell();
         caches = new CellCache[nl][nd];
         outputs = new Object[nl];
+        outputGrads = new Object[nl];
         for (int l = 0; l < nl; l++) {
             outputs[l] = k.alloc(nt * nb * nd * config.outputSize());
             for (int d = 0; d < nd; d++) {
