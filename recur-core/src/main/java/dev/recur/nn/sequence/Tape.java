@@ -22,7 +22,7 @@ public final class Tape<A> {
     final Object[] dropoutMasks;
     /** {@code [L][D]}. */
     final CellCache<A>[][] caches;
-    /** Per layer below the top, the reusable buffer for the gradient of its output, or null until made (see Workspace). */
+    /** Per layer, the reusable buffer for the gradient of its output, null until made and for the top layer (see Workspace). */
     final Object[] outputGrads;
     /** Whether backward has run: it overwrites the gate values with their gradients. */
     boolean consumed;

@@ -6,9 +6,10 @@ import dev.recur.tensor.Kernels;
 import dev.recur.tensor.PackedMatrix;
 
 /**
- * Reusable buffers for {@link SequenceLayer#forward(SequenceBatch, State, boolean, Workspace)}:
- * every layer-direction's {@link CellCache}, the layer outputs, the final states, the packed
- * input weights, and for backward the gradients of the outputs of all layers but the top. A training loop that passes the same workspace to every step allocates its
+ * Reusable buffers for {@link SequenceLayer#forward(SequenceBatch, State, boolean, Workspace)} and
+ * the backward pass of its tape: every layer-direction's {@link CellCache}, the layer outputs, the
+ * final states, the packed input weights, and for backward the gradients of the outputs of all
+ * layers but the top. A training loop that passes the same workspace to every step allocates its
  * activations once instead of at every step.
  *
  * <p>A forward pass through a workspace overwrites what the previous one left there: its
@@ -30,9 +31,9 @@ public final class Workspace<A> {
     /** Per layer and direction, the bias of the input projection {@code [G*H]} (see Cell#foldsHiddenBias), or null. */
     Object[][] inputBias;
     /**
-     * Per layer below the top, the gradient of its output {@code [T, B, D*Hout]} (the input
-     * gradient of the layer above), made by the first backward pass that needs it and reused by
-     * the next ones; sized with the caches.
+     * Per layer, the gradient of its output {@code [T, B, D*Hout]} (the input gradient of the layer
+     * above), made by the first backward pass that needs it and reused by the next ones; sized with
+     * the caches. The top layer's entry stays null (its output gradient is the caller's).
      */
     Object[] outputGrads;
     boolean packed;

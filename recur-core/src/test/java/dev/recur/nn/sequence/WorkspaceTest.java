@@ -17,43 +17,59 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class WorkspaceTest {
 
+    /**
+     * Hidden size 130: the LSTM's 520 gate columns make the input-gradient product block its inner
+     * dimension (more than 512), and every kind's product has whole vector tiles, an edge tile, and
+     * enough work to be split over two threads; dropout with both layers at the same pass count.
+     */
     @ParameterizedTest
     @EnumSource(CellKind.class)
     void aSecondPassThroughAWorkspaceEqualsAPassThroughFreshBuffers(CellKind kind) {
-        RecurrentConfig config = RecurrentConfig.builder(kind, 5, 7).layers(3).bidirectional(true).build();
+        RecurrentConfig config = RecurrentConfig.builder(kind, 5, 130).layers(3).bidirectional(true).dropout(0.3)
+                .build();
+        for (Precision<double[]> precision : List.of(Precision.F64, Precision.F64.withThreads(2))) {
+            check(config, precision, precision.kernels().threads() + " thread(s), float64");
+        }
+        for (Precision<float[]> precision : List.of(Precision.F32, Precision.F32.withThreads(2))) {
+            check(config, precision, precision.kernels().threads() + " thread(s), float32");
+        }
+    }
+
+    private static <A> void check(RecurrentConfig config, Precision<A> precision, String what) {
         int nt = 6;
         int nb = 9;
+        int nout = 2 * config.hiddenSize();
         int[] lengths = {6, 1, 4, 6, 2, 5, 6, 3, 6};
         SplittableRandom rng = new SplittableRandom(11);
-        double[] x1 = SequenceFixtures.uniform(rng, nt * nb * 5, 1);
-        double[] x2 = SequenceFixtures.uniform(rng, nt * nb * 5, 1);
-        double[] dy1 = SequenceFixtures.uniform(rng, nt * nb * 2 * 7, 1);
-        double[] dy2 = SequenceFixtures.uniform(rng, nt * nb * 2 * 7, 1);
-        for (Precision<double[]> precision : List.of(Precision.F64, Precision.F64.withThreads(2))) {
-            SequenceLayer<double[]> reused = SequenceLayer.create(config, precision, 3);
-            SequenceLayer<double[]> fresh = SequenceLayer.create(config, precision, 3);
-            Workspace<double[]> ws = reused.workspace();
-            pass(reused, ws, x1, dy1, nt, nb, null);
-            reused.zeroGrad();
-            List<double[]> got = pass(reused, ws, x2, dy2, nt, nb, lengths);
-            List<double[]> want = pass(fresh, null, x2, dy2, nt, nb, lengths);
-            for (int i = 0; i < want.size(); i++) {
-                assertArrayEquals(want.get(i), got.get(i), kind + ", " + precision.kernels().threads()
-                        + " thread(s): tensor " + i + " (output, dx, then each parameter's gradient)");
-            }
+        A x1 = precision.fromDoubles(SequenceFixtures.uniform(rng, nt * nb * 5, 1));
+        A x2 = precision.fromDoubles(SequenceFixtures.uniform(rng, nt * nb * 5, 1));
+        A dy1 = precision.fromDoubles(SequenceFixtures.uniform(rng, nt * nb * nout, 1));
+        A dy2 = precision.fromDoubles(SequenceFixtures.uniform(rng, nt * nb * nout, 1));
+        SequenceLayer<A> reused = SequenceLayer.create(config, precision, 3);
+        SequenceLayer<A> fresh = SequenceLayer.create(config, precision, 3);
+        Workspace<A> ws = reused.workspace();
+        pass(reused, ws, x1, dy1, nt, nb, null);
+        reused.zeroGrad();
+        fresh.setDropoutPasses(reused.dropoutPasses());
+        List<double[]> got = pass(reused, ws, x2, dy2, nt, nb, lengths);
+        List<double[]> want = pass(fresh, null, x2, dy2, nt, nb, lengths);
+        for (int i = 0; i < want.size(); i++) {
+            assertArrayEquals(want.get(i), got.get(i), config.cell() + ", " + what + ": tensor " + i
+                    + " (output, dx, then each parameter's gradient)");
         }
     }
 
     /** Forward and backward, through {@code ws} or (null) fresh buffers: the output, dx and every gradient. */
-    private static List<double[]> pass(SequenceLayer<double[]> layer, Workspace<double[]> ws, double[] x, double[] dy,
-                                       int nt, int nb, int[] lengths) {
-        SequenceBatch<double[]> batch = new SequenceBatch<>(x, nt, nb, lengths);
-        SequenceOutput<double[]> out = ws == null ? layer.forward(batch, null, true) : layer.forward(batch, null, true, ws);
+    private static <A> List<double[]> pass(SequenceLayer<A> layer, Workspace<A> ws, A x, A dy, int nt, int nb,
+                                           int[] lengths) {
+        Precision<A> precision = layer.precision();
+        SequenceBatch<A> batch = new SequenceBatch<>(x, nt, nb, lengths);
+        SequenceOutput<A> out = ws == null ? layer.forward(batch, null, true) : layer.forward(batch, null, true, ws);
         List<double[]> result = new ArrayList<>();
-        result.add(out.output().clone());
-        result.add(layer.backward(out.tape(), dy, null, true).dx());
-        for (Parameter<double[]> p : layer.parameters()) {
-            result.add(p.grad().clone());
+        result.add(precision.toDoubles(out.output()));
+        result.add(precision.toDoubles(layer.backward(out.tape(), dy, null, true).dx()));
+        for (Parameter<A> p : layer.parameters()) {
+            result.add(precision.toDoubles(p.grad()));
         }
         return result;
     }
