@@ -11,10 +11,11 @@ import java.util.function.IntConsumer;
  * tested against.
  *
  * <p>The product packs {@code B} into panels of {@code NR = 4} vectors of columns, each panel
- * {@code [k, NR]} contiguous, and computes {@code C} in tiles of {@code MR = 4} rows by one panel:
- * 16 vector accumulators that start from {@code C}'s old values (or zero, or a bias row) and add
- * the terms of each element in the order of {@code p} (a lone row: even and odd {@code p} in two
- * partial sums), in blocks of {@code KC} one after the other. Large products are split by panels
+ * {@code [k, NR]} contiguous, and computes {@code C} in tiles of {@code MR = 6} rows by one panel
+ * (the last rows of a block in tiles of 4, 2 or 1): 24 vector accumulators that start from
+ * {@code C}'s old values (or zero, or a bias row) and add the terms of each element in the order of
+ * {@code p} (a lone row: even and odd {@code p} in two partial sums), in blocks of {@code KC} one
+ * after the other. Large products are split by panels
  * over the threads of a {@link Parallel} team; every element is computed by one thread in the same
  * order whatever the thread count, so results do not depend on it.
  */
@@ -23,8 +24,14 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int NR = 4 * L;
-    /** Rows per tile; a row range that starts at a multiple of MR is tiled as in the whole product. */
-    public static final int MR = 4;
+    /** Rows per tile (the last rows of a block in tiles of 4, 2 and 1, see {@link #tileRows}). */
+    private static final int MR = 6;
+    /**
+     * A row range that starts at a multiple of this is computed as in the whole product: every
+     * multi-row tile adds each element's terms in the same order, and only the single-row tile (even
+     * and odd terms apart) differs, which takes just the last row of a range of odd length.
+     */
+    public static final int ROW_ALIGN = 4;
     /**
      * Inner-dimension block: a {@code [KC, NR]} panel block is {@code 512·NR} elements (128 KiB with
      * 512-bit vectors, in either precision), kept in L2 (256 in float32 measured 6–11% slower where
@@ -326,8 +333,8 @@ public final class DoubleVectorKernels extends DoubleKernels {
                         int col = jp * NR;
                         int width = Math.min(NR, n - col);
                         int bo = (jp * k + kb) * NR;
-                        for (int i = ib; i < iEnd; i += MR) {
-                            int rows = Math.min(MR, iEnd - i);
+                        for (int i = ib, rows; i < iEnd; i += rows) {
+                            rows = tileRows(iEnd - i);
                             if (width == NR) {
                                 // tiles start from C when accumulating, else from the bias row (no
                                 // pass that copies it into C first) or zeros
@@ -356,33 +363,245 @@ public final class DoubleVectorKernels extends DoubleKernels {
     }
 
     /**
-     * {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows <= MR}: a 4-row tile, or row
-     * by row. Each row starts from C's old values when {@code accumulate}, else from the row
-     * {@code init[i0 ..]} (a bias row, or {@link #ZEROS}).
+     * The height of the next tile when {@code left} rows remain: 6, except that 8 or 9 rows end as
+     * two tiles of 4 (a 2-row tile runs at less than half the speed); then 4, 2, or the lone last row.
      */
+    private static int tileRows(int left) {
+        return left >= MR && left != 8 && left != 9 ? MR : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+    }
+
+    /** {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows} from {@link #tileRows}. */
     private static void tile(int rows, double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
                              double[] c, int c0, int ldc, boolean accumulate, double[] init, int i0) {
-        if (rows == MR) {
+        if (rows == MR && acs == 1) {
+            tile6(a, a0, ars, bp, bo, k, c, c0, ldc, accumulate, init, i0);
+        } else if (rows == MR) {
+            tile6t(a, a0, acs, bp, bo, k, c, c0, ldc, accumulate, init, i0);
+        } else if (rows == 4) {
             tile4(a, a0, ars, acs, bp, bo, k, c, c0, ldc, accumulate, init, i0);
-            return;
-        }
-        for (int q = 0; q < rows; q++) {
-            tile1(a, a0 + q * ars, acs, bp, bo, k, c, c0 + q * ldc, accumulate, init, i0);
+        } else if (rows == 2) {
+            tile2(a, a0, ars, acs, bp, bo, k, c, c0, ldc, accumulate, init, i0);
+        } else {
+            tile1(a, a0, acs, bp, bo, k, c, c0, accumulate, init, i0);
         }
     }
 
     /**
-     * {@code C[4, NR] (+)= A[4, k] · panel[k, NR]}: 16 accumulators, and per step of {@code p} four
-     * panel loads and four broadcasts for 16 fused multiply-adds (a taller tile of two vectors, eight
-     * rows by 2 vectors, spends one broadcast on every two and measured about 40% slower).
+     * {@code C[6, NR] (+)= A[6, k] · panel[k, NR]} where A's rows are contiguous ({@code acs == 1}):
+     * 24 accumulators, and per step of {@code p} four panel loads and six broadcasts for 24 fused
+     * multiply-adds. On one core, float32, m = 48, n = 2048, k = 512: 250–259 GFLOP/s against
+     * 233–242 for the 4-row tile (FMA peak 269). The six rows need six row offsets in registers, so
+     * the inner stride is fixed at 1 here and {@link #tile6t} has the transposed case: with both
+     * strides as variables the JIT ran out of general registers, spilled in the loop, and ran at the
+     * 4-row tile's speed in about half the JVMs. (Eight rows by two vectors spend one broadcast on
+     * every two and measured about 40% slower.)
      */
-    private static void tile4(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
+    private static void tile6(double[] a, int a0, int ars, double[] bp, int bo, int k,
                               double[] c, int c0, int ldc, boolean accumulate, double[] init, int i0) {
         // the accumulators start from C, or from the init row (a bias row or zeros), chosen by
         // array and offset, not by a branch on vectors (the JIT can lose the exact type of a vector
         // defined on two paths, and its Vector API intrinsics then fall back to boxed code ten times
-        // slower); each element is then summed over p in order onto its start. (Passing the start's
-        // array, offset and row stride in as arguments measured 20% slower on the per-step product.)
+        // slower); each element is then summed over p in order onto its start, as in every multi-row
+        // tile. (Passing the start's array, offset and row stride in as arguments measured 20%
+        // slower on the per-step product.)
+        final double[] src = accumulate ? c : init;
+        final int s0 = accumulate ? c0 : i0;
+        final int sld = accumulate ? ldc : 0;
+        DoubleVector c00 = DoubleVector.fromArray(S, src, s0 + 0 * sld);
+        DoubleVector c01 = DoubleVector.fromArray(S, src, s0 + 0 * sld + L);
+        DoubleVector c02 = DoubleVector.fromArray(S, src, s0 + 0 * sld + 2 * L);
+        DoubleVector c03 = DoubleVector.fromArray(S, src, s0 + 0 * sld + 3 * L);
+        DoubleVector c10 = DoubleVector.fromArray(S, src, s0 + 1 * sld);
+        DoubleVector c11 = DoubleVector.fromArray(S, src, s0 + 1 * sld + L);
+        DoubleVector c12 = DoubleVector.fromArray(S, src, s0 + 1 * sld + 2 * L);
+        DoubleVector c13 = DoubleVector.fromArray(S, src, s0 + 1 * sld + 3 * L);
+        DoubleVector c20 = DoubleVector.fromArray(S, src, s0 + 2 * sld);
+        DoubleVector c21 = DoubleVector.fromArray(S, src, s0 + 2 * sld + L);
+        DoubleVector c22 = DoubleVector.fromArray(S, src, s0 + 2 * sld + 2 * L);
+        DoubleVector c23 = DoubleVector.fromArray(S, src, s0 + 2 * sld + 3 * L);
+        DoubleVector c30 = DoubleVector.fromArray(S, src, s0 + 3 * sld);
+        DoubleVector c31 = DoubleVector.fromArray(S, src, s0 + 3 * sld + L);
+        DoubleVector c32 = DoubleVector.fromArray(S, src, s0 + 3 * sld + 2 * L);
+        DoubleVector c33 = DoubleVector.fromArray(S, src, s0 + 3 * sld + 3 * L);
+        DoubleVector c40 = DoubleVector.fromArray(S, src, s0 + 4 * sld);
+        DoubleVector c41 = DoubleVector.fromArray(S, src, s0 + 4 * sld + L);
+        DoubleVector c42 = DoubleVector.fromArray(S, src, s0 + 4 * sld + 2 * L);
+        DoubleVector c43 = DoubleVector.fromArray(S, src, s0 + 4 * sld + 3 * L);
+        DoubleVector c50 = DoubleVector.fromArray(S, src, s0 + 5 * sld);
+        DoubleVector c51 = DoubleVector.fromArray(S, src, s0 + 5 * sld + L);
+        DoubleVector c52 = DoubleVector.fromArray(S, src, s0 + 5 * sld + 2 * L);
+        DoubleVector c53 = DoubleVector.fromArray(S, src, s0 + 5 * sld + 3 * L);
+        final int r0 = a0 + 0 * ars;
+        final int r1 = a0 + 1 * ars;
+        final int r2 = a0 + 2 * ars;
+        final int r3 = a0 + 3 * ars;
+        final int r4 = a0 + 4 * ars;
+        final int r5 = a0 + 5 * ars;
+        for (int p = 0, o = bo; p < k; p++, o += NR) {
+            final DoubleVector b0 = DoubleVector.fromArray(S, bp, o);
+            final DoubleVector b1 = DoubleVector.fromArray(S, bp, o + L);
+            final DoubleVector b2 = DoubleVector.fromArray(S, bp, o + 2 * L);
+            final DoubleVector b3 = DoubleVector.fromArray(S, bp, o + 3 * L);
+            final DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + p]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            c03 = x0.fma(b3, c03);
+            final DoubleVector x1 = DoubleVector.broadcast(S, a[r1 + p]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            c13 = x1.fma(b3, c13);
+            final DoubleVector x2 = DoubleVector.broadcast(S, a[r2 + p]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c22 = x2.fma(b2, c22);
+            c23 = x2.fma(b3, c23);
+            final DoubleVector x3 = DoubleVector.broadcast(S, a[r3 + p]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            c32 = x3.fma(b2, c32);
+            c33 = x3.fma(b3, c33);
+            final DoubleVector x4 = DoubleVector.broadcast(S, a[r4 + p]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            c42 = x4.fma(b2, c42);
+            c43 = x4.fma(b3, c43);
+            final DoubleVector x5 = DoubleVector.broadcast(S, a[r5 + p]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            c52 = x5.fma(b2, c52);
+            c53 = x5.fma(b3, c53);
+        }
+        c00.intoArray(c, c0 + 0 * ldc);
+        c01.intoArray(c, c0 + 0 * ldc + L);
+        c02.intoArray(c, c0 + 0 * ldc + 2 * L);
+        c03.intoArray(c, c0 + 0 * ldc + 3 * L);
+        c10.intoArray(c, c0 + 1 * ldc);
+        c11.intoArray(c, c0 + 1 * ldc + L);
+        c12.intoArray(c, c0 + 1 * ldc + 2 * L);
+        c13.intoArray(c, c0 + 1 * ldc + 3 * L);
+        c20.intoArray(c, c0 + 2 * ldc);
+        c21.intoArray(c, c0 + 2 * ldc + L);
+        c22.intoArray(c, c0 + 2 * ldc + 2 * L);
+        c23.intoArray(c, c0 + 2 * ldc + 3 * L);
+        c30.intoArray(c, c0 + 3 * ldc);
+        c31.intoArray(c, c0 + 3 * ldc + L);
+        c32.intoArray(c, c0 + 3 * ldc + 2 * L);
+        c33.intoArray(c, c0 + 3 * ldc + 3 * L);
+        c40.intoArray(c, c0 + 4 * ldc);
+        c41.intoArray(c, c0 + 4 * ldc + L);
+        c42.intoArray(c, c0 + 4 * ldc + 2 * L);
+        c43.intoArray(c, c0 + 4 * ldc + 3 * L);
+        c50.intoArray(c, c0 + 5 * ldc);
+        c51.intoArray(c, c0 + 5 * ldc + L);
+        c52.intoArray(c, c0 + 5 * ldc + 2 * L);
+        c53.intoArray(c, c0 + 5 * ldc + 3 * L);
+    }
+
+    /**
+     * {@link #tile6} where A is read transposed ({@code ars == 1}, as in the weight gradients): the six
+     * values of a step of {@code p} are adjacent, one index apart.
+     */
+    private static void tile6t(double[] a, int a0, int acs, double[] bp, int bo, int k,
+                               double[] c, int c0, int ldc, boolean accumulate, double[] init, int i0) {
+        // as in tile6
+        final double[] src = accumulate ? c : init;
+        final int s0 = accumulate ? c0 : i0;
+        final int sld = accumulate ? ldc : 0;
+        DoubleVector c00 = DoubleVector.fromArray(S, src, s0 + 0 * sld);
+        DoubleVector c01 = DoubleVector.fromArray(S, src, s0 + 0 * sld + L);
+        DoubleVector c02 = DoubleVector.fromArray(S, src, s0 + 0 * sld + 2 * L);
+        DoubleVector c03 = DoubleVector.fromArray(S, src, s0 + 0 * sld + 3 * L);
+        DoubleVector c10 = DoubleVector.fromArray(S, src, s0 + 1 * sld);
+        DoubleVector c11 = DoubleVector.fromArray(S, src, s0 + 1 * sld + L);
+        DoubleVector c12 = DoubleVector.fromArray(S, src, s0 + 1 * sld + 2 * L);
+        DoubleVector c13 = DoubleVector.fromArray(S, src, s0 + 1 * sld + 3 * L);
+        DoubleVector c20 = DoubleVector.fromArray(S, src, s0 + 2 * sld);
+        DoubleVector c21 = DoubleVector.fromArray(S, src, s0 + 2 * sld + L);
+        DoubleVector c22 = DoubleVector.fromArray(S, src, s0 + 2 * sld + 2 * L);
+        DoubleVector c23 = DoubleVector.fromArray(S, src, s0 + 2 * sld + 3 * L);
+        DoubleVector c30 = DoubleVector.fromArray(S, src, s0 + 3 * sld);
+        DoubleVector c31 = DoubleVector.fromArray(S, src, s0 + 3 * sld + L);
+        DoubleVector c32 = DoubleVector.fromArray(S, src, s0 + 3 * sld + 2 * L);
+        DoubleVector c33 = DoubleVector.fromArray(S, src, s0 + 3 * sld + 3 * L);
+        DoubleVector c40 = DoubleVector.fromArray(S, src, s0 + 4 * sld);
+        DoubleVector c41 = DoubleVector.fromArray(S, src, s0 + 4 * sld + L);
+        DoubleVector c42 = DoubleVector.fromArray(S, src, s0 + 4 * sld + 2 * L);
+        DoubleVector c43 = DoubleVector.fromArray(S, src, s0 + 4 * sld + 3 * L);
+        DoubleVector c50 = DoubleVector.fromArray(S, src, s0 + 5 * sld);
+        DoubleVector c51 = DoubleVector.fromArray(S, src, s0 + 5 * sld + L);
+        DoubleVector c52 = DoubleVector.fromArray(S, src, s0 + 5 * sld + 2 * L);
+        DoubleVector c53 = DoubleVector.fromArray(S, src, s0 + 5 * sld + 3 * L);
+        for (int p = 0, q = a0, o = bo; p < k; p++, q += acs, o += NR) {
+            final DoubleVector b0 = DoubleVector.fromArray(S, bp, o);
+            final DoubleVector b1 = DoubleVector.fromArray(S, bp, o + L);
+            final DoubleVector b2 = DoubleVector.fromArray(S, bp, o + 2 * L);
+            final DoubleVector b3 = DoubleVector.fromArray(S, bp, o + 3 * L);
+            final DoubleVector x0 = DoubleVector.broadcast(S, a[q]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            c03 = x0.fma(b3, c03);
+            final DoubleVector x1 = DoubleVector.broadcast(S, a[q + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            c13 = x1.fma(b3, c13);
+            final DoubleVector x2 = DoubleVector.broadcast(S, a[q + 2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c22 = x2.fma(b2, c22);
+            c23 = x2.fma(b3, c23);
+            final DoubleVector x3 = DoubleVector.broadcast(S, a[q + 3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            c32 = x3.fma(b2, c32);
+            c33 = x3.fma(b3, c33);
+            final DoubleVector x4 = DoubleVector.broadcast(S, a[q + 4]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            c42 = x4.fma(b2, c42);
+            c43 = x4.fma(b3, c43);
+            final DoubleVector x5 = DoubleVector.broadcast(S, a[q + 5]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            c52 = x5.fma(b2, c52);
+            c53 = x5.fma(b3, c53);
+        }
+        c00.intoArray(c, c0 + 0 * ldc);
+        c01.intoArray(c, c0 + 0 * ldc + L);
+        c02.intoArray(c, c0 + 0 * ldc + 2 * L);
+        c03.intoArray(c, c0 + 0 * ldc + 3 * L);
+        c10.intoArray(c, c0 + 1 * ldc);
+        c11.intoArray(c, c0 + 1 * ldc + L);
+        c12.intoArray(c, c0 + 1 * ldc + 2 * L);
+        c13.intoArray(c, c0 + 1 * ldc + 3 * L);
+        c20.intoArray(c, c0 + 2 * ldc);
+        c21.intoArray(c, c0 + 2 * ldc + L);
+        c22.intoArray(c, c0 + 2 * ldc + 2 * L);
+        c23.intoArray(c, c0 + 2 * ldc + 3 * L);
+        c30.intoArray(c, c0 + 3 * ldc);
+        c31.intoArray(c, c0 + 3 * ldc + L);
+        c32.intoArray(c, c0 + 3 * ldc + 2 * L);
+        c33.intoArray(c, c0 + 3 * ldc + 3 * L);
+        c40.intoArray(c, c0 + 4 * ldc);
+        c41.intoArray(c, c0 + 4 * ldc + L);
+        c42.intoArray(c, c0 + 4 * ldc + 2 * L);
+        c43.intoArray(c, c0 + 4 * ldc + 3 * L);
+        c50.intoArray(c, c0 + 5 * ldc);
+        c51.intoArray(c, c0 + 5 * ldc + L);
+        c52.intoArray(c, c0 + 5 * ldc + 2 * L);
+        c53.intoArray(c, c0 + 5 * ldc + 3 * L);
+    }
+
+    /**
+     * {@code C[4, NR] (+)= A[4, k] · panel[k, NR]}, the last rows of a block: 16 accumulators, four
+     * panel loads and four broadcasts for 16 fused multiply-adds per step of {@code p}.
+     */
+    private static void tile4(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
+                              double[] c, int c0, int ldc, boolean accumulate, double[] init, int i0) {
+        // as in tile6
         final double[] src = accumulate ? c : init;
         final int s0 = accumulate ? c0 : i0;
         final int sld = accumulate ? ldc : 0;
@@ -451,13 +670,58 @@ public final class DoubleVectorKernels extends DoubleKernels {
     }
 
     /**
+     * {@code C[2, NR] (+)= A[2, k] · panel[k, NR]}: the tail of a row range that is not a multiple of
+     * four rows, summed in the order of the other multi-row tiles.
+     */
+    private static void tile2(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
+                              double[] c, int c0, int ldc, boolean accumulate, double[] init, int i0) {
+        final double[] src = accumulate ? c : init;
+        final int s0 = accumulate ? c0 : i0;
+        final int sld = accumulate ? ldc : 0;
+        DoubleVector c00 = DoubleVector.fromArray(S, src, s0 + 0 * sld);
+        DoubleVector c01 = DoubleVector.fromArray(S, src, s0 + 0 * sld + L);
+        DoubleVector c02 = DoubleVector.fromArray(S, src, s0 + 0 * sld + 2 * L);
+        DoubleVector c03 = DoubleVector.fromArray(S, src, s0 + 0 * sld + 3 * L);
+        DoubleVector c10 = DoubleVector.fromArray(S, src, s0 + 1 * sld);
+        DoubleVector c11 = DoubleVector.fromArray(S, src, s0 + 1 * sld + L);
+        DoubleVector c12 = DoubleVector.fromArray(S, src, s0 + 1 * sld + 2 * L);
+        DoubleVector c13 = DoubleVector.fromArray(S, src, s0 + 1 * sld + 3 * L);
+        final int r0 = a0 + 0 * ars;
+        final int r1 = a0 + 1 * ars;
+        for (int p = 0, q = 0, o = bo; p < k; p++, q += acs, o += NR) {
+            final DoubleVector b0 = DoubleVector.fromArray(S, bp, o);
+            final DoubleVector b1 = DoubleVector.fromArray(S, bp, o + L);
+            final DoubleVector b2 = DoubleVector.fromArray(S, bp, o + 2 * L);
+            final DoubleVector b3 = DoubleVector.fromArray(S, bp, o + 3 * L);
+            final DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + q]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            c03 = x0.fma(b3, c03);
+            final DoubleVector x1 = DoubleVector.broadcast(S, a[r1 + q]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            c13 = x1.fma(b3, c13);
+        }
+        c00.intoArray(c, c0 + 0 * ldc);
+        c01.intoArray(c, c0 + 0 * ldc + L);
+        c02.intoArray(c, c0 + 0 * ldc + 2 * L);
+        c03.intoArray(c, c0 + 0 * ldc + 3 * L);
+        c10.intoArray(c, c0 + 1 * ldc);
+        c11.intoArray(c, c0 + 1 * ldc + L);
+        c12.intoArray(c, c0 + 1 * ldc + 2 * L);
+        c13.intoArray(c, c0 + 1 * ldc + 3 * L);
+    }
+
+    /**
      * {@code C[1, NR] (+)= A[1, k] · panel[k, NR]}. One row has too little independent work to hide
      * the latency of a fused multiply-add, so the inner dimension is cut two ways: two sets of four
      * accumulators take even and odd {@code p} and are added at the end.
      */
     private static void tile1(double[] a, int a0, int acs, double[] bp, int bo, int k,
                               double[] c, int c0, boolean accumulate, double[] init, int i0) {
-        // as in tile4, the even sums start from C or the init row without a branch on vectors
+        // as in tile6, the even sums start from C or the init row without a branch on vectors
         final double[] src = accumulate ? c : init;
         final int o0 = accumulate ? c0 : i0;
         DoubleVector s0 = DoubleVector.fromArray(S, src, o0);

@@ -12,7 +12,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * shapes that exercise the edges of its blocking (rows not a multiple of the tile height, columns
  * not a multiple of the panel width, inner dimensions across several KC blocks); the unpacked
  * entry point, which packs B a block at a time, against the packed one (bit-identical); the
- * product with a bias row against the reference; and two threads against one (bit-identical).
+ * product with a bias row against the reference; two threads against one (bit-identical); and the
+ * product of a range of rows that starts at a multiple of {@link DoubleVectorKernels#ROW_ALIGN}
+ * against the same rows of the whole product (bit-identical, as the cells' row ranges rely on).
  */
 class GemmTest {
 
@@ -25,7 +27,8 @@ class GemmTest {
     }
 
     @ParameterizedTest(name = "m={0} n={1} k={2}")
-    @CsvSource({"1,1,1", "7,5,3", "6,129,257", "9,33,17", "8,32,511", "13,19,1200", "33,70,2049", "197,70,300", "3,3,0"})
+    @CsvSource({"1,1,1", "2,64,9", "7,5,3", "6,129,257", "9,33,17", "8,32,511", "14,66,40", "16,64,513", "13,19,1200",
+            "33,70,2049", "197,70,300", "3,3,0"})
     void vectorisedEqualsReferenceForEveryTranspose(int m, int n, int k) {
         SplittableRandom rng = new SplittableRandom(m * 1000L + n * 10L + k);
         for (Precision<?> p : new Precision<?>[] {Precision.F64, Precision.F32, Precision.F64.withThreads(2), Precision.F32.withThreads(2)}) {
@@ -36,6 +39,37 @@ class GemmTest {
                     }
                 }
             }
+        }
+    }
+
+    @ParameterizedTest(name = "m={0}")
+    @CsvSource({"2", "3", "5", "6", "7", "8", "9", "10", "11", "13", "14", "16", "19", "33", "200"})
+    void rowRangesFromMultiplesOfTheAlignmentEqualTheWholeProduct(int m) {
+        SplittableRandom rng = new SplittableRandom(m);
+        int n = 70;
+        int k = 37;
+        for (Precision<?> p : new Precision<?>[] {Precision.F64, Precision.F32}) {
+            for (boolean ta : new boolean[] {false, true}) {
+                splitRows(p, ta, m, n, k, rng);
+            }
+        }
+    }
+
+    private static <A> void splitRows(Precision<A> p, boolean ta, int m, int n, int k, SplittableRandom rng) {
+        Kernels<A> fast = p.kernels();
+        int lda = ta ? m : k;
+        A a = p.fromDoubles(random(rng, m * k));
+        PackedMatrix<A> b = fast.pack(false, k, n, p.fromDoubles(random(rng, k * n)), 0, n, null);
+        A bias = p.fromDoubles(random(rng, n));
+        A whole = p.fromDoubles(new double[m * n]);
+        fast.gemmBias(ta, m, n, k, a, 0, lda, b, bias, whole, 0, n);
+        for (int s = DoubleVectorKernels.ROW_ALIGN; s < m; s += DoubleVectorKernels.ROW_ALIGN) {
+            A split = p.fromDoubles(new double[m * n]);
+            // rows [0, s) and [s, m): A's row i starts at i (transposed) or i * lda
+            fast.gemmBias(ta, s, n, k, a, 0, lda, b, bias, split, 0, n);
+            fast.gemmBias(ta, m - s, n, k, a, ta ? s : s * lda, lda, b, bias, split, s * n, n);
+            assertArrayEquals(p.toDoubles(whole), p.toDoubles(split), 0.0,
+                    p + " transA=" + ta + ": rows split at " + s + " of " + m + " changed the result");
         }
     }
 

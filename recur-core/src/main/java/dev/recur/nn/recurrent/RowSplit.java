@@ -16,7 +16,7 @@ import java.util.function.IntConsumer;
 final class RowSplit<A> implements IntConsumer {
 
     /** The GEMM tile height: row ranges start at multiples of it. */
-    private static final int TILE = dev.recur.tensor.DoubleVectorKernels.MR;
+    private static final int TILE = dev.recur.tensor.DoubleVectorKernels.ROW_ALIGN;
 
     /** A cell whose step has a per-row part that can run on several threads at once. */
     interface Rows<A> {
