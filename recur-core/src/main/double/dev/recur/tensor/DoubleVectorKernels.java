@@ -670,8 +670,8 @@ public final class DoubleVectorKernels extends DoubleKernels {
     }
 
     /**
-     * {@code C[2, NR] (+)= A[2, k] · panel[k, NR]}: the tail of a row range that is not a multiple of
-     * four rows, summed in the order of the other multi-row tiles.
+     * {@code C[2, NR] (+)= A[2, k] · panel[k, NR]}: the last two or three rows of a block (of three,
+     * the third then alone), summed in the order of the other multi-row tiles.
      */
     private static void tile2(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
                               double[] c, int c0, int ldc, boolean accumulate, double[] init, int i0) {

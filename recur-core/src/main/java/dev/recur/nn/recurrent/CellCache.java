@@ -138,8 +138,9 @@ public final class CellCache<A> {
 
     /**
      * How many contiguous ranges of rows the per-row work of a step is cut into on the kernels'
-     * thread team: one per thread, at most one per GEMM tile of rows; each starts at a multiple of
-     * the tile height, so that a row is computed the same way in whichever range it falls.
+     * thread team: one per thread, at most one per group of {@code DoubleVectorKernels.ROW_ALIGN}
+     * rows; each starts at a multiple of it, so that a row is computed the same way in whichever
+     * range it falls.
      */
     public int rowRanges() {
         return RowSplit.ranges(kernels.parallel(), batch);

@@ -6,17 +6,17 @@ import java.util.function.IntConsumer;
 /**
  * Runs the per-row (per-sequence) part of a vectorised cell step over the kernels' thread team:
  * rows {@code [0, B)} are cut into one contiguous range per thread, each starting at a multiple of
- * the GEMM tile height, so that a range's share of a matrix product is tiled exactly as the whole
- * product would be. Each row is then computed the same way whichever thread runs it, and the split
- * does not change any result. One instance per
+ * {@link dev.recur.tensor.DoubleVectorKernels#ROW_ALIGN} rows, so that a range's share of a matrix
+ * product sums every element in the same order as the whole product. Each row is then computed the
+ * same way whichever thread runs it, and the split does not change any result. One instance per
  * {@link CellCache}, reused at every step, so the time loop does not allocate.
  *
  * @param <A> the array type
  */
 final class RowSplit<A> implements IntConsumer {
 
-    /** The GEMM tile height: row ranges start at multiples of it. */
-    private static final int TILE = dev.recur.tensor.DoubleVectorKernels.ROW_ALIGN;
+    /** Row ranges start at multiples of this many rows (and keep groups of it together). */
+    private static final int GROUP = dev.recur.tensor.DoubleVectorKernels.ROW_ALIGN;
 
     /** A cell whose step has a per-row part that can run on several threads at once. */
     interface Rows<A> {
@@ -67,18 +67,18 @@ final class RowSplit<A> implements IntConsumer {
         cell.rows(phase, params, cache, t, prev, cur, active, start(nb, ranges, r), start(nb, ranges, r + 1));
     }
 
-    /** How many ranges {@code nb} rows are cut into on {@code team}: one per thread, at most one per tile. */
+    /** How many ranges {@code nb} rows are cut into on {@code team}: one per thread, at most one per group. */
     static int ranges(Parallel team, int nb) {
         return Math.min(team.threads(), groups(nb));
     }
 
-    /** The first row of range {@code r} of {@code ranges} (a multiple of the tile height); {@code nb} for {@code r == ranges}. */
+    /** The first row of range {@code r} of {@code ranges} (a multiple of {@link #GROUP}); {@code nb} for {@code r == ranges}. */
     static int start(int nb, int ranges, int r) {
-        return Math.min(nb, Parallel.split(groups(nb), ranges, r) * TILE);
+        return Math.min(nb, Parallel.split(groups(nb), ranges, r) * GROUP);
     }
 
-    /** Groups of {@link #TILE} rows (the last one possibly shorter). */
+    /** Groups of {@link #GROUP} rows (the last one possibly shorter). */
     private static int groups(int nb) {
-        return (nb + TILE - 1) / TILE;
+        return (nb + GROUP - 1) / GROUP;
     }
 }

@@ -98,8 +98,9 @@ class StreamingTest {
     }
 
     /**
-     * On two threads with a batch of three GEMM tiles, where each thread takes its own rows through
-     * a step ({@code Cell.forwardRange}) in the stream and through every step in the whole sequence.
+     * On two threads with a batch of nine rows (ranges of 4 and 5 rows, the second ending in a lone
+     * row), where each thread takes its own rows through a step ({@code Cell.forwardRange}) in the
+     * stream and through every step in the whole sequence.
      */
     @ParameterizedTest
     @EnumSource(CellKind.class)
