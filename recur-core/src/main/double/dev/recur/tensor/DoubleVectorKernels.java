@@ -12,7 +12,7 @@ import java.util.function.IntConsumer;
  *
  * <p>The product packs {@code B} into panels of {@code NR = 4} vectors of columns, each panel
  * {@code [k, NR]} contiguous, and computes {@code C} in tiles of {@code MR = 6} rows by one panel
- * (the last rows of a block in tiles of 4, 2 or 1): 24 vector accumulators that start from
+ * (the last rows of a block in tiles of 4, see {@link #tileRows}): 24 vector accumulators that start from
  * {@code C}'s old values (or zero, or a bias row) and add the terms of each element in the order of
  * {@code p} (a lone row: even and odd {@code p} in two partial sums), in blocks of {@code KC} one
  * after the other. Large products are split by panels
@@ -24,12 +24,14 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int NR = 4 * L;
-    /** Rows per tile (the last rows of a block in tiles of 4, 2 and 1, see {@link #tileRows}). */
+    /** Rows per tile (the last rows of a block in tiles of 4, 2 or 1, see {@link #tileRows}). */
     private static final int MR = 6;
     /**
      * A row range that starts at a multiple of this is computed as in the whole product: every
      * multi-row tile adds each element's terms in the same order, and only the single-row tile (even
-     * and odd terms apart) differs, which takes just the last row of a range of odd length.
+     * and odd terms apart) differs, which takes just the last row of a range of odd length. That
+     * rests on MC and the height of every tile but that lone row being even (2 would do here;
+     * 4 keeps the ranges' rows in whole 4-row groups).
      */
     public static final int ROW_ALIGN = 4;
     /**
@@ -365,6 +367,8 @@ public final class DoubleVectorKernels extends DoubleKernels {
     /**
      * The height of the next tile when {@code left} rows remain: 6, except that 8 or 9 rows end as
      * two tiles of 4 (a 2-row tile runs at less than half the speed); then 4, 2, or the lone last row.
+     * A block of four rows or more thus ends in tiles of 6 or 4 and, if odd, one lone row; only a
+     * block of two or three rows takes a 2-row tile.
      */
     private static int tileRows(int left) {
         return left >= MR && left != 8 && left != 9 ? MR : left >= 4 ? 4 : left >= 2 ? 2 : 1;
@@ -389,8 +393,9 @@ public final class DoubleVectorKernels extends DoubleKernels {
     /**
      * {@code C[6, NR] (+)= A[6, k] · panel[k, NR]} where A's rows are contiguous ({@code acs == 1}):
      * 24 accumulators, and per step of {@code p} four panel loads and six broadcasts for 24 fused
-     * multiply-adds. On one core, float32, m = 48, n = 2048, k = 512: 250–259 GFLOP/s against
-     * 233–242 for the 4-row tile (FMA peak 269). The six rows need six row offsets in registers, so
+     * multiply-adds. On one core, float32, m = 48, n = 2048, k = 512 (a scratch benchmark of the
+     * packed product, six JVMs): 250–259 GFLOP/s against 233–242 for the 4-row tile (FMA peak
+     * 269–272). The six rows need six row offsets in registers, so
      * the inner stride is fixed at 1 here and {@link #tile6t} has the transposed case: with both
      * strides as variables the JIT ran out of general registers, spilled in the loop, and ran at the
      * 4-row tile's speed in about half the JVMs. (Eight rows by two vectors spend one broadcast on
@@ -670,8 +675,8 @@ public final class DoubleVectorKernels extends DoubleKernels {
     }
 
     /**
-     * {@code C[2, NR] (+)= A[2, k] · panel[k, NR]}: the last two or three rows of a block (of three,
-     * the third then alone), summed in the order of the other multi-row tiles.
+     * {@code C[2, NR] (+)= A[2, k] · panel[k, NR]}: a block of only two or three rows (of three, the
+     * third then alone), summed in the order of the other multi-row tiles.
      */
     private static void tile2(double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
                               double[] c, int c0, int ldc, boolean accumulate, double[] init, int i0) {

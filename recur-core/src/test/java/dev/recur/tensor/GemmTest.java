@@ -47,29 +47,39 @@ class GemmTest {
     void rowRangesFromMultiplesOfTheAlignmentEqualTheWholeProduct(int m) {
         SplittableRandom rng = new SplittableRandom(m);
         int n = 70;
-        int k = 37;
-        for (Precision<?> p : new Precision<?>[] {Precision.F64, Precision.F32}) {
+        for (Precision<?> p : new Precision<?>[] {Precision.F64, Precision.F32, Precision.F32.withThreads(2)}) {
             for (boolean ta : new boolean[] {false, true}) {
-                splitRows(p, ta, m, n, k, rng);
+                for (int k : new int[] {37, 600}) {   // one inner block, and two
+                    splitRows(p, ta, m, n, k, rng);
+                }
             }
         }
     }
 
+    /** The whole product against the same rows in two calls split at each multiple of the alignment. */
     private static <A> void splitRows(Precision<A> p, boolean ta, int m, int n, int k, SplittableRandom rng) {
         Kernels<A> fast = p.kernels();
         int lda = ta ? m : k;
         A a = p.fromDoubles(random(rng, m * k));
         PackedMatrix<A> b = fast.pack(false, k, n, p.fromDoubles(random(rng, k * n)), 0, n, null);
         A bias = p.fromDoubles(random(rng, n));
+        double[] c0 = random(rng, m * n);
         A whole = p.fromDoubles(new double[m * n]);
+        A wholeAcc = p.fromDoubles(c0);
         fast.gemmBias(ta, m, n, k, a, 0, lda, b, bias, whole, 0, n);
+        fast.gemm(ta, m, n, k, a, 0, lda, b, true, wholeAcc, 0, n);
         for (int s = DoubleVectorKernels.ROW_ALIGN; s < m; s += DoubleVectorKernels.ROW_ALIGN) {
             A split = p.fromDoubles(new double[m * n]);
+            A splitAcc = p.fromDoubles(c0);
             // rows [0, s) and [s, m): A's row i starts at i (transposed) or i * lda
+            int a1 = ta ? s : s * lda;
             fast.gemmBias(ta, s, n, k, a, 0, lda, b, bias, split, 0, n);
-            fast.gemmBias(ta, m - s, n, k, a, ta ? s : s * lda, lda, b, bias, split, s * n, n);
-            assertArrayEquals(p.toDoubles(whole), p.toDoubles(split), 0.0,
-                    p + " transA=" + ta + ": rows split at " + s + " of " + m + " changed the result");
+            fast.gemmBias(ta, m - s, n, k, a, a1, lda, b, bias, split, s * n, n);
+            fast.gemm(ta, s, n, k, a, 0, lda, b, true, splitAcc, 0, n);
+            fast.gemm(ta, m - s, n, k, a, a1, lda, b, true, splitAcc, s * n, n);
+            String what = p + " transA=" + ta + " k=" + k + ": rows split at " + s + " of " + m;
+            assertArrayEquals(p.toDoubles(whole), p.toDoubles(split), 0.0, what + " changed the product with a bias");
+            assertArrayEquals(p.toDoubles(wholeAcc), p.toDoubles(splitAcc), 0.0, what + " changed the accumulated product");
         }
     }
 
