@@ -39,12 +39,12 @@ public final class DoubleVectorGruCell implements Cell<double[]>, RowSplit.Rows<
         if (phase == FORWARD) {
             forwardRange(p, cache, t, prev, cur, active, b0, b1);
         } else {
-            backwardRows(p, cache, t, prev, cur, active, b0, b1);
+            backwardRows(p, cache, t, prev, cur, active, b0, b1, cache.dh, cache.dhPrev);
         }
     }
 
     @Override
-    public boolean forwardsRowRanges(CellParams<double[]> p) {
+    public boolean runsRowRanges(CellParams<double[]> p) {
         return true;
     }
 
@@ -116,9 +116,15 @@ public final class DoubleVectorGruCell implements Cell<double[]>, RowSplit.Rows<
         cache.rowSplit.run(this, BACKWARD, p, cache, t, prev, cur, active);
     }
 
+    @Override
+    public void backwardRange(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                              boolean[] active, int b0, int b1, double[] dh, double[] dhPrev) {
+        backwardRows(p, cache, t, prev, cur, active, b0, b1, dh, dhPrev);
+    }
+
     /** The per-row part of the backward step, rows {@code [b0, b1)}. */
     private void backwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
-                              boolean[] active, int b0, int b1) {
+                              boolean[] active, int b0, int b1, double[] dh, double[] dhPrev) {
         final Kernels<double[]> K = cache.kernels.serial();
         final int nh = cache.hidden;
         final int ng = 3 * nh;
@@ -131,8 +137,6 @@ public final class DoubleVectorGruCell implements Cell<double[]>, RowSplit.Rows<
         final double[] dgh = cache.hiddenGateGrads;
         final double[] h = cache.states;
         final double[] hn = cache.cells;
-        final double[] dh = cache.dh;
-        final double[] dhPrev = cache.dhPrev;
         final int a0 = cache.gateOffset(t);
         final int hPrev = cache.stateOffset(prev);
         final int nCur = cache.cellOffset(cur);

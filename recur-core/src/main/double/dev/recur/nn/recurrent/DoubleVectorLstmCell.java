@@ -67,12 +67,12 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
             DoubleLanes.tanh(cache.cells, cache.cellOffset(cur) + b0 * nh, cache.backWork,
                     2 * cache.batch * nh + b0 * nh, (b1 - b0) * nh);
         } else {
-            backwardRows(p, cache, t, prev, cur, active, b0, b1);
+            backwardRows(p, cache, t, prev, cur, active, b0, b1, cache.dh, cache.dhPrev);
         }
     }
 
     @Override
-    public boolean forwardsRowRanges(CellParams<double[]> p) {
+    public boolean runsRowRanges(CellParams<double[]> p) {
         // with a projection, forward ends each step with a product over the whole batch (h_t = m_t
         // W_hrᵀ), which forwardRange leaves out
         return p.weightHr() == null;
@@ -190,9 +190,15 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
         cache.rowSplit.run(this, BACKWARD, p, cache, t, prev, cur, active);
     }
 
+    @Override
+    public void backwardRange(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
+                              boolean[] active, int b0, int b1, double[] dh, double[] dhPrev) {
+        backwardRows(p, cache, t, prev, cur, active, b0, b1, dh, dhPrev);
+    }
+
     /** Undoes {@link #forwardRows} for rows {@code [b0, b1)}: gate gradients, dc and dh carried back. */
     private static void backwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
-                                     boolean[] active, int b0, int b1) {
+                                     boolean[] active, int b0, int b1, double[] dh, double[] dhPrev) {
         final Kernels<double[]> K = cache.kernels.serial();
         final int nb = cache.batch;
         final int nh = cache.hidden;
@@ -206,9 +212,7 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
         final double[] a = cache.gateValues;
         final double[] da = cache.gateGrads;
         final double[] c = cache.cells;
-        final double[] dh = cache.dh;
         final double[] dc = cache.dc;
-        final double[] dhPrev = cache.dhPrev;
         final int a0 = cache.gateOffset(t);
         final int cPrev = cache.cellOffset(prev);
         final double[] tc = cache.backWork;

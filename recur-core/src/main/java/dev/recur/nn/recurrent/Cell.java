@@ -37,23 +37,37 @@ public interface Cell<A> {
     void forward(CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active);
 
     /**
-     * Whether {@link #forwardRange} may be used with parameters {@code p}: true where a forward step
-     * computes each row (sequence) on its own, with nothing that needs the step's other rows at the
-     * same time, so that the sequence runner may take one range of rows through every step on one
-     * thread while other threads take the other ranges, without meeting at each step.
+     * Whether {@link #forwardRange} and {@link #backwardRange} may be used with parameters {@code p}:
+     * true where a step, forward and backward, computes each row (sequence) on its own, with nothing
+     * that needs the step's other rows at the same time, so that the sequence runner may take one
+     * range of rows through every step on one thread while other threads take the other ranges,
+     * without meeting at each step.
      */
-    default boolean forwardsRowRanges(CellParams<A> p) {
+    default boolean runsRowRanges(CellParams<A> p) {
         return false;
     }
 
     /**
      * {@link #forward} for rows {@code [b0, b1)} only, on the calling thread; {@code b0} is a range
-     * start from {@link CellCache#rowStart}. Defined only where {@link #forwardsRowRanges} is true.
+     * start from {@link CellCache#rowStart}. Defined only where {@link #runsRowRanges} is true.
      */
     default void forwardRange(CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active,
                               int b0, int b1) {
         throw new UnsupportedOperationException("the " + kind() + " cell " + getClass().getSimpleName()
                 + " has no forward step over a range of rows");
+    }
+
+    /**
+     * {@link #backward} for rows {@code [b0, b1)} only, on the calling thread, with the carry read
+     * from {@code dh} and {@code dL/dh_{t-1}} written into {@code dhPrev} (instead of
+     * {@code cache.dh} and {@code cache.dhPrev}), so that each range alternates the two buffers on its
+     * own; {@code b0} is a range start from {@link CellCache#rowStart}. Defined only where
+     * {@link #runsRowRanges} is true.
+     */
+    default void backwardRange(CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active,
+                               int b0, int b1, A dh, A dhPrev) {
+        throw new UnsupportedOperationException("the " + kind() + " cell " + getClass().getSimpleName()
+                + " has no backward step over a range of rows");
     }
 
     /**

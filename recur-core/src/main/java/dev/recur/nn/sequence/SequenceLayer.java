@@ -250,7 +250,7 @@ public final class SequenceLayer<A> {
                     k.gemm(false, nt * nb, ng, nin, layerIn, 0, nin, ws.inputWeights[l][d], false, cache.gateValues, 0, ng);
                 }
                 final int ranges = cache.rowRanges();
-                if (ranges > 1 && cell.forwardsRowRanges(p)) {
+                if (ranges > 1 && cell.runsRowRanges(p)) {
                     // the rows (sequences) of a batch never meet in the recurrence: each thread takes
                     // its range of rows through every step, and the threads meet once, not per step
                     final int dir = d;
@@ -426,20 +426,25 @@ public final class SequenceLayer<A> {
                 if (dFinal != null && dFinal.c() != null) {
                     k.copy(dFinal.c(), kd * nb * nh, cache.dc, 0, nb * nh);
                 }
-                for (int s = nt - 1; s >= 0; s--) {
-                    final int t = stepAt(s, d, nt);
-                    final int prev = prevSlot(t, d);
-                    final int cur = curSlot(t, d);
-                    if (dOut != null) {
-                        // the step's output is read by the layer above (or the loss): add its gradient
-                        for (int b = 0; b < nb; b++) {
-                            if (tape.active[t][b]) {
-                                k.addInto(dOut, (t * nb + b) * nd * nout + d * nout, cache.dh, b * nout, nout);
-                            }
-                        }
+                final int ranges = cache.rowRanges();
+                if (ranges > 1 && cell.runsRowRanges(p)) {
+                    // as in forward: each thread takes its rows back through every step, alternating
+                    // its rows of the two carry buffers; after nt steps the carry is in dhPrev when
+                    // nt is odd, so the cache's two are swapped once to match the step-by-step order
+                    final int dir = d;
+                    final A upstream = dOut;
+                    k.parallel().run(ranges, r -> backwardRange(p, cache, tape, upstream, dir,
+                            cache.rowStart(ranges, r), cache.rowStart(ranges, r + 1)));
+                    if (nt % 2 == 1) {
+                        cache.swapHiddenGrads();
                     }
-                    cell.backward(p, cache, t, prev, cur, tape.active[t]);
-                    cache.swapHiddenGrads();
+                } else {
+                    for (int s = nt - 1; s >= 0; s--) {
+                        final int t = stepAt(s, d, nt);
+                        addOutputGrad(tape, dOut, d, t, cache.dh, 0, nb);
+                        cell.backward(p, cache, t, prevSlot(t, d), curSlot(t, d), tape.active[t]);
+                        cache.swapHiddenGrads();
+                    }
                 }
                 k.copy(cache.dh, 0, dh0, kd * nb * nout, nb * nout);
                 if (dc0 != null) {
@@ -473,6 +478,43 @@ public final class SequenceLayer<A> {
             dOut = dIn;
         }
         return new InputGradients<>(dIn, new State<>(dh0, dc0));
+    }
+
+    /**
+     * Takes rows {@code [b0, b1)} back through all steps of direction {@code d}, on the calling
+     * thread: {@link #backward}'s step loop for those rows, with the carry buffers alternated here.
+     */
+    private void backwardRange(CellParams<A> p, CellCache<A> cache, Tape<A> tape, A dOut, int d, int b0, int b1) {
+        final int nt = tape.steps;
+        A dh = cache.dh;
+        A dhPrev = cache.dhPrev;
+        for (int s = nt - 1; s >= 0; s--) {
+            final int t = stepAt(s, d, nt);
+            addOutputGrad(tape, dOut, d, t, dh, b0, b1);
+            cell.backwardRange(p, cache, t, prevSlot(t, d), curSlot(t, d), tape.active[t], b0, b1, dh, dhPrev);
+            final A swap = dh;
+            dh = dhPrev;
+            dhPrev = swap;
+        }
+    }
+
+    /**
+     * The step's output is read by the layer above (or the loss): adds its gradient at step
+     * {@code t}, direction {@code d}, rows {@code [b0, b1)}, into the carry {@code dh} (nothing when
+     * {@code dOut} is null).
+     */
+    private void addOutputGrad(Tape<A> tape, A dOut, int d, int t, A dh, int b0, int b1) {
+        if (dOut == null) {
+            return;
+        }
+        final int nb = tape.batch;
+        final int nd = config.directions();
+        final int nout = config.outputSize();
+        for (int b = b0; b < b1; b++) {
+            if (tape.active[t][b]) {
+                k.serial().addInto(dOut, (t * nb + b) * nd * nout + d * nout, dh, b * nout, nout);
+            }
+        }
     }
 
     /** The tape's buffer for the gradient of layer {@code l}'s output ({@code n} elements), made the first time. */

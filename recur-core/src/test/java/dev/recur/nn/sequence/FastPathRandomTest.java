@@ -30,7 +30,9 @@ class FastPathRandomTest {
 
     /**
      * The LSTM without a projection, where on two threads each thread takes its range of rows
-     * through every step ({@code Cell.forwardRange}) instead of splitting the rows step by step.
+     * through every step, forward and back ({@code Cell.forwardRange}, {@code Cell.backwardRange}),
+     * instead of splitting the rows step by step (19 steps: an odd count, after which the carry
+     * buffers end swapped).
      */
     @Test
     void lstmWithoutProjectionMatchesReferenceAndThreadCountDoesNotMatter() {
