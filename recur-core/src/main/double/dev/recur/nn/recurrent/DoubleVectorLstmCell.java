@@ -81,7 +81,16 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
     @Override
     public void forwardRange(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                              boolean[] active, int b0, int b1) {
+        requireNoProjection(p);
         forwardRows(p, cache, t, prev, cur, active, b0, b1);
+    }
+
+    /** The row-range steps leave out the projection's product over the whole batch: refused with one. */
+    private static void requireNoProjection(CellParams<double[]> p) {
+        if (p.weightHr() != null) {
+            throw new IllegalStateException("an LSTM with a projection has no step over a range of rows: "
+                    + "expected runsRowRanges to be checked first (it is false with a projection)");
+        }
     }
 
     /**
@@ -193,6 +202,7 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
     @Override
     public void backwardRange(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                               boolean[] active, int b0, int b1, double[] dh, double[] dhPrev) {
+        requireNoProjection(p);
         backwardRows(p, cache, t, prev, cur, active, b0, b1, dh, dhPrev);
     }
 

@@ -41,7 +41,9 @@ public interface Cell<A> {
      * true where a step, forward and backward, computes each row (sequence) on its own, with nothing
      * that needs the step's other rows at the same time, so that the sequence runner may take one
      * range of rows through every step on one thread while other threads take the other ranges,
-     * without meeting at each step.
+     * without meeting at each step. The ranges then run out of step with one another: a range's
+     * step may write only its own rows (scratch included) and must add nothing into a weight
+     * gradient.
      */
     default boolean runsRowRanges(CellParams<A> p) {
         return false;

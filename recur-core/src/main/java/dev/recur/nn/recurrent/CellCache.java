@@ -73,11 +73,19 @@ public final class CellCache<A> {
     public A hiddenGateGrads;
     /** {@code [B, Hout]}: the running gradient {@code dL/dh} of the step being undone (carry). */
     public A dh;
-    /** {@code [B, Hout]}: where a backward step writes {@code dL/dh_{t-1}}; swapped with {@link #dh} after each step. */
+    /**
+     * {@code [B, Hout]}: where a backward step writes {@code dL/dh_{t-1}}; swapped with {@link #dh}
+     * after each step (where each thread takes its rows through every step, the threads alternate
+     * their rows of the two themselves, and the runner swaps these two once after an odd count).
+     */
     public A dhPrev;
     /** {@code [B, H]}: the running gradient {@code dL/dc} (LSTM only), updated in place. */
     public A dc;
-    /** {@code [B, H]}: per-step scratch of the backward pass. */
+    /**
+     * {@code [3, B, H]}: per-step scratch of the LSTM's backward pass (empty for the other cells):
+     * the projection's {@code m_t} and {@code dm}, then {@code tanh(c_t)}, each region indexed by row,
+     * so that threads at different steps touch only their own rows.
+     */
     public A backWork;
 
     /**
