@@ -39,7 +39,7 @@ public final class DoubleVectorGruCell implements Cell<double[]>, RowSplit.Rows<
         if (phase == FORWARD) {
             forwardRange(p, cache, t, prev, cur, active, b0, b1);
         } else {
-            backwardRows(p, cache, t, prev, cur, active, b0, b1, cache.dh, cache.dhPrev);
+            backwardRange(p, cache, t, prev, cur, active, b0, b1, cache.dh, cache.dhPrev);
         }
     }
 
@@ -116,14 +116,9 @@ public final class DoubleVectorGruCell implements Cell<double[]>, RowSplit.Rows<
         cache.rowSplit.run(this, BACKWARD, p, cache, t, prev, cur, active);
     }
 
+    /** The per-row part of the backward step, rows {@code [b0, b1)}, carries in {@code dh} and {@code dhPrev}. */
     @Override
     public void backwardRange(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
-                              boolean[] active, int b0, int b1, double[] dh, double[] dhPrev) {
-        backwardRows(p, cache, t, prev, cur, active, b0, b1, dh, dhPrev);
-    }
-
-    /** The per-row part of the backward step, rows {@code [b0, b1)}. */
-    private void backwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                               boolean[] active, int b0, int b1, double[] dh, double[] dhPrev) {
         final Kernels<double[]> K = cache.kernels.serial();
         final int nh = cache.hidden;
