@@ -77,6 +77,11 @@ import java.util.regex.Pattern;
  * every tensor's name and shape against the model configuration. Every problem is a
  * {@link FormatException} (an {@link IOException}) with a one-line message naming the file, what
  * was expected and what was found; a missing file is a {@link NoSuchFileException}.
+ *
+ * <h2>Finite values only</h2>
+ * NaN and infinity are never saved: {@link #save} refuses contents holding one (a diverged run) with
+ * an {@link IllegalArgumentException} before writing anything, so the previous checkpoint stays
+ * current.
  */
 public final class Checkpoint {
 
@@ -290,7 +295,8 @@ public final class Checkpoint {
      * @param contents  what to save
      * @param <A>       the array type
      * @return the manifest written
-     * @throws IOException if writing fails (the previous checkpoint then stays current)
+     * @throws IOException              if writing fails (the previous checkpoint then stays current)
+     * @throws IllegalArgumentException if a value is NaN or infinite; nothing is written then
      */
     public static <A> Manifest save(Path directory, Contents<A> contents) throws IOException {
         return save(directory, contents, WriteHook.NONE);
@@ -304,14 +310,18 @@ public final class Checkpoint {
      * @param hook      called between writing the tensor files and committing the manifest
      * @param <A>       the array type
      * @return the manifest written
-     * @throws IOException if writing fails or the hook throws (the previous checkpoint stays current)
+     * @throws IOException              if writing fails or the hook throws (the previous checkpoint
+     *                                  stays current)
+     * @throws IllegalArgumentException if a weight, an optimizer array or a trainer tensor holds NaN
+     *                                  or infinity (a diverged run); nothing is written then
      */
     public static <A> Manifest save(Path directory, Contents<A> contents, WriteHook hook) throws IOException {
         Objects.requireNonNull(contents, "contents");
         Objects.requireNonNull(hook, "hook");
-        Files.createDirectories(directory);
         CharLanguageModel<A> model = contents.model();
         Precision<A> precision = model.precision();
+        requireFinite(directory, contents);
+        Files.createDirectories(directory);
         String stamp = String.format(Locale.ROOT, "%08d", contents.step());
 
         Map<String, SafetensorsWriter> writers = new LinkedHashMap<>();
@@ -354,6 +364,22 @@ public final class Checkpoint {
         return new Manifest(directory, FORMAT_VERSION, contents.step(), saved, model.config(), precision.name(),
                 contents.vocabulary(), contents.optimizer() == null ? null : contents.optimizer().optimizer(),
                 contents.provenance(), contents.training(), Collections.unmodifiableMap(files));
+    }
+
+    /** Refuses contents holding NaN or infinity (a diverged run), before anything is written. */
+    private static <A> void requireFinite(Path directory, Contents<A> contents) {
+        StateDicts.requireFinite(directory, contents.model());
+        if (contents.optimizer() != null) {
+            for (OptimizerState.Entry e : contents.optimizer().arrays()) {
+                double[] v = e.values();
+                Finiteness.requireFiniteToWrite(directory, "optimizer state '" + e.name() + "'", e.shape(),
+                        Precision.F64, v, v.length);
+            }
+        }
+        for (Tensor t : contents.state()) {
+            Finiteness.requireFiniteToWrite(directory, "trainer tensor '" + t.name() + "'", t.shape(), Precision.F64,
+                    t.values, t.values.length);
+        }
     }
 
     private static <A> ObjectNode manifestJson(Contents<A> c, String saved, Map<String, FileRef> files) {

@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * file read into a float32 model is rounded to nearest) and is strict: every parameter must be
  * present with exactly its shape, and the file may hold no other tensor. A mismatch is a
  * {@link FormatException} naming the file, the tensor and the expected and found shapes, since it
- * means the file holds another architecture.
+ * means the file holds another architecture. A model holding NaN or infinity (a diverged run) is
+ * never written.
  */
 public final class StateDicts {
 
@@ -39,9 +40,12 @@ public final class StateDicts {
      * @param model the model
      * @param <A>   the array type
      * @return a writer, ready for {@link SafetensorsWriter#write(Path)} (metadata may be added)
+     * @throws IllegalArgumentException if a parameter holds NaN or infinity (a diverged model is
+     *                                  never written)
      */
     public static <A> SafetensorsWriter writer(CharLanguageModel<A> model) {
         Objects.requireNonNull(model, "model");
+        requireFinite(null, model);
         SafetensorsWriter w = new SafetensorsWriter();
         Precision<A> p = model.precision();
         for (Map.Entry<String, Parameter<A>> e : model.namedParameters().entrySet()) {
@@ -49,6 +53,22 @@ public final class StateDicts {
             put(w, p, e.getKey(), param.value(), param.size(), param.shape());
         }
         return w;
+    }
+
+    /**
+     * Checks that every parameter of a model about to be written is finite.
+     *
+     * @param target where it was to be written (for the message), or null
+     * @param model  the model
+     * @param <A>    the array type
+     * @throws IllegalArgumentException naming the first parameter and element that is NaN or infinite
+     */
+    static <A> void requireFinite(Path target, CharLanguageModel<A> model) {
+        for (Map.Entry<String, Parameter<A>> e : model.namedParameters().entrySet()) {
+            Parameter<A> param = e.getValue();
+            Finiteness.requireFiniteToWrite(target, "model tensor '" + e.getKey() + "'", param.shape(),
+                    model.precision(), param.value(), param.size());
+        }
     }
 
     /**
@@ -76,9 +96,11 @@ public final class StateDicts {
      * @param model the model
      * @param file  the file to create or replace
      * @param <A>   the array type
-     * @throws IOException if writing fails
+     * @throws IOException              if writing fails
+     * @throws IllegalArgumentException if a parameter holds NaN or infinity; nothing is written then
      */
     public static <A> void save(CharLanguageModel<A> model, Path file) throws IOException {
+        requireFinite(file, model);
         writer(model).write(file);
     }
 

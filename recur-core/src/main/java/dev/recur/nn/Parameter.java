@@ -66,6 +66,25 @@ public final class Parameter<A> {
         return grad;
     }
 
+    /**
+     * The row-major multi-index of one element of a tensor, for messages: element {@code 2*H + 5} of
+     * a {@code [V, H]} tensor is {@code [2, 5]}.
+     *
+     * @param shape the tensor's shape
+     * @param flat  the element's position in row-major order
+     * @return the index in brackets
+     */
+    public static String index(int[] shape, long flat) {
+        long[] index = new long[shape.length];
+        long rest = flat;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            int n = Math.max(1, shape[d]);
+            index[d] = rest % n;
+            rest /= n;
+        }
+        return Arrays.toString(index);
+    }
+
     @Override
     public String toString() {
         return name + Arrays.toString(shape);

@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What every optimizer shares: the named parameters, the learning rate, the step count, and the
@@ -168,6 +169,28 @@ abstract class BaseOptimizer<A> implements Optimizer<A> {
             }
         }
         steps = s.steps();
+    }
+
+    @Override
+    public final Optional<String> firstNonFinite() {
+        Kernels<A> k = precision.kernels();
+        for (Map.Entry<String, Parameter<A>> e : params.entrySet()) {
+            Parameter<A> p = e.getValue();
+            int bad = k.firstNonFinite(p.value(), 0, p.size());
+            if (bad >= 0) {
+                return Optional.of("parameter " + e.getKey() + Parameter.index(p.shape(), bad) + " = "
+                        + precision.get(p.value(), bad));
+            }
+            List<A> slots = state.get(p);
+            for (int i = 0; i < slotNames.size(); i++) {
+                bad = k.firstNonFinite(slots.get(i), 0, p.size());
+                if (bad >= 0) {
+                    return Optional.of("optimizer state " + e.getKey() + "." + slotNames.get(i)
+                            + Parameter.index(p.shape(), bad) + " = " + precision.get(slots.get(i), bad));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.recur.optim;
 
 import dev.recur.nn.Parameter;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Updates parameters from their accumulated gradients.
@@ -51,4 +52,14 @@ public interface Optimizer<A> {
      *                                  match this optimizer's names and shapes exactly
      */
     void importState(OptimizerState state);
+
+    /**
+     * The first NaN or infinite value among the parameters and the per-parameter state, in
+     * parameter order: after {@link #step()} there is one when the update diverged (a learning rate
+     * too high, no gradient clipping) or the imported state was corrupt.
+     *
+     * @return where and what, e.g. {@code parameter head.bias[3] = NaN} or
+     *         {@code optimizer state head.weight.exp_avg_sq[3, 1] = Infinity}; empty if all are finite
+     */
+    Optional<String> firstNonFinite();
 }

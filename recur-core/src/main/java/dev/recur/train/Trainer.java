@@ -87,6 +87,8 @@ public final class Trainer<A> {
     private long lastSavedStep = -1;
 
     private Path checkpointDirectory;
+    /** The run folder this trainer was resumed from, or null for a fresh run. */
+    private Path resumedFrom;
     private Checkpoint.WriteHook writeHook = Checkpoint.WriteHook.NONE;
     private volatile boolean stopRequested;
 
@@ -204,6 +206,7 @@ public final class Trainer<A> {
                     "the files of the checkpoint do not belong together (edited or mixed up)", e);
         }
         t.lastSavedStep = t.step;
+        t.resumedFrom = manifest.directory();
         return t;
     }
 
@@ -331,7 +334,9 @@ public final class Trainer<A> {
      * @param listener receives the events
      * @return the summary
      * @throws IOException            if a checkpoint cannot be written
-     * @throws TrainingDivergedException if the loss or the gradient becomes NaN or infinite
+     * @throws TrainingDivergedException if the loss, the gradient, the validation loss, a parameter or
+     *                                   the optimizer state becomes NaN or infinite; the step that
+     *                                   diverged is not saved, so the folder keeps the last good checkpoint
      */
     public TrainingEvents.Summary train(TrainingListener listener) throws IOException {
         Objects.requireNonNull(listener, "listener");
@@ -372,7 +377,10 @@ public final class Trainer<A> {
      *
      * @return what the step did
      * @throws TrainingDivergedException if the loss or the gradient becomes NaN or infinite (the
-     *                                   parameters are then left unchanged by this step)
+     *                                   parameters are then left unchanged by this step), or the
+     *                                   update leaves a parameter, the optimizer state or the carried
+     *                                   recurrent state NaN or infinite (then the trainer holds those
+     *                                   values and cannot be saved: {@link Checkpoint#save} refuses them)
      */
     public TrainingEvents.Step step() {
         long t0 = System.nanoTime();
@@ -392,6 +400,16 @@ public final class Trainer<A> {
                     + config.optimizer().learningRate() + ") is too high, or no gradient clipping");
         }
         optimizer.step();
+        // A step with a finite loss can still leave NaN or infinity behind (an overflowing update, a
+        // corrupt optimizer state): stop here, so that it is never saved over a good checkpoint.
+        Optional<String> bad = optimizer.firstNonFinite().or(() -> nonFinite(out.finalState()));
+        if (bad.isPresent()) {
+            throw new TrainingDivergedException("training diverged at step " + (step + 1) + ": expected finite "
+                    + "parameters, optimizer state and carried state after the update, found " + bad.get()
+                    + "; likely cause: the learning rate (" + config.optimizer().learningRate() + ") is too high,"
+                    + " or no gradient clipping" + (resumedFrom == null ? ""
+                    : ", or a corrupt optimizer state in the checkpoint resumed from (" + resumedFrom + ")"));
+        }
         carry = out.finalState();
         step++;
         if (trainLosses.length < step) {
@@ -404,15 +422,35 @@ public final class Trainer<A> {
                 config.timeBudgetSeconds());
     }
 
+    /** The first NaN or infinite value of a carried recurrent state, e.g. {@code carry.h[0, 3, 7] = NaN}. */
+    private Optional<String> nonFinite(State<A> state) {
+        int[] shape = {config.layers(), config.batch(), config.hiddenSize()};
+        for (String name : List.of("h", "c")) {
+            A a = name.equals("h") ? state.h() : state.c();
+            int bad = a == null ? -1 : precision.kernels().firstNonFinite(a, 0, precision.kernels().length(a));
+            if (bad >= 0) {
+                return Optional.of("carry." + name + Parameter.index(shape, bad) + " = " + precision.get(a, bad));
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * Runs a validation pass over the held-out text and records it in the history.
      *
      * @return the result
+     * @throws TrainingDivergedException if the validation loss is NaN or infinite (the weights
+     *                                   overflow); nothing is recorded then
      */
     public TrainingEvents.Validation validate() {
         long t0 = System.nanoTime();
         EvalResult r = Evaluation.evaluate(model, validation);
         double seconds = (System.nanoTime() - t0) * 1e-9;
+        if (!Double.isFinite(r.loss())) {
+            throw new TrainingDivergedException("training diverged at step " + step + ": expected a finite validation"
+                    + " loss, found " + r.loss() + "; likely cause: the learning rate ("
+                    + config.optimizer().learningRate() + ") is too high, or no gradient clipping");
+        }
         if (lastValidationStep != step) {
             valSteps.add(step);
             valLosses.add(r.loss());

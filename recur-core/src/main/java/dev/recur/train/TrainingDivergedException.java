@@ -1,9 +1,10 @@
 package dev.recur.train;
 
 /**
- * Training produced a loss or a gradient norm that is NaN or infinite, so the run cannot go on
- * meaningfully; the message says at which step and the likely cause (usually a learning rate that
- * is too high).
+ * Training produced a loss, a gradient norm, a validation loss, a parameter, an optimizer state or a
+ * carried recurrent state that is NaN or infinite, so the run cannot go on meaningfully; the message
+ * says at which step, what was found (naming the tensor and element) and the likely cause (usually a
+ * learning rate that is too high). It is thrown before anything of the diverged step is saved.
  */
 public final class TrainingDivergedException extends RuntimeException {
 

@@ -12,6 +12,7 @@ import dev.recur.model.CharLanguageModel;
 import dev.recur.model.CharLanguageModelConfig;
 import dev.recur.nn.Parameter;
 import dev.recur.nn.recurrent.CellKind;
+import dev.recur.optim.OptimizerState;
 import dev.recur.tensor.Precision;
 import dev.recur.train.TinyCorpus;
 import dev.recur.train.TrainConfig;
@@ -23,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -237,5 +240,63 @@ class CheckpointTest {
         assertFalse(Checkpoint.latestRun(tmp.resolve("nothing-here")).isPresent());
         Files.writeString(runs.resolve("a-newer").resolve(Checkpoint.MANIFEST), "{}", StandardOpenOption.APPEND);
         assertEquals(runs.resolve("b-older"), Checkpoint.latestRun(runs).orElseThrow());
+    }
+
+    @Test
+    void nanOrInfinityIsNeverWrittenAndThePreviousCheckpointStays() throws IOException {
+        Path run = tmp.resolve("guarded");
+        Trainer<float[]> t = Trainer.create(small().steps(10).build(), Precision.F32, TinyCorpus.english(2000));
+        t.step();
+        t.save(run);
+        List<String> before = listing(run);
+        t.step();
+        float[] bias = t.model().namedParameters().get("head.bias").value();
+        bias[4] = Float.NaN;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.save(run));
+        assertEquals(run + ": expected finite values in model tensor 'head.bias', found NaN at [4]; likely cause: the"
+                + " training run diverged (a learning rate too high, no gradient clipping); nothing was written",
+                e.getMessage());
+        assertEquals(before, listing(run));
+        Path file = tmp.resolve("weights.safetensors");
+        e = assertThrows(IllegalArgumentException.class, () -> StateDicts.save(t.model(), file));
+        assertTrue(e.getMessage().startsWith(file + ": expected finite values in model tensor 'head.bias'"),
+                e.getMessage());
+        assertFalse(Files.exists(file));
+        assertThrows(IllegalArgumentException.class, () -> StateDicts.writer(t.model()));
+        bias[4] = 0;
+
+        // The optimizer's and the trainer's tensors are guarded too.
+        Checkpoint.Contents<float[]> c = Checkpoint.load(run, Precision.F32);
+        OptimizerState os = c.optimizer();
+        List<OptimizerState.Entry> arrays = new ArrayList<>(os.arrays());
+        OptimizerState.Entry first = arrays.get(0);
+        double[] v = first.values();
+        v[1] = Double.POSITIVE_INFINITY;
+        arrays.set(0, new OptimizerState.Entry(first.name(), first.shape(), v));
+        Checkpoint.Contents<float[]> badOptimizer = new Checkpoint.Contents<>(c.model(), c.vocabulary(), 7,
+                new OptimizerState(os.optimizer(), os.steps(), arrays), c.state(), c.provenance(), c.training());
+        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.save(run, badOptimizer));
+        assertTrue(e.getMessage().startsWith(run + ": expected finite values in optimizer state '" + first.name()
+                + "', found Infinity at [0, 1]"), e.getMessage());
+        Checkpoint.Contents<float[]> badState = new Checkpoint.Contents<>(c.model(), c.vocabulary(), 7, os,
+                List.of(new Checkpoint.Tensor("history.train_loss", new int[] {2}, new double[] {1, Double.NaN})),
+                c.provenance(), c.training());
+        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.save(run, badState));
+        assertTrue(e.getMessage().startsWith(run + ": expected finite values in trainer tensor 'history.train_loss',"
+                + " found NaN at [1]"), e.getMessage());
+        assertEquals(before, listing(run));
+        assertFalse(Files.exists(tmp.resolve("never")));
+        assertThrows(IllegalArgumentException.class, () -> Checkpoint.save(tmp.resolve("never"), badState));
+        assertFalse(Files.exists(tmp.resolve("never")), "not even the folder is created");
+    }
+
+    /** The file names of a folder and the content of its manifest. */
+    private static List<String> listing(Path run) throws IOException {
+        List<String> all = new ArrayList<>();
+        try (var files = Files.list(run)) {
+            files.map(p -> p.getFileName().toString()).sorted().forEach(all::add);
+        }
+        all.add(Files.readString(run.resolve(Checkpoint.MANIFEST)));
+        return all;
     }
 }

@@ -10,6 +10,7 @@ import dev.recur.tensor.Precision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -318,6 +319,23 @@ class OptimizerTest {
             }
             assertEquals(a.exportState(), b.exportState());
         }
+    }
+
+    @Test
+    void firstNonFiniteNamesTheParameterOrStateArrayAndElement() {
+        Map<String, Parameter<float[]>> p = twoParams();
+        Optimizer<float[]> adam = new Adam<>(Precision.F32, p, AdamConfig.adam().build());
+        setGrads(p, 1);
+        adam.step();
+        assertEquals(Optional.empty(), adam.firstNonFinite());
+        // A gradient that overflows when squared: exp_avg_sq becomes infinite, the weights stay finite.
+        setGrads(p, 1e30f);
+        adam.step();
+        assertEquals(Optional.of("optimizer state a.weight.exp_avg_sq[0, 0] = Infinity"),
+                adam.firstNonFinite());
+        p.get("a.bias").value()[1] = Float.NaN;
+        p.get("a.weight").value()[3] = Float.NEGATIVE_INFINITY;
+        assertEquals(Optional.of("parameter a.weight[1, 1] = -Infinity"), adam.firstNonFinite());
     }
 
     @Test

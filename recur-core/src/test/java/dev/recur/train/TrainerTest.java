@@ -11,6 +11,7 @@ import dev.recur.io.Checkpoint;
 import dev.recur.nn.Parameter;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.optim.AdamConfig;
+import dev.recur.optim.OptimizerState;
 import dev.recur.optim.SgdConfig;
 import dev.recur.tensor.Precision;
 import java.io.IOException;
@@ -222,6 +223,97 @@ class TrainerTest {
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.train(TrainingListener.NONE));
         assertTrue(e.getMessage().matches("training diverged at step \\d+: expected a finite loss, found .*; likely "
                 + "cause: the learning rate \\(1\\.0E12\\) is too high, or no gradient clipping"), e.getMessage());
+    }
+
+    /** The file names and the manifest of a run folder, to see that nothing changed. */
+    private static List<String> snapshot(Path run) throws IOException {
+        List<String> all = new ArrayList<>();
+        try (var files = Files.list(run)) {
+            files.map(p -> p.getFileName().toString()).sorted().forEach(all::add);
+        }
+        all.add(Files.readString(run.resolve(Checkpoint.MANIFEST)));
+        return all;
+    }
+
+    /** Trains with a checkpoint every step until it diverges; returns the divergence. */
+    private static TrainingDivergedException divergeWithCheckpoints(TrainConfig config, Path run) {
+        Trainer<float[]> t = Trainer.create(config.toBuilder().checkpointEvery(1).build(), Precision.F32, CORPUS)
+                .checkpointInto(run, Checkpoint.WriteHook.NONE);
+        return assertThrows(TrainingDivergedException.class, () -> t.train(TrainingListener.NONE));
+    }
+
+    @Test
+    void anUpdateThatMakesAWeightInfiniteIsDivergenceAndTheLastGoodCheckpointStays() throws IOException {
+        // A finite loss, but the update overflows the embedding: before, the step was saved with
+        // infinite weights and the next forward pass blamed its input.
+        Path run = tmp.resolve("sgd");
+        TrainConfig config = small(CellKind.LSTM).dropout(0).clipNorm(0).evalEvery(0)
+                .optimizer(new OptimizerChoice.SgdChoice(SgdConfig.builder(1e30).build())).build();
+        TrainingDivergedException e = divergeWithCheckpoints(config, run);
+        assertTrue(e.getMessage().matches("training diverged at step \\d+: expected finite parameters, optimizer state"
+                + " and carried state after the update, found parameter [a-z_.0-9]+\\[\\d+(, \\d+)*\\] = -?Infinity;"
+                + " likely cause: the learning rate \\(1\\.0E30\\) is too high, or no gradient clipping"),
+                e.getMessage());
+        long diverged = Long.parseLong(e.getMessage().replaceAll("training diverged at step (\\d+):.*", "$1"));
+        Checkpoint.Contents<float[]> last = Checkpoint.load(run, Precision.F32);   // finite, hence loadable
+        assertEquals(diverged - 1, last.step());
+    }
+
+    @Test
+    void anInfiniteOptimizerStateIsDivergenceEvenWhileTheWeightsStayFinite() throws IOException {
+        // Adam's exp_avg_sq overflows, after which its updates are 0 and the weights stay finite:
+        // before, the run ended "successfully" and its checkpoint held the infinite state.
+        Path run = tmp.resolve("adam");
+        TrainConfig config = small(CellKind.LSTM).layers(1).hiddenSize(8).embeddingDim(4).dropout(0).clipNorm(0)
+                .evalEvery(0).optimizer(new OptimizerChoice.AdamChoice(AdamConfig.adam().lr(1e30).build())).build();
+        TrainingDivergedException e = divergeWithCheckpoints(config, run);
+        assertTrue(e.getMessage().contains(", found optimizer state "), e.getMessage());
+        assertTrue(e.getMessage().contains(".exp_avg_sq["), e.getMessage());
+        long diverged = Long.parseLong(e.getMessage().replaceAll("training diverged at step (\\d+):.*", "$1"));
+        assertEquals(diverged - 1, Checkpoint.load(run, Precision.F32).step());
+    }
+
+    @Test
+    void aCorruptOptimizerStateResumedFromIsDivergenceAndTheCheckpointIsKept() throws IOException {
+        Path run = tmp.resolve("corrupt");
+        TrainConfig config = small(CellKind.LSTM).steps(5).build();
+        Trainer.create(config, Precision.F32, CORPUS).checkpointInto(run, Checkpoint.WriteHook.NONE)
+                .train(TrainingListener.NONE);
+        // A negative running mean of squares (finite, so it loads): Adam's square root makes NaN of it.
+        Checkpoint.Contents<float[]> c = Checkpoint.load(run, Precision.F32);
+        List<OptimizerState.Entry> arrays = new ArrayList<>();
+        for (OptimizerState.Entry a : c.optimizer().arrays()) {
+            double[] v = a.values();
+            if (a.name().equals("head.bias.exp_avg_sq")) {
+                v[3] = -1;
+            }
+            arrays.add(new OptimizerState.Entry(a.name(), a.shape(), v));
+        }
+        Checkpoint.save(run, new Checkpoint.Contents<>(c.model(), c.vocabulary(), c.step(),
+                new OptimizerState(c.optimizer().optimizer(), c.optimizer().steps(), arrays), c.state(),
+                c.provenance(), c.training()));
+        List<String> before = snapshot(run);
+
+        Trainer<float[]> t = Trainer.resume(run, config.toBuilder().steps(8).checkpointEvery(1).build(), Precision.F32,
+                CORPUS).checkpointInto(run, Checkpoint.WriteHook.NONE);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> t.train(TrainingListener.NONE));
+        assertEquals("training diverged at step 6: expected finite parameters, optimizer state and carried state after"
+                + " the update, found parameter head.bias[3] = NaN; likely cause: the learning rate (0.01) is too high,"
+                + " or no gradient clipping, or a corrupt optimizer state in the checkpoint resumed from (" + run + ")",
+                e.getMessage());
+        assertEquals(before, snapshot(run), "the step-5 checkpoint is neither replaced nor deleted");
+    }
+
+    @Test
+    void aNonFiniteValidationLossIsDivergenceAndIsNotRecorded() {
+        Trainer<float[]> t = Trainer.create(small(CellKind.LSTM).build(), Precision.F32, CORPUS);
+        t.step();
+        t.model().namedParameters().get("head.bias").value()[0] = Float.POSITIVE_INFINITY;   // as if logits overflowed
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::validate);
+        assertTrue(e.getMessage().startsWith("training diverged at step 1: expected a finite validation loss, found "),
+                e.getMessage());
+        assertEquals(0, t.validationHistory().length);
     }
 
     @Test

@@ -1,0 +1,131 @@
+package dev.recur.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.recur.cli.TrainCommandTest.Run;
+import dev.recur.io.Checkpoint;
+import dev.recur.io.DType;
+import dev.recur.io.SafetensorsFile;
+import dev.recur.io.TensorEntry;
+import dev.recur.tensor.Precision;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@code recur train} does with a run that diverges: one line saying where, and no good
+ * checkpoint replaced or deleted.
+ */
+class CheckpointIntegrityTest {
+
+    /** A tiny model, one checkpoint per step. */
+    private static final List<String> TINY = List.of("--hidden", "8", "--embedding", "4", "--layers", "1",
+            "--batch", "4", "--seq", "10", "--eval-every", "5", "--checkpoint-every", "1", "--threads", "1",
+            "--sample-length", "20");
+
+    @TempDir
+    static Path shared;
+    static Path corpus;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void writeCorpus() throws IOException {
+        corpus = Files.writeString(shared.resolve("tiny.txt"), TrainCommandTest.english(4000, 3));
+    }
+
+    private static Run train(Path runs, String name, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--corpus", corpus.toString(), "--runs-dir",
+                runs.toString(), "--run-name", name));
+        args.addAll(TINY);
+        args.addAll(List.of(more));
+        return TrainCommandTest.run(args.toArray(new String[0]));
+    }
+
+    /** The one line on stderr of a failed command, after the notices and the progress bar. */
+    private static String failure(Run r, int code) {
+        assertEquals(code, r.code(), r.out() + r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+        List<String> err = r.errLines();
+        return err.get(err.size() - 1);
+    }
+
+    /** The file names of a run folder and its manifest's content. */
+    private static List<String> snapshot(Path run) throws IOException {
+        List<String> all = new ArrayList<>();
+        try (Stream<Path> files = Files.list(run)) {
+            files.map(p -> p.getFileName().toString()).sorted().forEach(all::add);
+        }
+        all.add(Files.readString(run.resolve(Checkpoint.MANIFEST)));
+        return all;
+    }
+
+    /** Overwrites one element of a tensor of a checkpoint and fixes its SHA-256 in the manifest. */
+    private static void poke(Path run, String role, String tensor, int index, double value) throws IOException {
+        Checkpoint.FileRef ref = Checkpoint.readManifest(run).files().get(role);
+        Path file = run.resolve(ref.name());
+        TensorEntry t = SafetensorsFile.read(file).entry(tensor);
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int at = (int) (8 + b.getLong(0) + t.begin() + (long) index * t.dtype().byteSize());
+        if (t.dtype() == DType.F32) {
+            b.putFloat(at, (float) value);
+        } else {
+            b.putDouble(at, value);
+        }
+        Files.write(file, bytes);
+        Path json = run.resolve(Checkpoint.MANIFEST);
+        Files.writeString(json, Files.readString(json).replace(ref.sha256(), Checkpoint.sha256(bytes)));
+    }
+
+    @Test
+    void aRunWhoseUpdateOverflowsStopsAndKeepsItsLastGoodCheckpoint() throws IOException {
+        // Before: exit code 2 with "input x[t=0, b=0, i=0] is Infinity", and a checkpoint of infinite weights.
+        Path runs = tmp.resolve("runs");
+        String line = failure(train(runs, "sgd", "--steps", "5", "--optimizer", "sgd", "--lr", "1e30", "--clip", "0"),
+                ExitCodes.FAILURE);
+        assertTrue(line.matches("recur train: training diverged at step 2: expected finite parameters, optimizer state"
+                + " and carried state after the update, found parameter embedding\\.weight\\[\\d+, \\d+\\] = -?Infinity;"
+                + " likely cause: the learning rate \\(1\\.0E30\\) is too high, or no gradient clipping"), line);
+        Path run = runs.resolve("sgd");
+        assertEquals(1, Checkpoint.load(run, Precision.F32).step());   // finite, hence loadable
+
+        // Before: "done", then "logit [0] is NaN" in the final sample, with the infinite optimizer state saved.
+        Run adam = train(runs, "adam", "--steps", "5", "--optimizer", "adam", "--lr", "1e30", "--clip", "0");
+        line = failure(adam, ExitCodes.FAILURE);
+        assertTrue(line.startsWith("recur train: training diverged at step 2: expected finite parameters, optimizer"
+                + " state and carried state after the update, found optimizer state "), line);
+        assertTrue(line.contains(".exp_avg_sq["), line);
+        assertEquals("", adam.out(), "no result and no sample");
+        assertEquals(1, Checkpoint.load(runs.resolve("adam"), Precision.F32).step());
+    }
+
+    @Test
+    void aResumedRunWithACorruptOptimizerStateStopsWithoutTouchingItsCheckpoint() throws IOException {
+        Path runs = tmp.resolve("runs");
+        assertEquals(0, train(runs, "r", "--steps", "5").code());
+        Path run = runs.resolve("r");
+        poke(run, "optimizer", "head.bias.exp_avg_sq", 3, -1);   // finite, so it loads; Adam's sqrt makes NaN
+        List<String> before = snapshot(run);
+        String line = failure(TrainCommandTest.run("train", "--resume", run.toString(), "--steps", "8"),
+                ExitCodes.FAILURE);
+        assertTrue(line.startsWith("recur train: training diverged at step 6: expected finite parameters, optimizer"
+                + " state and carried state after the update, found parameter head.bias[3] = NaN; likely cause: "),
+                line);
+        assertTrue(line.endsWith(", or a corrupt optimizer state in the checkpoint resumed from (" + run + ")"), line);
+        assertEquals(before, snapshot(run), "model-00000005 is neither replaced nor deleted");
+    }
+}
