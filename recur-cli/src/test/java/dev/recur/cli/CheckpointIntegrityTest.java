@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What {@code recur train} does with a run that diverges: one line saying where, and no good
- * checkpoint replaced or deleted.
+ * What {@code recur train}, {@code sample} and {@code eval} do with a run that diverges and a run
+ * folder holding NaN or infinity: one line naming the file, and no good checkpoint replaced or
+ * deleted.
  */
 class CheckpointIntegrityTest {
 
@@ -127,5 +128,26 @@ class CheckpointIntegrityTest {
                 line);
         assertTrue(line.endsWith(", or a corrupt optimizer state in the checkpoint resumed from (" + run + ")"), line);
         assertEquals(before, snapshot(run), "model-00000005 is neither replaced nor deleted");
+    }
+
+    @Test
+    void nanInACheckpointIsBlamedOnItsFileNotOnTheText() throws IOException {
+        // Before: "tiny.txt: input x[...] is NaN" from eval, NaN losses from a resumed run.
+        Path runs = tmp.resolve("runs");
+        assertEquals(0, train(runs, "r", "--steps", "5").code());
+        Path run = runs.resolve("r");
+        poke(run, "model", "embedding.weight", 5, Double.NaN);
+        Path model = run.resolve(Checkpoint.readManifest(run).files().get("model").name());
+        String expected = model + ": expected finite values in tensor 'embedding.weight', found NaN at [1, 1]; likely"
+                + " cause: the file is corrupt or was edited by hand, or it was saved from a diverged training run by an"
+                + " older version of recur";
+        assertEquals("recur eval: " + expected, failure(TrainCommandTest.run("eval", "--checkpoint", run.toString(),
+                "--text", corpus.toString()), ExitCodes.FAILURE));
+        assertEquals("recur sample: " + expected, failure(TrainCommandTest.run("sample", "--checkpoint",
+                run.toString()), ExitCodes.FAILURE));
+        List<String> before = snapshot(run);
+        assertEquals("recur train: " + expected, failure(TrainCommandTest.run("train", "--resume", run.toString(),
+                "--steps", "8"), ExitCodes.FAILURE));
+        assertEquals(before, snapshot(run));
     }
 }

@@ -73,15 +73,16 @@ import java.util.regex.Pattern;
  * random state; opaque here) and {@code files} (name, SHA-256 and size of each tensor file).
  *
  * <h2>Loading</h2>
- * {@link #load} verifies every file's SHA-256 against the manifest before reading it, and checks
- * every tensor's name and shape against the model configuration. Every problem is a
- * {@link FormatException} (an {@link IOException}) with a one-line message naming the file, what
- * was expected and what was found; a missing file is a {@link NoSuchFileException}.
+ * {@link #load} verifies every file's SHA-256 against the manifest before reading it, checks
+ * every tensor's name and shape against the model configuration, and checks that every value of
+ * every tensor is finite. Every problem is a {@link FormatException} (an {@link IOException}) with
+ * a one-line message naming the file (and the tensor and element), what was expected and what was
+ * found; a missing file is a {@link NoSuchFileException}.
  *
  * <h2>Finite values only</h2>
  * NaN and infinity are never saved: {@link #save} refuses contents holding one (a diverged run) with
  * an {@link IllegalArgumentException} before writing anything, so the previous checkpoint stays
- * current.
+ * current; and {@link #load} refuses a file holding one.
  */
 public final class Checkpoint {
 
@@ -614,8 +615,9 @@ public final class Checkpoint {
      *                  float64; a float64 one is rounded into float32)
      * @param <A>       the array type
      * @return the contents
-     * @throws FormatException     if a file's checksum does not match, a file is malformed, or the
-     *                             weights do not fit the configured architecture
+     * @throws FormatException     if a file's checksum does not match, a file is malformed, a tensor
+     *                             holds NaN or infinity, or the weights do not fit the configured
+     *                             architecture
      * @throws NoSuchFileException if the manifest or a file it names is missing
      * @throws IOException         if reading fails
      */
@@ -662,7 +664,9 @@ public final class Checkpoint {
             }
             List<OptimizerState.Entry> entries = new ArrayList<>();
             for (TensorEntry t : of.entries()) {
-                entries.add(new OptimizerState.Entry(t.name(), t.shape(), of.doubles(t.name())));
+                double[] values = of.doubles(t.name());
+                Finiteness.requireFinite(of.path(), t.name(), t.shape(), values);
+                entries.add(new OptimizerState.Entry(t.name(), t.shape(), values));
             }
             optimizer = new OptimizerState(name, stepCount, entries);
         }
@@ -673,7 +677,9 @@ public final class Checkpoint {
                 throw new FormatException(tf.path(), "F64 tensors", "tensor '" + t.name() + "' of dtype " + t.dtype(),
                         "the file was not written by recur");
             }
-            state.add(new Tensor(t.name(), t.shape(), tf.doubles(t.name())));
+            double[] values = tf.doubles(t.name());
+            Finiteness.requireFinite(tf.path(), t.name(), t.shape(), values);
+            state.add(new Tensor(t.name(), t.shape(), values));
         }
         return new Contents<>(model, manifest.vocabulary(), manifest.step(), optimizer, state, manifest.provenance(),
                 manifest.training());

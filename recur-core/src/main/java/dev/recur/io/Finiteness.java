@@ -6,11 +6,34 @@ import java.nio.file.Path;
 
 /**
  * NaN and infinity are never part of a valid model, optimizer or trainer state: they are refused
- * before anything is written, so that a diverged run cannot replace a good checkpoint.
+ * when a file is read (naming the file, the tensor and the element) and before anything is written,
+ * so that a diverged run cannot replace a good checkpoint.
  */
 final class Finiteness {
 
+    /** The likely cause of a NaN or infinity in a file. */
+    static final String IN_FILE = "the file is corrupt or was edited by hand, or it was saved from a diverged"
+            + " training run by an older version of recur";
+
     private Finiteness() {
+    }
+
+    /**
+     * Checks that values read from a file are finite.
+     *
+     * @param file   the file, for the message
+     * @param tensor the tensor's name
+     * @param shape  its shape
+     * @param values its elements
+     * @throws FormatException at the first NaN or infinity
+     */
+    static void requireFinite(Path file, String tensor, int[] shape, double[] values) throws FormatException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new FormatException(file, "finite values in tensor '" + tensor + "'",
+                        values[i] + " at " + Parameter.index(shape, i), IN_FILE);
+            }
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,8 +27,9 @@ import java.util.TreeSet;
  * file read into a float32 model is rounded to nearest) and is strict: every parameter must be
  * present with exactly its shape, and the file may hold no other tensor. A mismatch is a
  * {@link FormatException} naming the file, the tensor and the expected and found shapes, since it
- * means the file holds another architecture. A model holding NaN or infinity (a diverged run) is
- * never written.
+ * means the file holds another architecture. Every value must be finite, both ways: a NaN or
+ * infinity in a file is a {@link FormatException} naming the file, the tensor and the element, and
+ * a model holding one (a diverged run) is never written.
  */
 public final class StateDicts {
 
@@ -112,8 +114,9 @@ public final class StateDicts {
      * @param file  the file
      * @param <A>   the array type
      * @throws FormatException if a parameter is missing, has another shape or a non-floating-point
-     *                         dtype, or the file holds a tensor the model does not have; nothing is
-     *                         changed then
+     *                         dtype, holds NaN or infinity (or, read into a float32 model, a value
+     *                         beyond the float32 range), or the file holds a tensor the model does
+     *                         not have; nothing is changed then
      */
     public static <A> void loadStateDict(CharLanguageModel<A> model, SafetensorsFile file) throws FormatException {
         Objects.requireNonNull(model, "model");
@@ -158,11 +161,21 @@ public final class StateDicts {
                     "the file holds a model of another architecture (e.g. more layers)");
         }
         Precision<A> p = model.precision();
+        Map<Parameter<A>, A> values = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter<A>> e : params.entrySet()) {
-            Parameter<A> param = e.getValue();
-            A values = p.fromDoubles(file.doubles(e.getKey()));
-            p.kernels().copy(values, 0, param.value(), 0, param.size());
+            String name = e.getKey();
+            double[] read = file.doubles(name);
+            Finiteness.requireFinite(path, name, file.shape(name), read);
+            A converted = p.fromDoubles(read);
+            int bad = p.kernels().firstNonFinite(converted, 0, read.length);
+            if (bad >= 0) {
+                throw new FormatException(path, "values within the " + p.name() + " range in tensor '" + name + "'",
+                        read[bad] + " at " + Parameter.index(file.shape(name), bad),
+                        "float64 weights too large for a " + p.name() + " model (load them as float64)");
+            }
+            values.put(e.getValue(), converted);
         }
+        values.forEach((param, v) -> p.kernels().copy(v, 0, param.value(), 0, param.size()));
     }
 
     /**

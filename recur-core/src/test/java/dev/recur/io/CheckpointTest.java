@@ -242,6 +242,75 @@ class CheckpointTest {
         assertEquals(runs.resolve("b-older"), Checkpoint.latestRun(runs).orElseThrow());
     }
 
+    /**
+     * Overwrites one element of a tensor in a checkpoint's file and records the file's new SHA-256
+     * in the manifest: a corrupt checkpoint whose checksums match.
+     */
+    static void poke(Path run, String role, String tensor, int index, double value) throws IOException {
+        Checkpoint.FileRef ref = Checkpoint.readManifest(run).files().get(role);
+        Path file = run.resolve(ref.name());
+        TensorEntry t = SafetensorsFile.read(file).entry(tensor);
+        byte[] bytes = Files.readAllBytes(file);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int at = (int) (8 + b.getLong(0) + t.begin() + (long) index * t.dtype().byteSize());
+        if (t.dtype() == DType.F32) {
+            b.putFloat(at, (float) value);
+        } else {
+            b.putDouble(at, value);
+        }
+        Files.write(file, bytes);
+        Path json = run.resolve(Checkpoint.MANIFEST);
+        Files.writeString(json, Files.readString(json).replace(ref.sha256(), Checkpoint.sha256(bytes)));
+    }
+
+    @Test
+    void nanOrInfinityInAnyFileOfACheckpointIsRefusedNamingTheFileTensorAndElement() throws IOException {
+        Path good = trainedRun("finite", CellKind.LSTM, TinyCorpus.english(2000));
+        Object[][] cases = {
+            {"model", "rnn.weight_hh_l1", 17, Double.NaN, "NaN at [1, 1]"},
+            {"model", "head.bias", 2, Double.NEGATIVE_INFINITY, "-Infinity at [2]"},
+            {"optimizer", "embedding.weight.exp_avg_sq", 9, Double.POSITIVE_INFINITY, "Infinity at [1, 1]"},
+            {"trainer", "carry.h", 21, Double.NaN, "NaN at [0, 1, 5]"},
+            {"trainer", "history.train_loss", 3, Double.NaN, "NaN at [3]"},
+        };
+        for (Object[] c : cases) {
+            Path run = tmp.resolve("nan-" + c[0] + "-" + c[1]);
+            Files.createDirectory(run);
+            try (var files = Files.list(good)) {
+                for (Path p : files.toList()) {
+                    Files.copy(p, run.resolve(p.getFileName()));
+                }
+            }
+            poke(run, (String) c[0], (String) c[1], (Integer) c[2], (Double) c[3]);
+            Path file = run.resolve(Checkpoint.readManifest(run).files().get((String) c[0]).name());
+            FormatException e = assertThrows(FormatException.class, () -> Checkpoint.load(run, Precision.F32));
+            assertEquals(file + ": expected finite values in tensor '" + c[1] + "', found " + c[4] + "; likely cause:"
+                    + " the file is corrupt or was edited by hand, or it was saved from a diverged training run by an"
+                    + " older version of recur", e.getMessage());
+        }
+        Checkpoint.load(good, Precision.F32);
+    }
+
+    @Test
+    void float64WeightsBeyondTheFloat32RangeAreRefusedWhenLoadedAsFloat32() throws IOException {
+        CharLanguageModelConfig config = CharLanguageModelConfig.builder(5).embeddingDim(3).hiddenSize(4).layers(1)
+                .cell(CellKind.GRU).build();
+        CharLanguageModel<double[]> source = CharLanguageModel.create(config, Precision.F64, 9);
+        source.namedParameters().get("head.weight").value()[6] = 1e300;
+        Path file = tmp.resolve("huge.safetensors");
+        StateDicts.save(source, file);
+        CharLanguageModel<float[]> target = CharLanguageModel.create(config, Precision.F32, 1);
+        float[] before = target.namedParameters().get("embedding.weight").value().clone();
+        FormatException e = assertThrows(FormatException.class, () -> StateDicts.load(target, file));
+        assertEquals(file + ": expected values within the float32 range in tensor 'head.weight', found 1.0E300 at"
+                + " [1, 2]; likely cause: float64 weights too large for a float32 model (load them as float64)",
+                e.getMessage());
+        assertArrayEquals(before, target.namedParameters().get("embedding.weight").value(), "nothing is changed");
+        CharLanguageModel<double[]> wide = CharLanguageModel.create(config, Precision.F64, 1);
+        StateDicts.load(wide, file);
+        assertEquals(1e300, wide.namedParameters().get("head.weight").value()[6]);
+    }
+
     @Test
     void nanOrInfinityIsNeverWrittenAndThePreviousCheckpointStays() throws IOException {
         Path run = tmp.resolve("guarded");
