@@ -118,6 +118,16 @@ final class ProgressDisplay implements AutoCloseable {
         if (bar != null) {
             bar.close();
         }
+        // The library's final render skips ending the line when it is also its first (a bar closed
+        // within milliseconds, e.g. a run that fails at once): end it here, or the next line on
+        // stderr would continue the bar's.
+        synchronized (lock) {
+            if (drawn > 0) {
+                err.println();
+                err.flush();
+                drawn = 0;
+            }
+        }
     }
 
     /** Draws each rendering over the previous one. */
