@@ -30,6 +30,6 @@ public final class CheckpointOptions {
      * @throws IOException if there is none, or it is not a run folder
      */
     Path run() throws IOException {
-        return RunFolders.checkpoint(checkpoint, runsDir);
+        return RunFolders.checkpoint(checkpoint, runsDir, "--checkpoint");
     }
 }

@@ -52,20 +52,23 @@ final class RunFolders {
     /**
      * The run folder a command works on: the given one, or the latest run under {@code runs}.
      *
-     * @param given a run folder or its {@code checkpoint.json}, or null
-     * @param runs  the folder of runs
+     * @param given  a run folder or its {@code checkpoint.json}, or null
+     * @param runs   the folder of runs
+     * @param option the option that names a run, for the messages: {@code --checkpoint} or {@code --resume}
      * @return the run folder
-     * @throws IOException if none is given and there is no run with a checkpoint
+     * @throws IOException if none is given and there is no run with a checkpoint, or a run under
+     *                     {@code runs} has a broken {@code checkpoint.json} (so the latest cannot be told)
      */
-    static Path checkpoint(Path given, Path runs) throws IOException {
+    static Path checkpoint(Path given, Path runs, String option) throws IOException {
         if (given != null) {
             return Checkpoint.runDirectory(given);
         }
-        Optional<Path> latest = Checkpoint.latestRun(runs);
+        String remedy = "give " + option + " RUN_FOLDER";
+        Optional<Path> latest = Checkpoint.latestRun(runs, remedy);
         if (latest.isEmpty()) {
             throw new FileNotFoundException(runs + ": expected a run folder with a checkpoint, found none; likely"
                     + " cause: no 'recur train' has written a checkpoint under " + runs
-                    + " yet (run it first, or give --checkpoint RUN_FOLDER)");
+                    + " yet (run it first, or " + remedy + ")");
         }
         return latest.get();
     }

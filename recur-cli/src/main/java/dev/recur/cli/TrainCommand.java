@@ -262,7 +262,7 @@ public final class TrainCommand extends RecurCommand {
     }
 
     private Path resumeDirectory() throws IOException {
-        return RunFolders.checkpoint(resume.isEmpty() ? null : Path.of(resume), runsDir);
+        return RunFolders.checkpoint(resume.isEmpty() ? null : Path.of(resume), runsDir, "--resume");
     }
 
     private String resumedDtype() throws IOException {

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What {@code recur train}, {@code sample} and {@code eval} do with a run that diverges and a run
- * folder holding NaN or infinity: one line naming the file, and no good checkpoint replaced or
- * deleted.
+ * What {@code recur train}, {@code sample} and {@code eval} do with a run that diverges, a run
+ * folder holding NaN or infinity, and a broken {@code checkpoint.json} among the runs: one line
+ * naming the file, and no good checkpoint replaced or deleted, no older run silently used.
  */
 class CheckpointIntegrityTest {
 
@@ -149,5 +149,41 @@ class CheckpointIntegrityTest {
         assertEquals("recur train: " + expected, failure(TrainCommandTest.run("train", "--resume", run.toString(),
                 "--steps", "8"), ExitCodes.FAILURE));
         assertEquals(before, snapshot(run));
+    }
+
+    @Test
+    void aBrokenManifestAmongTheRunsIsNamedInsteadOfTakingAnOlderRun() throws IOException {
+        // Before: sample used the older run, and train --resume advanced and overwrote it.
+        Path runs = tmp.resolve("runs");
+        assertEquals(0, train(runs, "older", "--steps", "3").code());
+        assertEquals(0, train(runs, "newer", "--steps", "3").code());
+        Path json = runs.resolve("newer").resolve(Checkpoint.MANIFEST);
+        Files.writeString(json, Files.readString(json).substring(0, 200));
+        List<String> older = snapshot(runs.resolve("older"));
+        String cause = json + ": expected a recur checkpoint manifest (JSON), found invalid JSON (";
+        String remedy = "); likely cause: the file is truncated or was edited by hand (needed to find the latest run"
+                + " under " + runs + ": give %s RUN_FOLDER, or repair or remove " + runs.resolve("newer") + ")";
+
+        String line = failure(TrainCommandTest.run("sample", "--runs-dir", runs.toString()), ExitCodes.FAILURE);
+        assertTrue(line.startsWith("recur sample: " + cause), line);
+        assertTrue(line.endsWith(String.format(remedy, "--checkpoint")), line);
+        line = failure(TrainCommandTest.run("eval", "--runs-dir", runs.toString(), "--text", corpus.toString()),
+                ExitCodes.FAILURE);
+        assertTrue(line.endsWith(String.format(remedy, "--checkpoint")), line);
+        line = failure(TrainCommandTest.run("train", "--runs-dir", runs.toString(), "--resume", "--steps", "6"),
+                ExitCodes.FAILURE);
+        assertTrue(line.startsWith("recur train: " + cause), line);
+        assertTrue(line.endsWith(String.format(remedy, "--resume")), line);
+        assertEquals(older, snapshot(runs.resolve("older")), "the older run is not resumed");
+
+        // Naming a run still works; so does the latest run once the broken folder is gone.
+        assertEquals(0, TrainCommandTest.run("sample", "--checkpoint", runs.resolve("older").toString(), "--length",
+                "10").code());
+        Files.delete(json);   // now like a run killed before its first checkpoint: skipped
+        assertEquals(0, TrainCommandTest.run("sample", "--runs-dir", runs.toString(), "--length", "10").code());
+
+        line = failure(TrainCommandTest.run("train", "--runs-dir", tmp.resolve("none").toString(), "--resume"),
+                ExitCodes.FAILURE);
+        assertTrue(line.endsWith("(run it first, or give --resume RUN_FOLDER)"), line);
     }
 }

@@ -701,13 +701,34 @@ public final class Checkpoint {
 
     /**
      * Finds the latest run under a folder of runs: among its sub-folders that hold a
-     * {@code checkpoint.json}, the one whose run started last (ties: the last name).
+     * {@code checkpoint.json}, the one whose run started last (ties: the last name). A sub-folder
+     * without one (a run killed before its first checkpoint) is skipped; one whose manifest cannot
+     * be read is an error, since the latest run cannot be told without it (and silently taking an
+     * older run would sample from, or resume and overwrite, the wrong one).
      *
      * @param runsDirectory the folder of runs, e.g. {@code runs}
      * @return the run folder, or empty if there is none with a checkpoint
-     * @throws IOException if the folder cannot be listed
+     * @throws FormatException if a sub-folder's {@code checkpoint.json} is not a valid manifest; the
+     *                         message names it and says to name the run folder to use, or to repair
+     *                         or remove the broken one
+     * @throws IOException     if the folder cannot be listed or a manifest cannot be read
      */
     public static Optional<Path> latestRun(Path runsDirectory) throws IOException {
+        return latestRun(runsDirectory, "name the run folder to use");
+    }
+
+    /**
+     * Finds the latest run under a folder of runs, as {@link #latestRun(Path)}, with the caller's
+     * way of naming a run in the message about a broken manifest.
+     *
+     * @param runsDirectory the folder of runs, e.g. {@code runs}
+     * @param remedy        how the user names a run instead, e.g. {@code "give --checkpoint RUN_FOLDER"}
+     * @return the run folder, or empty if there is none with a checkpoint
+     * @throws FormatException if a sub-folder's {@code checkpoint.json} is not a valid manifest
+     * @throws IOException     if the folder cannot be listed or a manifest cannot be read
+     */
+    public static Optional<Path> latestRun(Path runsDirectory, String remedy) throws IOException {
+        Objects.requireNonNull(remedy, "remedy");
         if (!Files.isDirectory(runsDirectory)) {
             return Optional.empty();
         }
@@ -715,14 +736,24 @@ public final class Checkpoint {
         java.time.Instant bestStart = null;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(runsDirectory)) {
             for (Path p : ds) {
-                if (!Files.isRegularFile(p.resolve(MANIFEST))) {
+                Path file = p.resolve(MANIFEST);
+                if (!Files.isRegularFile(file)) {
                     continue;
                 }
                 java.time.Instant started;
                 try {
-                    started = java.time.Instant.parse(readManifest(p).provenance().runStarted());
-                } catch (IOException | java.time.format.DateTimeParseException e) {
-                    started = java.time.Instant.EPOCH;   // unreadable: picked only if nothing else is there
+                    String runStarted = readManifest(p).provenance().runStarted();
+                    try {
+                        started = java.time.Instant.parse(runStarted);
+                    } catch (java.time.format.DateTimeParseException e) {
+                        throw new FormatException(file, "provenance.run_started to be an ISO-8601 UTC time",
+                                "\"" + runStarted + "\"", "the file was edited by hand", e);
+                    }
+                } catch (NoSuchFileException e) {
+                    continue;   // removed since it was listed
+                } catch (FormatException e) {
+                    throw e.withRemedy("needed to find the latest run under " + runsDirectory + ": " + remedy
+                            + ", or repair or remove " + p);
                 }
                 int c = bestStart == null ? 1 : started.compareTo(bestStart);
                 if (c > 0 || (c == 0 && p.getFileName().toString().compareTo(best.getFileName().toString()) > 0)) {

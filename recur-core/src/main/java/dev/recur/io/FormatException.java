@@ -45,6 +45,21 @@ public final class FormatException extends IOException {
         this.file = Objects.requireNonNull(file, "file");
     }
 
+    private FormatException(Path file, String message, Throwable cause) {
+        super(message, cause);
+        this.file = file;
+    }
+
+    /**
+     * The same problem with what the user can do about it appended to the message, in parentheses.
+     *
+     * @param remedy e.g. {@code "give --checkpoint RUN_FOLDER, or remove runs/x"}
+     * @return a new exception for the same file, caused by this one
+     */
+    public FormatException withRemedy(String remedy) {
+        return new FormatException(file, getMessage() + " (" + remedy + ")", this);
+    }
+
     /**
      * Returns the file whose content broke the format.
      *

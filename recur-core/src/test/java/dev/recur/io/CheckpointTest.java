@@ -238,8 +238,45 @@ class CheckpointTest {
         Files.createDirectory(runs.resolve("c-killed-before-its-first-checkpoint"));
         assertEquals(runs.resolve("a-newer"), Checkpoint.latestRun(runs).orElseThrow());
         assertFalse(Checkpoint.latestRun(tmp.resolve("nothing-here")).isPresent());
-        Files.writeString(runs.resolve("a-newer").resolve(Checkpoint.MANIFEST), "{}", StandardOpenOption.APPEND);
-        assertEquals(runs.resolve("b-older"), Checkpoint.latestRun(runs).orElseThrow());
+    }
+
+    @Test
+    void aBrokenManifestAmongTheRunsIsAnErrorNotAnOlderRun() throws IOException, InterruptedException {
+        // Before, an unreadable checkpoint.json counted as the oldest run, so a command silently
+        // took (and train --resume overwrote) an older run than the one the user last trained.
+        Path runs = Files.createDirectory(tmp.resolve("runs"));
+        TextCorpus corpus = TinyCorpus.english(2000);
+        Trainer<float[]> older = Trainer.create(small().build(), Precision.F32, corpus);
+        Thread.sleep(20);
+        Trainer<float[]> newer = Trainer.create(small().build(), Precision.F32, corpus);
+        older.save(runs.resolve("a-older"));
+        newer.save(runs.resolve("b-newer"));
+        Path json = runs.resolve("b-newer").resolve(Checkpoint.MANIFEST);
+        String manifest = Files.readString(json);
+
+        Files.writeString(json, "{}", StandardOpenOption.APPEND);
+        FormatException e = assertThrows(FormatException.class, () -> Checkpoint.latestRun(runs));
+        assertEquals(json, e.file());
+        assertTrue(e.getMessage().startsWith(json + ": expected a recur checkpoint manifest (JSON), found invalid"
+                + " JSON"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("likely cause: the file is truncated or was edited by hand (needed to find"
+                + " the latest run under " + runs + ": name the run folder to use, or repair or remove "
+                + runs.resolve("b-newer") + ")"), e.getMessage());
+        e = assertThrows(FormatException.class, () -> Checkpoint.latestRun(runs, "give --resume RUN_FOLDER"));
+        assertTrue(e.getMessage().endsWith(": give --resume RUN_FOLDER, or repair or remove " + runs.resolve("b-newer")
+                + ")"), e.getMessage());
+
+        // Valid JSON, but a start time that is not one.
+        Files.writeString(json, manifest.replace(newer.runStarted(), "yesterday"));
+        e = assertThrows(FormatException.class, () -> Checkpoint.latestRun(runs));
+        assertTrue(e.getMessage().startsWith(json + ": expected provenance.run_started to be an ISO-8601 UTC time,"
+                + " found \"yesterday\"; likely cause: the file was edited by hand (needed to find the latest run"),
+                e.getMessage());
+
+        // Repaired, the newer run is the latest again; an empty folder is still skipped.
+        Files.writeString(json, manifest);
+        Files.createDirectory(runs.resolve("c-killed-before-its-first-checkpoint"));
+        assertEquals(runs.resolve("b-newer"), Checkpoint.latestRun(runs).orElseThrow());
     }
 
     /**
