@@ -11,6 +11,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -94,18 +95,47 @@ public final class TextCorpus {
      * @param file the file
      * @param newlines how line ends are treated
      * @return the corpus, whose {@link #source()} is {@code file.toString()}
-     * @throws CorpusFormatException if the file is empty, not valid UTF-8, or binary
+     * @throws CorpusFormatException if the file is not a regular file (a directory, a device, a pipe),
+     *     or is empty, not valid UTF-8, or binary
      * @throws IOException if the file cannot be read
      */
     public static TextCorpus load(Path file, Newlines newlines) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(newlines, "newlines");
-        long size = Files.size(file);
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!attributes.isRegularFile()) {
+            // a directory cannot be read; a device or a pipe may never end (/dev/zero) or never start (a FIFO)
+            throw new CorpusFormatException(file.toString(), "a UTF-8 text file", kind(file, attributes),
+                    attributes.isDirectory() ? "the folder was given instead of a file in it"
+                            : "the wrong path (the whole text is read first, and a device or pipe may never end or "
+                            + "never start)", -1);
+        }
+        long size = attributes.size();
         if (size > MAX_BYTES) {
             throw new CorpusFormatException(file.toString(), "a text of at most " + MAX_BYTES + " bytes",
                     size + " bytes", "the file is not a text corpus, or too large to hold in memory", -1);
         }
         return fromBytes(Files.readAllBytes(file), file.toString(), newlines);
+    }
+
+    /** What a file that is not a regular file is, for messages: "a directory", "a FIFO (named pipe)", ... */
+    private static String kind(Path file, BasicFileAttributes attributes) {
+        if (attributes.isDirectory()) {
+            return "a directory";
+        }
+        try {
+            // the file type bits of st_mode, where the platform has them
+            switch ((Integer) Files.getAttribute(file, "unix:mode") & 0170000) {
+                case 0010000: return "a FIFO (named pipe)";
+                case 0020000: return "a character device";
+                case 0060000: return "a block device";
+                case 0140000: return "a socket";
+                default: break;
+            }
+        } catch (IOException | RuntimeException e) {
+            // no unix view: say no more than the portable attributes do
+        }
+        return "a special file (not a regular file)";
     }
 
     /**

@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -23,7 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link FileChannel#force(boolean)} and then moved over the target with
  * {@link StandardCopyOption#ATOMIC_MOVE}. Finally the directory is synced, where the platform
  * allows it, so that the rename itself is durable. If anything fails, the temporary file is
- * deleted and the target is left as it was.
+ * deleted and the target is left as it was, and an error about the temporary file names the target
+ * instead.
  */
 public final class AtomicFiles {
 
@@ -102,9 +106,33 @@ public final class AtomicFiles {
                     t.addSuppressed(e);
                 }
             }
+            if (t instanceof FileSystemException fs && tmp != null && tmp.toString().equals(fs.getFile())) {
+                throw naming(absolute, fs);
+            }
             throw t;
         }
         syncDirectory(dir);
+    }
+
+    /**
+     * The same error about the target rather than the temporary file, whose name means nothing to
+     * whoever asked for the target.
+     */
+    private static FileSystemException naming(Path target, FileSystemException e) {
+        String dir = String.valueOf(target.getParent());
+        FileSystemException named;
+        if (e instanceof NoSuchFileException) {
+            named = new NoSuchFileException(target.toString(), null, "cannot be written: its folder " + dir
+                    + " does not exist");
+        } else if (e instanceof AccessDeniedException) {
+            named = new AccessDeniedException(target.toString(), null, "cannot be written: permission denied in "
+                    + dir);
+        } else {
+            named = new FileSystemException(target.toString(), null, "cannot be written: "
+                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()));
+        }
+        named.initCause(e);
+        return named;
     }
 
     /**

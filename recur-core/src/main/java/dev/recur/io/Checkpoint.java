@@ -18,6 +18,7 @@ import dev.recur.optim.OptimizerState;
 import dev.recur.tensor.Precision;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -475,11 +476,21 @@ public final class Checkpoint {
      * @return the manifest
      * @throws NoSuchFileException if there is no {@code checkpoint.json}
      * @throws FormatException     if it is not a valid recur checkpoint manifest
-     * @throws IOException         if it cannot be read
+     * @throws IOException         if it cannot be read, or {@code path} is a file other than the
+     *                             manifest, or the manifest is a directory (a
+     *                             {@link java.nio.file.FileSystemException} whose reason says so)
      */
     public static Manifest readManifest(Path path) throws IOException {
         Path dir = runDirectory(path);
         Path file = dir.resolve(MANIFEST);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new FileSystemException(dir.toString(), null, "expected a run folder (or its " + MANIFEST
+                    + "), found a file; likely cause: a file of the run was given instead of its folder");
+        }
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(file.toString(), null, "expected the checkpoint manifest, a file, found a "
+                    + "directory; likely cause: the folder was not written by recur");
+        }
         if (Files.isDirectory(dir) && !Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null,
                     "no checkpoint in this folder (a run killed before its first checkpoint, or not a run folder)");

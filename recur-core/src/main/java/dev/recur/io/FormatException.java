@@ -9,11 +9,13 @@ import java.util.Objects;
  *
  * <p>The message always has the form
  * {@code "FILE: expected ..., found ...; likely cause: ..."}, so that it names the file, the
- * rule that was broken, what was actually there, and the most probable reason.
+ * rule that was broken, what was actually there, and the most probable reason, once.
  */
 public final class FormatException extends IOException {
 
     private static final long serialVersionUID = 1L;
+
+    private static final String LIKELY_CAUSE = "; likely cause: ";
 
     private final transient Path file;
 
@@ -22,7 +24,8 @@ public final class FormatException extends IOException {
      *
      * @param file the offending file
      * @param expected what the format requires, e.g. {@code "at least 8 bytes"}
-     * @param found what the file holds instead, e.g. {@code "3 bytes"}
+     * @param found what the file holds instead, e.g. {@code "3 bytes"} (see the other constructor for
+     *     a {@code found} that gives its own likely cause)
      * @param likelyCause the most probable reason, e.g. {@code "the file is truncated"}
      */
     public FormatException(Path file, String expected, String found, String likelyCause) {
@@ -34,14 +37,15 @@ public final class FormatException extends IOException {
      *
      * @param file the offending file
      * @param expected what the format requires
-     * @param found what the file holds instead
+     * @param found what the file holds instead; when it is another message that already gives a
+     *     likely cause (a more specific one), {@code likelyCause} is left out
      * @param likelyCause the most probable reason
      * @param cause the underlying exception, or null
      */
     public FormatException(Path file, String expected, String found, String likelyCause,
                            Throwable cause) {
-        super(file + ": expected " + expected + ", found " + found + "; likely cause: " + likelyCause,
-                cause);
+        super(file + ": expected " + expected + ", found " + found
+                + (String.valueOf(found).contains(LIKELY_CAUSE) ? "" : LIKELY_CAUSE + likelyCause), cause);
         this.file = Objects.requireNonNull(file, "file");
     }
 

@@ -2,6 +2,7 @@ package dev.recur.model;
 
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.nn.sequence.RecurrentConfig;
+import dev.recur.tensor.TensorSize;
 
 /**
  * The shape and options of a {@link CharLanguageModel}, validated on construction. Build one with
@@ -39,6 +40,12 @@ public record CharLanguageModelConfig(int vocabSize, int embeddingDim, CellKind 
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), found " + dropout);
         }
+        // every parameter must fit in one array (the recurrent stack's above layer 0 are [G*H, H])
+        long gh = (long) cell.gates() * hiddenSize;
+        TensorSize.requireFits("hidden_size", hiddenSize, "rnn.weight_hh_l0", gh, hiddenSize);
+        TensorSize.requireFits("hidden_size", hiddenSize, "head.weight", vocabSize, hiddenSize);
+        TensorSize.requireFits("embedding_dim", embeddingDim, "rnn.weight_ih_l0", gh, embeddingDim);
+        TensorSize.requireFits("embedding_dim", embeddingDim, "embedding.weight", vocabSize, embeddingDim);
     }
 
     /** The configuration of the recurrent stack: {@code cell(E, H, L, dropout)}, unidirectional. */

@@ -7,6 +7,7 @@ import dev.recur.optim.AdamConfig;
 import dev.recur.optim.GradientClipping;
 import dev.recur.tensor.Kernels;
 import dev.recur.tensor.Precision;
+import dev.recur.tensor.TensorSize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -50,6 +51,7 @@ public final class Experiment<A> {
         this.config = config;
         this.seed = seed;
         this.precision = precision;
+        requireFits(task, cell, config);
         SplittableRandom rng = new SplittableRandom(seed);
         SplittableRandom testRng = rng.split();
         this.trainRng = rng.split();
@@ -101,6 +103,50 @@ public final class Experiment<A> {
                 .build();
     }
 
+    /**
+     * Checks, before anything is allocated, that every array of an experiment can exist: those of the
+     * model ({@link #modelConfig}), of a training batch and of a chunk of the test set.
+     *
+     * @param task   the task
+     * @param cell   the cell
+     * @param config hyper-parameters and budget
+     * @throws IllegalArgumentException naming the setting, the array and the limit, if one would not
+     *                                  fit in a Java array
+     */
+    public static void requireFits(Task task, CellKind cell, ExperimentConfig config) {
+        modelConfig(task, cell, config);
+        requireBatchFits(task, cell, config.hiddenSize(), "batch size", config.batchSize());
+        int chunk = Math.min(EVAL_BATCH, config.testSize());
+        String tested = config.testSize() + (chunk < config.testSize() ? " (tested " + chunk + " at a time)" : "");
+        batchFits(task, cell, config.hiddenSize(), "test size", tested, "a test chunk", chunk);
+    }
+
+    /**
+     * Checks that the arrays of a batch of {@code sequences} sequences of the task can exist: its
+     * inputs {@code [T, B, I]} and, for a layer of {@code hiddenSize} units of {@code cell}, the gate
+     * values {@code [T, B, G*H]} and the hidden states {@code [T+1, B, H]}.
+     *
+     * @param task       the task ({@code T} is its longest sequence)
+     * @param cell       the cell
+     * @param hiddenSize {@code H}
+     * @param what       the setting that gives the batch size, as messages name it (e.g. {@code "probe size"})
+     * @param sequences  {@code B}
+     * @throws IllegalArgumentException naming the setting, the array and the limit, if one would not
+     *                                  fit in a Java array
+     */
+    public static void requireBatchFits(Task task, CellKind cell, int hiddenSize, String what, int sequences) {
+        batchFits(task, cell, hiddenSize, what, sequences, "a batch", sequences);
+    }
+
+    private static void batchFits(Task task, CellKind cell, int hiddenSize, String what, Object value, String batch,
+                                  int sequences) {
+        long steps = task.maxSteps();
+        TensorSize.requireFits(what, value, "the inputs of " + batch, steps, sequences, task.inputSize());
+        TensorSize.requireFits(what, value, "the gate values of " + batch, steps, sequences,
+                (long) cell.gates() * hiddenSize);
+        TensorSize.requireFits(what, value, "the hidden states of " + batch, steps + 1, sequences, hiddenSize);
+    }
+
     /** The task. */
     public Task task() {
         return task;
@@ -135,8 +181,11 @@ public final class Experiment<A> {
      * A batch of {@code size} sequences for diagnostics, drawn from a stream of its own: the same for
      * every cell under one seed, and apart from both the training and the test data. Calls after the
      * first continue the stream.
+     *
+     * @throws IllegalArgumentException if {@code size} is below 1 or its arrays would not fit in a Java array
      */
     public TaskBatch probe(int size) {
+        requireBatchFits(task, cell, config.hiddenSize(), "probe size", size);
         return task.sample(size, probeRng);
     }
 

@@ -10,12 +10,12 @@ package dev.recur.tasks;
  * clipped to a global 2-norm of {@code clipNorm}, and every step draws a fresh training batch.
  *
  * @param hiddenSize     {@code H} of the single recurrent layer
- * @param batchSize      training sequences per step
+ * @param batchSize      training sequences per step, at most {@value #MAX_BATCH_SIZE}
  * @param learningRate   Adam's learning rate, constant
  * @param clipNorm       largest global gradient norm ({@code > 0})
  * @param steps          optimizer steps
  * @param evalEvery      steps between evaluations on the test set (the last step is always evaluated)
- * @param testSize       test sequences, drawn once per seed
+ * @param testSize       test sequences, drawn once per seed, at most {@value #MAX_TEST_SIZE}
  * @param chrono         whether the gated cells get the chrono initialisation of their gate biases with
  *                       the task's longest sequence as horizon (see {@link ManyToOneConfig})
  * @param stopWhenSolved whether to stop at the first evaluation that meets the task's criterion
@@ -39,11 +39,24 @@ public record ExperimentConfig(int hiddenSize, int batchSize, double learningRat
      */
     static final long WORK = 3_000_000;
 
+    /** The most training sequences per step: a thousand times the tasks' batches. */
+    public static final int MAX_BATCH_SIZE = 65_536;
+    /** The most test sequences: a hundred times the tasks' test sets, which are held in memory. */
+    public static final int MAX_TEST_SIZE = 100_000;
+
     /** Validates every field. */
     public ExperimentConfig {
         positive("hidden size", hiddenSize);
         positive("batch size", batchSize);
         positive("test size", testSize);
+        if (batchSize > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batch size: expected 1.." + MAX_BATCH_SIZE + " sequences, found "
+                    + batchSize + "; likely cause: a batch too large to train on in memory");
+        }
+        if (testSize > MAX_TEST_SIZE) {
+            throw new IllegalArgumentException("test size: expected 1.." + MAX_TEST_SIZE + " sequences, found "
+                    + testSize + "; likely cause: a test set too large to hold in memory");
+        }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate: expected a finite number > 0, found " + learningRate);
         }

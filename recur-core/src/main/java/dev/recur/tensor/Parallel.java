@@ -19,6 +19,13 @@ import java.util.function.IntConsumer;
  */
 public final class Parallel {
 
+    /**
+     * The most threads a configuration may ask for (recur's command line and
+     * {@link dev.recur.train.TrainConfig} refuse more): far beyond any gain, and well below the
+     * number of threads at which starting them fails.
+     */
+    public static final int MAX_THREADS = 256;
+
     /** A team of one: everything runs on the calling thread. */
     public static final Parallel SERIAL = new Parallel(1);
 

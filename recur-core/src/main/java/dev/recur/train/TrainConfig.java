@@ -4,6 +4,8 @@ import dev.recur.data.CorpusSplit;
 import dev.recur.model.CharLanguageModelConfig;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.optim.AdamConfig;
+import dev.recur.tensor.Parallel;
+import dev.recur.tensor.TensorSize;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -62,8 +64,8 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
      * @param checkpointEvery save a checkpoint every this many steps, and at the end ({@code 0} = only at the end);
      *                        only when the trainer has a checkpoint folder
      * @param seed seeds the initial weights and the dropout masks
-     * @param threads threads for the kernels ({@code 0} = one per available processor); the results do not depend on
-     *                it
+     * @param threads threads for the kernels ({@code 0} = one per available processor, at most
+     *                {@link Parallel#MAX_THREADS}); the results do not depend on it
      */
     public TrainConfig {
         if (optimizer == null) {
@@ -102,9 +104,16 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
             throw new IllegalArgumentException("checkpoint every: expected >= 0 steps (0 = only at the end), found "
                     + checkpointEvery);
         }
-        if (threads < 0) {
-            throw new IllegalArgumentException("threads: expected >= 0 (0 = one per processor), found " + threads);
+        if (threads < 0 || threads > Parallel.MAX_THREADS) {
+            throw new IllegalArgumentException("threads: expected 0.." + Parallel.MAX_THREADS
+                    + " (0 = one per processor), found " + threads);
         }
+        // the activations of one chunk, each one array (the logits, [T, B, V], when the vocabulary is known)
+        String bt = batch + " and " + seq;
+        TensorSize.requireFits("batch and seq", bt, "the embedded inputs", seq, batch, embeddingDim);
+        TensorSize.requireFits("batch and seq", bt, "the gate values of a layer", seq, batch,
+                (long) cell.gates() * hiddenSize);
+        TensorSize.requireFits("batch and seq", bt, "the hidden states of a layer", seq + 1L, batch, hiddenSize);
         // A schedule that cannot be built for this learning rate (e.g. cosine minimum above it).
         schedule.build(optimizer.learningRate());
     }
@@ -156,9 +165,14 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
      *
      * @param vocabSize {@code V}
      * @return the configuration
+     * @throws IllegalArgumentException if a tensor of the model, or the logits of a chunk, would not
+     *                                  fit in one array
      */
     public CharLanguageModelConfig modelConfig(int vocabSize) {
-        return new CharLanguageModelConfig(vocabSize, embeddingDim, cell, hiddenSize, layers, dropout);
+        CharLanguageModelConfig model = new CharLanguageModelConfig(vocabSize, embeddingDim, cell, hiddenSize, layers,
+                dropout);
+        TensorSize.requireFits("batch and seq", batch + " and " + seq, "the logits", seq, batch, vocabSize);
+        return model;
     }
 
     /**

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class TextCorpusTest {
@@ -137,6 +139,30 @@ class TextCorpusTest {
 
         e = loadFails("bom-only.txt", BOM);
         assertTrue(e.getMessage().startsWith(dir.resolve("bom-only.txt") + ": expected text, found an empty file"),
+                e.getMessage());
+    }
+
+    @Test
+    void aDirectoryIsRefused() {
+        CorpusFormatException e = assertThrows(CorpusFormatException.class, () -> TextCorpus.load(dir));
+        assertEquals(dir + ": expected a UTF-8 text file, found a directory; likely cause: the folder was given "
+                + "instead of a file in it", e.getMessage());
+    }
+
+    /** A device never ends and a FIFO never starts: without the check, loading one never returned. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void devicesAndPipesAreRefusedWithoutReadingThem() throws Exception {
+        Path zero = Path.of("/dev/zero");
+        Assumptions.assumeTrue(Files.exists(zero), "a Unix /dev/zero");
+        CorpusFormatException e = assertThrows(CorpusFormatException.class, () -> TextCorpus.load(zero));
+        assertEquals("/dev/zero: expected a UTF-8 text file, found a character device; likely cause: the wrong path "
+                + "(the whole text is read first, and a device or pipe may never end or never start)", e.getMessage());
+        Path fifo = dir.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+        Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo");
+        e = assertThrows(CorpusFormatException.class, () -> TextCorpus.load(fifo));
+        assertTrue(e.getMessage().startsWith(fifo + ": expected a UTF-8 text file, found a FIFO (named pipe); "),
                 e.getMessage());
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -77,6 +78,23 @@ class AtomicFilesTest {
     void missingDirectoryIsAnError() {
         assertThrows(NoSuchFileException.class,
                 () -> AtomicFiles.writeBytes(tmp.resolve("no/such/dir/x.bin"), new byte[1]));
+    }
+
+    /** The temporary file's name (.x.bin.2o3jr0t4bp3xy.tmp) means nothing to the user: errors name the target. */
+    @Test
+    void errorsNameTheTargetNotTheTemporaryFile() throws IOException {
+        Path missing = tmp.resolve("no/such/dir/x.bin");
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> AtomicFiles.writeBytes(missing,
+                new byte[1]));
+        assertEquals(missing.toString(), e.getFile());
+        assertEquals(missing + ": cannot be written: its folder " + missing.getParent() + " does not exist",
+                e.getMessage());
+        Path file = Files.writeString(tmp.resolve("file.txt"), "a file, not a folder");
+        Path under = file.resolve("x.bin");
+        FileSystemException f = assertThrows(FileSystemException.class, () -> AtomicFiles.writeBytes(under,
+                new byte[1]));
+        assertEquals(under.toString(), f.getFile());
+        assertFalse(f.getMessage().contains(".tmp"), f.getMessage());
     }
 
     @Test

@@ -331,4 +331,12 @@ class TrainerTest {
                 () -> TrainConfig.builder().steps(0).build());
         assertTrue(e.getMessage().startsWith("budget: expected a step budget or a time budget"), e.getMessage());
     }
+
+    @Test
+    void threadsAreCappedAsEverywhereElse() {
+        assertEquals(256, TrainConfig.builder().threads(256).build().threads());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainConfig.builder().threads(100_000).build());
+        assertEquals("threads: expected 0..256 (0 = one per processor), found 100000", e.getMessage());
+    }
 }

@@ -2,6 +2,7 @@ package dev.recur.nn.sequence;
 
 import dev.recur.nn.WeightInit;
 import dev.recur.nn.recurrent.CellKind;
+import dev.recur.tensor.TensorSize;
 
 /**
  * The shape and options of a {@link SequenceLayer}, validated on construction. Build one with
@@ -54,6 +55,14 @@ public record RecurrentConfig(CellKind cell, int inputSize, int hiddenSize, int 
         if (Double.isInfinite(forgetBias)) {
             throw new IllegalArgumentException("forgetBias must be finite or NaN (keep the uniform draw), found " + forgetBias);
         }
+        // every weight must fit in one array: [G*H, Hout] and, above layer 0, [G*H, D*Hout]; [G*H, I] at layer 0
+        long gh = (long) cell.gates() * hiddenSize;
+        long hout = projSize > 0 ? projSize : hiddenSize;
+        TensorSize.requireFits("hidden_size", hiddenSize, "weight_hh_l0", gh, hout);
+        if (numLayers > 1) {
+            TensorSize.requireFits("hidden_size", hiddenSize, "weight_ih_l1", gh, (bidirectional ? 2 : 1) * hout);
+        }
+        TensorSize.requireFits("input_size", inputSize, "weight_ih_l0", gh, inputSize);
     }
 
     private static void positive(String name, int value) {

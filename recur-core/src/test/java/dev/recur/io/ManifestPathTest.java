@@ -1,0 +1,55 @@
+package dev.recur.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@link Checkpoint#readManifest} says about a path that is not a run folder, and how a
+ * {@link FormatException} wraps a message that already gives its likely cause.
+ */
+class ManifestPathTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFileGivenForARunFolderIsNamedAsSuch() throws IOException {
+        // was: ".../model-00000005.safetensors/checkpoint.json: Not a directory"
+        Path file = Files.write(tmp.resolve("model-00000005.safetensors"), new byte[8]);
+        FileSystemException e = assertThrows(FileSystemException.class, () -> Checkpoint.readManifest(file));
+        assertEquals(file.toString(), e.getFile());
+        assertEquals("expected a run folder (or its checkpoint.json), found a file; likely cause: a file of the run "
+                + "was given instead of its folder", e.getReason());
+    }
+
+    @Test
+    void aManifestThatIsADirectoryIsNamedAsSuch() throws IOException {
+        // was: an IOException "Is a directory" that named no file
+        Path run = Files.createDirectory(tmp.resolve("run"));
+        Path manifest = Files.createDirectory(run.resolve(Checkpoint.MANIFEST));
+        FileSystemException e = assertThrows(FileSystemException.class, () -> Checkpoint.readManifest(run));
+        assertEquals(manifest.toString(), e.getFile());
+        assertEquals("expected the checkpoint manifest, a file, found a directory; likely cause: the folder was not "
+                + "written by recur", e.getReason());
+    }
+
+    @Test
+    void aWrappedMessageKeepsItsOwnLikelyCauseAndNoSecond() {
+        Path file = tmp.resolve("checkpoint.json");
+        FormatException e = new FormatException(file, "a valid vocabulary", "vocabulary: expected code points in "
+                + "strictly increasing order, found U+0061 at index 3 after U+0061 (a duplicate); likely cause: a "
+                + "corrupted or hand-edited checkpoint", "the file was edited by hand");
+        assertEquals(file + ": expected a valid vocabulary, found vocabulary: expected code points in strictly "
+                + "increasing order, found U+0061 at index 3 after U+0061 (a duplicate); likely cause: a corrupted or "
+                + "hand-edited checkpoint", e.getMessage());
+        assertEquals(file + ": expected 8 bytes, found 3 bytes; likely cause: the file is truncated",
+                new FormatException(file, "8 bytes", "3 bytes", "the file is truncated").getMessage());
+    }
+}
