@@ -33,7 +33,7 @@ public final class BenchCommand extends RecurCommand {
     List<String> modes;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Threads for the kernels (default: the available processors).")
+            description = "Threads for the kernels, 1..256 (default: the available processors).")
     Integer threads;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "3",
@@ -60,10 +60,7 @@ public final class BenchCommand extends RecurCommand {
 
     @Override
     protected int execute(Output out) {
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (nThreads < 1) {
-            throw new IllegalArgumentException("--threads: expected a number >= 1, found " + nThreads);
-        }
+        int nThreads = threads != null ? OptionChecks.threads(threads) : Runtime.getRuntime().availableProcessors();
         if (iters < 1 || warmup < 0) {
             throw new IllegalArgumentException("--iters must be >= 1 and --warmup >= 0, found " + iters + " and " + warmup);
         }

@@ -100,7 +100,11 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
     static String describe(IOException e) {
         if (e instanceof FileSystemException fs && fs.getFile() != null) {
             String file = fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile());
-            if (e instanceof NoSuchFileException) {
+            if (fs.getReason() != null && !fs.getReason().isBlank()) {
+                // the JDK gives its subclasses no reason; recur's reasons (e.g. "no checkpoint in this
+                // folder (a run killed before its first checkpoint, ...)") say more than the class does
+                return file + ": " + oneLine(fs.getReason());
+            } else if (e instanceof NoSuchFileException) {
                 return file + ": no such file or directory";
             } else if (e instanceof AccessDeniedException) {
                 return file + ": permission denied";
@@ -111,7 +115,7 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
             } else if (e instanceof DirectoryNotEmptyException) {
                 return file + ": directory not empty";
             }
-            return file + ": " + (fs.getReason() == null ? e.getClass().getSimpleName() : oneLine(fs.getReason()));
+            return file + ": " + e.getClass().getSimpleName();
         }
         if (e instanceof JsonProcessingException j) {
             String where = j.getLocation() == null ? ""

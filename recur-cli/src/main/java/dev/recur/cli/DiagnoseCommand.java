@@ -56,7 +56,7 @@ public final class DiagnoseCommand extends RecurCommand {
     Integer lag;
 
     @Option(names = "--cells", paramLabel = "LIST", split = ",", defaultValue = "lstm,gru,rnn",
-            description = "Cells to diagnose. Default: ${DEFAULT-VALUE}.")
+            description = "Cells to diagnose, each once. Default: ${DEFAULT-VALUE}.")
     List<String> cells;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
@@ -64,11 +64,12 @@ public final class DiagnoseCommand extends RecurCommand {
     long seed;
 
     @Option(names = "--probe-size", paramLabel = "N", defaultValue = "64",
-            description = "Sequences the diagnostics average over. Default: ${DEFAULT-VALUE}.")
+            description = "Sequences the diagnostics average over, 1..65536. Default: ${DEFAULT-VALUE}.")
     int probeSize;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Directory for the CSV files and charts. Default: diagnose-<task>[-<length>].")
+            description = "Directory for the CSV files and charts (not a run folder). "
+                    + "Default: diagnose-<task>[-<length>].")
     Path outDir;
 
     @Mixin
@@ -86,8 +87,9 @@ public final class DiagnoseCommand extends RecurCommand {
     protected int execute(Output out) throws IOException {
         Task t = Experiments.task(task, seqLen, lag);
         List<CellKind> kinds = Experiments.cells(cells);
-        if (probeSize < 1) {
-            throw new IllegalArgumentException("--probe-size: expected >= 1, found " + probeSize);
+        if (probeSize < 1 || probeSize > ExperimentConfig.MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("--probe-size: expected 1.." + ExperimentConfig.MAX_BATCH_SIZE
+                    + " sequences, found " + probeSize + "; likely cause: a probe too large to diagnose in memory");
         }
         if (training.steps != null && training.steps < 0) {
             throw new IllegalArgumentException("--steps: expected >= 0 (0 = diagnose at initialisation only), found "
@@ -100,6 +102,12 @@ public final class DiagnoseCommand extends RecurCommand {
         ExperimentConfig config = training.config(t);
         Precision<float[]> precision = training.precision();
         Path dir = outDir != null ? outDir : Path.of("diagnose-" + Experiments.slug(t));
+        // everything that can be checked is checked before the first cell trains
+        for (CellKind cell : kinds) {
+            Experiment.requireFits(t, cell, config);
+            Experiment.requireBatchFits(t, cell, config.hiddenSize(), "--probe-size", probeSize);
+        }
+        Experiments.requireOutputFolder(dir);
         List<Phase> phases = new ArrayList<>();
         for (CellKind cell : kinds) {
             out.notice("%s", Experiments.describe(t, cell, config, seed, precision.toString()));

@@ -40,7 +40,7 @@ public final class EvalCommand extends RecurCommand {
     private Integer seq;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Threads to compute with (0 = one per processor). Default: ${DEFAULT-VALUE}.")
+            description = "Threads to compute with, 0..256 (0 = one per processor). Default: ${DEFAULT-VALUE}.")
     private int threads;
 
     /** Creates the command. */
@@ -81,6 +81,11 @@ public final class EvalCommand extends RecurCommand {
         int t = seq != null ? seq : savedInt(manifest, "seq", 100);
         if (batch == null) {
             b = Math.min(b, tokens.length - 1);
+        } else if (batch > tokens.length - 1) {
+            throw new IllegalArgumentException("--batch: expected at most " + (tokens.length - 1) + " streams for the "
+                    + tokens.length + " characters of " + text + " (each stream predicts at least one character from "
+                    + "the one before it), found " + batch + "; likely cause: a text too short for this many streams "
+                    + "(without --batch, eval reads a short text in fewer streams)");
         }
         EvalResult r;
         try {

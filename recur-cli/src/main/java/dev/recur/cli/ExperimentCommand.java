@@ -74,6 +74,7 @@ public final class ExperimentCommand extends RecurCommand {
         CellKind cell = Experiments.cells(List.of(run.cell)).get(0);
         ExperimentConfig config = training.config(task);
         Precision<float[]> precision = training.precision();
+        Experiment.requireFits(task, cell, config);
         out.notice("%s", Experiments.describe(task, cell, config, run.seed, precision.toString()));
         Experiment<float[]> e = Experiment.create(task, cell, config, run.seed, precision);
         ExperimentResult r = Experiments.run(out, e, true);
@@ -171,15 +172,15 @@ public final class ExperimentCommand extends RecurCommand {
         Integer lag;
 
         @Option(names = "--cells", paramLabel = "LIST", split = ",", defaultValue = "lstm,gru,rnn",
-                description = "Cells to run. Default: ${DEFAULT-VALUE}.")
+                description = "Cells to run, each once. Default: ${DEFAULT-VALUE}.")
         List<String> cells;
 
         @Option(names = "--seeds", paramLabel = "LIST", split = ",", defaultValue = "1",
-                description = "Seeds to run each cell with. Default: ${DEFAULT-VALUE}.")
+                description = "Seeds to run each cell with, each once. Default: ${DEFAULT-VALUE}.")
         List<Long> seeds;
 
         @Option(names = "--out", paramLabel = "DIR",
-                description = "Directory for the results. Default: compare-<task>[-<length>].")
+                description = "Directory for the results (not a run folder). Default: compare-<task>[-<length>].")
         Path outDir;
 
         @Mixin
@@ -193,9 +194,15 @@ public final class ExperimentCommand extends RecurCommand {
         protected int execute(Output out) throws IOException {
             Task t = Experiments.task(task, seqLen, lag);
             List<CellKind> kinds = Experiments.cells(cells);
+            Experiments.requireDistinct("--seeds", seeds);
             ExperimentConfig config = training.config(t);
             Precision<float[]> precision = training.precision();
             Path dir = outDir != null ? outDir : Path.of("compare-" + Experiments.slug(t));
+            // everything that can be checked is checked before the first run trains
+            for (CellKind cell : kinds) {
+                Experiment.requireFits(t, cell, config);
+            }
+            Experiments.requireOutputFolder(dir);
             List<ExperimentResult> results = new ArrayList<>();
             for (long seed : seeds) {
                 for (CellKind cell : kinds) {

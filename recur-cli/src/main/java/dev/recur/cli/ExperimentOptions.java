@@ -18,13 +18,14 @@ final class ExperimentOptions {
     Long steps;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "Threads for the matrix products (float32 kernels). Default: ${DEFAULT-VALUE}.")
+            description = "Threads for the matrix products (float32 kernels), 1..256. Default: ${DEFAULT-VALUE}.")
     int threads;
 
     @Option(names = "--hidden", paramLabel = "H", description = "Hidden size. Default: the task's (64).")
     Integer hidden;
 
-    @Option(names = "--batch-size", paramLabel = "B", description = "Training sequences per step. Default: the task's.")
+    @Option(names = "--batch-size", paramLabel = "B",
+            description = "Training sequences per step, 1..65536. Default: the task's.")
     Integer batchSize;
 
     @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate. Default: the task's (0.001).")
@@ -36,7 +37,7 @@ final class ExperimentOptions {
     @Option(names = "--eval-every", paramLabel = "N", description = "Steps between evaluations. Default: the task's.")
     Long evalEvery;
 
-    @Option(names = "--test-size", paramLabel = "N", description = "Test sequences. Default: the task's.")
+    @Option(names = "--test-size", paramLabel = "N", description = "Test sequences, 1..100000. Default: the task's.")
     Integer testSize;
 
     @Option(names = "--no-chrono",
@@ -94,9 +95,6 @@ final class ExperimentOptions {
 
     /** Float32 with the vectorised kernels on {@code --threads} threads. */
     Precision<float[]> precision() {
-        if (threads < 1 || threads > 256) {
-            throw new IllegalArgumentException("--threads: expected 1..256, found " + threads);
-        }
-        return Precision.F32.withThreads(threads);
+        return Precision.F32.withThreads(OptionChecks.threads(threads));
     }
 }

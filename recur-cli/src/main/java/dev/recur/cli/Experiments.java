@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.recur.io.AtomicFiles;
 import dev.recur.nn.recurrent.CellKind;
@@ -55,19 +56,51 @@ final class Experiments {
         };
     }
 
-    /** The cells named in {@code ids} (lstm, gru, rnn, rnn_tanh, rnn_relu), without repeats. */
+    /**
+     * The cells named in {@code ids} (lstm, gru, rnn, rnn_tanh, rnn_relu).
+     *
+     * @throws IllegalArgumentException for an unknown name, none, or a cell named twice
+     */
     static List<CellKind> cells(List<String> ids) {
         List<CellKind> out = new ArrayList<>();
         for (String id : ids) {
             CellKind k = CellKind.fromId(id.trim().toLowerCase(Locale.ROOT));
-            if (!out.contains(k)) {
-                out.add(k);
+            if (out.contains(k)) {
+                throw new IllegalArgumentException("--cells: expected each cell once, found " + cellName(k)
+                        + " twice in " + String.join(",", ids) + "; likely cause: a repeated name (rnn and rnn_tanh "
+                        + "are the same cell)");
             }
+            out.add(k);
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException("--cells: expected at least one of lstm, gru, rnn, found none");
         }
         return out;
+    }
+
+    /**
+     * Refuses a list option that names a value twice (its runs would be the same, and their results
+     * collide in the table and the chart).
+     *
+     * @throws IllegalArgumentException naming the option and the repeated value
+     */
+    static void requireDistinct(String option, List<?> values) {
+        for (int i = 0; i < values.size(); i++) {
+            if (values.subList(0, i).contains(values.get(i))) {
+                throw new IllegalArgumentException(option + ": expected each value once, found " + values.get(i)
+                        + " twice in " + values.stream().map(String::valueOf).collect(Collectors.joining(","))
+                        + "; likely cause: a repeated value");
+            }
+        }
+    }
+
+    /**
+     * Checks, before any training, that the results can be written into {@code dir}: a folder (or one
+     * that can be created) that is not a run folder.
+     */
+    static void requireOutputFolder(Path dir) throws IOException {
+        OptionChecks.writableFolder("--out", dir);
+        OptionChecks.notARunFolder("--out", dir, "a folder for the results");
     }
 
     /** The name recur shows for a cell: lstm, gru, rnn (for rnn_tanh) or rnn_relu. */

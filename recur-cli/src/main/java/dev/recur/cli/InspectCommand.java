@@ -58,11 +58,12 @@ public final class InspectCommand extends RecurCommand {
     private int top;
 
     @Option(names = "--out", paramLabel = "FILE", defaultValue = "inspect.html",
-            description = "The page to write. Default: ${DEFAULT-VALUE}.")
+            description = "The page to write (not an input: the text, or a file of the run folder). "
+                    + "Default: ${DEFAULT-VALUE}.")
     private Path outFile;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "Threads to compute with (0 = one per processor). Default: ${DEFAULT-VALUE}.")
+            description = "Threads to compute with, 0..256 (0 = one per processor). Default: ${DEFAULT-VALUE}.")
     private int threads;
 
     /** The most values (one byte each, about 4/3 of that in the page) a page may hold. */
@@ -94,6 +95,8 @@ public final class InspectCommand extends RecurCommand {
         }
         Path run = checkpointOptions.run();
         Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
+        requireOutIsNoInput(run, manifest);
+        OptionChecks.writableFolder("--out", outFile.toAbsolutePath().getParent());
         var mc = manifest.model();
         // the page holds one byte per layer, signal, unit and character; keep it within what one array holds
         int signals = ActivationRecorder.signals(mc.cell()).size();
@@ -161,6 +164,22 @@ public final class InspectCommand extends RecurCommand {
         }
         out.record(r);
         return ExitCodes.OK;
+    }
+
+    /** Refuses an --out that is the text read or a file of the run folder: the page would replace it. */
+    private void requireOutIsNoInput(Path run, Checkpoint.Manifest manifest) throws IOException {
+        if (textFile != null) {
+            OptionChecks.notAnInput("--out", outFile, textFile, "the --text file");
+        } else if (!manifest.provenance().corpusSource().startsWith("classpath:")) {
+            OptionChecks.notAnInput("--out", outFile, Path.of(manifest.provenance().corpusSource()),
+                    "the corpus the model was trained on (the text shown)");
+        }
+        try (var files = Files.list(run)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                OptionChecks.notAnInput("--out", outFile, f, f.getFileName().toString().equals(Checkpoint.MANIFEST)
+                        ? "the checkpoint's manifest" : "a file of the run folder " + run);
+            }
+        }
     }
 
     /** The code points to show: a window of --text, or the end of the training corpus. */

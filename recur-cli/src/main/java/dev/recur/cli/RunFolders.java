@@ -4,6 +4,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -50,17 +51,28 @@ final class RunFolders {
     }
 
     /**
-     * The run folder a command works on: the given one, or the latest run under {@code runs}.
+     * The run folder a command works on: the given one, or the latest run under {@code runs}. A bare
+     * name (one without a folder, such as {@code 20250101-120000}) that is not in the working
+     * directory is the run of that name under {@code runs}.
      *
      * @param given  a run folder or its {@code checkpoint.json}, or null
      * @param runs   the folder of runs
      * @param option the option that names a run, for the messages: {@code --checkpoint} or {@code --resume}
      * @return the run folder
-     * @throws IOException if none is given and there is no run with a checkpoint, or a run under
-     *                     {@code runs} has a broken {@code checkpoint.json} (so the latest cannot be told)
+     * @throws IOException if none is given and there is no run with a checkpoint, a run under
+     *                     {@code runs} has a broken {@code checkpoint.json} (so the latest cannot be told),
+     *                     or a bare name is found neither in the working directory nor under {@code runs}
      */
     static Path checkpoint(Path given, Path runs, String option) throws IOException {
         if (given != null) {
+            if (!given.isAbsolute() && given.getNameCount() == 1 && !Files.exists(given)) {
+                Path named = runs.resolve(given);
+                if (!Files.exists(named)) {
+                    throw new NoSuchFileException(given.toString(), null, "expected a run folder, found none of that "
+                            + "name in the working directory or in " + runs + " (--runs-dir)");
+                }
+                given = named;
+            }
             return Checkpoint.runDirectory(given);
         }
         String remedy = "give " + option + " RUN_FOLDER";
@@ -78,14 +90,12 @@ final class RunFolders {
      *
      * @param file the corpus file, or null
      * @return the corpus
-     * @throws IOException if the file is missing, unreadable, empty or not UTF-8 text
+     * @throws IOException if the file is missing, not a regular file (a directory, a device, a pipe),
+     *                     unreadable, empty or not UTF-8 text
      */
     static TextCorpus corpus(Path file) throws IOException {
         if (file == null) {
             return BundledCorpus.tinyShakespeare();
-        }
-        if (Files.isDirectory(file)) {
-            throw new FileNotFoundException(file + ": expected a UTF-8 text file, found a directory");
         }
         return TextCorpus.load(file);
     }

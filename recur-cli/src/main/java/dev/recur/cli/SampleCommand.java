@@ -51,7 +51,7 @@ public final class SampleCommand extends RecurCommand {
     private long seed;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "Threads to compute with (0 = one per processor). Default: ${DEFAULT-VALUE}.")
+            description = "Threads to compute with, 0..256 (0 = one per processor). Default: ${DEFAULT-VALUE}.")
     private int threads;
 
     /** Creates the command. */
@@ -77,9 +77,7 @@ public final class SampleCommand extends RecurCommand {
      * @return the precision
      */
     static Precision<?> precisionOf(Checkpoint.Manifest manifest, int threads) {
-        if (threads < 0) {
-            throw new IllegalArgumentException("--threads: expected >= 0 (0 = one per processor), found " + threads);
-        }
+        OptionChecks.threadsOrZero(threads);
         int n = threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors());
         return (manifest.dtype().equals("float64") ? Precision.F64 : Precision.F32).withThreads(n);
     }

@@ -155,7 +155,7 @@ public final class TrainCommand extends RecurCommand {
     private long seed;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Threads to compute with (0 = one per processor; results do not depend on it). "
+            description = "Threads to compute with, 0..256 (0 = one per processor; results do not depend on it). "
                     + "Default: ${DEFAULT-VALUE}.")
     private int threads;
 
@@ -172,7 +172,8 @@ public final class TrainCommand extends RecurCommand {
     private String runName;
 
     @Option(names = "--resume", paramLabel = "RUN", arity = "0..1", fallbackValue = "",
-            description = "Continue a run from its checkpoint (default: the latest run) with its own settings; "
+            description = "Continue a run from its checkpoint (default: the latest run; a bare name that is not in "
+                    + "the working directory is a run under --runs-dir) with its own settings; "
                     + "only --steps, --time, --eval-every, --checkpoint-every and --threads may change.")
     private String resume;
 
@@ -254,6 +255,9 @@ public final class TrainCommand extends RecurCommand {
                 }
             }
         }
+        // checked now, not when the run is over
+        OptionChecks.threadsOrZero(threads);
+        new TokenSampler(temperature, 0, seed);
         return switch (resume != null ? resumedDtype() : dtype.toLowerCase(Locale.ROOT)) {
             case "float32" -> run(out, parsed, Precision.F32);
             case "float64" -> run(out, parsed, Precision.F64);
@@ -279,6 +283,7 @@ public final class TrainCommand extends RecurCommand {
         if (resume != null) {
             run = resumeDirectory();
             Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
+            OptionChecks.writableFolder("--resume", run);
             TrainConfig saved = Trainer.savedConfig(manifest);
             TrainConfig.Builder b = saved.toBuilder();
             if (parsed.hasMatchedOption("--steps")) {
@@ -305,6 +310,8 @@ public final class TrainCommand extends RecurCommand {
             out.notice("resuming %s at step %d (%s)", run, trainer.stepCount(), RunFolders.describe(text));
         } else {
             TrainConfig config = config(parsed);
+            OptionChecks.writableFolder("--runs-dir", runsDir);
+            OptionChecks.notARunFolder("--runs-dir", runsDir, "the folder of the run folders");
             text = RunFolders.corpus(corpus);
             trainer = Trainer.create(config, precision, text);
             run = RunFolders.create(runsDir, runName);

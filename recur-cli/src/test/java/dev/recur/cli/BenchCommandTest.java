@@ -46,6 +46,15 @@ class BenchCommandTest {
     }
 
     @Test
+    void threadsAreCappedAsInTheExperiments() {
+        // 100000 used to start threads until the process ran out of them
+        Run r = TrainCommandTest.run("bench", "--threads", "100000");
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertEquals(List.of("recur bench: --threads: expected 1..256, found 100000"), r.errLines());
+        assertEquals("", r.out());
+    }
+
+    @Test
     void badArgumentsGetOneLine() {
         String[][] cases = {{"--warmup-time", "-1"}, {"--iters", "0"}, {"--workload", "W9"}, {"--mode", "backward"}};
         for (String[] c : cases) {

@@ -174,4 +174,85 @@ class ExperimentCommandTest {
         assertTrue(run("experiment", "adding", "--seq-len", "1").err().contains("expected 2.."));
         assertTrue(run("experiment", "lag", "--cell", "transformer").err().contains("expected one of lstm"));
     }
+
+    /** Runs a command that must be refused before anything trains or is written; returns its one error line. */
+    private String refusedUpFront(String... args) throws Exception {
+        Run r = run(args);
+        assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+        assertEquals("", r.out(), "no evaluation row: nothing trained");
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of(), files.filter(f -> !f.getFileName().toString().startsWith("keep-")).toList());
+        }
+        return r.err().strip();
+    }
+
+    @Test
+    void oversizedSizesAreUsageErrors() throws Exception {
+        // were "internal error" (an integer overflow, a negative array size) or "out of memory ... a larger heap"
+        assertTrue(refusedUpFront("experiment", "adding", "--hidden", "100000").startsWith("recur experiment adding: "
+                + "hidden_size: expected a size whose tensors fit in a Java array (at most 2,147,483,639 elements each),"
+                + " found 100000, which makes weight_hh_l0 [400000 x 100000]"));
+        assertEquals("recur experiment adding: batch size: expected 1..65536 sequences, found 100000000; likely cause: "
+                + "a batch too large to train on in memory",
+                refusedUpFront("experiment", "adding", "--batch-size", "100000000"));
+        assertTrue(refusedUpFront("experiment", "adding", "--batch-size", "2147483647").contains("found 2147483647"));
+        assertEquals("recur experiment adding: test size: expected 1..100000 sequences, found 2147483647; likely "
+                + "cause: a test set too large to hold in memory",
+                refusedUpFront("experiment", "adding", "--test-size", "2147483647"));
+        assertEquals("recur diagnose: --probe-size: expected 1..65536 sequences, found 100000000; likely cause: a "
+                + "probe too large to diagnose in memory", refusedUpFront("diagnose", "--probe-size", "100000000"));
+        // a size fine for the GRU that comes first, too large for the LSTM after it: refused before the GRU trains
+        assertTrue(refusedUpFront("experiment", "compare", "adding", "--seq-len", "5", "--cells", "gru,lstm",
+                "--hidden", "24000", "--steps", "1", "--out", tmp.resolve("cmp").toString())
+                .contains("weight_hh_l0 [96000 x 24000]"));
+        assertTrue(refusedUpFront("diagnose", "--task", "adding", "--cells", "rnn", "--hidden", "4",
+                "--probe-size", "60000", "--seq-len", "40000", "--steps", "1", "--out", tmp.resolve("d").toString())
+                .contains("--probe-size: expected a size whose tensors fit"));
+    }
+
+    @Test
+    void listsNameEachValueOnce() throws Exception {
+        // --seeds 1,1 used to train every run, then fail in the chart ("Series name >lstm< has already been used")
+        assertEquals("recur experiment compare: --seeds: expected each value once, found 1 twice in 1,1; likely cause: "
+                + "a repeated value", refusedUpFront("experiment", "compare", "adding", "--seq-len", "5", "--cells",
+                "lstm", "--seeds", "1,1", "--steps", "2", "--hidden", "4", "--out", tmp.resolve("cmp").toString()));
+        assertEquals("recur experiment compare: --cells: expected each cell once, found rnn twice in rnn,rnn_tanh; "
+                + "likely cause: a repeated name (rnn and rnn_tanh are the same cell)",
+                refusedUpFront("experiment", "compare", "adding", "--cells", "rnn,rnn_tanh", "--out",
+                        tmp.resolve("cmp").toString()));
+        assertTrue(refusedUpFront("diagnose", "--cells", "gru,lstm,gru", "--out", tmp.resolve("d").toString())
+                .startsWith("recur diagnose: --cells: expected each cell once, found gru twice"));
+    }
+
+    @Test
+    void anOutFolderThatCannotBeWrittenIsRefusedBeforeTraining() throws Exception {
+        Path file = Files.writeString(tmp.resolve("keep-file.txt"), "a file");
+        Path run = Files.createDirectories(tmp.resolve("keep-run"));
+        Files.writeString(run.resolve("checkpoint.json"), "{}");
+        String[] tiny = {"--seq-len", "5", "--steps", "2", "--eval-every", "1", "--hidden", "4", "--batch-size", "2",
+            "--test-size", "4"};
+        for (String cmd : List.of("compare", "diagnose")) {
+            List<String> base = new ArrayList<>(cmd.equals("compare") ? List.of("experiment", "compare", "adding")
+                    : List.of("diagnose", "--task", "adding"));
+            base.addAll(List.of(tiny));
+            String name = cmd.equals("compare") ? "recur experiment compare" : "recur diagnose";
+            List<String> a = new ArrayList<>(base);
+            a.addAll(List.of("--out", file.toString()));
+            assertEquals(name + ": --out: expected a folder to write into, found " + file + ", which is a file; likely "
+                    + "cause: a file was given where a folder was expected", refusedUpFront(a.toArray(new String[0])));
+            a = new ArrayList<>(base);
+            a.addAll(List.of("--out", file.resolve("sub").toString()));
+            assertTrue(refusedUpFront(a.toArray(new String[0])).contains("whose path holds the file " + file), cmd);
+            a = new ArrayList<>(base);
+            a.addAll(List.of("--out", run.toString()));
+            assertEquals(name + ": --out: expected a folder for the results, found the run folder " + run + " (it "
+                    + "holds checkpoint.json); likely cause: a run folder was given by mistake",
+                    refusedUpFront(a.toArray(new String[0])));
+        }
+        try (var files = Files.list(run)) {
+            assertEquals(1, files.count(), "nothing written into the run folder");
+        }
+    }
 }

@@ -223,4 +223,52 @@ class InspectCommandTest {
         assertNotEquals(0, r.code());
         assertEquals(1, r.errLines().size(), r.err());
     }
+
+    /** --out used to replace whatever it named: the run's manifest (with HTML), the text, a weight file. */
+    @Test
+    void outMayNotNameAnInput() throws IOException {
+        Path copy = Files.createDirectory(tmp.resolve("copy"));
+        try (var files = Files.list(run)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Path text = Files.copy(corpus, tmp.resolve("text.txt"));
+        Path manifest = copy.resolve("checkpoint.json");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.json"), manifest);
+        Path weights;
+        try (var files = Files.list(copy)) {
+            weights = files.filter(f -> f.getFileName().toString().startsWith("model-")).findFirst().orElseThrow();
+        }
+        String[][] cases = {
+            {manifest.toString(), "which is the checkpoint's manifest"},
+            {copy.resolve("..").resolve("copy").resolve(".").resolve("checkpoint.json").toString(),
+                "which is the checkpoint's manifest"},
+            {link.toString(), "which is the checkpoint's manifest"},
+            {text.toString(), "which is the --text file"},
+            {weights.toString(), "which is a file of the run folder " + copy},
+        };
+        byte[] manifestBefore = Files.readAllBytes(manifest);
+        byte[] textBefore = Files.readAllBytes(text);
+        byte[] weightsBefore = Files.readAllBytes(weights);
+        for (String[] c : cases) {
+            Run r = TrainCommandTest.run("inspect", "--checkpoint", copy.toString(), "--text", text.toString(),
+                    "--out", c[0]);
+            assertEquals(ExitCodes.USAGE, r.code(), c[0] + ": " + r.err());
+            assertEquals(List.of("recur inspect: --out: expected a file that is not an input of the command, found "
+                    + c[0] + ", " + c[1] + "; likely cause: the options were mixed up (writing "
+                    + Path.of(c[0]).getFileName() + " would replace it)"), r.errLines());
+        }
+        assertArrayEquals(manifestBefore, Files.readAllBytes(manifest));
+        assertArrayEquals(textBefore, Files.readAllBytes(text));
+        assertArrayEquals(weightsBefore, Files.readAllBytes(weights));
+        // without --text the text shown is the training corpus: an input too
+        Run r = TrainCommandTest.run("inspect", "--checkpoint", copy.toString(), "--out", corpus.toString());
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("which is the corpus the model was trained on"), r.err());
+        // a new page inside the run folder is fine
+        r = TrainCommandTest.run("inspect", "--checkpoint", copy.toString(), "--text", text.toString(),
+                "--max-chars", "50", "--out", copy.resolve("page.html").toString());
+        assertEquals(0, r.code(), r.err());
+    }
 }

@@ -21,8 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.recur.io.Checkpoint;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
@@ -342,6 +344,142 @@ class TrainCommandTest {
                 + " checkpoint, found none"), none);
         assertTrue(fails(ExitCodes.FAILURE, tmp, "train", "--corpus", tmp.resolve("missing.txt").toString())
                 .equals("recur train: " + tmp.resolve("missing.txt") + ": no such file or directory"));
+    }
+
+    @Test
+    void sizesWhoseTensorsCannotExistAreUsageErrors() throws IOException {
+        String c = corpus.toString();
+        String r = tmp.resolve("runs").toString();
+        // were "internal error": an integer overflow, a negative array size
+        assertEquals("recur train: hidden_size: expected a size whose tensors fit in a Java array (at most "
+                + "2,147,483,639 elements each), found 100000, which makes rnn.weight_hh_l0 [400000 x 100000] = "
+                + "40,000,000,000 elements",
+                fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--hidden", "100000"));
+        assertTrue(fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--hidden", "2147483647")
+                .startsWith("recur train: hidden_size: expected a size whose tensors fit in a Java array"));
+        assertTrue(fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--embedding", "2147483647")
+                .startsWith("recur train: embedding_dim: expected a size whose tensors fit in a Java array"));
+        // a checkpoint.json edited to an impossible size: the manifest is named, nothing is allocated
+        Path copy = copyOfFirstRun();
+        Path json = copy.resolve(Checkpoint.MANIFEST);
+        Files.writeString(json, Files.readString(json).replace("\"hidden_size\" : 16", "\"hidden_size\" : 2147483647"));
+        for (String[] args : List.of(new String[] {"sample", "--checkpoint", copy.toString()},
+                new String[] {"eval", "--checkpoint", copy.toString(), "--text", c})) {
+            String line = fails(ExitCodes.FAILURE, tmp, args);
+            assertTrue(line.startsWith("recur " + args[0] + ": " + json + ": expected a valid model configuration, "
+                    + "found hidden_size: expected a size whose tensors fit in a Java array"), line);
+        }
+    }
+
+    /** Just above the cap (100000 used to start that many threads, until the process ran out of them). */
+    @Test
+    void threadsAreCappedAsInTheExperiments() throws IOException {
+        assertEquals("recur train: --threads: expected 0..256 (0 = one per processor), found 257",
+                fails(ExitCodes.USAGE, tmp, "train", "--corpus", corpus.toString(), "--runs-dir",
+                        tmp.resolve("runs").toString(), "--threads", "257"));
+        assertEquals("recur train: --threads: expected 0..256 (0 = one per processor), found 257",
+                fails(ExitCodes.USAGE, tmp, "train", "--resume", runs.resolve("first").toString(), "--threads",
+                        "257"));
+        assertEquals("recur sample: --threads: expected 0..256 (0 = one per processor), found 257",
+                fails(ExitCodes.USAGE, tmp, "sample", "--runs-dir", runs.toString(), "--threads", "257"));
+    }
+
+    @Test
+    void theTemperatureIsCheckedBeforeTraining() throws IOException {
+        // used to train and write the run, then fail at the final sample
+        for (String t : List.of("-1", "NaN")) {
+            String line = fails(ExitCodes.USAGE, tmp, train("--corpus", corpus.toString(), "--runs-dir",
+                    tmp.resolve("runs").toString(), "--temperature", t));
+            assertTrue(line.startsWith("recur train: temperature must be a finite number >= 0, found "), line);
+        }
+    }
+
+    /** /dev/zero used to be read until the heap ran out, and a FIFO blocked forever. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void textInputsMustBeRegularFiles() throws Exception {
+        Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")), "a Unix /dev/zero");
+        assertEquals("recur train: /dev/zero: expected a UTF-8 text file, found a character device; likely cause: the "
+                + "wrong path (the whole text is read first, and a device or pipe may never end or never start)",
+                fails(ExitCodes.FAILURE, tmp, "train", "--corpus", "/dev/zero", "--runs-dir",
+                        tmp.resolve("runs").toString()));
+        Path fifo = tmp.resolve("fifo");
+        Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        assertTrue(fails(ExitCodes.FAILURE, tmp, "train", "--corpus", fifo.toString(), "--runs-dir",
+                tmp.resolve("runs").toString()).startsWith("recur train: " + fifo + ": expected a UTF-8 text file, "
+                + "found a FIFO (named pipe); "));
+        assertTrue(fails(ExitCodes.FAILURE, tmp, "eval", "--runs-dir", runs.toString(), "--text", fifo.toString())
+                .startsWith("recur eval: " + fifo + ": expected a UTF-8 text file, found a FIFO (named pipe); "));
+        assertTrue(fails(ExitCodes.FAILURE, tmp, "inspect", "--runs-dir", runs.toString(), "--text", "/dev/zero",
+                "--out", tmp.resolve("page.html").toString()).startsWith("recur inspect: /dev/zero: expected a UTF-8"
+                + " text file, found a character device; "));
+    }
+
+    @Test
+    void theRunsFolderIsCheckedBeforeTraining() throws IOException {
+        Path file = Files.writeString(tmp.resolve("runs-file"), "not a folder");
+        assertEquals("recur train: --runs-dir: expected a folder to write into, found " + file + ", which is a file;"
+                + " likely cause: a file was given where a folder was expected",
+                fails(ExitCodes.USAGE, tmp, train("--corpus", corpus.toString(), "--runs-dir", file.toString())));
+        assertEquals("recur train: --runs-dir: expected the folder of the run folders, found the run folder "
+                + runs.resolve("first") + " (it holds checkpoint.json); likely cause: a run folder was given by mistake",
+                fails(ExitCodes.USAGE, runs, train("--corpus", corpus.toString(), "--runs-dir",
+                        runs.resolve("first").toString())));
+    }
+
+    @Test
+    void runFolderMistakesAreNamed() throws IOException {
+        Path copy = copyOfFirstRun();
+        Path weights = copy.resolve(Checkpoint.readManifest(copy).files().get("model").name());
+        assertEquals("recur sample: " + weights + ": expected a run folder (or its checkpoint.json), found a file; "
+                + "likely cause: a file of the run was given instead of its folder",
+                fails(ExitCodes.FAILURE, tmp, "sample", "--checkpoint", weights.toString()));
+        Path json = copy.resolve(Checkpoint.MANIFEST);
+        Files.delete(json);
+        // the reason written where the manifest is missing used to be dropped for "no such file or directory"
+        assertEquals("recur sample: " + json + ": no checkpoint in this folder (a run killed before its first "
+                + "checkpoint, or not a run folder)", fails(ExitCodes.FAILURE, tmp, "sample", "--checkpoint",
+                copy.toString()));
+        Files.createDirectory(json);
+        assertEquals("recur sample: " + json + ": expected the checkpoint manifest, a file, found a directory; likely"
+                + " cause: the folder was not written by recur", fails(ExitCodes.FAILURE, tmp, "sample",
+                "--checkpoint", copy.toString()));
+    }
+
+    @Test
+    void aBareRunNameIsLookedUpUnderTheRunsFolder() throws IOException {
+        // "first" is not in the working directory: it is the run of that name under --runs-dir
+        Run r = run("sample", "--runs-dir", runs.toString(), "--checkpoint", "first", "--length", "5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.errLines().get(0).startsWith("sampling from " + runs.resolve("first") + " "), r.err());
+        assertEquals("recur sample: no-such-run: expected a run folder, found none of that name in the working "
+                + "directory or in " + runs + " (--runs-dir)", fails(ExitCodes.FAILURE, tmp, "sample", "--runs-dir",
+                runs.toString(), "--checkpoint", "no-such-run"));
+        String help = run("sample", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("a bare name that is not in the working directory is a run under --runs-dir"), help);
+    }
+
+    @Test
+    void aHandEditedVocabularyGivesOneLikelyCause() throws IOException {
+        Path copy = copyOfFirstRun();
+        Path json = copy.resolve(Checkpoint.MANIFEST);
+        JsonNode root = JSON.readTree(json.toFile());
+        var codePoints = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("vocabulary").get("code_points");
+        codePoints.set(2, codePoints.get(1));
+        JSON.writeValue(json.toFile(), root);
+        String line = fails(ExitCodes.FAILURE, tmp, "sample", "--checkpoint", copy.toString());
+        assertTrue(line.startsWith("recur sample: " + json + ": expected a valid vocabulary, found vocabulary: "), line);
+        assertEquals(1, line.split("likely cause", -1).length - 1, line);
+    }
+
+    @Test
+    void evalWordsATooLargeBatchForEval() throws IOException {
+        Path text = Files.writeString(tmp.resolve("short.txt"), "the cat sat");
+        assertEquals("recur eval: --batch: expected at most 10 streams for the 11 characters of " + text + " (each "
+                + "stream predicts at least one character from the one before it), found 100000; likely cause: a text "
+                + "too short for this many streams (without --batch, eval reads a short text in fewer streams)",
+                fails(ExitCodes.USAGE, tmp, "eval", "--runs-dir", runs.toString(), "--text", text.toString(),
+                        "--batch", "100000"));
     }
 
     @Test
