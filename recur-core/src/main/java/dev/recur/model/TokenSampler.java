@@ -74,7 +74,9 @@ public final class TokenSampler {
         }
         for (int j = 0; j < nv; j++) {
             if (!Double.isFinite(logits[j])) {
-                throw new IllegalArgumentException("logit [" + j + "] is " + logits[j] + ": expected a finite number");
+                throw new IllegalArgumentException("logit [" + j + "] is " + logits[j] + ": expected a finite number; "
+                        + "likely cause: the model's scores overflow (weights grown too large, as in a run that was "
+                        + "diverging when it was saved)");
             }
         }
         Integer[] order = new Integer[nv];

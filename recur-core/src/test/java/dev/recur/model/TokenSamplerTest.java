@@ -3,6 +3,7 @@ package dev.recur.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.tensor.Precision;
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,8 @@ class TokenSamplerTest {
         assertThrows(IllegalArgumentException.class, () -> new TokenSampler(-1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new TokenSampler(1, -1, 0));
         assertThrows(IllegalArgumentException.class, () -> new TokenSampler(1, 0, 0).distribution(new double[0]));
-        assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new TokenSampler(1, 0, 0).distribution(new double[] {0, Double.NaN}));
+        assertTrue(e.getMessage().startsWith("logit [1] is NaN: expected a finite number; likely cause: "), e.getMessage());
     }
 }
