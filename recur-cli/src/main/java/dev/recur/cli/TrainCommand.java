@@ -307,6 +307,14 @@ public final class TrainCommand extends RecurCommand {
             text = corpus != null ? RunFolders.corpus(corpus)
                     : RunFolders.recordedCorpus(manifest.provenance().corpusSource());
             trainer = Trainer.resume(run, config, precision, text);
+            // after resume, so that a damaged checkpoint is reported first
+            if (config.steps() > 0 && trainer.stepCount() >= config.steps()) {
+                throw new IllegalArgumentException("--steps: expected a total above the run's " + trainer.stepCount()
+                        + " steps (it counts from the start of the run), found " + config.steps()
+                        + (parsed.hasMatchedOption("--steps") ? "" : ", the run's own budget")
+                        + "; likely cause: the run is complete: give --steps above " + trainer.stepCount()
+                        + ", or --time, to train it further");
+            }
             out.notice("resuming %s at step %d (%s)", run, trainer.stepCount(), RunFolders.describe(text));
         } else {
             TrainConfig config = config(parsed);
@@ -497,6 +505,15 @@ public final class TrainCommand extends RecurCommand {
         ScheduleConfig.Kind kind = ScheduleConfig.Kind.fromId(schedule);
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup: expected >= 0 steps, found " + warmup);
+        }
+        if (kind != ScheduleConfig.Kind.COSINE && parsed.hasMatchedOption("--min-lr")) {
+            throw new IllegalArgumentException("--min-lr: applies to --schedule cosine only, found --schedule "
+                    + kind.id());
+        }
+        if (kind != ScheduleConfig.Kind.STEP
+                && (parsed.hasMatchedOption("--decay-every") || parsed.hasMatchedOption("--decay-gamma"))) {
+            throw new IllegalArgumentException("--decay-every/--decay-gamma: apply to --schedule step only, found "
+                    + "--schedule " + kind.id());
         }
         ScheduleConfig sched = switch (kind) {
             case CONSTANT -> new ScheduleConfig(kind, warmup, 0, 0, 0, 1);

@@ -325,6 +325,11 @@ class TrainCommandTest {
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--optimizer", "lion"));
         assertEquals("recur train: --momentum: applies to sgd and rmsprop only, found --optimizer adam",
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--momentum", "0.9"));
+        assertEquals("recur train: --min-lr: applies to --schedule cosine only, found --schedule constant",
+                fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--min-lr", "0.001"));
+        assertEquals("recur train: --decay-every/--decay-gamma: apply to --schedule step only, found --schedule cosine",
+                fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--schedule", "cosine",
+                        "--decay-gamma", "0.5"));
         assertTrue(fails(ExitCodes.USAGE, tmp, "train", "--time", "soon").contains(
                 "expected a duration such as 300, 90s, 4m or 1h30m, found 'soon'"));
         assertEquals("recur train: --dtype: expected float32 or float64, found 'float16'",
@@ -332,6 +337,14 @@ class TrainCommandTest {
         assertEquals("recur train: --hidden: cannot be given with --resume: a resumed run keeps its own settings (only"
                 + " --steps, --time, --eval-every, --checkpoint-every and --threads may change)",
                 fails(ExitCodes.USAGE, tmp, "train", "--resume", runs.resolve("first").toString(), "--hidden", "8"));
+        assertEquals("recur train: --steps: expected a total above the run's 30 steps (it counts from the start of"
+                + " the run), found 20; likely cause: the run is complete: give --steps above 30, or --time, to train"
+                + " it further",
+                fails(ExitCodes.USAGE, tmp, "train", "--resume", runs.resolve("first").toString(), "--steps", "20"));
+        assertEquals("recur train: --steps: expected a total above the run's 30 steps (it counts from the start of"
+                + " the run), found 30, the run's own budget; likely cause: the run is complete: give --steps above"
+                + " 30, or --time, to train it further",
+                fails(ExitCodes.USAGE, tmp, "train", "--resume", runs.resolve("first").toString()));
         assertEquals("recur sample: temperature must be a finite number >= 0, found -1.0",
                 fails(ExitCodes.USAGE, tmp, "sample", "--runs-dir", runs.toString(), "--temperature", "-1"));
         assertTrue(fails(ExitCodes.USAGE, tmp, "sample", "--runs-dir", runs.toString(), "--prime", "\u00e9t\u00e9")
