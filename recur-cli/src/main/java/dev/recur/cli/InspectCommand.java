@@ -121,9 +121,12 @@ public final class InspectCommand extends RecurCommand {
         int[] ids = new int[text.length];
         for (int t = 0; t < text.length; t++) {
             if (!vocabulary.contains(text[t])) {
-                throw new IllegalArgumentException((textFile != null ? "--text " + textFile : "the text") + ": expected "
+                throw new IllegalArgumentException((textFile != null ? "--text " + textFile
+                        : "the training corpus " + manifest.provenance().corpusSource()) + ": expected "
                         + "characters the model knows, found " + describe(text[t]) + " at character "
-                        + (offset + t) + "; likely cause: the model was trained on another alphabet");
+                        + (textFile != null ? offset + t + "; likely cause: the model was trained on another alphabet"
+                        : t + " of its last " + text.length + "; likely cause: the file has changed since the run "
+                        + "was trained (give --text FILE)"));
             }
             ids[t] = vocabulary.id(text[t]);
         }

@@ -185,6 +185,22 @@ class InspectCommandTest {
         assertEquals(all.substring(all.length() - 120), String.join("", chars));
     }
 
+    /** Without --text the recorded corpus is read again; if it changed since training, the message says so. */
+    @Test
+    void aTrainingCorpusChangedSinceTrainingIsNamed() throws IOException {
+        Path text = Files.writeString(tmp.resolve("changing.txt"), quotedEnglish(3000));
+        Path changed = train(text, tmp.resolve("runs"), "changing");
+        Files.writeString(text, quotedEnglish(3000) + " \u03b1\u03b2");
+        Path page = tmp.resolve("never.html");
+        Run r = TrainCommandTest.run("inspect", "--checkpoint", changed.toString(), "--max-chars", "100",
+                "--out", page.toString());
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertEquals(List.of("recur inspect: the training corpus " + text + ": expected characters the model knows,"
+                + " found U+03B1 (GREEK SMALL LETTER ALPHA) at character 98 of its last 100; likely cause: the file has"
+                + " changed since the run was trained (give --text FILE)"), r.errLines());
+        assertFalse(Files.exists(page));
+    }
+
     @Test
     void badInputGetsOneLineAndNoFile() throws IOException {
         Path page = tmp.resolve("never.html");
