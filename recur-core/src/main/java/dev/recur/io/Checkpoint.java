@@ -93,6 +93,8 @@ public final class Checkpoint {
     public static final String FORMAT = "recur-checkpoint";
     /** The manifest format version written (and the highest read). */
     public static final int FORMAT_VERSION = 1;
+    /** The value of the manifest's {@code model.type} field: the one kind of model a checkpoint holds. */
+    private static final String MODEL_TYPE = "char_language_model";
 
     /** The roles of the tensor files, in the order they are written. */
     private static final List<String> ROLES = List.of("model", "optimizer", "trainer");
@@ -392,7 +394,7 @@ public final class Checkpoint {
         root.put("saved", saved);
         CharLanguageModelConfig mc = c.model().config();
         ObjectNode m = root.putObject("model");
-        m.put("type", "char_language_model");
+        m.put("type", MODEL_TYPE);
         m.put("cell", mc.cell().id());
         m.put("vocab_size", mc.vocabSize());
         m.put("embedding_dim", mc.embeddingDim());
@@ -527,6 +529,11 @@ public final class Checkpoint {
         long step = f.longValue(root, "step", 0, Long.MAX_VALUE);
         String saved = f.text(root, "saved");
         JsonNode m = f.object(root, "model");
+        String type = f.text(m, "model.type");
+        if (!MODEL_TYPE.equals(type)) {
+            throw new FormatException(file, "model.type \"" + MODEL_TYPE + "\"", "\"" + type + "\"",
+                    "the file was edited by hand or written by another program");
+        }
         CellKind cell;
         String cellId = f.text(m, "model.cell");
         try {
@@ -571,6 +578,15 @@ public final class Checkpoint {
         } catch (IllegalArgumentException e) {
             throw new FormatException(file, "a valid vocabulary", oneLine(e.getMessage()), "the file was edited by hand",
                     e);
+        }
+        if (v.has("text")) {
+            String text = f.text(v, "vocabulary.text");
+            String decoded = vocabulary.decode(java.util.stream.IntStream.range(0, vocabulary.size()).toArray());
+            if (!text.equals(decoded)) {
+                throw new FormatException(file, "vocabulary.text to spell vocabulary.code_points (" + vocabulary.size()
+                        + " characters)", "a text of " + text.codePointCount(0, text.length()) + " characters that"
+                        + " differs", "the file was edited by hand");
+            }
         }
         if (vocabulary.size() != config.vocabSize()) {
             throw new FormatException(file, "model.vocab_size = the number of vocabulary code points ("
@@ -653,7 +669,15 @@ public final class Checkpoint {
     private static <A> Contents<A> load(Manifest manifest, Precision<A> precision) throws IOException {
         Map<String, SafetensorsFile> files = new LinkedHashMap<>();
         for (Map.Entry<String, FileRef> e : manifest.files().entrySet()) {
-            files.put(e.getKey(), verified(manifest, e.getValue()));
+            files.put(e.getKey(), verified(manifest, e.getKey(), e.getValue()));
+        }
+        DType saved = manifest.dtype().equals("float64") ? DType.F64 : DType.F32;
+        for (TensorEntry t : files.get("model").entries()) {
+            if (t.dtype() != saved) {
+                throw new FormatException(files.get("model").path(), saved + " tensors (model.dtype \""
+                        + manifest.dtype() + "\" in " + MANIFEST + ")", "tensor '" + t.name() + "' of dtype " + t.dtype(),
+                        "the manifest or the file was edited by hand");
+            }
         }
         CharLanguageModel<A> model = CharLanguageModel.create(manifest.model(), precision, manifest.provenance().seed());
         StateDicts.loadStateDict(model, files.get("model"));
@@ -672,6 +696,10 @@ public final class Checkpoint {
             if (name == null) {
                 throw new FormatException(of.path(), "metadata 'optimizer' naming the optimizer", "no such entry",
                         "the file was not written by recur");
+            }
+            if (manifest.optimizer() != null && !manifest.optimizer().equals(name)) {
+                throw new FormatException(of.path(), "metadata 'optimizer' \"" + manifest.optimizer() + "\", as "
+                        + "optimizer.name in " + MANIFEST, "\"" + name + "\"", "the manifest or the file was edited by hand");
             }
             List<OptimizerState.Entry> entries = new ArrayList<>();
             for (TensorEntry t : of.entries()) {
@@ -697,7 +725,7 @@ public final class Checkpoint {
     }
 
     /** Reads a tensor file after checking its size and SHA-256 against the manifest. */
-    private static SafetensorsFile verified(Manifest manifest, FileRef ref) throws IOException {
+    private static SafetensorsFile verified(Manifest manifest, String role, FileRef ref) throws IOException {
         Path file = manifest.directory().resolve(ref.name());
         byte[] bytes = Files.readAllBytes(file);
         String sha = sha256(bytes);
@@ -706,6 +734,11 @@ public final class Checkpoint {
                     + MANIFEST + ")", "SHA-256 " + sha + " (" + bytes.length + " bytes)",
                     bytes.length < ref.bytes() ? "the file is truncated (an interrupted copy?)"
                             : "the file was modified or replaced after the checkpoint was written");
+        }
+        if (bytes.length != ref.bytes()) {
+            throw new FormatException(manifest.directory().resolve(MANIFEST), "files." + role + ".bytes = the size of "
+                    + ref.name() + " (" + bytes.length + ")", Long.toString(ref.bytes()),
+                    "the file was edited by hand");
         }
         return SafetensorsFile.read(file);
     }

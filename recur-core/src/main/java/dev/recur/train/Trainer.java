@@ -281,15 +281,17 @@ public final class Trainer<A> {
         }
         Optional<Checkpoint.Tensor> h = c.stateTensor("carry.h");
         if (h.isPresent()) {
-            A hv = precision.fromDoubles(h.get().values());
-            A cv = c.stateTensor("carry.c").map(t -> precision.fromDoubles(t.values())).orElse(null);
-            int expected = config.layers() * config.batch() * config.hiddenSize();
-            if (precision.kernels().length(hv) != expected
-                    || (cv != null && precision.kernels().length(cv) != expected)
-                    || (cv == null) == config.cell().hasCellState()) {
-                throw new IllegalArgumentException("the carried recurrent state does not fit [L, B, H] = ["
-                        + config.layers() + ", " + config.batch() + ", " + config.hiddenSize() + "]");
+            Optional<Checkpoint.Tensor> ct = c.stateTensor("carry.c");
+            int[] expected = {config.layers(), config.batch(), config.hiddenSize()};
+            if (!Arrays.equals(h.get().shape(), expected)
+                    || (ct.isPresent() && !Arrays.equals(ct.get().shape(), expected))
+                    || ct.isPresent() != config.cell().hasCellState()) {
+                throw new IllegalArgumentException("the carried recurrent state does not fit [L, B, H] = "
+                        + Arrays.toString(expected) + ": found carry.h " + Arrays.toString(h.get().shape())
+                        + (ct.isPresent() ? ", carry.c " + Arrays.toString(ct.get().shape()) : ", no carry.c"));
             }
+            A hv = precision.fromDoubles(h.get().values());
+            A cv = ct.map(t -> precision.fromDoubles(t.values())).orElse(null);
             carry = new State<>(hv, cv);
         }
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.recur.data.TextCorpus;
 import dev.recur.data.Vocabulary;
 import dev.recur.model.CharLanguageModel;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,6 +129,65 @@ class CheckpointTest {
         Files.write(json, new byte[0]);
         e = assertThrows(FormatException.class, () -> Checkpoint.readManifest(run));
         assertTrue(e.getMessage().contains("found an empty file"), e.getMessage());
+    }
+
+    /** The manifest with {@code edit} applied to its JSON tree (the tensor files stay as they are). */
+    private static void editManifest(Path run, Consumer<ObjectNode> edit)
+            throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Path file = run.resolve(Checkpoint.MANIFEST);
+        var root = (ObjectNode) json.readTree(file.toFile());
+        edit.accept(root);
+        json.writeValue(file.toFile(), root);
+    }
+
+    /**
+     * Every field of the manifest that restates something is checked against it: a hand edit that
+     * makes one disagree is refused, naming the file and both values, instead of being ignored.
+     */
+    @Test
+    void manifestFieldsThatDisagreeWithTheCheckpointAreRefused() throws IOException {
+        Path run = trainedRun("fields", CellKind.LSTM, TinyCorpus.english(2000));
+        Path json = run.resolve(Checkpoint.MANIFEST);
+        String original = Files.readString(json);
+        Checkpoint.FileRef model = Checkpoint.readManifest(run).files().get("model");
+        Checkpoint.FileRef optimizer = Checkpoint.readManifest(run).files().get("optimizer");
+
+        editManifest(run, m -> ((ObjectNode) m.get("model")).put("type", "foo"));
+        FormatException e = assertThrows(FormatException.class, () -> Checkpoint.readManifest(run));
+        assertEquals(json + ": expected model.type \"char_language_model\", found \"foo\"; likely cause: the file was"
+                + " edited by hand or written by another program", e.getMessage());
+
+        Files.writeString(json, original);
+        editManifest(run, m -> ((ObjectNode) m.get("vocabulary")).put("text", "abc"));
+        e = assertThrows(FormatException.class, () -> Checkpoint.readManifest(run));
+        assertTrue(e.getMessage().startsWith(json + ": expected vocabulary.text to spell vocabulary.code_points ("),
+                e.getMessage());
+
+        Files.writeString(json, original);
+        editManifest(run, m -> ((ObjectNode) m.get("files").get("model"))
+                .put("bytes", model.bytes() + 1));
+        e = assertThrows(FormatException.class, () -> Checkpoint.load(run, Precision.F32));
+        assertEquals(json + ": expected files.model.bytes = the size of " + model.name() + " (" + model.bytes()
+                + "), found " + (model.bytes() + 1) + "; likely cause: the file was edited by hand", e.getMessage());
+
+        Files.writeString(json, original);
+        editManifest(run, m -> ((ObjectNode) m.get("model")).put("dtype", "float64"));
+        for (Precision<?> p : List.of(Precision.F32, Precision.F64)) {
+            e = assertThrows(FormatException.class, () -> Checkpoint.load(run, p));
+            assertTrue(e.getMessage().startsWith(run.resolve(model.name()) + ": expected F64 tensors (model.dtype"
+                    + " \"float64\" in checkpoint.json), found tensor '"), e.getMessage());
+        }
+
+        Files.writeString(json, original);
+        editManifest(run, m -> ((ObjectNode) m.get("optimizer")).put("name", "sgd"));
+        e = assertThrows(FormatException.class, () -> Checkpoint.load(run, Precision.F32));
+        assertEquals(run.resolve(optimizer.name()) + ": expected metadata 'optimizer' \"sgd\", as optimizer.name in "
+                + "checkpoint.json, found \"adam\"; likely cause: the manifest or the file was edited by hand",
+                e.getMessage());
+
+        Files.writeString(json, original);
+        Checkpoint.load(run, Precision.F32);   // the untouched manifest still loads
     }
 
     @Test

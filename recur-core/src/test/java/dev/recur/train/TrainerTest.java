@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.data.TextCorpus;
 import dev.recur.io.Checkpoint;
+import dev.recur.io.SafetensorsFile;
+import dev.recur.io.SafetensorsWriter;
+import dev.recur.io.TensorEntry;
 import dev.recur.nn.Parameter;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.optim.AdamConfig;
@@ -204,6 +207,30 @@ class TrainerTest {
         TextCorpus other = TinyCorpus.english(2100);
         e = assertThrows(IllegalArgumentException.class, () -> Trainer.resume(run, config, Precision.F32, other));
         assertTrue(e.getMessage().contains("expected the corpus the run was trained on"), e.getMessage());
+    }
+
+    /** A carried state of the right size but another shape (a hand-edited trainer file) is refused on resume. */
+    @Test
+    void aCarriedStateOfAnotherShapeIsRefused() throws IOException {
+        Path run = tmp.resolve("reshaped");
+        TrainConfig config = small(CellKind.LSTM).steps(5).build();
+        Trainer.create(config, Precision.F32, CORPUS).checkpointInto(run, Checkpoint.WriteHook.NONE)
+                .train(TrainingListener.NONE);
+        Checkpoint.FileRef ref = Checkpoint.readManifest(run).files().get("trainer");
+        Path file = run.resolve(ref.name());
+        SafetensorsFile old = SafetensorsFile.read(file);
+        SafetensorsWriter w = new SafetensorsWriter().metadata(old.metadata());
+        for (TensorEntry t : old.entries()) {
+            w.put(t.name(), old.doubles(t.name()), t.name().equals("carry.h") ? new int[] {2, 2, 32} : t.shape());
+        }
+        byte[] bytes = w.toBytes();
+        Files.write(file, bytes);
+        Path json = run.resolve(Checkpoint.MANIFEST);
+        Files.writeString(json, Files.readString(json).replace(ref.sha256(), Checkpoint.sha256(bytes))
+                .replace("\"bytes\" : " + ref.bytes(), "\"bytes\" : " + bytes.length));
+        Exception e = assertThrows(Exception.class, () -> Trainer.resume(run, config, Precision.F32, CORPUS));
+        assertTrue(e.getMessage().contains("the carried recurrent state does not fit [L, B, H] = [2, 4, 16]: found"
+                + " carry.h [2, 2, 32], carry.c [2, 4, 16]"), e.getMessage());
     }
 
     @Test
