@@ -225,7 +225,9 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
                 f.integer("layers"), f.number("dropout"), f.integer("batch"), f.integer("seq"),
                 f.number("train_fraction"), OptimizerChoice.fromMap(f.object("optimizer")), f.number("clip_norm"),
                 ScheduleConfig.fromMap(f.object("schedule")), f.longValue("steps"), f.number("time_budget_s"),
-                f.integer("eval_every"), f.integer("checkpoint_every"), f.longValue("seed"), f.integer("threads"));
+                f.integer("eval_every"), f.integer("checkpoint_every"), f.longValue("seed"),
+                // a run saved before threads were capped may hold more; results do not depend on the count
+                Math.min(f.integer("threads"), Parallel.MAX_THREADS));
     }
 
     /**

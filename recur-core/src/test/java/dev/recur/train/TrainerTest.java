@@ -365,5 +365,9 @@ class TrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainConfig.builder().threads(100_000).build());
         assertEquals("threads: expected 0..256 (0 = one per processor), found 100000", e.getMessage());
+        // a run saved before the cap still resumes
+        Map<String, Object> saved = new java.util.LinkedHashMap<>(small(CellKind.LSTM).build().toMap());
+        saved.put("threads", 300);
+        assertEquals(256, TrainConfig.fromMap(saved).threads());
     }
 }
