@@ -98,8 +98,8 @@ class CheckpointIntegrityTest {
         Path runs = tmp.resolve("runs");
         String line = failure(train(runs, "sgd", "--steps", "5", "--optimizer", "sgd", "--lr", "1e30", "--clip", "0"),
                 ExitCodes.FAILURE);
-        assertTrue(line.matches("recur train: training diverged at step 2: expected finite parameters, optimizer state"
-                + " and carried state after the update, found parameter embedding\\.weight\\[\\d+, \\d+\\] = -?Infinity;"
+        assertTrue(line.matches("recur train: training diverged at step 2: expected finite parameters and optimizer"
+                + " state after the update, found parameter embedding\\.weight\\[\\d+, \\d+\\] = -?Infinity;"
                 + " likely cause: the learning rate \\(1\\.0E30\\) is too high, or no gradient clipping"), line);
         Path run = runs.resolve("sgd");
         assertEquals(1, Checkpoint.load(run, Precision.F32).step());   // finite, hence loadable
@@ -107,8 +107,8 @@ class CheckpointIntegrityTest {
         // Before: "done", then "logit [0] is NaN" in the final sample, with the infinite optimizer state saved.
         Run adam = train(runs, "adam", "--steps", "5", "--optimizer", "adam", "--lr", "1e30", "--clip", "0");
         line = failure(adam, ExitCodes.FAILURE);
-        assertTrue(line.startsWith("recur train: training diverged at step 2: expected finite parameters, optimizer"
-                + " state and carried state after the update, found optimizer state "), line);
+        assertTrue(line.startsWith("recur train: training diverged at step 2: expected finite parameters and optimizer"
+                + " state after the update, found optimizer state "), line);
         assertTrue(line.contains(".exp_avg_sq["), line);
         assertEquals("", adam.out(), "no result and no sample");
         assertEquals(1, Checkpoint.load(runs.resolve("adam"), Precision.F32).step());
@@ -123,8 +123,8 @@ class CheckpointIntegrityTest {
         List<String> before = snapshot(run);
         String line = failure(TrainCommandTest.run("train", "--resume", run.toString(), "--steps", "8"),
                 ExitCodes.FAILURE);
-        assertTrue(line.startsWith("recur train: training diverged at step 6: expected finite parameters, optimizer"
-                + " state and carried state after the update, found parameter head.bias[3] = NaN; likely cause: "),
+        assertTrue(line.startsWith("recur train: training diverged at step 6: expected finite parameters and optimizer"
+                + " state after the update, found parameter head.bias[3] = NaN; likely cause: "),
                 line);
         assertTrue(line.endsWith(", or a corrupt optimizer state in the checkpoint resumed from (" + run + ")"), line);
         assertEquals(before, snapshot(run), "model-00000005 is neither replaced nor deleted");

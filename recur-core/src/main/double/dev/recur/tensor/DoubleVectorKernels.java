@@ -1,6 +1,8 @@
 package dev.recur.tensor;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector/*f32:jdk.incubator.vector.IntVector*/;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import java.util.function.IntConsumer;
 
@@ -42,6 +44,12 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final int KC = 512;
     /** Row block: an {@code [MC, KC]} block of A is 192 × 512 elements (384 or 768 KiB by element size). */
     private static final int MC = 192;
+    /** The integer lanes of the same shape, for the bits of the values. */
+    private static final VectorSpecies<Long/*f32:Integer*/> BITS = VectorSpecies.of(long.class/*f32:int.class*/, S.vectorShape());
+    /** All bits but the sign. */
+    private static final long/*f32:int*/ MAGNITUDE = Long.MAX_VALUE/*f32:Integer.MAX_VALUE*/;
+    /** The bits of +∞: a magnitude's bits at or above them are ±∞ or NaN. */
+    private static final long/*f32:int*/ INFINITY_BITS = 0x7FF0000000000000L/*f32:0x7F800000*/;
     /** A row of zeros: the start of a tile's rows when it neither accumulates nor adds a bias. */
     private static final double[] ZEROS = new double[NR];
     /** Products below this many FLOPs run on one thread (the split costs a few microseconds). */
@@ -267,6 +275,27 @@ public final class DoubleVectorKernels extends DoubleKernels {
         s1.intoArray(out, j0 + L);
         s2.intoArray(out, j0 + 2 * L);
         s3.intoArray(out, j0 + 3 * L);
+    }
+
+    /**
+     * {@inheritDoc} Whole vectors first, by the bits of the largest magnitude (an integer max, no
+     * mask: NaN and ±∞ are the magnitudes whose bits are at or above +∞'s); the reference's scan,
+     * which also says where, only once one is found, and for the last {@code n mod L} elements. The
+     * optimizer's check after every training step runs over all weights and state arrays.
+     */
+    @Override
+    public int firstNonFinite(double[] a, int off, int n) {
+        final int nv = S.loopBound(n);
+        final var magnitude = LongVector/*f32:IntVector*/.broadcast(BITS, MAGNITUDE);
+        var largest = LongVector/*f32:IntVector*/.zero(BITS);
+        for (int i = 0; i < nv; i += L) {
+            final DoubleVector v = DoubleVector.fromArray(S, a, off + i);
+            largest = largest.max(v.reinterpretAsLongs/*f32:v.reinterpretAsInts*/().and(magnitude));
+        }
+        if (largest.reduceLanes(VectorOperators.MAX) >= INFINITY_BITS) {
+            return super.firstNonFinite(a, off, nv);
+        }
+        return super.firstNonFinite(a, off + nv, n - nv);
     }
 
     /** One product, cut into ranges of panels; reused so that the time loop does not allocate. */

@@ -89,6 +89,8 @@ public final class Trainer<A> {
     private Path checkpointDirectory;
     /** The run folder this trainer was resumed from, or null for a fresh run. */
     private Path resumedFrom;
+    /** The step count it was resumed at. */
+    private long resumedAtStep;
     private Checkpoint.WriteHook writeHook = Checkpoint.WriteHook.NONE;
     private volatile boolean stopRequested;
 
@@ -207,6 +209,7 @@ public final class Trainer<A> {
         }
         t.lastSavedStep = t.step;
         t.resumedFrom = manifest.directory();
+        t.resumedAtStep = t.step;
         return t;
     }
 
@@ -378,11 +381,11 @@ public final class Trainer<A> {
      * Takes one training step on the next chunk.
      *
      * @return what the step did
-     * @throws TrainingDivergedException if the loss or the gradient becomes NaN or infinite (the
-     *                                   parameters are then left unchanged by this step), or the
-     *                                   update leaves a parameter, the optimizer state or the carried
-     *                                   recurrent state NaN or infinite (then the trainer holds those
-     *                                   values and cannot be saved: {@link Checkpoint#save} refuses them)
+     * @throws TrainingDivergedException if the loss, the gradient or the carried recurrent state becomes
+     *                                   NaN or infinite (the trainer is then left unchanged by this
+     *                                   step), or the update leaves a parameter or the optimizer state
+     *                                   NaN or infinite (then the trainer holds those values and cannot
+     *                                   be saved: {@link Checkpoint#save} refuses them)
      */
     public TrainingEvents.Step step() {
         long t0 = System.nanoTime();
@@ -396,21 +399,21 @@ public final class Trainer<A> {
         double norm = config.clipNorm() > 0 ? GradientClipping.clipByGlobalNorm(parameters, config.clipNorm())
                 : Double.NaN;
         if (!Double.isFinite(loss) || (config.clipNorm() > 0 && !Double.isFinite(norm))) {
-            throw new TrainingDivergedException("training diverged at step " + (step + 1) + ": expected a finite "
-                    + (Double.isFinite(loss) ? "gradient norm" : "loss") + ", found "
-                    + (Double.isFinite(loss) ? norm : loss) + "; likely cause: the learning rate ("
-                    + config.optimizer().learningRate() + ") is too high, or no gradient clipping");
+            throw diverged(step + 1, "a finite " + (Double.isFinite(loss) ? "gradient norm" : "loss"),
+                    Double.toString(Double.isFinite(loss) ? norm : loss));
+        }
+        // the carried state comes from the forward pass: checked before the update, so that a step
+        // that diverges here changes nothing
+        Optional<String> badCarry = nonFinite(out.finalState());
+        if (badCarry.isPresent()) {
+            throw diverged(step + 1, "a finite carried state", badCarry.get());
         }
         optimizer.step();
         // A step with a finite loss can still leave NaN or infinity behind (an overflowing update, a
         // corrupt optimizer state): stop here, so that it is never saved over a good checkpoint.
-        Optional<String> bad = optimizer.firstNonFinite().or(() -> nonFinite(out.finalState()));
+        Optional<String> bad = optimizer.firstNonFinite();
         if (bad.isPresent()) {
-            throw new TrainingDivergedException("training diverged at step " + (step + 1) + ": expected finite "
-                    + "parameters, optimizer state and carried state after the update, found " + bad.get()
-                    + "; likely cause: the learning rate (" + config.optimizer().learningRate() + ") is too high,"
-                    + " or no gradient clipping" + (resumedFrom == null ? ""
-                    : ", or a corrupt optimizer state in the checkpoint resumed from (" + resumedFrom + ")"));
+            throw diverged(step + 1, "finite parameters and optimizer state after the update", bad.get());
         }
         carry = out.finalState();
         step++;
@@ -422,6 +425,17 @@ public final class Trainer<A> {
         trainSeconds += (System.nanoTime() - t0) * 1e-9;
         return new TrainingEvents.Step(step, config.steps(), loss, smoothedLoss, lr, norm, tokens(), trainSeconds,
                 config.timeBudgetSeconds());
+    }
+
+    /**
+     * The divergence at step {@code at} (1-based): what was expected, what was found, and the likely
+     * cause; on the first step after a resume, a corrupt optimizer state in that checkpoint is one.
+     */
+    private TrainingDivergedException diverged(long at, String expected, String found) {
+        return new TrainingDivergedException("training diverged at step " + at + ": expected " + expected + ", found "
+                + found + "; likely cause: the learning rate (" + config.optimizer().learningRate() + ") is too high,"
+                + " or no gradient clipping" + (resumedFrom == null || at != resumedAtStep + 1 ? ""
+                : ", or a corrupt optimizer state in the checkpoint resumed from (" + resumedFrom + ")"));
     }
 
     /** The first NaN or infinite value of a carried recurrent state, e.g. {@code carry.h[0, 3, 7] = NaN}. */
@@ -449,9 +463,7 @@ public final class Trainer<A> {
         EvalResult r = Evaluation.evaluate(model, validation);
         double seconds = (System.nanoTime() - t0) * 1e-9;
         if (!Double.isFinite(r.loss())) {
-            throw new TrainingDivergedException("training diverged at step " + step + ": expected a finite validation"
-                    + " loss, found " + r.loss() + "; likely cause: the learning rate ("
-                    + config.optimizer().learningRate() + ") is too high, or no gradient clipping");
+            throw diverged(step, "a finite validation loss", Double.toString(r.loss()));
         }
         if (lastValidationStep != step) {
             valSteps.add(step);
