@@ -13,6 +13,7 @@ import java.util.Optional;
 import dev.recur.data.BundledCorpus;
 import dev.recur.data.TextCorpus;
 import dev.recur.io.Checkpoint;
+import dev.recur.io.FormatException;
 
 /** Run folders ({@code runs/<yyyyMMdd-HHmmss>}), the latest run, and corpus lookup. */
 final class RunFolders {
@@ -69,14 +70,21 @@ final class RunFolders {
                 Path named = runs.resolve(given);
                 if (!Files.exists(named)) {
                     throw new NoSuchFileException(given.toString(), null, "expected a run folder, found none of that "
-                            + "name in the working directory or in " + runs + " (--runs-dir)");
+                            + "name in the working directory or in " + runs + " (--runs-dir); likely cause: a "
+                            + "mistyped name, or runs kept in another folder (give its path, or --runs-dir)");
                 }
                 given = named;
             }
             return Checkpoint.runDirectory(given);
         }
         String remedy = "give " + option + " RUN_FOLDER";
-        Optional<Path> latest = Checkpoint.latestRun(runs, remedy);
+        Optional<Path> latest;
+        try {
+            latest = Checkpoint.latestRun(runs);
+        } catch (FormatException e) {
+            throw e.withRemedy("needed to find the latest run under " + runs + ": " + remedy + ", or repair or remove "
+                    + Checkpoint.runDirectory(e.file()));
+        }
         if (latest.isEmpty()) {
             throw new FileNotFoundException(runs + ": expected a run folder with a checkpoint, found none; likely"
                     + " cause: no 'recur train' has written a checkpoint under " + runs

@@ -466,7 +466,8 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.errLines().get(0).startsWith("sampling from " + runs.resolve("first") + " "), r.err());
         assertEquals("recur sample: no-such-run: expected a run folder, found none of that name in the working "
-                + "directory or in " + runs + " (--runs-dir)", fails(ExitCodes.FAILURE, tmp, "sample", "--runs-dir",
+                + "directory or in " + runs + " (--runs-dir); likely cause: a mistyped name, or runs kept in another "
+                + "folder (give its path, or --runs-dir)", fails(ExitCodes.FAILURE, tmp, "sample", "--runs-dir",
                 runs.toString(), "--checkpoint", "no-such-run"));
         String help = run("sample", "--help").out().replaceAll("\\s+", " ");
         assertTrue(help.contains("a bare name that is not in the working directory is a run under --runs-dir"), help);

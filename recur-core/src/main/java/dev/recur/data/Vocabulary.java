@@ -24,6 +24,9 @@ import java.util.Objects;
  */
 public final class Vocabulary {
 
+    /** The likely cause of a serialised form that {@link #of} refuses. */
+    private static final String SAVED_FORM_BROKEN = "; likely cause: a corrupted or hand-edited checkpoint";
+
     private final int[] codePoints;
 
     private Vocabulary(int[] sortedUniqueCodePoints) {
@@ -61,7 +64,7 @@ public final class Vocabulary {
         }
         BitSet present = new BitSet();
         for (int i = 0; i < text.length; i++) {
-            requireCharacter(text[i], "text", i);
+            requireCharacter(text[i], "text", i, "");
             present.set(text[i]);
         }
         return new Vocabulary(present.stream().toArray()); // increasing code point order
@@ -73,32 +76,33 @@ public final class Vocabulary {
      * @param codePoints the code points in strictly increasing order (token id = index); not empty
      * @return the vocabulary
      * @throws IllegalArgumentException if the array is empty, not strictly increasing (unsorted or
-     *     with a duplicate), or holds a value that is not a character
+     *     with a duplicate), or holds a value that is not a character; the message gives the likely
+     *     cause
      */
     public static Vocabulary of(int[] codePoints) {
         Objects.requireNonNull(codePoints, "codePoints");
         if (codePoints.length == 0) {
             throw new IllegalArgumentException(
-                    "vocabulary: expected at least one code point, found an empty list");
+                    "vocabulary: expected at least one code point, found an empty list" + SAVED_FORM_BROKEN);
         }
         for (int i = 0; i < codePoints.length; i++) {
-            requireCharacter(codePoints[i], "vocabulary", i);
+            requireCharacter(codePoints[i], "vocabulary", i, SAVED_FORM_BROKEN);
             if (i > 0 && codePoints[i] <= codePoints[i - 1]) {
                 throw new IllegalArgumentException("vocabulary: expected code points in strictly increasing"
                         + " order, found " + CodePoints.hex(codePoints[i]) + " at index " + i + " after "
                         + CodePoints.hex(codePoints[i - 1])
                         + (codePoints[i] == codePoints[i - 1] ? " (a duplicate)" : " (out of order)")
-                        + "; likely cause: a corrupted or hand-edited checkpoint");
+                        + SAVED_FORM_BROKEN);
             }
         }
         return new Vocabulary(codePoints.clone());
     }
 
-    private static void requireCharacter(int cp, String what, int index) {
+    private static void requireCharacter(int cp, String what, int index, String likelyCause) {
         if (cp < 0 || cp > Character.MAX_CODE_POINT || Character.getType(cp) == Character.SURROGATE) {
             throw new IllegalArgumentException(what + ": expected Unicode characters, found "
                     + CodePoints.describe(cp) + " at " + (what.equals("text") ? "position " : "index ")
-                    + index);
+                    + index + likelyCause);
         }
     }
 

@@ -24,6 +24,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -329,7 +331,7 @@ public final class Checkpoint {
         String stamp = String.format(Locale.ROOT, "%08d", contents.step());
 
         Map<String, SafetensorsWriter> writers = new LinkedHashMap<>();
-        writers.put("model", StateDicts.writer(model).metadata("format", "pt"));
+        writers.put("model", StateDicts.checkedWriter(model).metadata("format", "pt"));   // checked above
         if (contents.optimizer() != null) {
             OptimizerState os = contents.optimizer();
             SafetensorsWriter w = new SafetensorsWriter()
@@ -576,8 +578,7 @@ public final class Checkpoint {
         try {
             vocabulary = Vocabulary.of(cps);
         } catch (IllegalArgumentException e) {
-            throw new FormatException(file, "a valid vocabulary", oneLine(e.getMessage()), "the file was edited by hand",
-                    e);
+            throw FormatException.wrapping(file, "a valid vocabulary", e);
         }
         if (v.has("text")) {
             String text = f.text(v, "vocabulary.text");
@@ -598,11 +599,18 @@ public final class Checkpoint {
         }
         JsonNode pn = f.object(root, "provenance");
         JsonNode corpus = f.object(pn, "provenance.corpus");
+        String runStarted = f.text(pn, "provenance.run_started");
+        try {
+            Instant.parse(runStarted);
+        } catch (DateTimeParseException e) {
+            throw new FormatException(file, "provenance.run_started to be an ISO-8601 UTC time", "\"" + runStarted
+                    + "\"", "the file was edited by hand", e);
+        }
         Provenance provenance = new Provenance(f.text(pn, "provenance.recur_version"),
                 f.longValue(pn, "provenance.seed", Long.MIN_VALUE, Long.MAX_VALUE),
                 f.text(corpus, "provenance.corpus.source"), f.text(corpus, "provenance.corpus.sha256"),
-                f.longValue(corpus, "provenance.corpus.characters", 0, Long.MAX_VALUE),
-                f.text(pn, "provenance.run_started"), f.text(pn, "provenance.java_version"));
+                f.longValue(corpus, "provenance.corpus.characters", 0, Long.MAX_VALUE), runStarted,
+                f.text(pn, "provenance.java_version"));
         Map<String, Object> training = Map.of();
         if (root.has("training")) {
             JsonNode t = f.object(root, "training");
@@ -752,52 +760,28 @@ public final class Checkpoint {
      *
      * @param runsDirectory the folder of runs, e.g. {@code runs}
      * @return the run folder, or empty if there is none with a checkpoint
-     * @throws FormatException if a sub-folder's {@code checkpoint.json} is not a valid manifest; the
-     *                         message names it and says to name the run folder to use, or to repair
-     *                         or remove the broken one
+     * @throws FormatException if a sub-folder's {@code checkpoint.json} is not a valid manifest; its
+     *                         {@link FormatException#file() file} is that manifest (a caller may add
+     *                         how to name the run to use instead, {@link FormatException#withRemedy})
      * @throws IOException     if the folder cannot be listed or a manifest cannot be read
      */
     public static Optional<Path> latestRun(Path runsDirectory) throws IOException {
-        return latestRun(runsDirectory, "name the run folder to use");
-    }
-
-    /**
-     * Finds the latest run under a folder of runs, as {@link #latestRun(Path)}, with the caller's
-     * way of naming a run in the message about a broken manifest.
-     *
-     * @param runsDirectory the folder of runs, e.g. {@code runs}
-     * @param remedy        how the user names a run instead, e.g. {@code "give --checkpoint RUN_FOLDER"}
-     * @return the run folder, or empty if there is none with a checkpoint
-     * @throws FormatException if a sub-folder's {@code checkpoint.json} is not a valid manifest
-     * @throws IOException     if the folder cannot be listed or a manifest cannot be read
-     */
-    public static Optional<Path> latestRun(Path runsDirectory, String remedy) throws IOException {
-        Objects.requireNonNull(remedy, "remedy");
         if (!Files.isDirectory(runsDirectory)) {
             return Optional.empty();
         }
         Path best = null;
-        java.time.Instant bestStart = null;
+        Instant bestStart = null;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(runsDirectory)) {
             for (Path p : ds) {
-                Path file = p.resolve(MANIFEST);
-                if (!Files.isRegularFile(file)) {
+                if (!Files.isRegularFile(p.resolve(MANIFEST))) {
                     continue;
                 }
-                java.time.Instant started;
+                Instant started;
                 try {
-                    String runStarted = readManifest(p).provenance().runStarted();
-                    try {
-                        started = java.time.Instant.parse(runStarted);
-                    } catch (java.time.format.DateTimeParseException e) {
-                        throw new FormatException(file, "provenance.run_started to be an ISO-8601 UTC time",
-                                "\"" + runStarted + "\"", "the file was edited by hand", e);
-                    }
+                    // readManifest has checked that it is a time
+                    started = Instant.parse(readManifest(p).provenance().runStarted());
                 } catch (NoSuchFileException e) {
                     continue;   // removed since it was listed
-                } catch (FormatException e) {
-                    throw e.withRemedy("needed to find the latest run under " + runsDirectory + ": " + remedy
-                            + ", or repair or remove " + p);
                 }
                 int c = bestStart == null ? 1 : started.compareTo(bestStart);
                 if (c > 0 || (c == 0 && p.getFileName().toString().compareTo(best.getFileName().toString()) > 0)) {

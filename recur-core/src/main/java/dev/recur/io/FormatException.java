@@ -9,13 +9,13 @@ import java.util.Objects;
  *
  * <p>The message always has the form
  * {@code "FILE: expected ..., found ...; likely cause: ..."}, so that it names the file, the
- * rule that was broken, what was actually there, and the most probable reason, once.
+ * rule that was broken, what was actually there, and the most probable reason, once: the
+ * constructors add the likely cause they are given; {@link #wrapping} takes a refusal whose message
+ * gives its own.
  */
 public final class FormatException extends IOException {
 
     private static final long serialVersionUID = 1L;
-
-    private static final String LIKELY_CAUSE = "; likely cause: ";
 
     private final transient Path file;
 
@@ -24,8 +24,8 @@ public final class FormatException extends IOException {
      *
      * @param file the offending file
      * @param expected what the format requires, e.g. {@code "at least 8 bytes"}
-     * @param found what the file holds instead, e.g. {@code "3 bytes"} (see the other constructor for
-     *     a {@code found} that gives its own likely cause)
+     * @param found what the file holds instead, e.g. {@code "3 bytes"}; without a likely cause of
+     *     its own (see {@link #wrapping} for a message that has one)
      * @param likelyCause the most probable reason, e.g. {@code "the file is truncated"}
      */
     public FormatException(Path file, String expected, String found, String likelyCause) {
@@ -37,21 +37,35 @@ public final class FormatException extends IOException {
      *
      * @param file the offending file
      * @param expected what the format requires
-     * @param found what the file holds instead; when it is another message that already gives a
-     *     likely cause (a more specific one), {@code likelyCause} is left out
+     * @param found what the file holds instead; without a likely cause of its own (see
+     *     {@link #wrapping} for a message that has one)
      * @param likelyCause the most probable reason
      * @param cause the underlying exception, or null
      */
     public FormatException(Path file, String expected, String found, String likelyCause,
                            Throwable cause) {
-        super(file + ": expected " + expected + ", found " + found
-                + (String.valueOf(found).contains(LIKELY_CAUSE) ? "" : LIKELY_CAUSE + likelyCause), cause);
-        this.file = Objects.requireNonNull(file, "file");
+        this(file, file + ": expected " + expected + ", found " + found + "; likely cause: " + likelyCause, cause);
     }
 
     private FormatException(Path file, String message, Throwable cause) {
         super(message, cause);
-        this.file = file;
+        this.file = Objects.requireNonNull(file, "file");
+    }
+
+    /**
+     * The exception for a file's content that a check refused with a message giving its own likely
+     * cause (a more specific one than the reader of the file could give), e.g.
+     * {@code "vocabulary: expected ..., found ...; likely cause: ..."}.
+     *
+     * @param file the offending file
+     * @param expected what the format requires, e.g. {@code "a valid vocabulary"}
+     * @param refusal the check's exception; its message, which gives the likely cause, says what
+     *     was found
+     * @return {@code "FILE: expected EXPECTED, found MESSAGE"}, caused by {@code refusal}
+     */
+    public static FormatException wrapping(Path file, String expected, IllegalArgumentException refusal) {
+        return new FormatException(file, file + ": expected " + expected + ", found " + refusal.getMessage(),
+                refusal);
     }
 
     /**

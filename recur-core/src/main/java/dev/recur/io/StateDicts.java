@@ -48,6 +48,17 @@ public final class StateDicts {
     public static <A> SafetensorsWriter writer(CharLanguageModel<A> model) {
         Objects.requireNonNull(model, "model");
         requireFinite(null, model);
+        return checkedWriter(model);
+    }
+
+    /**
+     * {@link #writer}, for a model that {@link #requireFinite} has checked already.
+     *
+     * @param model the model, every value finite
+     * @param <A>   the array type
+     * @return a writer holding its parameters
+     */
+    static <A> SafetensorsWriter checkedWriter(CharLanguageModel<A> model) {
         SafetensorsWriter w = new SafetensorsWriter();
         Precision<A> p = model.precision();
         for (Map.Entry<String, Parameter<A>> e : model.namedParameters().entrySet()) {
@@ -102,8 +113,9 @@ public final class StateDicts {
      * @throws IllegalArgumentException if a parameter holds NaN or infinity; nothing is written then
      */
     public static <A> void save(CharLanguageModel<A> model, Path file) throws IOException {
+        Objects.requireNonNull(model, "model");
         requireFinite(file, model);
-        writer(model).write(file);
+        checkedWriter(model).write(file);
     }
 
     /**

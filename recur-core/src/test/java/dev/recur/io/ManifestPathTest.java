@@ -1,7 +1,9 @@
 package dev.recur.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -43,13 +45,38 @@ class ManifestPathTest {
     @Test
     void aWrappedMessageKeepsItsOwnLikelyCauseAndNoSecond() {
         Path file = tmp.resolve("checkpoint.json");
-        FormatException e = new FormatException(file, "a valid vocabulary", "vocabulary: expected code points in "
+        IllegalArgumentException refusal = new IllegalArgumentException("vocabulary: expected code points in "
                 + "strictly increasing order, found U+0061 at index 3 after U+0061 (a duplicate); likely cause: a "
-                + "corrupted or hand-edited checkpoint", "the file was edited by hand");
+                + "corrupted or hand-edited checkpoint");
+        FormatException e = FormatException.wrapping(file, "a valid vocabulary", refusal);
         assertEquals(file + ": expected a valid vocabulary, found vocabulary: expected code points in strictly "
                 + "increasing order, found U+0061 at index 3 after U+0061 (a duplicate); likely cause: a corrupted or "
                 + "hand-edited checkpoint", e.getMessage());
+        assertSame(refusal, e.getCause());
+        assertEquals(file, e.file());
         assertEquals(file + ": expected 8 bytes, found 3 bytes; likely cause: the file is truncated",
                 new FormatException(file, "8 bytes", "3 bytes", "the file is truncated").getMessage());
+        // the constructors give the likely cause they are given, whatever "found" says (no guessing from its text)
+        assertEquals(file + ": expected a name, found \"x; likely cause: y\"; likely cause: the file was edited",
+                new FormatException(file, "a name", "\"x; likely cause: y\"", "the file was edited").getMessage());
+    }
+
+    @Test
+    void aVocabularyThatIsNotOneGivesTheVocabularysOwnLikelyCauseOnce() throws IOException {
+        // each refusal of Vocabulary.of gives its likely cause, which readManifest keeps as the only one
+        for (String codePoints : new String[] {"[]", "[97, 97]", "[97, 55296]"}) {
+            Path run = Files.createDirectories(tmp.resolve("run" + codePoints.length()));
+            Path json = Files.writeString(run.resolve(Checkpoint.MANIFEST), "{\"format\": \"recur-checkpoint\", "
+                    + "\"format_version\": 1, \"step\": 0, \"saved\": \"x\", \"model\": {\"type\": "
+                    + "\"char_language_model\", \"cell\": \"lstm\", \"vocab_size\": 2, \"embedding_dim\": 2, "
+                    + "\"hidden_size\": 2, \"num_layers\": 1, \"dropout\": 0, \"dtype\": \"float32\"}, "
+                    + "\"vocabulary\": {\"code_points\": " + codePoints + "}}");
+            FormatException e = assertThrows(FormatException.class, () -> Checkpoint.readManifest(run));
+            assertTrue(e.getMessage().startsWith(json + ": expected a valid vocabulary, found vocabulary: expected "),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("; likely cause: a corrupted or hand-edited checkpoint"),
+                    e.getMessage());
+            assertEquals(1, e.getMessage().split("likely cause", -1).length - 1, e.getMessage());
+        }
     }
 }
