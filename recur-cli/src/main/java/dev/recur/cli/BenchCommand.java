@@ -60,7 +60,8 @@ public final class BenchCommand extends RecurCommand {
 
     @Override
     protected int execute(Output out) {
-        int nThreads = threads != null ? OptionChecks.threads(threads) : Runtime.getRuntime().availableProcessors();
+        int nThreads = threads != null ? OptionChecks.threads(threads, false)
+                : Runtime.getRuntime().availableProcessors();
         if (iters < 1 || warmup < 0) {
             throw new IllegalArgumentException("--iters must be >= 1 and --warmup >= 0, found " + iters + " and " + warmup);
         }

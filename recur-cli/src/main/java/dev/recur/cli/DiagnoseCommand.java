@@ -87,7 +87,11 @@ public final class DiagnoseCommand extends RecurCommand {
     protected int execute(Output out) throws IOException {
         Task t = Experiments.task(task, seqLen, lag);
         List<CellKind> kinds = Experiments.cells(cells);
-        if (probeSize < 1 || probeSize > ExperimentConfig.MAX_BATCH_SIZE) {
+        if (probeSize < 1) {
+            throw new IllegalArgumentException("--probe-size: expected >= 1 sequences, found " + probeSize
+                    + "; likely cause: 0 or a negative size (the diagnostics average over at least one sequence)");
+        }
+        if (probeSize > ExperimentConfig.MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("--probe-size: expected 1.." + ExperimentConfig.MAX_BATCH_SIZE
                     + " sequences, found " + probeSize + "; likely cause: a probe too large to diagnose in memory");
         }
@@ -104,7 +108,7 @@ public final class DiagnoseCommand extends RecurCommand {
         Path dir = outDir != null ? outDir : Path.of("diagnose-" + Experiments.slug(t));
         // everything that can be checked is checked before the first cell trains
         for (CellKind cell : kinds) {
-            Experiment.requireFits(t, cell, config);
+            ExperimentOptions.requireFits(t, cell, config);
             Experiment.requireBatchFits(t, cell, config.hiddenSize(), "--probe-size", probeSize);
         }
         Experiments.requireOutputFolder(dir);

@@ -74,9 +74,13 @@ public final class ExperimentCommand extends RecurCommand {
         CellKind cell = Experiments.cells(List.of(run.cell)).get(0);
         ExperimentConfig config = training.config(task);
         Precision<float[]> precision = training.precision();
-        Experiment.requireFits(task, cell, config);
+        Experiment<float[]> e;
+        try {
+            e = Experiment.create(task, cell, config, run.seed, precision);   // checks the sizes first
+        } catch (IllegalArgumentException x) {
+            throw OptionChecks.naming(ExperimentOptions.SIZE_OPTIONS, x);
+        }
         out.notice("%s", Experiments.describe(task, cell, config, run.seed, precision.toString()));
-        Experiment<float[]> e = Experiment.create(task, cell, config, run.seed, precision);
         ExperimentResult r = Experiments.run(out, e, true);
         out.notice("%s", Experiments.summary(r));
         return ExitCodes.OK;
@@ -200,7 +204,7 @@ public final class ExperimentCommand extends RecurCommand {
             Path dir = outDir != null ? outDir : Path.of("compare-" + Experiments.slug(t));
             // everything that can be checked is checked before the first run trains
             for (CellKind cell : kinds) {
-                Experiment.requireFits(t, cell, config);
+                ExperimentOptions.requireFits(t, cell, config);
             }
             Experiments.requireOutputFolder(dir);
             List<ExperimentResult> results = new ArrayList<>();

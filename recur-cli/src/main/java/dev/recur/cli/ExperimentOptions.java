@@ -1,5 +1,9 @@
 package dev.recur.cli;
 
+import java.util.Map;
+
+import dev.recur.nn.recurrent.CellKind;
+import dev.recur.tasks.Experiment;
 import dev.recur.tasks.ExperimentConfig;
 import dev.recur.tasks.Task;
 import dev.recur.tensor.Precision;
@@ -12,6 +16,10 @@ import picocli.CommandLine.Option;
  * the task's default.
  */
 final class ExperimentOptions {
+
+    /** The options that give the settings the core library's checks of an experiment name. */
+    static final Map<String, String> SIZE_OPTIONS = Map.of("hidden size", "--hidden", "hidden_size", "--hidden",
+            "batch size", "--batch-size", "test size", "--test-size");
 
     @Option(names = "--steps", paramLabel = "N",
             description = "Optimizer steps. Default: the task's budget (see docs/README-experiments.md).")
@@ -90,11 +98,31 @@ final class ExperimentOptions {
             }
             b.forgetBias(forgetBias);
         }
-        return b.build();
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw OptionChecks.naming(SIZE_OPTIONS, e);
+        }
+    }
+
+    /**
+     * {@link Experiment#requireFits}, naming the options that give the sizes.
+     *
+     * @param task   the task
+     * @param cell   the cell
+     * @param config the configuration, from {@link #config}
+     * @throws IllegalArgumentException naming the option, if an array would not fit in a Java array
+     */
+    static void requireFits(Task task, CellKind cell, ExperimentConfig config) {
+        try {
+            Experiment.requireFits(task, cell, config);
+        } catch (IllegalArgumentException e) {
+            throw OptionChecks.naming(SIZE_OPTIONS, e);
+        }
     }
 
     /** Float32 with the vectorised kernels on {@code --threads} threads. */
     Precision<float[]> precision() {
-        return Precision.F32.withThreads(OptionChecks.threads(threads));
+        return Precision.F32.withThreads(OptionChecks.threads(threads, false));
     }
 }

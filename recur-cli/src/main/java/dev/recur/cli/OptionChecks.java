@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import dev.recur.io.Checkpoint;
+import dev.recur.model.TokenSampler;
 import dev.recur.tensor.Parallel;
 
 /**
- * Checks of options that the commands share, made before any long work: thread counts, the folders
- * results are written into, and outputs that would replace an input.
+ * Checks of options that the commands share, made before any long work: thread counts, the sampling
+ * temperature, the folders results are written into, and outputs that would replace an input.
  */
 final class OptionChecks {
 
@@ -18,32 +20,44 @@ final class OptionChecks {
     }
 
     /**
-     * Checks {@code --threads} where 0 is not allowed.
+     * Checks {@code --threads} ({@link Parallel#requireThreads}, the rule of the core library).
      *
      * @param threads the value
+     * @param zeroForEachProcessor whether 0 is allowed, meaning one thread per processor
      * @return {@code threads}
-     * @throws IllegalArgumentException if it is not in {@code 1..}{@link Parallel#MAX_THREADS}
+     * @throws IllegalArgumentException naming {@code --threads} if it is out of range
      */
-    static int threads(int threads) {
-        if (threads < 1 || threads > Parallel.MAX_THREADS) {
-            throw new IllegalArgumentException("--threads: expected 1.." + Parallel.MAX_THREADS + ", found " + threads);
-        }
-        return threads;
+    static int threads(int threads, boolean zeroForEachProcessor) {
+        return Parallel.requireThreads("--threads", threads, zeroForEachProcessor);
     }
 
     /**
-     * Checks {@code --threads} where 0 means one thread per processor.
+     * A refusal of the core library that names a setting first ({@code "hidden_size: expected ..."}),
+     * with the option that gave the setting named instead ({@code "--hidden: expected ..."}).
      *
-     * @param threads the value
-     * @return {@code threads}
-     * @throws IllegalArgumentException if it is not in {@code 0..}{@link Parallel#MAX_THREADS}
+     * @param options the options by the settings' names in the core's messages
+     * @param e       the refusal
+     * @return a new exception caused by {@code e}, or {@code e} if it names none of the settings
      */
-    static int threadsOrZero(int threads) {
-        if (threads < 0 || threads > Parallel.MAX_THREADS) {
-            throw new IllegalArgumentException("--threads: expected 0.." + Parallel.MAX_THREADS
-                    + " (0 = one per processor), found " + threads);
+    static IllegalArgumentException naming(Map<String, String> options, IllegalArgumentException e) {
+        String message = String.valueOf(e.getMessage());
+        for (Map.Entry<String, String> o : options.entrySet()) {
+            if (message.startsWith(o.getKey() + ": ")) {
+                return new IllegalArgumentException(o.getValue() + message.substring(o.getKey().length()), e);
+            }
         }
-        return threads;
+        return e;
+    }
+
+    /**
+     * Checks {@code --temperature} ({@link TokenSampler#requireTemperature}, the rule of the core library).
+     *
+     * @param temperature the value
+     * @return {@code temperature}
+     * @throws IllegalArgumentException naming {@code --temperature} if it is negative, NaN or infinite
+     */
+    static double temperature(double temperature) {
+        return TokenSampler.requireTemperature("--temperature", temperature);
     }
 
     /**
@@ -91,8 +105,8 @@ final class OptionChecks {
     }
 
     /**
-     * Refuses an output file that is (after following links) an input of the command, which writing
-     * the output would replace.
+     * Refuses an output file that is (after following links) an input of the command: writing the
+     * output would replace the input, or the link to it that was given by mistake.
      *
      * @param option the option that gave the output, for messages
      * @param out    the output file
@@ -103,9 +117,12 @@ final class OptionChecks {
      */
     static void notAnInput(String option, Path out, Path input, String what) throws IOException {
         if (input != null && Files.exists(out) && Files.exists(input) && Files.isSameFile(out, input)) {
+            // the output replaces a link (not what it resolves to), but naming an input is still a mistake
             throw new IllegalArgumentException(option + ": expected a file that is not an input of the command, found "
-                    + out + ", which is " + what + "; likely cause: the options were mixed up (writing "
-                    + out.getFileName() + " would replace it)");
+                    + out + (Files.isSymbolicLink(out) ? ", a link that resolves to " + what
+                    + "; likely cause: the options were mixed up"
+                    : ", which is " + what + "; likely cause: the options were mixed up (writing " + out.getFileName()
+                    + " would replace it)"));
         }
     }
 }

@@ -77,7 +77,7 @@ public final class SampleCommand extends RecurCommand {
      * @return the precision
      */
     static Precision<?> precisionOf(Checkpoint.Manifest manifest, int threads) {
-        OptionChecks.threadsOrZero(threads);
+        OptionChecks.threads(threads, true);
         int n = threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors());
         return (manifest.dtype().equals("float64") ? Precision.F64 : Precision.F32).withThreads(n);
     }
@@ -90,7 +90,9 @@ public final class SampleCommand extends RecurCommand {
         if (length < 0) {
             throw new IllegalArgumentException("--length: expected >= 0 characters, found " + length);
         }
-        // the sampler checks temperature and top-k before anything is loaded
+        // checked before anything is loaded
+        OptionChecks.temperature(temperature);
+        TokenSampler.requireTopK("--top-k", topK);
         TokenSampler sampler = new TokenSampler(temperature, topK, seed);
         Path run = checkpointOptions.run();
         Checkpoint.Manifest manifest = Checkpoint.readManifest(run);

@@ -53,6 +53,10 @@ import picocli.CommandLine.ParseResult;
                     + "names), optimizer and trainer state, and loss.png."})
 public final class TrainCommand extends RecurCommand {
 
+    /** The options that give the settings the core library's size checks name. */
+    private static final Map<String, String> SIZE_OPTIONS = Map.of("hidden_size", "--hidden", "embedding_dim",
+            "--embedding", "batch and seq", "--batch/--seq");
+
     /** The options that {@code --resume} may change (all others are the run's). */
     private static final List<String> RESUMABLE = List.of("--steps", "--time", "--eval-every", "--checkpoint-every",
             "--threads", "--corpus", "--runs-dir", "--resume", "--sample-length", "--temperature",
@@ -256,8 +260,8 @@ public final class TrainCommand extends RecurCommand {
             }
         }
         // checked now, not when the run is over
-        OptionChecks.threadsOrZero(threads);
-        new TokenSampler(temperature, 0, seed);
+        OptionChecks.threads(threads, true);
+        OptionChecks.temperature(temperature);
         return switch (resume != null ? resumedDtype() : dtype.toLowerCase(Locale.ROOT)) {
             case "float32" -> run(out, parsed, Precision.F32);
             case "float64" -> run(out, parsed, Precision.F64);
@@ -321,7 +325,11 @@ public final class TrainCommand extends RecurCommand {
             OptionChecks.writableFolder("--runs-dir", runsDir);
             OptionChecks.notARunFolder("--runs-dir", runsDir, "the folder of the run folders");
             text = RunFolders.corpus(corpus);
-            trainer = Trainer.create(config, precision, text);
+            try {
+                trainer = Trainer.create(config, precision, text);
+            } catch (IllegalArgumentException e) {
+                throw OptionChecks.naming(SIZE_OPTIONS, e);   // the logits, [T, B, V], once V is known
+            }
             run = RunFolders.create(runsDir, runName);
         }
         TrainConfig c = trainer.config();
@@ -543,10 +551,14 @@ public final class TrainCommand extends RecurCommand {
         if (sampleLength < 0) {
             throw new IllegalArgumentException("--sample-length: expected >= 0, found " + sampleLength);
         }
-        return TrainConfig.builder().cell(cellKind).layers(layers).hiddenSize(hidden).embeddingDim(embedding)
-                .dropout(dropout).optimizer(choice).clipNorm(clip).schedule(sched).batch(batch).seq(seq)
-                .steps(stepBudget).timeBudgetSeconds(time == null ? 0 : time).evalEvery(evalEvery)
-                .checkpointEvery(checkpointEvery).seed(seed).threads(threads).build();
+        try {
+            return TrainConfig.builder().cell(cellKind).layers(layers).hiddenSize(hidden).embeddingDim(embedding)
+                    .dropout(dropout).optimizer(choice).clipNorm(clip).schedule(sched).batch(batch).seq(seq)
+                    .steps(stepBudget).timeBudgetSeconds(time == null ? 0 : time).evalEvery(evalEvery)
+                    .checkpointEvery(checkpointEvery).seed(seed).threads(threads).build();
+        } catch (IllegalArgumentException e) {
+            throw OptionChecks.naming(SIZE_OPTIONS, e);
+        }
     }
 
     private static void requirePositive(String option, int value) {

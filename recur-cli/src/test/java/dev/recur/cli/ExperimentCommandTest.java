@@ -192,17 +192,30 @@ class ExperimentCommandTest {
     void oversizedSizesAreUsageErrors() throws Exception {
         // were "internal error" (an integer overflow, a negative array size) or "out of memory ... a larger heap"
         assertTrue(refusedUpFront("experiment", "adding", "--hidden", "100000").startsWith("recur experiment adding: "
-                + "hidden_size: expected a size whose tensors fit in a Java array (at most 2,147,483,639 elements each),"
+                + "--hidden: expected a size whose tensors fit in a Java array (at most 2,147,483,639 elements each),"
                 + " found 100000, which makes weight_hh_l0 [400000 x 100000]"));
-        assertEquals("recur experiment adding: batch size: expected 1..65536 sequences, found 100000000; likely cause: "
-                + "a batch too large to train on in memory",
+        assertEquals("recur experiment adding: --batch-size: expected 1..65536 sequences, found 100000000; likely "
+                + "cause: a batch too large to train on in memory",
                 refusedUpFront("experiment", "adding", "--batch-size", "100000000"));
         assertTrue(refusedUpFront("experiment", "adding", "--batch-size", "2147483647").contains("found 2147483647"));
-        assertEquals("recur experiment adding: test size: expected 1..100000 sequences, found 2147483647; likely "
+        assertEquals("recur experiment adding: --test-size: expected 1..100000 sequences, found 2147483647; likely "
                 + "cause: a test set too large to hold in memory",
                 refusedUpFront("experiment", "adding", "--test-size", "2147483647"));
+        // within the bounds, too large for the task's longest sequence: the option is named too
+        assertTrue(refusedUpFront("experiment", "adding", "--seq-len", "100000", "--batch-size", "60000")
+                .startsWith("recur experiment adding: --batch-size: expected a size whose tensors fit in a Java array"));
         assertEquals("recur diagnose: --probe-size: expected 1..65536 sequences, found 100000000; likely cause: a "
                 + "probe too large to diagnose in memory", refusedUpFront("diagnose", "--probe-size", "100000000"));
+        // too small is not too large
+        assertEquals("recur diagnose: --probe-size: expected >= 1 sequences, found 0; likely cause: 0 or a negative "
+                + "size (the diagnostics average over at least one sequence)",
+                refusedUpFront("diagnose", "--probe-size", "0"));
+        assertTrue(refusedUpFront("diagnose", "--probe-size", "-5").startsWith("recur diagnose: --probe-size: expected "
+                + ">= 1 sequences, found -5; "));
+        assertEquals("recur experiment adding: --batch-size: expected >= 1, found 0",
+                refusedUpFront("experiment", "adding", "--batch-size", "0"));
+        assertEquals("recur experiment adding: --test-size: expected >= 1, found -1",
+                refusedUpFront("experiment", "adding", "--test-size", "-1"));
         // a size fine for the GRU that comes first, too large for the LSTM after it: refused before the GRU trains
         assertTrue(refusedUpFront("experiment", "compare", "adding", "--seq-len", "5", "--cells", "gru,lstm",
                 "--hidden", "24000", "--steps", "1", "--out", tmp.resolve("cmp").toString())

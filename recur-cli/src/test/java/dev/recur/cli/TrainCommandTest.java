@@ -345,8 +345,13 @@ class TrainCommandTest {
                 + " the run), found 30, the run's own budget; likely cause: the run is complete: give --steps above"
                 + " 30, or --time, to train it further",
                 fails(ExitCodes.USAGE, tmp, "train", "--resume", runs.resolve("first").toString()));
-        assertEquals("recur sample: temperature must be a finite number >= 0, found -1.0",
+        assertEquals("recur sample: --temperature: expected a finite number >= 0 (1 = the model's distribution, "
+                + "lower = more conservative, 0 = always the most likely character), found -1.0; likely cause: a "
+                + "negative value (the lowest is 0)",
                 fails(ExitCodes.USAGE, tmp, "sample", "--runs-dir", runs.toString(), "--temperature", "-1"));
+        assertEquals("recur sample: --top-k: expected >= 0 (0 = no truncation), found -2; likely cause: a negative "
+                + "value (0 samples among all characters)",
+                fails(ExitCodes.USAGE, tmp, "sample", "--runs-dir", runs.toString(), "--top-k", "-2"));
         assertTrue(fails(ExitCodes.USAGE, tmp, "sample", "--runs-dir", runs.toString(), "--prime", "\u00e9t\u00e9")
                 .startsWith("recur sample: --prime: character U+00E9 '\u00e9' at position 0 (code-point index) is not"
                         + " in the vocabulary"));
@@ -364,14 +369,29 @@ class TrainCommandTest {
         String c = corpus.toString();
         String r = tmp.resolve("runs").toString();
         // were "internal error": an integer overflow, a negative array size
-        assertEquals("recur train: hidden_size: expected a size whose tensors fit in a Java array (at most "
+        assertEquals("recur train: --hidden: expected a size whose tensors fit in a Java array (at most "
                 + "2,147,483,639 elements each), found 100000, which makes rnn.weight_hh_l0 [400000 x 100000] = "
                 + "40,000,000,000 elements",
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--hidden", "100000"));
         assertTrue(fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--hidden", "2147483647")
-                .startsWith("recur train: hidden_size: expected a size whose tensors fit in a Java array"));
+                .startsWith("recur train: --hidden: expected a size whose tensors fit in a Java array"));
         assertTrue(fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--embedding", "2147483647")
-                .startsWith("recur train: embedding_dim: expected a size whose tensors fit in a Java array"));
+                .startsWith("recur train: --embedding: expected a size whose tensors fit in a Java array"));
+        assertTrue(fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--batch", "3200", "--seq",
+                "1000").startsWith("recur train: --batch/--seq: expected a size whose tensors fit in a Java array "
+                + "(at most 2,147,483,639 elements each), found 3200 and 1000, which makes the gate values of a layer "
+                + "[1000 x 3200 x 1024]"));
+        // the logits [T, B, V] are checked once the corpus gives V (before the run folder is made): 21500
+        // distinct characters in chunks of 100 x 1000
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 120_000; i++) {
+            many.appendCodePoint(0x4E00 + i % 21_500);
+        }
+        String wide = Files.writeString(tmp.resolve("wide.txt"), many).toString();
+        assertEquals("recur train: --batch/--seq: expected a size whose tensors fit in a Java array (at most "
+                + "2,147,483,639 elements each), found 100 and 1000, which makes the logits [1000 x 100 x 21500] = "
+                + "2,150,000,000 elements", fails(ExitCodes.USAGE, tmp, "train", "--corpus", wide, "--runs-dir", r,
+                "--hidden", "8", "--embedding", "8", "--layers", "1", "--batch", "100", "--seq", "1000"));
         // a checkpoint.json edited to an impossible size: the manifest is named, nothing is allocated
         Path copy = copyOfFirstRun();
         Path json = copy.resolve(Checkpoint.MANIFEST);
@@ -387,14 +407,17 @@ class TrainCommandTest {
     /** Just above the cap (100000 used to start that many threads, until the process ran out of them). */
     @Test
     void threadsAreCappedAsInTheExperiments() throws IOException {
-        assertEquals("recur train: --threads: expected 0..256 (0 = one per processor), found 257",
-                fails(ExitCodes.USAGE, tmp, "train", "--corpus", corpus.toString(), "--runs-dir",
-                        tmp.resolve("runs").toString(), "--threads", "257"));
-        assertEquals("recur train: --threads: expected 0..256 (0 = one per processor), found 257",
-                fails(ExitCodes.USAGE, tmp, "train", "--resume", runs.resolve("first").toString(), "--threads",
-                        "257"));
-        assertEquals("recur sample: --threads: expected 0..256 (0 = one per processor), found 257",
+        String tooMany = "--threads: expected 0..256 (0 = one per processor), found 257; likely cause: a count larger "
+                + "than useful (more threads only add overhead, and the results do not depend on the count)";
+        assertEquals("recur train: " + tooMany, fails(ExitCodes.USAGE, tmp, "train", "--corpus", corpus.toString(),
+                "--runs-dir", tmp.resolve("runs").toString(), "--threads", "257"));
+        assertEquals("recur train: " + tooMany, fails(ExitCodes.USAGE, tmp, "train", "--resume",
+                runs.resolve("first").toString(), "--threads", "257"));
+        assertEquals("recur sample: " + tooMany,
                 fails(ExitCodes.USAGE, tmp, "sample", "--runs-dir", runs.toString(), "--threads", "257"));
+        assertEquals("recur eval: --threads: expected 0..256 (0 = one per processor), found -1; likely cause: a "
+                + "negative count (0 gives one thread per processor)", fails(ExitCodes.USAGE, tmp, "eval",
+                "--runs-dir", runs.toString(), "--text", corpus.toString(), "--threads", "-1"));
     }
 
     @Test
@@ -403,7 +426,8 @@ class TrainCommandTest {
         for (String t : List.of("-1", "NaN")) {
             String line = fails(ExitCodes.USAGE, tmp, train("--corpus", corpus.toString(), "--runs-dir",
                     tmp.resolve("runs").toString(), "--temperature", t));
-            assertTrue(line.startsWith("recur train: temperature must be a finite number >= 0, found "), line);
+            assertTrue(line.startsWith("recur train: --temperature: expected a finite number >= 0 "), line);
+            assertTrue(line.contains(", found " + Double.parseDouble(t) + "; likely cause: "), line);
         }
     }
 

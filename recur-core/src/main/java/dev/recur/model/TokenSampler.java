@@ -27,15 +27,45 @@ public final class TokenSampler {
      * @param seed        seeds the draws
      */
     public TokenSampler(double temperature, int topK, long seed) {
-        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("temperature must be a finite number >= 0, found " + temperature);
-        }
-        if (topK < 0) {
-            throw new IllegalArgumentException("top-k must be >= 0 (0 = no truncation), found " + topK);
-        }
-        this.temperature = temperature;
-        this.topK = topK;
+        this.temperature = requireTemperature("temperature", temperature);
+        this.topK = requireTopK("top-k", topK);
         this.seed = seed;
+    }
+
+    /**
+     * Checks a sampling temperature.
+     *
+     * @param label       what gives it, as the message names it, e.g. {@code temperature} or {@code --temperature}
+     * @param temperature the value
+     * @return {@code temperature}
+     * @throws IllegalArgumentException {@code "LABEL: expected a finite number >= 0 ..., found T; likely
+     *                                  cause: ..."} if it is negative, NaN or infinite
+     */
+    public static double requireTemperature(String label, double temperature) {
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException(label + ": expected a finite number >= 0 (1 = the model's "
+                    + "distribution, lower = more conservative, 0 = always the most likely character), found "
+                    + temperature + "; likely cause: " + (temperature < 0 ? "a negative value (the lowest is 0)"
+                    : "a value that is not a finite number"));
+        }
+        return temperature;
+    }
+
+    /**
+     * Checks a top-k truncation.
+     *
+     * @param label what gives it, as the message names it, e.g. {@code top-k} or {@code --top-k}
+     * @param topK  the value
+     * @return {@code topK}
+     * @throws IllegalArgumentException {@code "LABEL: expected >= 0 ..., found K; likely cause: ..."} if
+     *                                  it is negative
+     */
+    public static int requireTopK(String label, int topK) {
+        if (topK < 0) {
+            throw new IllegalArgumentException(label + ": expected >= 0 (0 = no truncation), found " + topK
+                    + "; likely cause: a negative value (0 samples among all characters)");
+        }
+        return topK;
     }
 
     /** The temperature. */

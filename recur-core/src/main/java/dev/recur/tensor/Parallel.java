@@ -20,11 +20,36 @@ import java.util.function.IntConsumer;
 public final class Parallel {
 
     /**
-     * The most threads a configuration may ask for (recur's command line and
-     * {@link dev.recur.train.TrainConfig} refuse more): far beyond any gain, and well below the
-     * number of threads at which starting them fails.
+     * The most threads a configuration may ask for ({@link #requireThreads}, which recur's command
+     * line and {@link dev.recur.train.TrainConfig} use, refuses more): far beyond any gain, and well
+     * below the number of threads at which starting them fails.
      */
     public static final int MAX_THREADS = 256;
+
+    /**
+     * Checks a configured thread count: {@code 1..}{@link #MAX_THREADS}, or also {@code 0} (one
+     * thread per processor) where the caller allows it.
+     *
+     * @param label   what gives the count, as the message names it, e.g. {@code threads} or {@code --threads}
+     * @param threads the count
+     * @param zeroForEachProcessor whether {@code 0} is allowed, meaning one thread per processor
+     * @return {@code threads}
+     * @throws IllegalArgumentException {@code "LABEL: expected 0..256 (0 = one per processor), found N;
+     *                                  likely cause: ..."} if it is out of range
+     */
+    public static int requireThreads(String label, int threads, boolean zeroForEachProcessor) {
+        int min = zeroForEachProcessor ? 0 : 1;
+        if (threads < min || threads > MAX_THREADS) {
+            throw new IllegalArgumentException(label + ": expected " + min + ".." + MAX_THREADS
+                    + (zeroForEachProcessor ? " (0 = one per processor)" : "") + ", found " + threads
+                    + "; likely cause: " + (threads > MAX_THREADS
+                    ? "a count larger than useful (more threads only add overhead, and the results do not depend "
+                            + "on the count)"
+                    : zeroForEachProcessor ? "a negative count (0 gives one thread per processor)"
+                    : "0 or a negative count (the computation runs on at least one thread)"));
+        }
+        return threads;
+    }
 
     /** A team of one: everything runs on the calling thread. */
     public static final Parallel SERIAL = new Parallel(1);

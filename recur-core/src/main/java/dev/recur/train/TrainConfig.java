@@ -104,10 +104,7 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
             throw new IllegalArgumentException("checkpoint every: expected >= 0 steps (0 = only at the end), found "
                     + checkpointEvery);
         }
-        if (threads < 0 || threads > Parallel.MAX_THREADS) {
-            throw new IllegalArgumentException("threads: expected 0.." + Parallel.MAX_THREADS
-                    + " (0 = one per processor), found " + threads);
-        }
+        Parallel.requireThreads("threads", threads, true);
         // the activations of one chunk, each one array (the logits, [T, B, V], when the vocabulary is known)
         String bt = batch + " and " + seq;
         TensorSize.requireFits("batch and seq", bt, "the embedded inputs", seq, batch, embeddingDim);

@@ -79,8 +79,18 @@ class TokenSamplerTest {
 
     @Test
     void invalidArguments() {
-        assertThrows(IllegalArgumentException.class, () -> new TokenSampler(-1, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new TokenSampler(1, -1, 0));
+        IllegalArgumentException t = assertThrows(IllegalArgumentException.class, () -> new TokenSampler(-1, 0, 0));
+        assertEquals("temperature: expected a finite number >= 0 (1 = the model's distribution, lower = more "
+                + "conservative, 0 = always the most likely character), found -1.0; likely cause: a negative value (the "
+                + "lowest is 0)", t.getMessage());
+        t = assertThrows(IllegalArgumentException.class, () -> TokenSampler.requireTemperature("--temperature",
+                Double.POSITIVE_INFINITY));
+        assertTrue(t.getMessage().startsWith("--temperature: expected a finite number >= 0 "), t.getMessage());
+        assertTrue(t.getMessage().endsWith(", found Infinity; likely cause: a value that is not a finite number"),
+                t.getMessage());
+        t = assertThrows(IllegalArgumentException.class, () -> new TokenSampler(1, -1, 0));
+        assertEquals("top-k: expected >= 0 (0 = no truncation), found -1; likely cause: a negative value (0 samples "
+                + "among all characters)", t.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new TokenSampler(1, 0, 0).distribution(new double[0]));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new TokenSampler(1, 0, 0).distribution(new double[] {0, Double.NaN}));

@@ -16,6 +16,7 @@ import dev.recur.nn.recurrent.CellKind;
 import dev.recur.optim.AdamConfig;
 import dev.recur.optim.OptimizerState;
 import dev.recur.optim.SgdConfig;
+import dev.recur.tensor.Parallel;
 import dev.recur.tensor.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -364,7 +365,17 @@ class TrainerTest {
         assertEquals(256, TrainConfig.builder().threads(256).build().threads());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainConfig.builder().threads(100_000).build());
-        assertEquals("threads: expected 0..256 (0 = one per processor), found 100000", e.getMessage());
+        assertEquals("threads: expected 0..256 (0 = one per processor), found 100000; likely cause: a count larger "
+                + "than useful (more threads only add overhead, and the results do not depend on the count)",
+                e.getMessage());
+        // the one rule, which recur's --threads uses too
+        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().threads(-1).build());
+        assertEquals("threads: expected 0..256 (0 = one per processor), found -1; likely cause: a negative count (0 "
+                + "gives one thread per processor)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Parallel.requireThreads("--threads", 0, false));
+        assertEquals("--threads: expected 1..256, found 0; likely cause: 0 or a negative count (the computation runs "
+                + "on at least one thread)", e.getMessage());
+        assertEquals(1, Parallel.requireThreads("--threads", 1, false));
         // a run saved before the cap still resumes
         Map<String, Object> saved = new java.util.LinkedHashMap<>(small(CellKind.LSTM).build().toMap());
         saved.put("threads", 300);
