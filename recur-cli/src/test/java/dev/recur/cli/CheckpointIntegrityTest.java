@@ -1,23 +1,19 @@
 package dev.recur.cli;
 
+import static dev.recur.cli.FileFixtures.poke;
+import static dev.recur.cli.FileFixtures.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import dev.recur.cli.TrainCommandTest.Run;
 import dev.recur.io.Checkpoint;
-import dev.recur.io.DType;
-import dev.recur.io.SafetensorsFile;
-import dev.recur.io.TensorEntry;
 import dev.recur.tensor.Precision;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -62,34 +58,6 @@ class CheckpointIntegrityTest {
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
         List<String> err = r.errLines();
         return err.get(err.size() - 1);
-    }
-
-    /** The file names of a run folder and its manifest's content. */
-    private static List<String> snapshot(Path run) throws IOException {
-        List<String> all = new ArrayList<>();
-        try (Stream<Path> files = Files.list(run)) {
-            files.map(p -> p.getFileName().toString()).sorted().forEach(all::add);
-        }
-        all.add(Files.readString(run.resolve(Checkpoint.MANIFEST)));
-        return all;
-    }
-
-    /** Overwrites one element of a tensor of a checkpoint and fixes its SHA-256 in the manifest. */
-    private static void poke(Path run, String role, String tensor, int index, double value) throws IOException {
-        Checkpoint.FileRef ref = Checkpoint.readManifest(run).files().get(role);
-        Path file = run.resolve(ref.name());
-        TensorEntry t = SafetensorsFile.read(file).entry(tensor);
-        byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int at = (int) (8 + b.getLong(0) + t.begin() + (long) index * t.dtype().byteSize());
-        if (t.dtype() == DType.F32) {
-            b.putFloat(at, (float) value);
-        } else {
-            b.putDouble(at, value);
-        }
-        Files.write(file, bytes);
-        Path json = run.resolve(Checkpoint.MANIFEST);
-        Files.writeString(json, Files.readString(json).replace(ref.sha256(), Checkpoint.sha256(bytes)));
     }
 
     @Test

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
+import dev.recur.testing.FileFixtures;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -158,9 +160,7 @@ class TextCorpusTest {
         CorpusFormatException e = assertThrows(CorpusFormatException.class, () -> TextCorpus.load(zero));
         assertEquals("/dev/zero: expected a UTF-8 text file, found a character device; likely cause: the wrong path "
                 + "(the whole text is read first, and a device or pipe may never end or never start)", e.getMessage());
-        Path fifo = dir.resolve("fifo");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
-        Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo");
+        Path fifo = FileFixtures.fifoOrSkip(dir.resolve("fifo"));
         e = assertThrows(CorpusFormatException.class, () -> TextCorpus.load(fifo));
         assertTrue(e.getMessage().startsWith(fifo + ": expected a UTF-8 text file, found a FIFO (named pipe); "),
                 e.getMessage());

@@ -1,5 +1,7 @@
 package dev.recur.io;
 
+import static dev.recur.testing.FileFixtures.poke;
+import static dev.recur.testing.FileFixtures.snapshot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -339,27 +341,6 @@ class CheckpointTest {
         assertEquals(runs.resolve("b-newer"), Checkpoint.latestRun(runs).orElseThrow());
     }
 
-    /**
-     * Overwrites one element of a tensor in a checkpoint's file and records the file's new SHA-256
-     * in the manifest: a corrupt checkpoint whose checksums match.
-     */
-    static void poke(Path run, String role, String tensor, int index, double value) throws IOException {
-        Checkpoint.FileRef ref = Checkpoint.readManifest(run).files().get(role);
-        Path file = run.resolve(ref.name());
-        TensorEntry t = SafetensorsFile.read(file).entry(tensor);
-        byte[] bytes = Files.readAllBytes(file);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        int at = (int) (8 + b.getLong(0) + t.begin() + (long) index * t.dtype().byteSize());
-        if (t.dtype() == DType.F32) {
-            b.putFloat(at, (float) value);
-        } else {
-            b.putDouble(at, value);
-        }
-        Files.write(file, bytes);
-        Path json = run.resolve(Checkpoint.MANIFEST);
-        Files.writeString(json, Files.readString(json).replace(ref.sha256(), Checkpoint.sha256(bytes)));
-    }
-
     @Test
     void nanOrInfinityInAnyFileOfACheckpointIsRefusedNamingTheFileTensorAndElement() throws IOException {
         Path good = trainedRun("finite", CellKind.LSTM, TinyCorpus.english(2000));
@@ -414,7 +395,7 @@ class CheckpointTest {
         Trainer<float[]> t = Trainer.create(small().steps(10).build(), Precision.F32, TinyCorpus.english(2000));
         t.step();
         t.save(run);
-        List<String> before = listing(run);
+        List<String> before = snapshot(run);
         t.step();
         float[] bias = t.model().namedParameters().get("head.bias").value();
         bias[4] = Float.NaN;
@@ -422,7 +403,7 @@ class CheckpointTest {
         assertEquals(run + ": expected finite values in model tensor 'head.bias', found NaN at [4]; likely cause: the"
                 + " training run diverged (a learning rate too high, no gradient clipping); nothing was written",
                 e.getMessage());
-        assertEquals(before, listing(run));
+        assertEquals(before, snapshot(run));
         Path file = tmp.resolve("weights.safetensors");
         e = assertThrows(IllegalArgumentException.class, () -> StateDicts.save(t.model(), file));
         assertTrue(e.getMessage().startsWith(file + ": expected finite values in model tensor 'head.bias'"),
@@ -450,19 +431,10 @@ class CheckpointTest {
         e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.save(run, badState));
         assertTrue(e.getMessage().startsWith(run + ": expected finite values in trainer tensor 'history.train_loss',"
                 + " found NaN at [1]"), e.getMessage());
-        assertEquals(before, listing(run));
+        assertEquals(before, snapshot(run));
         assertFalse(Files.exists(tmp.resolve("never")));
         assertThrows(IllegalArgumentException.class, () -> Checkpoint.save(tmp.resolve("never"), badState));
         assertFalse(Files.exists(tmp.resolve("never")), "not even the folder is created");
     }
 
-    /** The file names of a folder and the content of its manifest. */
-    private static List<String> listing(Path run) throws IOException {
-        List<String> all = new ArrayList<>();
-        try (var files = Files.list(run)) {
-            files.map(p -> p.getFileName().toString()).sorted().forEach(all::add);
-        }
-        all.add(Files.readString(run.resolve(Checkpoint.MANIFEST)));
-        return all;
-    }
 }

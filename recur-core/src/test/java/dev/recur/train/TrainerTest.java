@@ -1,5 +1,6 @@
 package dev.recur.train;
 
+import static dev.recur.testing.FileFixtures.snapshot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -251,16 +252,6 @@ class TrainerTest {
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.train(TrainingListener.NONE));
         assertTrue(e.getMessage().matches("training diverged at step \\d+: expected a finite loss, found .*; likely "
                 + "cause: the learning rate \\(1\\.0E12\\) is too high, or no gradient clipping"), e.getMessage());
-    }
-
-    /** The file names and the manifest of a run folder, to see that nothing changed. */
-    private static List<String> snapshot(Path run) throws IOException {
-        List<String> all = new ArrayList<>();
-        try (var files = Files.list(run)) {
-            files.map(p -> p.getFileName().toString()).sorted().forEach(all::add);
-        }
-        all.add(Files.readString(run.resolve(Checkpoint.MANIFEST)));
-        return all;
     }
 
     /** Trains with a checkpoint every step until it diverges; returns the divergence. */
