@@ -152,7 +152,7 @@ public final class Trainer<A> {
         try {
             return TrainConfig.fromMap(new MapFields("training", manifest.training()).object("config"));
         } catch (IllegalArgumentException e) {
-            throw new FormatException(file, "a valid training configuration", e.getMessage(),
+            throw refused(file, "a valid training configuration", e,
                     "the file was edited by hand, or the checkpoint holds a model saved without its training state");
         }
     }
@@ -204,8 +204,8 @@ public final class Trainer<A> {
         try {
             t.restore(contents);
         } catch (IllegalArgumentException e) {
-            throw new FormatException(file, "a consistent training state", e.getMessage(),
-                    "the files of the checkpoint do not belong together (edited or mixed up)", e);
+            throw refused(file, "a consistent training state", e,
+                    "the files of the checkpoint do not belong together (edited or mixed up)");
         }
         t.lastSavedStep = t.step;
         t.resumedFrom = manifest.directory();
@@ -425,6 +425,15 @@ public final class Trainer<A> {
         trainSeconds += (System.nanoTime() - t0) * 1e-9;
         return new TrainingEvents.Step(step, config.steps(), loss, smoothedLoss, lr, norm, tokens(), trainSeconds,
                 config.timeBudgetSeconds());
+    }
+
+    /**
+     * A checkpoint refused because a check on its contents failed: a check that gives its own, more
+     * specific likely cause keeps it alone; otherwise {@code likelyCause} is added.
+     */
+    private static FormatException refused(Path file, String expected, IllegalArgumentException e, String likelyCause) {
+        return e.getMessage().contains("; likely cause: ") ? FormatException.wrapping(file, expected, e)
+                : new FormatException(file, expected, e.getMessage(), likelyCause, e);
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.data.TextCorpus;
 import dev.recur.io.Checkpoint;
+import dev.recur.io.FormatException;
 import dev.recur.io.SafetensorsFile;
 import dev.recur.io.SafetensorsWriter;
 import dev.recur.io.TensorEntry;
@@ -233,6 +234,24 @@ class TrainerTest {
         Exception e = assertThrows(Exception.class, () -> Trainer.resume(run, config, Precision.F32, CORPUS));
         assertTrue(e.getMessage().contains("the carried recurrent state does not fit [L, B, H] = [2, 4, 16]: found"
                 + " carry.h [2, 2, 32], carry.c [2, 4, 16]"), e.getMessage());
+    }
+
+    /** A hand-edited setting whose check gives its own likely cause is reported with that one alone. */
+    @Test
+    void anInvalidSavedSettingGivesOneLikelyCause() throws IOException {
+        Path run = tmp.resolve("threads");
+        TrainConfig config = small(CellKind.LSTM).steps(5).build();
+        Trainer.create(config, Precision.F32, CORPUS).checkpointInto(run, Checkpoint.WriteHook.NONE)
+                .train(TrainingListener.NONE);
+        Path json = run.resolve(Checkpoint.MANIFEST);
+        String manifest = Files.readString(json);
+        assertTrue(manifest.contains("\"threads\" : 1"), manifest);
+        Files.writeString(json, manifest.replace("\"threads\" : 1", "\"threads\" : -1"));
+        FormatException e = assertThrows(FormatException.class,
+                () -> Trainer.savedConfig(Checkpoint.readManifest(run)));
+        assertTrue(e.getMessage().startsWith(json + ": expected a valid training configuration, found threads:"),
+                e.getMessage());
+        assertEquals(1, e.getMessage().split("likely cause", -1).length - 1, e.getMessage());
     }
 
     @Test
