@@ -371,7 +371,7 @@ class TrainCommandTest {
         // were "internal error": an integer overflow, a negative array size
         assertEquals("recur train: --hidden: expected a size whose tensors fit in a Java array (at most "
                 + "2,147,483,639 elements each), found 100000, which makes rnn.weight_hh_l0 [400000 x 100000] = "
-                + "40,000,000,000 elements",
+                + "40,000,000,000 elements; likely cause: a typo, or a model too large for one machine",
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--hidden", "100000"));
         assertTrue(fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--hidden", "2147483647")
                 .startsWith("recur train: --hidden: expected a size whose tensors fit in a Java array"));
@@ -390,7 +390,7 @@ class TrainCommandTest {
         String wide = Files.writeString(tmp.resolve("wide.txt"), many).toString();
         assertEquals("recur train: --batch/--seq: expected a size whose tensors fit in a Java array (at most "
                 + "2,147,483,639 elements each), found 100 and 1000, which makes the logits [1000 x 100 x 21500] = "
-                + "2,150,000,000 elements", fails(ExitCodes.USAGE, tmp, "train", "--corpus", wide, "--runs-dir", r,
+                + "2,150,000,000 elements; likely cause: a typo, or a model too large for one machine", fails(ExitCodes.USAGE, tmp, "train", "--corpus", wide, "--runs-dir", r,
                 "--hidden", "8", "--embedding", "8", "--layers", "1", "--batch", "100", "--seq", "1000"));
         // a checkpoint.json edited to an impossible size: the manifest is named, nothing is allocated
         Path copy = copyOfFirstRun();

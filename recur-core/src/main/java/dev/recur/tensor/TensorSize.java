@@ -41,7 +41,8 @@ public final class TensorSize {
         }
         if (overflow || elements > MAX_ELEMENTS) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: expected a size whose tensors fit in a "
-                    + "Java array (at most %,d elements each), found %s, which makes %s %s] %s elements", field,
+                    + "Java array (at most %,d elements each), found %s, which makes %s %s] %s elements; likely "
+                    + "cause: a typo, or a model too large for one machine", field,
                     MAX_ELEMENTS, value, tensor, dims, overflow
                             ? String.format(Locale.ROOT, "> %,d", Long.MAX_VALUE)
                             : String.format(Locale.ROOT, "= %,d", elements)));

@@ -34,18 +34,20 @@ class TensorSizeTest {
     void theLimitIsTheLongestJavaArray() {
         assertDoesNotThrow(() -> TensorSize.requireFits("n", 1, "t", 1, TensorSize.MAX_ELEMENTS));
         assertEquals("n: expected a size whose tensors fit in a Java array (at most 2,147,483,639 elements each), "
-                + "found 3, which makes t [3 x 715827883] = 2,147,483,649 elements",
+                + "found 3, which makes t [3 x 715827883] = 2,147,483,649 elements; likely cause: a typo, or a model too"
+                + " large for one machine",
                 refused(() -> TensorSize.requireFits("n", 3, "t", 3, 715_827_883)));
         // a product beyond a long is still reported, not wrapped around
         assertTrue(refused(() -> TensorSize.requireFits("n", 1, "t", Integer.MAX_VALUE, Integer.MAX_VALUE,
-                Integer.MAX_VALUE)).endsWith("> 9,223,372,036,854,775,807 elements"));
+                Integer.MAX_VALUE)).contains("> 9,223,372,036,854,775,807 elements; likely cause: "));
     }
 
     @Test
     void recurrentConfigRefusesAHiddenSizeWhoseWeightsCannotExist() {
         // 4 * 100000 * 100000 used to overflow in Parameter; 4 * (2^31 - 1) used to give a negative size
         assertEquals("hidden_size: expected a size whose tensors fit in a Java array (at most 2,147,483,639 elements "
-                + "each), found 100000, which makes weight_hh_l0 [400000 x 100000] = 40,000,000,000 elements",
+                + "each), found 100000, which makes weight_hh_l0 [400000 x 100000] = 40,000,000,000 elements; likely cause:"
+                + " a typo, or a model too large for one machine",
                 refused(() -> RecurrentConfig.builder(CellKind.LSTM, 4, 100_000).build()));
         assertTrue(refused(() -> RecurrentConfig.builder(CellKind.LSTM, 4, Integer.MAX_VALUE).build())
                 .startsWith("hidden_size: "));
