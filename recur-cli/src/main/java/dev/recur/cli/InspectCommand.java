@@ -53,6 +53,9 @@ public final class InspectCommand extends RecurCommand {
                     + "Default: ${DEFAULT-VALUE}.")
     private int maxChars;
 
+    /** Set by {@link #text}: whether the recorded training corpus no longer has its recorded SHA-256. */
+    private boolean corpusChanged;
+
     @Option(names = "--top", paramLabel = "K", defaultValue = "10",
             description = "Units listed per feature. Default: ${DEFAULT-VALUE}.")
     private int top;
@@ -125,10 +128,16 @@ public final class InspectCommand extends RecurCommand {
                         : "the training corpus " + manifest.provenance().corpusSource()) + ": expected "
                         + "characters the model knows, found " + describe(text[t]) + " at character "
                         + (textFile != null ? offset + t + "; likely cause: the model was trained on another alphabet"
-                        : t + " of its last " + text.length + "; likely cause: the file has changed since the run "
-                        + "was trained (give --text FILE)"));
+                        : t + " of its last " + text.length + "; likely cause: "
+                        + (corpusChanged ? "the file has changed since the run was trained (its SHA-256 differs from"
+                        + " the one recorded; give --text FILE)" : "the model and its checkpoint do not belong"
+                        + " together")));
             }
             ids[t] = vocabulary.id(text[t]);
+        }
+        if (corpusChanged) {
+            out.warn("the training corpus %s has changed since the run was trained (its SHA-256 differs from the"
+                    + " one recorded): the page shows its end as it is now", manifest.provenance().corpusSource());
         }
         UnitActivations activations = ActivationRecorder.record(model.model(), ids);
         Map<String, List<UnitCorrelation>> correlations = new LinkedHashMap<>();
@@ -196,7 +205,9 @@ public final class InspectCommand extends RecurCommand {
             }
             return Arrays.copyOfRange(all, offset, offset + Math.min(maxChars, all.length - offset));
         }
-        int[] all = RunFolders.recordedCorpus(manifest.provenance().corpusSource(), "give --text FILE").codePoints();
+        TextCorpus corpus = RunFolders.recordedCorpus(manifest.provenance().corpusSource(), "give --text FILE");
+        corpusChanged = !corpus.sha256().equals(manifest.provenance().corpusSha256());
+        int[] all = corpus.codePoints();
         return Arrays.copyOfRange(all, all.length - Math.min(maxChars, all.length), all.length);
     }
 

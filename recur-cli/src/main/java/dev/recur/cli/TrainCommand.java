@@ -290,6 +290,8 @@ public final class TrainCommand extends RecurCommand {
             OptionChecks.writableFolder("--resume", run);
             TrainConfig saved = Trainer.savedConfig(manifest);
             TrainConfig.Builder b = saved.toBuilder();
+            // a budget given replaces the run's own: --steps alone drops a saved time budget, --time
+            // alone a saved step budget
             if (parsed.hasMatchedOption("--steps")) {
                 b.steps(steps);
             } else if (parsed.hasMatchedOption("--time")) {
@@ -297,6 +299,8 @@ public final class TrainCommand extends RecurCommand {
             }
             if (parsed.hasMatchedOption("--time")) {
                 b.timeBudgetSeconds(time);
+            } else if (parsed.hasMatchedOption("--steps")) {
+                b.timeBudgetSeconds(0);
             }
             if (parsed.hasMatchedOption("--eval-every")) {
                 b.evalEvery(evalEvery);
@@ -312,12 +316,8 @@ public final class TrainCommand extends RecurCommand {
                     : RunFolders.recordedCorpus(manifest.provenance().corpusSource());
             trainer = Trainer.resume(run, config, precision, text);
             // after resume, so that a damaged checkpoint is reported first
-            if (config.steps() > 0 && trainer.stepCount() >= config.steps()) {
-                throw new IllegalArgumentException("--steps: expected a total above the run's " + trainer.stepCount()
-                        + " steps (it counts from the start of the run), found " + config.steps()
-                        + (parsed.hasMatchedOption("--steps") ? "" : ", the run's own budget")
-                        + "; likely cause: the run is complete: give --steps above " + trainer.stepCount()
-                        + ", or --time, to train it further");
+            if (trainer.budgetReached()) {
+                throw spentBudget(trainer, parsed);
             }
             out.notice("resuming %s at step %d (%s)", run, trainer.stepCount(), RunFolders.describe(text));
         } else {
@@ -461,6 +461,22 @@ public final class TrainCommand extends RecurCommand {
         }
     }
 
+    /** A resumed run whose budget is already spent: which budget, and what to give instead. */
+    private static IllegalArgumentException spentBudget(Trainer<?> trainer, ParseResult parsed) {
+        TrainConfig c = trainer.config();
+        boolean bySteps = c.steps() > 0 && trainer.stepCount() >= c.steps();
+        String option = bySteps ? "--steps" : "--time";
+        String found = bySteps ? Long.toString(c.steps()) : c.timeBudgetSeconds() + " s";
+        String done = bySteps ? trainer.stepCount() + " steps" : String.format(Locale.ROOT, "%.1f s of training",
+                trainer.trainSeconds());
+        String cause = parsed.hasMatchedOption(option)
+                ? option + " counts from the start of the run, not on from where it stopped"
+                : "the run is complete: give --steps above " + trainer.stepCount() + ", or a larger --time, to train"
+                        + " it further";
+        return new IllegalArgumentException(option + ": expected a total above the run's " + done + ", found " + found
+                + (parsed.hasMatchedOption(option) ? "" : ", the run's own budget") + "; likely cause: " + cause);
+    }
+
     /** Builds the configuration of a new run from the options (defaults from {@link Defaults}). */
     private TrainConfig config(ParseResult parsed) {
         String opt = OptimizerChoice.parseName(optimizer);
@@ -516,12 +532,12 @@ public final class TrainCommand extends RecurCommand {
         }
         if (kind != ScheduleConfig.Kind.COSINE && parsed.hasMatchedOption("--min-lr")) {
             throw new IllegalArgumentException("--min-lr: applies to --schedule cosine only, found --schedule "
-                    + kind.id());
+                    + kind.id() + "; likely cause: an option of another schedule (it would be ignored)");
         }
         if (kind != ScheduleConfig.Kind.STEP
                 && (parsed.hasMatchedOption("--decay-every") || parsed.hasMatchedOption("--decay-gamma"))) {
             throw new IllegalArgumentException("--decay-every/--decay-gamma: apply to --schedule step only, found "
-                    + "--schedule " + kind.id());
+                    + "--schedule " + kind.id() + "; likely cause: an option of another schedule (it would be ignored)");
         }
         ScheduleConfig sched = switch (kind) {
             case CONSTANT -> new ScheduleConfig(kind, warmup, 0, 0, 0, 1);

@@ -197,8 +197,17 @@ class InspectCommandTest {
         assertEquals(ExitCodes.USAGE, r.code(), r.err());
         assertEquals(List.of("recur inspect: the training corpus " + text + ": expected characters the model knows,"
                 + " found U+03B1 (GREEK SMALL LETTER ALPHA) at character 98 of its last 100; likely cause: the file has"
-                + " changed since the run was trained (give --text FILE)"), r.errLines());
+                + " changed since the run was trained (its SHA-256 differs from the one recorded; give --text FILE)"),
+                r.errLines());
         assertFalse(Files.exists(page));
+        // changed, but every character known: the page is written, with a warning saying so
+        Files.writeString(text, quotedEnglish(2900));
+        r = TrainCommandTest.run("inspect", "--checkpoint", changed.toString(), "--max-chars", "100", "-q",
+                "--out", page.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("warning: the training corpus " + text + " has changed since the run was trained (its"
+                + " SHA-256 differs from the one recorded): the page shows its end as it is now"), r.errLines());
+        assertTrue(Files.exists(page));
     }
 
     @Test

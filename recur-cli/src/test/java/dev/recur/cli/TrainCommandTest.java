@@ -215,6 +215,27 @@ class TrainCommandTest {
         return err.get(0);
     }
 
+    /**
+     * A run whose time budget is spent is refused on a plain resume, naming --time; --steps on resume
+     * replaces the run's own budget (time included), so it trains on to that step.
+     */
+    @Test
+    void aSpentTimeBudgetIsNamedAndStepsReplaceIt() throws IOException {
+        Path r = tmp.resolve("timed");
+        Run first = run(train("--corpus", corpus.toString(), "--runs-dir", r.toString(), "--run-name", "t",
+                "--time", "1s", "--eval-every", "0", "--sample-length", "0"));
+        assertEquals(0, first.code(), first.err());
+        Path run = r.resolve("t");
+        long done = Checkpoint.readManifest(run).step();
+        String line = fails(ExitCodes.USAGE, tmp, "train", "--resume", run.toString());
+        assertTrue(line.startsWith("recur train: --time: expected a total above the run's "), line);
+        assertTrue(line.endsWith(" s of training, found 1.0 s, the run's own budget; likely cause: the run is complete:"
+                + " give --steps above " + done + ", or a larger --time, to train it further"), line);
+        Run more = run("train", "--resume", run.toString(), "--steps", Long.toString(done + 2), "--sample-length", "0");
+        assertEquals(0, more.code(), more.err());
+        assertEquals(done + 2, Checkpoint.readManifest(run).step());
+    }
+
     @Test
     void anEmptyCorpusIsRefused() throws IOException {
         Path empty = Files.write(tmp.resolve("empty.txt"), new byte[0]);
@@ -325,9 +346,11 @@ class TrainCommandTest {
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--optimizer", "lion"));
         assertEquals("recur train: --momentum: applies to sgd and rmsprop only, found --optimizer adam",
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--momentum", "0.9"));
-        assertEquals("recur train: --min-lr: applies to --schedule cosine only, found --schedule constant",
+        assertEquals("recur train: --min-lr: applies to --schedule cosine only, found --schedule constant; likely cause:"
+                + " an option of another schedule (it would be ignored)",
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--min-lr", "0.001"));
-        assertEquals("recur train: --decay-every/--decay-gamma: apply to --schedule step only, found --schedule cosine",
+        assertEquals("recur train: --decay-every/--decay-gamma: apply to --schedule step only, found --schedule cosine;"
+                + " likely cause: an option of another schedule (it would be ignored)",
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--schedule", "cosine",
                         "--decay-gamma", "0.5"));
         assertTrue(fails(ExitCodes.USAGE, tmp, "train", "--time", "soon").contains(
@@ -337,13 +360,11 @@ class TrainCommandTest {
         assertEquals("recur train: --hidden: cannot be given with --resume: a resumed run keeps its own settings (only"
                 + " --steps, --time, --eval-every, --checkpoint-every and --threads may change)",
                 fails(ExitCodes.USAGE, tmp, "train", "--resume", runs.resolve("first").toString(), "--hidden", "8"));
-        assertEquals("recur train: --steps: expected a total above the run's 30 steps (it counts from the start of"
-                + " the run), found 20; likely cause: the run is complete: give --steps above 30, or --time, to train"
-                + " it further",
+        assertEquals("recur train: --steps: expected a total above the run's 30 steps, found 20; likely cause:"
+                + " --steps counts from the start of the run, not on from where it stopped",
                 fails(ExitCodes.USAGE, tmp, "train", "--resume", runs.resolve("first").toString(), "--steps", "20"));
-        assertEquals("recur train: --steps: expected a total above the run's 30 steps (it counts from the start of"
-                + " the run), found 30, the run's own budget; likely cause: the run is complete: give --steps above"
-                + " 30, or --time, to train it further",
+        assertEquals("recur train: --steps: expected a total above the run's 30 steps, found 30, the run's own budget;"
+                + " likely cause: the run is complete: give --steps above 30, or a larger --time, to train it further",
                 fails(ExitCodes.USAGE, tmp, "train", "--resume", runs.resolve("first").toString()));
         assertEquals("recur sample: --temperature: expected a finite number >= 0 (1 = the model's distribution, "
                 + "lower = more conservative, 0 = always the most likely character), found -1.0; likely cause: a "

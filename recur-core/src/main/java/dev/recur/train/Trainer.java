@@ -286,9 +286,13 @@ public final class Trainer<A> {
         if (h.isPresent()) {
             Optional<Checkpoint.Tensor> ct = c.stateTensor("carry.c");
             int[] expected = {config.layers(), config.batch(), config.hiddenSize()};
+            if (ct.isPresent() != config.cell().hasCellState()) {
+                throw new IllegalArgumentException("the carried recurrent state does not fit a " + config.cell().id()
+                        + ": expected " + (ct.isPresent() ? "no carry.c (it has no cell state), found one"
+                        : "carry.c beside carry.h, found none"));
+            }
             if (!Arrays.equals(h.get().shape(), expected)
-                    || (ct.isPresent() && !Arrays.equals(ct.get().shape(), expected))
-                    || ct.isPresent() != config.cell().hasCellState()) {
+                    || (ct.isPresent() && !Arrays.equals(ct.get().shape(), expected))) {
                 throw new IllegalArgumentException("the carried recurrent state does not fit [L, B, H] = "
                         + Arrays.toString(expected) + ": found carry.h " + Arrays.toString(h.get().shape())
                         + (ct.isPresent() ? ", carry.c " + Arrays.toString(ct.get().shape()) : ", no carry.c"));
@@ -382,10 +386,12 @@ public final class Trainer<A> {
      *
      * @return what the step did
      * @throws TrainingDivergedException if the loss, the gradient or the carried recurrent state becomes
-     *                                   NaN or infinite (the trainer is then left unchanged by this
-     *                                   step), or the update leaves a parameter or the optimizer state
-     *                                   NaN or infinite (then the trainer holds those values and cannot
-     *                                   be saved: {@link Checkpoint#save} refuses them)
+     *                                   NaN or infinite (the parameters, the optimizer state and the
+     *                                   carried state are then left unchanged by this step; the data
+     *                                   position and the dropout stream have moved on), or the update
+     *                                   leaves a parameter or the optimizer state NaN or infinite (then
+     *                                   the trainer holds those values and cannot be saved:
+     *                                   {@link Checkpoint#save} refuses them)
      */
     public TrainingEvents.Step step() {
         long t0 = System.nanoTime();
@@ -428,12 +434,13 @@ public final class Trainer<A> {
     }
 
     /**
-     * A checkpoint refused because a check on its contents failed: a check that gives its own, more
-     * specific likely cause keeps it alone; otherwise {@code likelyCause} is added.
+     * A checkpoint refused because a check on its contents failed, with the checkpoint's likely cause:
+     * the check's own, written for a value given as an option, is left out of what was found.
      */
     private static FormatException refused(Path file, String expected, IllegalArgumentException e, String likelyCause) {
-        return e.getMessage().contains("; likely cause: ") ? FormatException.wrapping(file, expected, e)
-                : new FormatException(file, expected, e.getMessage(), likelyCause, e);
+        String found = String.valueOf(e.getMessage());
+        int own = found.indexOf("; likely cause: ");
+        return new FormatException(file, expected, own < 0 ? found : found.substring(0, own), likelyCause, e);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.recur.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,10 +36,17 @@ class FirstNonFiniteTest {
         for (Precision<?> p : new Precision<?>[] {Precision.F64, Precision.F32}) {
             check(p, finite, off, n);
         }
+        // float64's largest finite value, the bits just below +∞'s (beyond float32's range)
+        double[] largest = finite.clone();
+        for (int i = off; i < off + n; i += 2) {
+            largest[i] = i % 4 == 1 ? -Double.MAX_VALUE : Double.MAX_VALUE;
+        }
+        check(Precision.F64, largest, off, n);
     }
 
     private static <A> void check(Precision<A> p, double[] finite, int off, int n) {
         Kernels<A> fast = p.kernels();
+        assertTrue(fast.vectorized(), p + ": the default kernels are the vectorised ones");
         Kernels<A> reference = p.reference().kernels();
         A a = p.fromDoubles(finite);
         assertEquals(-1, reference.firstNonFinite(a, off, n), p + " reference, all finite");

@@ -212,7 +212,10 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("expected the corpus the run was trained on"), e.getMessage());
     }
 
-    /** A carried state of the right size but another shape (a hand-edited trainer file) is refused on resume. */
+    /**
+     * A carried state of the right size but another shape, or an LSTM's without its cell state (a
+     * hand-edited trainer file), is refused on resume.
+     */
     @Test
     void aCarriedStateOfAnotherShapeIsRefused() throws IOException {
         Path run = tmp.resolve("reshaped");
@@ -221,22 +224,43 @@ class TrainerTest {
                 .train(TrainingListener.NONE);
         Checkpoint.FileRef ref = Checkpoint.readManifest(run).files().get("trainer");
         Path file = run.resolve(ref.name());
-        SafetensorsFile old = SafetensorsFile.read(file);
-        SafetensorsWriter w = new SafetensorsWriter().metadata(old.metadata());
-        for (TensorEntry t : old.entries()) {
-            w.put(t.name(), old.doubles(t.name()), t.name().equals("carry.h") ? new int[] {2, 2, 32} : t.shape());
-        }
-        byte[] bytes = w.toBytes();
-        Files.write(file, bytes);
-        Path json = run.resolve(Checkpoint.MANIFEST);
-        Files.writeString(json, Files.readString(json).replace(ref.sha256(), Checkpoint.sha256(bytes))
-                .replace("\"bytes\" : " + ref.bytes(), "\"bytes\" : " + bytes.length));
+        byte[] original = Files.readAllBytes(file);
+        String manifest = Files.readString(run.resolve(Checkpoint.MANIFEST));
+
+        rewriteTrainerFile(run, ref, manifest, t -> t.name().equals("carry.h") ? new int[] {2, 2, 32} : t.shape());
         Exception e = assertThrows(Exception.class, () -> Trainer.resume(run, config, Precision.F32, CORPUS));
         assertTrue(e.getMessage().contains("the carried recurrent state does not fit [L, B, H] = [2, 4, 16]: found"
                 + " carry.h [2, 2, 32], carry.c [2, 4, 16]"), e.getMessage());
+
+        Files.write(file, original);
+        rewriteTrainerFile(run, ref, manifest, t -> t.name().equals("carry.c") ? null : t.shape());
+        e = assertThrows(Exception.class, () -> Trainer.resume(run, config, Precision.F32, CORPUS));
+        assertTrue(e.getMessage().contains("the carried recurrent state does not fit a lstm: expected carry.c beside"
+                + " carry.h, found none"), e.getMessage());
     }
 
-    /** A hand-edited setting whose check gives its own likely cause is reported with that one alone. */
+    /** Writes the run's trainer file again with each tensor in the shape {@code shape} gives it (null: left out). */
+    private static void rewriteTrainerFile(Path run, Checkpoint.FileRef ref, String manifest,
+                                           java.util.function.Function<TensorEntry, int[]> shape) throws IOException {
+        Path file = run.resolve(ref.name());
+        SafetensorsFile old = SafetensorsFile.read(file);
+        SafetensorsWriter w = new SafetensorsWriter().metadata(old.metadata());
+        for (TensorEntry t : old.entries()) {
+            int[] s = shape.apply(t);
+            if (s != null) {
+                w.put(t.name(), old.doubles(t.name()), s);
+            }
+        }
+        byte[] bytes = w.toBytes();
+        Files.write(file, bytes);
+        Files.writeString(run.resolve(Checkpoint.MANIFEST), manifest.replace(ref.sha256(), Checkpoint.sha256(bytes))
+                .replace("\"bytes\" : " + ref.bytes(), "\"bytes\" : " + bytes.length));
+    }
+
+    /**
+     * A hand-edited setting is reported with the checkpoint's likely cause alone, not the one its
+     * check gives for a value typed as an option.
+     */
     @Test
     void anInvalidSavedSettingGivesOneLikelyCause() throws IOException {
         Path run = tmp.resolve("threads");
@@ -252,6 +276,8 @@ class TrainerTest {
         assertTrue(e.getMessage().startsWith(json + ": expected a valid training configuration, found threads:"),
                 e.getMessage());
         assertEquals(1, e.getMessage().split("likely cause", -1).length - 1, e.getMessage());
+        assertTrue(e.getMessage().endsWith("found -1; likely cause: the file was edited by hand, or the checkpoint holds"
+                + " a model saved without its training state"), e.getMessage());
     }
 
     @Test
