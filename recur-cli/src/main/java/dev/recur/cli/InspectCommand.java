@@ -107,7 +107,7 @@ public final class InspectCommand extends RecurCommand {
         long limit = MAX_PAGE_VALUES / perChar;
         if (maxChars > limit) {
             throw new IllegalArgumentException("--max-chars: expected at most " + limit + " characters for this model ("
-                    + mc.numLayers() + " layers x " + signals + " signals x "
+                    + mc.numLayers() + (mc.numLayers() == 1 ? " layer x " : " layers x ") + signals + " signals x "
                     + mc.hiddenSize() + " units = " + perChar + " values per character, at most " + MAX_PAGE_VALUES
                     + " in a page), found " + maxChars);
         }

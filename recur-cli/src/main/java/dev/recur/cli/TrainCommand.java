@@ -347,6 +347,9 @@ public final class TrainCommand extends RecurCommand {
         boolean bySteps = c.steps() > 0;
         long max = bySteps ? c.steps() : (long) Math.ceil(c.timeBudgetSeconds());
         long start = bySteps ? trainer.stepCount() : (long) trainer.trainSeconds();
+        long steps0 = trainer.stepCount();
+        long tokens0 = trainer.tokens();
+        double seconds0 = trainer.trainSeconds();
         Listener listener;
         TrainingDivergedException diverged = null;
         try (ProgressDisplay progress = new ProgressDisplay(stderr, bar, "train", max, start,
@@ -370,8 +373,16 @@ public final class TrainCommand extends RecurCommand {
         }
         EvalResult v = trainer.lastValidation();
         double rate = listener.charactersPerSecond();
-        out.notice("trained %,d steps (%,d characters) in %.1f s of training: %,.0f characters/s",
-                trainer.stepCount(), trainer.tokens(), trainer.trainSeconds(), rate);
+        if (fresh) {
+            out.notice("trained %,d steps (%,d characters) in %.1f s of training: %,.0f characters/s",
+                    trainer.stepCount(), trainer.tokens(), trainer.trainSeconds(), rate);
+        } else {
+            // a resumed run: what this run of the command did, then where the run as a whole stands
+            out.notice("trained %,d more steps (%,d characters) in %.1f s of training: %,.0f characters/s; the run is"
+                    + " at step %,d (%,d characters, %.1f s of training in all)", trainer.stepCount() - steps0,
+                    trainer.tokens() - tokens0, trainer.trainSeconds() - seconds0, rate, trainer.stepCount(),
+                    trainer.tokens(), trainer.trainSeconds());
+        }
         Path chart = run.resolve("loss.png");
         if (out.isJson()) {
             Map<String, Object> done = new LinkedHashMap<>();

@@ -234,6 +234,9 @@ class TrainCommandTest {
         Run more = run("train", "--resume", run.toString(), "--steps", Long.toString(done + 2), "--sample-length", "0");
         assertEquals(0, more.code(), more.err());
         assertEquals(done + 2, Checkpoint.readManifest(run).step());
+        // the summary tells this command's steps from the run's
+        assertTrue(more.err().contains("trained 2 more steps (") && more.err().contains("; the run is at step "
+                + String.format(java.util.Locale.ROOT, "%,d", done + 2) + " ("), more.err());
     }
 
     @Test

@@ -120,8 +120,8 @@ public final class StreamBatcher {
         long needed = (long) batch * seq + 1;
         if (tokens.length < needed) {
             throw new IllegalArgumentException("training text: expected at least " + needed + " characters for "
-                    + batch + " streams of " + seq + "-step chunks (batch * seq + 1: each stream needs seq inputs,"
-                    + " and the last target follows them), found " + tokens.length
+                    + batch + (batch == 1 ? " stream of " : " streams of ") + seq + "-step chunks (batch * seq + 1:"
+                    + " each stream needs seq inputs, and the last target follows them), found " + tokens.length
                     + "; likely cause: the corpus is too short for this batch size and sequence length");
         }
         int n = tokens.length;

@@ -67,7 +67,7 @@ public final class ValidationStreams implements Iterable<Chunk> {
         long needed = (long) batch + 1;
         if (tokens.length < needed) {
             throw new IllegalArgumentException("validation text: expected at least " + needed + " characters for "
-                    + batch + " streams (batch + 1: one input per stream, and the target after the last), found "
+                    + batch + (batch == 1 ? " stream" : " streams") + " (batch + 1: one input per stream, and the target after the last), found "
                     + tokens.length + "; likely cause: the corpus is too short, or the validation fraction too"
                     + " small, for this batch size");
         }

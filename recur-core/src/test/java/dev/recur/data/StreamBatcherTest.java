@@ -25,6 +25,18 @@ class StreamBatcherTest {
     }
 
     @Test
+    void aTextTooShortForOneChunkSaysHowManyCharactersItNeeds() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StreamBatcher.of(new int[10], 1, 10));
+        assertEquals("training text: expected at least 11 characters for 1 stream of 10-step chunks (batch * seq + 1:"
+                + " each stream needs seq inputs, and the last target follows them), found 10; likely cause: the corpus"
+                + " is too short for this batch size and sequence length", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> StreamBatcher.of(new int[10], 2, 5));
+        assertTrue(e.getMessage().startsWith("training text: expected at least 11 characters for 2 streams of 5-step"),
+                e.getMessage());
+    }
+
+    @Test
     void handComputedExample() {
         // 23 tokens 0..22, B = 3, seq = 2. L = (23 - 1) / 3 = 7; the streams hold tokens 0..21
         // (L*B + 1 = 22), token 22 is dropped. Stream 0: inputs 0..6, targets 1..7; stream 1: inputs
