@@ -10,7 +10,10 @@ import dev.recur.optim.RMSpropConfig;
 import dev.recur.optim.Sgd;
 import dev.recur.optim.SgdConfig;
 import dev.recur.tensor.Precision;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -79,21 +82,45 @@ public sealed interface OptimizerChoice {
         Object name = map.get("name");
         Map<String, Object> fields = new LinkedHashMap<>(map);
         fields.remove("name");
+        Class<? extends Record> type = switch (String.valueOf(name)) {
+            case "sgd" -> SgdConfig.class;
+            case "adam", "adamw" -> AdamConfig.class;
+            case "rmsprop" -> RMSpropConfig.class;
+            default -> throw new IllegalArgumentException("optimizer: expected one of sgd, adam, adamw, rmsprop,"
+                    + " found '" + name + "'");
+        };
+        requireFields(name, fields, type);
+        Record config;
         try {
-            return switch (String.valueOf(name)) {
-                case "sgd" -> new SgdChoice(TrainJson.MAPPER.convertValue(fields, SgdConfig.class));
-                case "adam" -> new AdamChoice(TrainJson.MAPPER.convertValue(fields, AdamConfig.class));
-                case "adamw" -> new AdamWChoice(TrainJson.MAPPER.convertValue(fields, AdamConfig.class));
-                case "rmsprop" -> new RMSpropChoice(TrainJson.MAPPER.convertValue(fields, RMSpropConfig.class));
-                default -> throw new IllegalArgumentException("optimizer: expected one of sgd, adam, adamw, rmsprop,"
-                        + " found '" + name + "'");
-            };
+            config = TrainJson.MAPPER.convertValue(fields, type);
         } catch (IllegalArgumentException e) {
             Throwable root = e;
             while (root.getCause() != null) {
                 root = root.getCause();
             }
             throw new IllegalArgumentException("optimizer " + name + ": " + firstLine(root.getMessage()), e);
+        }
+        return switch (String.valueOf(name)) {
+            case "sgd" -> new SgdChoice((SgdConfig) config);
+            case "adam" -> new AdamChoice((AdamConfig) config);
+            case "adamw" -> new AdamWChoice((AdamConfig) config);
+            default -> new RMSpropChoice((RMSpropConfig) config);
+        };
+    }
+
+    /**
+     * Checks that {@code fields} are exactly the settings of {@code type}, so that a missing or
+     * unknown one is named plainly rather than in the JSON library's words.
+     */
+    private static void requireFields(Object name, Map<String, Object> fields, Class<? extends Record> type) {
+        List<String> expected = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
+        List<String> missing = expected.stream().filter(f -> !fields.containsKey(f)).toList();
+        List<String> unknown = fields.keySet().stream().filter(f -> !expected.contains(f)).toList();
+        if (!missing.isEmpty() || !unknown.isEmpty()) {
+            throw new IllegalArgumentException("optimizer " + name + ": expected the settings "
+                    + String.join(", ", expected) + ", found " + (missing.isEmpty() ? "" : "no "
+                    + String.join(", ", missing)) + (missing.isEmpty() || unknown.isEmpty() ? "" : ", and ")
+                    + (unknown.isEmpty() ? "" : "others: " + String.join(", ", unknown)));
         }
     }
 

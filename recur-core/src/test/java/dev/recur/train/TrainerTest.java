@@ -391,6 +391,14 @@ class TrainerTest {
                 new OptimizerChoice.RMSpropChoice(dev.recur.optim.RMSpropConfig.builder().build()))) {
             assertEquals(o, OptimizerChoice.fromMap(o.toMap()));
         }
+        // an optimizer's settings under another optimizer's name: the missing and the extra ones named
+        Map<String, Object> adamAsSgd = new java.util.LinkedHashMap<>(
+                new OptimizerChoice.AdamChoice(AdamConfig.adam().build()).toMap());
+        adamAsSgd.put("name", "sgd");
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> OptimizerChoice.fromMap(adamAsSgd));
+        assertEquals("optimizer sgd: expected the settings lr, momentum, dampening, nesterov, weightDecay, maximize,"
+                + " found no momentum, dampening, nesterov, and others: beta1, beta2, eps, amsgrad", wrong.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainConfig.builder().steps(0).build());
         assertTrue(e.getMessage().startsWith("budget: expected a step budget or a time budget"), e.getMessage());
