@@ -28,11 +28,10 @@ final class Finiteness {
      * @throws FormatException at the first NaN or infinity
      */
     static void requireFinite(Path file, String tensor, int[] shape, double[] values) throws FormatException {
-        for (int i = 0; i < values.length; i++) {
-            if (!Double.isFinite(values[i])) {
-                throw new FormatException(file, "finite values in tensor '" + tensor + "'",
-                        values[i] + " at " + Parameter.index(shape, i), IN_FILE);
-            }
+        int bad = Precision.F64.kernels().firstNonFinite(values, 0, values.length);
+        if (bad >= 0) {
+            throw new FormatException(file, "finite values in tensor '" + tensor + "'",
+                    values[bad] + " at " + Parameter.index(shape, bad), IN_FILE);
         }
     }
 
