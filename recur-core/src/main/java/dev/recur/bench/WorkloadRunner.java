@@ -4,7 +4,7 @@ import dev.recur.nn.Linear;
 import dev.recur.nn.Losses;
 import dev.recur.nn.Parameter;
 import dev.recur.nn.sequence.RecurrentConfig;
-import dev.recur.nn.sequence.SequenceBatch;
+import dev.recur.nn.Activations;
 import dev.recur.nn.sequence.SequenceLayer;
 import dev.recur.nn.sequence.SequenceOutput;
 import dev.recur.nn.sequence.Workspace;
@@ -30,7 +30,7 @@ public final class WorkloadRunner {
     private final SequenceLayer<float[]> layer;
     private final Linear<float[]> head;
     private final Optimizer<float[]> sgd;
-    private final SequenceBatch<float[]> batch;
+    private final Activations<float[]> batch;
     private final Workspace<float[]> inference;
     private final Workspace<float[]> training;
     private final int[] targets;
@@ -57,7 +57,7 @@ public final class WorkloadRunner {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) rng.nextDouble(-1, 1);
         }
-        this.batch = SequenceBatch.of(x, workload.steps(), workload.batch());
+        this.batch = Activations.sequence(x, workload.steps(), workload.batch(), workload.inputSize());
         this.inference = layer.inferenceWorkspace();
         this.training = layer.workspace();
         this.head = Linear.create(precision, workload.hiddenSize(), Workload.CLASSES, true, rng);

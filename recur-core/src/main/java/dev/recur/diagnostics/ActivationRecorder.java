@@ -7,7 +7,7 @@ import dev.recur.nn.recurrent.CellCache;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.nn.recurrent.GruGate;
 import dev.recur.nn.recurrent.LstmGate;
-import dev.recur.nn.sequence.SequenceBatch;
+import dev.recur.nn.Activations;
 import dev.recur.nn.sequence.SequenceOutput;
 import dev.recur.nn.sequence.State;
 import dev.recur.nn.sequence.Workspace;
@@ -86,7 +86,7 @@ public final class ActivationRecorder {
             int[] ids = Arrays.copyOfRange(tokens, start, start + len);
             A e = k.alloc(len * ne);
             model.embedding().forward(ids, e);
-            SequenceOutput<A> out = model.rnn().forward(SequenceBatch.of(e, len, 1), state, false, ws);
+            SequenceOutput<A> out = model.rnn().forward(Activations.sequence(e, len, 1, ne), state, false, ws);
             for (int l = 0; l < nl; l++) {
                 CellCache<A> cache = out.tape().cache(l, 0);
                 double[] h = p.toDoubles(cache.states);

@@ -1,12 +1,12 @@
 package dev.recur.model;
 
+import dev.recur.nn.Activations;
 import dev.recur.nn.Dropout;
 import dev.recur.nn.Embedding;
 import dev.recur.nn.Linear;
 import dev.recur.nn.Losses;
 import dev.recur.nn.Parameter;
 import dev.recur.nn.sequence.InputGradients;
-import dev.recur.nn.sequence.SequenceBatch;
 import dev.recur.nn.sequence.SequenceLayer;
 import dev.recur.nn.sequence.SequenceOutput;
 import dev.recur.nn.sequence.State;
@@ -52,9 +52,9 @@ public final class CharLanguageModel<A> {
     /** {@code weight [V, H]}, {@code bias [V]}. */
     private final Linear<A> head;
     /** On the embeddings {@code [T, B, E]}. */
-    private final Dropout embeddingDropout;
+    private final Dropout<A> embeddingDropout;
     /** On the recurrent output {@code [T, B, H]}. */
-    private final Dropout outputDropout;
+    private final Dropout<A> outputDropout;
 
     private CharLanguageModel(CharLanguageModelConfig config, Precision<A> precision, long seed) {
         this.config = config;
@@ -64,8 +64,8 @@ public final class CharLanguageModel<A> {
         this.embedding = Embedding.create(precision, config.vocabSize(), config.embeddingDim(), rng.split());
         this.rnn = SequenceLayer.create(config.recurrentConfig(), precision, rng.nextLong());
         this.head = Linear.create(precision, config.hiddenSize(), config.vocabSize(), true, rng.split());
-        this.embeddingDropout = new Dropout(config.dropout(), rng.nextLong());
-        this.outputDropout = new Dropout(config.dropout(), rng.nextLong());
+        this.embeddingDropout = new Dropout<>(precision, config.dropout(), rng.nextLong());
+        this.outputDropout = new Dropout<>(precision, config.dropout(), rng.nextLong());
     }
 
     /**
@@ -135,14 +135,14 @@ public final class CharLanguageModel<A> {
 
     /** How many training passes have drawn dropout masks (the mutable part of the dropout RNG state). */
     public long dropoutPasses() {
-        return outputDropout.counter();
+        return outputDropout.draws();
     }
 
     /** Restores the dropout position of every dropout site, e.g. when resuming from a checkpoint. */
     public void setDropoutPasses(long passes) {
-        embeddingDropout.setCounter(passes);
-        outputDropout.setCounter(passes);
-        rnn.setDropoutPasses(passes);
+        embeddingDropout.setDraws(passes);
+        outputDropout.setDraws(passes);
+        rnn.setDraws(passes);
     }
 
     /**
@@ -174,18 +174,16 @@ public final class CharLanguageModel<A> {
         final int nv = config.vocabSize();
         int[] ids = tokens.clone();
         // e = embedding(tokens), then dropout                     [T, B, E]
-        A e = k.alloc(n * ne);
-        embedding.forward(ids, e);
-        A embeddingMask = embeddingDropout.forward(precision, e, n * ne, training);
+        A e0 = k.alloc(n * ne);
+        embedding.forward(ids, e0);
+        embeddingDropout.setTraining(training);
+        A e = embeddingDropout.forward(Activations.sequence(e0, steps, batch, ne)).values();
+        A embeddingMask = e == e0 ? null : embeddingDropout.mask(embeddingDropout.draws() - 1, n * ne);
         // y, h_n = rnn(e, h0)                                      [T, B, H]
-        SequenceOutput<A> r = rnn.forward(SequenceBatch.of(e, steps, batch), initial, training);
-        A y = r.output();
-        A outputMask = null;
-        if (training && config.dropout() > 0) {
-            y = k.alloc(n * nh);
-            k.copy(r.output(), 0, y, 0, n * nh);
-            outputMask = outputDropout.forward(precision, y, n * nh, true);
-        }
+        SequenceOutput<A> r = rnn.forward(Activations.sequence(e, steps, batch, ne), initial, training);
+        outputDropout.setTraining(training);
+        A y = outputDropout.forward(Activations.sequence(r.output(), steps, batch, nh)).values();
+        A outputMask = y == r.output() ? null : outputDropout.mask(outputDropout.draws() - 1, n * nh);
         // logits = y W_headᵀ + b_head                               [T, B, V]
         A logits = k.alloc(n * nv);
         head.forward(y, n, logits);
@@ -224,11 +222,15 @@ public final class CharLanguageModel<A> {
         // logits = y W_headᵀ + b_head:  dW_head += dlogitsᵀ y,  db_head += Σ dlogits,  dy = dlogits W_head
         A dy = k.alloc(n * nh);
         head.backward(tape.headInput, dLogits, n, dy);
-        Dropout.backward(precision, tape.outputMask, dy, n * nh);
+        if (tape.outputMask != null) {
+            k.multiplyInto(tape.outputMask, 0, dy, 0, n * nh);
+        }
         // y = rnn(e): BPTT
         InputGradients<A> g = rnn.backward(tape.rnnTape, dy, null);
         A de = g.dx();
-        Dropout.backward(precision, tape.embeddingMask, de, n * ne);
+        if (tape.embeddingMask != null) {
+            k.multiplyInto(tape.embeddingMask, 0, de, 0, n * ne);
+        }
         // e = embedding(tokens): scatter-add
         embedding.backward(tape.tokens, de);
     }

@@ -5,27 +5,39 @@ import dev.recur.tensor.Precision;
 /**
  * Inverted dropout: in training, each element is set to 0 with probability {@code p} and the others
  * are multiplied by {@code 1/(1−p)}, so the expected value is unchanged and inference needs no
- * rescaling. Outside training it does nothing.
+ * rescaling. Outside training it passes its input through.
+ *
+ * <pre>
+ * forward:  y = x ⊙ m        m_i = 0 with probability p, else 1/(1−p)
+ * backward: dx = dy ⊙ m
+ * </pre>
  *
  * <p>The masks are counter-based: mask number {@code c} is a pure function of
  * {@code (seed, c, element index)} (SplitMix64), so the whole random state is the pair
- * {@code (seed, counter)}. Saving {@link #counter()} and restoring it with {@link #setCounter} resumes
- * the exact sequence of masks. Every training-mode {@link #forward} with {@code p > 0} draws one mask
+ * {@code (seed, counter)}. Saving {@link #draws()} and restoring it with {@link #setDraws} resumes
+ * the exact sequence of masks. Every training-mode forward pass with {@code p > 0} draws one mask
  * and advances the counter by one.
  *
  * <p>Not thread-safe (the counter is mutable).
+ *
+ * @param <A> the array type
  */
-public final class Dropout {
+public final class Dropout<A> extends Module<A> implements Layer<A, Activations<A>, Activations<A>>, Module.Stochastic {
 
     private final double p;
     private final long seed;
     private long counter;
+    /** The mask of the last forward pass, or null when it passed its input through. */
+    private A mask;
+    private boolean forwarded;
 
     /**
-     * @param p    drop probability in {@code [0, 1)}; 0 disables dropout
-     * @param seed seeds the masks
+     * @param precision the precision
+     * @param p         drop probability in {@code [0, 1)}; 0 disables dropout
+     * @param seed      seeds the masks
      */
-    public Dropout(double p, long seed) {
+    public Dropout(Precision<A> precision, double p, long seed) {
+        super(precision);
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("dropout probability must be in [0, 1), found " + p);
         }
@@ -44,46 +56,61 @@ public final class Dropout {
     }
 
     /** How many masks have been drawn: the mutable half of the random state. */
-    public long counter() {
+    @Override
+    public long draws() {
         return counter;
     }
 
     /** Restores the random state, e.g. when resuming from a checkpoint. */
-    public void setCounter(long counter) {
-        if (counter < 0) {
-            throw new IllegalArgumentException("dropout counter must be >= 0, found " + counter);
+    @Override
+    public void setDraws(long draws) {
+        if (draws < 0) {
+            throw new IllegalArgumentException("dropout counter must be >= 0, found " + draws);
         }
-        this.counter = counter;
+        this.counter = draws;
     }
 
     /**
-     * Applies dropout to {@code x[0 .. n)} in place when {@code training} and {@code p > 0}, drawing
-     * the next mask. Modifies {@code x} (only then).
+     * In training with {@code p > 0}: {@code x ⊙ m} in a new array, drawing the next mask. Otherwise
+     * {@code x} itself.
      *
-     * @return the mask {@code [n]} that was applied (each element {@code 0} or {@code 1/(1−p)}), for
-     *         {@link #backward}; null if nothing was done
+     * @param x any activations
+     * @return the same arrangement
      */
-    public <A> A forward(Precision<A> precision, A x, int n, boolean training) {
-        if (!training || p == 0) {
-            return null;
+    @Override
+    public Activations<A> forward(Activations<A> x) {
+        forwarded = true;
+        if (!isTraining() || p == 0) {
+            mask = null;
+            return x;
         }
-        if (precision.kernels().length(x) < n) {
-            throw new IllegalArgumentException("dropout input: expected at least " + n + " values, found "
-                    + precision.kernels().length(x));
-        }
-        A mask = mask(precision, counter++, n);
-        precision.kernels().multiplyInto(mask, 0, x, 0, n);
-        return mask;
+        int n = x.rows() * x.width();
+        mask = mask(counter++, n);
+        A y = kernels().alloc(n);
+        kernels().copy(x.values(), 0, y, 0, n);
+        kernels().multiplyInto(mask, 0, y, 0, n);
+        return x.with(y, x.width());
     }
 
     /**
-     * Back-propagates through {@link #forward}: {@code dx[i] *= mask[i]}. Does nothing when
-     * {@code mask} is null. Modifies {@code dx}.
+     * {@code dx = dy ⊙ m}, written over {@code dy}'s own array (which it returns), or {@code dy} itself
+     * when the forward pass dropped nothing. Modifies {@code dy}.
+     *
+     * @param dy the gradient of the last forward pass's output
+     * @return the gradient of its input
      */
-    public static <A> void backward(Precision<A> precision, A mask, A dx, int n) {
-        if (mask != null) {
-            precision.kernels().multiplyInto(mask, 0, dx, 0, n);
+    @Override
+    public Activations<A> backward(Activations<A> dy) {
+        if (!forwarded) {
+            throw new IllegalStateException("dropout: backward without a forward pass; likely cause: forward was not "
+                    + "called, or backward was called twice");
         }
+        forwarded = false;
+        if (mask != null) {
+            kernels().multiplyInto(mask, 0, dy.values(), 0, dy.rows() * dy.width());
+            mask = null;
+        }
+        return dy;
     }
 
     /**
@@ -91,8 +118,8 @@ public final class Dropout {
      * counter): element {@code i} is 0 when {@code u(seed, counter, i) < p}, else {@code 1/(1−p)},
      * with {@code u} uniform in {@code [0, 1)}.
      */
-    public <A> A mask(Precision<A> precision, long counter, int n) {
-        return invertedMask(precision, p, CounterRandom.mix(CounterRandom.mix(seed) + counter), n);
+    public A mask(long counter, int n) {
+        return invertedMask(precision(), p, CounterRandom.mix(CounterRandom.mix(seed) + counter), n);
     }
 
     /**

@@ -2,13 +2,12 @@ package dev.recur.nn;
 
 import dev.recur.tensor.Kernels;
 import dev.recur.tensor.Precision;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * A fully connected layer, PyTorch's {@code nn.Linear}: {@code y = x Wᵀ + b}, applied to {@code N}
- * rows at once as one matrix product.
+ * rows at once as one matrix product: every step of a sequence ({@code N = T·B}, padding rows
+ * included) or one vector per sequence ({@code N = B}).
  *
  * <pre>
  * forward:  Y[N, out] = X[N, in] · W[out, in]ᵀ + b[out]
@@ -16,13 +15,14 @@ import java.util.SplittableRandom;
  * </pre>
  *
  * <p>The parameters are named {@code weight} and {@code bias} as in PyTorch's {@code state_dict};
- * a model prefixes them (e.g. {@code head.weight}).
+ * a model prefixes them (e.g. {@code head.weight}). {@link #forward(Object, int, Object)} and
+ * {@link #backward(Object, Object, int, Object)} are the same computation on plain arrays, writing
+ * into the output given.
  *
  * @param <A> the array type ({@code double[]} or {@code float[]})
  */
-public final class Linear<A> {
+public final class Linear<A> extends Module<A> implements Layer<A, Activations<A>, Activations<A>> {
 
-    private final Precision<A> precision;
     private final Kernels<A> k;
     private final int in;
     private final int out;
@@ -30,6 +30,8 @@ public final class Linear<A> {
     private final Parameter<A> weight;
     /** {@code [out]}, or null without bias. */
     private final Parameter<A> bias;
+    /** The input of the last {@link #forward(Activations)}, for its backward pass. */
+    private Activations<A> input;
 
     /**
      * A layer with all parameters 0 (fill them, e.g. from a file, or use {@link #create}).
@@ -40,16 +42,16 @@ public final class Linear<A> {
      * @param bias        whether the layer has a bias
      */
     public Linear(Precision<A> precision, int inFeatures, int outFeatures, boolean bias) {
+        super(precision);
         if (inFeatures < 1 || outFeatures < 1) {
             throw new IllegalArgumentException("linear layer: expected in_features >= 1 and out_features >= 1, found "
                     + inFeatures + " and " + outFeatures);
         }
-        this.precision = precision;
         this.k = precision.kernels();
         this.in = inFeatures;
         this.out = outFeatures;
-        this.weight = new Parameter<>(k, "weight", outFeatures, inFeatures);
-        this.bias = bias ? new Parameter<>(k, "bias", outFeatures) : null;
+        this.weight = addParameter(new Parameter<>(k, "weight", outFeatures, inFeatures));
+        this.bias = bias ? addParameter(new Parameter<>(k, "bias", outFeatures)) : null;
     }
 
     /**
@@ -88,14 +90,39 @@ public final class Linear<A> {
         return bias;
     }
 
-    /** The parameters in PyTorch's order: weight, then bias if present. */
-    public List<Parameter<A>> parameters() {
-        List<Parameter<A>> ps = new ArrayList<>(2);
-        ps.add(weight);
-        if (bias != null) {
-            ps.add(bias);
+    /**
+     * {@code Y = X Wᵀ + b} on every row; keeps {@code x} for {@link #backward(Activations)}.
+     *
+     * @param x {@code [N, in]} rows, per step or per sequence
+     * @return {@code [N, out]} in the same arrangement
+     */
+    @Override
+    public Activations<A> forward(Activations<A> x) {
+        x.require("linear input", null, in);
+        A y = k.alloc(x.rows() * out);
+        forward(x.values(), x.rows(), y);
+        input = x;
+        return x.with(y, out);
+    }
+
+    /**
+     * Back-propagates {@code dY} of the last forward pass: {@code dW += dYᵀ X}, {@code db += Σ dY}.
+     *
+     * @param dy {@code [N, out]}
+     * @return {@code dX = dY W}, {@code [N, in]}
+     */
+    @Override
+    public Activations<A> backward(Activations<A> dy) {
+        if (input == null) {
+            throw new IllegalStateException("linear layer: backward without a forward pass; likely cause: forward "
+                    + "was not called, or backward was called twice");
         }
-        return ps;
+        dy.require("linear output gradient", input.perStep(), out);
+        A dx = k.alloc(input.rows() * in);
+        backward(input.values(), dy.values(), input.rows(), dx);
+        Activations<A> x = input;
+        input = null;
+        return x.with(dx, in);
     }
 
     /**
@@ -154,6 +181,6 @@ public final class Linear<A> {
 
     @Override
     public String toString() {
-        return "Linear(" + in + " -> " + out + (bias == null ? ", no bias" : "") + ", " + precision + ")";
+        return "Linear(" + in + " -> " + out + (bias == null ? ", no bias" : "") + ", " + precision() + ")";
     }
 }

@@ -8,7 +8,7 @@ import dev.recur.nn.recurrent.CellParams;
 import dev.recur.nn.recurrent.GruGate;
 import dev.recur.nn.recurrent.LstmGate;
 import dev.recur.nn.sequence.InputGradients;
-import dev.recur.nn.sequence.SequenceBatch;
+import dev.recur.nn.Activations;
 import dev.recur.nn.sequence.SequenceLayer;
 import dev.recur.nn.sequence.SequenceOutput;
 import dev.recur.tensor.Kernels;
@@ -176,7 +176,7 @@ public final class ManyToOneModel<A> {
      * @throws IllegalArgumentException for inputs the recurrent stack rejects, or lengths shorter
      *                                  than {@code T} with {@link Readout#LAST_STEP}
      */
-    public ManyToOneOutput<A> forward(SequenceBatch<A> in, boolean training) {
+    public ManyToOneOutput<A> forward(Activations<A> in, boolean training) {
         if (in == null) {
             throw new IllegalArgumentException("many-to-one input: expected a sequence batch, found null");
         }

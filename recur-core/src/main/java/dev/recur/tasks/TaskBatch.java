@@ -1,6 +1,6 @@
 package dev.recur.tasks;
 
-import dev.recur.nn.sequence.SequenceBatch;
+import dev.recur.nn.Activations;
 import dev.recur.tensor.Precision;
 
 /**
@@ -71,8 +71,9 @@ public record TaskBatch(double[] inputs, int steps, int batch, int inputSize, in
         return lengths == null ? steps : lengths[b];
     }
 
-    /** The inputs and lengths as a {@link SequenceBatch} in {@code precision} (new arrays). */
-    public <A> SequenceBatch<A> sequences(Precision<A> precision) {
-        return new SequenceBatch<>(precision.fromDoubles(inputs), steps, batch, lengths == null ? null : lengths.clone());
+    /** The inputs and lengths as {@link Activations} in {@code precision} (new arrays). */
+    public <A> Activations<A> sequences(Precision<A> precision) {
+        return Activations.sequence(precision.fromDoubles(inputs), steps, batch, inputSize,
+                lengths == null ? null : lengths.clone());
     }
 }

@@ -11,7 +11,7 @@ import dev.recur.nn.recurrent.CellKind;
 import dev.recur.nn.recurrent.LstmGate;
 import dev.recur.nn.sequence.InputGradients;
 import dev.recur.nn.sequence.RecurrentConfig;
-import dev.recur.nn.sequence.SequenceBatch;
+import dev.recur.nn.Activations;
 import dev.recur.nn.sequence.SequenceOutput;
 import dev.recur.nn.sequence.State;
 import dev.recur.tasks.AddingProblem;
@@ -60,7 +60,7 @@ class DiagnosticsTest {
                                    AtomicReference<State<double[]>> grads) {
         int nb = data.batch();
         int n = data.steps() - 1 - t;
-        SequenceOutput<double[]> o = m.rnn().forward(SequenceBatch.of(slice(data, t + 1, data.steps()), n, nb), state, false);
+        SequenceOutput<double[]> o = m.rnn().forward(Activations.sequence(slice(data, t + 1, data.steps()), n, nb, m.rnn().config().inputSize()), state, false);
         double[] features = new double[nb * NH];
         System.arraycopy(o.output(), (n - 1) * nb * NH, features, 0, nb * NH);
         int nk = m.config().outputs();
@@ -110,7 +110,7 @@ class DiagnosticsTest {
         FiniteDifference fd = new FiniteDifference();
         for (int step = 0; step < nt - 1; step++) {
             final int t = step;
-            SequenceOutput<double[]> head = m.rnn().forward(SequenceBatch.of(slice(data, 0, t + 1), t + 1, NB), null, false);
+            SequenceOutput<double[]> head = m.rnn().forward(Activations.sequence(slice(data, 0, t + 1), t + 1, NB, m.rnn().config().inputSize()), null, false);
             State<double[]> s = head.finalState();
             AtomicReference<State<double[]>> grads = new AtomicReference<>();
             tailLoss(m, data, t, s, grads);

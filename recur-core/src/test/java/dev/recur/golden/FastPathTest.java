@@ -8,7 +8,7 @@ import dev.recur.nn.Parameter;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.nn.sequence.InputGradients;
 import dev.recur.nn.sequence.RecurrentConfig;
-import dev.recur.nn.sequence.SequenceBatch;
+import dev.recur.nn.Activations;
 import dev.recur.nn.sequence.SequenceLayer;
 import dev.recur.nn.sequence.SequenceOutput;
 import dev.recur.nn.sequence.State;
@@ -95,7 +95,7 @@ class FastPathTest {
         boolean lstm = kind.hasCellState();
         int[] lengths = f.contains("lengths")
                 ? Arrays.stream(f.longs("lengths")).mapToInt(Math::toIntExact).toArray() : null;
-        SequenceOutput<A> out = layer.forward(new SequenceBatch<>(pr.fromDoubles(f.doubles("x")), nt, nb, lengths),
+        SequenceOutput<A> out = layer.forward(Activations.sequence(pr.fromDoubles(f.doubles("x")), nt, nb, layer.config().inputSize(), lengths),
                 new State<>(pr.fromDoubles(f.doubles("h0")), lstm ? pr.fromDoubles(f.doubles("c0")) : null), false);
         layer.zeroGrad();
         InputGradients<A> g = layer.backward(out.tape(), pr.fromDoubles(f.doubles("grad_y")),

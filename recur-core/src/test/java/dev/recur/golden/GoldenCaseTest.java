@@ -12,7 +12,7 @@ import dev.recur.nn.Parameter;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.nn.sequence.InputGradients;
 import dev.recur.nn.sequence.RecurrentConfig;
-import dev.recur.nn.sequence.SequenceBatch;
+import dev.recur.nn.Activations;
 import dev.recur.nn.sequence.SequenceLayer;
 import dev.recur.nn.sequence.SequenceOutput;
 import dev.recur.nn.sequence.State;
@@ -130,7 +130,7 @@ class GoldenCaseTest {
         Tolerance tol = Tolerance.of("float64".equals(pr.name()), nt);
         Set<String> compared = new TreeSet<>();
 
-        SequenceOutput<A> out = layer.forward(new SequenceBatch<>(load(f, pr, "x"), nt, nb, lengths),
+        SequenceOutput<A> out = layer.forward(Activations.sequence(load(f, pr, "x"), nt, nb, layer.config().inputSize(), lengths),
                 new State<>(load(f, pr, "h0"), lstm ? load(f, pr, "c0") : null), false);
         compare(f, pr, tol, "y", out.output(), compared);
         compare(f, pr, tol, "h_n", out.finalState().h(), compared);

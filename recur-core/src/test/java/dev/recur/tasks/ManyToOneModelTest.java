@@ -11,7 +11,7 @@ import dev.recur.nn.recurrent.GruGate;
 import dev.recur.nn.recurrent.LstmGate;
 import dev.recur.nn.sequence.InputGradients;
 import dev.recur.nn.sequence.RecurrentConfig;
-import dev.recur.nn.sequence.SequenceBatch;
+import dev.recur.nn.Activations;
 import dev.recur.tensor.Precision;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -54,7 +54,7 @@ class ManyToOneModelTest {
         ManyToOneConfig config = ManyToOneConfig.builder(rnn, outputs, objective).chronoHorizon(8).build();
         ManyToOneModel<double[]> model = ManyToOneModel.create(config, Precision.F64, 11);
         TaskBatch data = batch(objective, outputs, lengths, 4);
-        SequenceBatch<double[]> in = data.sequences(Precision.F64);
+        Activations<double[]> in = data.sequences(Precision.F64);
 
         model.zeroGrad();
         ManyToOneOutput<double[]> out = model.forward(in, true);
@@ -67,7 +67,7 @@ class ManyToOneModelTest {
             fd.check(e.getKey(), e.getValue().value(), e.getValue().grad().clone(),
                     () -> model.loss(model.forward(in, false), data, null));
         }
-        fd.check("x", in.x(), g.dx(), () -> model.loss(model.forward(in, false), data, null));
+        fd.check("x", in.values(), g.dx(), () -> model.loss(model.forward(in, false), data, null));
         fd.assertPassed(cell.id() + " " + objective);
     }
 

@@ -1,8 +1,11 @@
 package dev.recur.nn.sequence;
 
+import dev.recur.nn.Activations;
 import dev.recur.nn.CounterRandom;
 import dev.recur.nn.Dropout;
 import dev.recur.nn.Initializers;
+import dev.recur.nn.Layer;
+import dev.recur.nn.Module;
 import dev.recur.nn.Parameter;
 import dev.recur.nn.recurrent.Cell;
 import dev.recur.nn.recurrent.CellCache;
@@ -28,12 +31,24 @@ import java.util.SplittableRandom;
  * lengths: outputs past a sequence's end are exactly 0 and receive no gradient, its final state is
  * taken at its own last step, and the reverse direction starts at its own end.
  *
+ * <p>Two ways to run it. As a {@link Layer} ({@link #forward(Activations, State)} and
+ * {@link #backward(Activations, State)}) it is one module of a model: it keeps the record of its last
+ * forward pass itself and runs in the mode of the module tree. The explicit form
+ * ({@link #forward(Activations, State, boolean, Workspace)} and
+ * {@link #backward(Tape, Object, State, boolean)}) hands the record over as a {@link Tape} and
+ * computes into a reusable {@link Workspace}, for benchmarks and servers.
+ *
+ * <p>Its parameters are named as PyTorch's ({@code weight_ih_l0}, …, {@code bias_hh_l1_reverse}), in
+ * {@code named_parameters()} order. Inter-layer dropout draws counter-based masks
+ * ({@link Module.Stochastic}).
+ *
  * <p>Not thread-safe: one forward/backward at a time per instance. Results depend only on the
  * inputs, the parameters and (for dropout) the seed and number of training passes so far.
  *
  * @param <A> the array type ({@code double[]} or {@code float[]})
  */
-public final class SequenceLayer<A> {
+public final class SequenceLayer<A> extends Module<A>
+        implements Layer<A, Activations<A>, Activations<A>>, Module.Stochastic {
 
     private final RecurrentConfig config;
     private final Precision<A> precision;
@@ -43,8 +58,16 @@ public final class SequenceLayer<A> {
     private final List<List<CellParams<A>>> params;
     private final long dropoutSeed;
     private long dropoutPasses;
+    /** The record of the last forward pass of the {@link Layer} form, and what it produced. */
+    private Tape<A> tape;
+    private int[] tapeLengths;
+    private State<A> finalState;
+    /** What the last backward pass of the {@link Layer} form received and returned. */
+    private A outputGradient;
+    private State<A> initialStateGradient;
 
     private SequenceLayer(RecurrentConfig config, Precision<A> precision, long seed) {
+        super(precision);
         this.config = config;
         this.precision = precision;
         this.k = precision.kernels();
@@ -76,12 +99,12 @@ public final class SequenceLayer<A> {
     private CellParams<A> newParams(int l, int d) {
         int gh = config.cell().gates() * config.hiddenSize();
         String s = "_l" + l + (d == 1 ? "_reverse" : "");
-        Parameter<A> wih = new Parameter<>(k, "weight_ih" + s, gh, config.layerInputSize(l));
-        Parameter<A> whh = new Parameter<>(k, "weight_hh" + s, gh, config.outputSize());
-        Parameter<A> bih = config.bias() ? new Parameter<>(k, "bias_ih" + s, gh) : null;
-        Parameter<A> bhh = config.bias() ? new Parameter<>(k, "bias_hh" + s, gh) : null;
+        Parameter<A> wih = addParameter(new Parameter<>(k, "weight_ih" + s, gh, config.layerInputSize(l)));
+        Parameter<A> whh = addParameter(new Parameter<>(k, "weight_hh" + s, gh, config.outputSize()));
+        Parameter<A> bih = config.bias() ? addParameter(new Parameter<>(k, "bias_ih" + s, gh)) : null;
+        Parameter<A> bhh = config.bias() ? addParameter(new Parameter<>(k, "bias_hh" + s, gh)) : null;
         Parameter<A> whr = config.projSize() > 0
-                ? new Parameter<>(k, "weight_hr" + s, config.projSize(), config.hiddenSize()) : null;
+                ? addParameter(new Parameter<>(k, "weight_hr" + s, config.projSize(), config.hiddenSize())) : null;
         return new CellParams<>(wih, whh, bih, bhh, whr);
     }
 
@@ -118,39 +141,23 @@ public final class SequenceLayer<A> {
         return config;
     }
 
-    /** The precision. */
-    public Precision<A> precision() {
-        return precision;
-    }
-
     /** The parameters of layer {@code layer}, direction {@code direction} (0 forward, 1 reverse). */
     public CellParams<A> params(int layer, int direction) {
         return params.get(layer).get(direction);
     }
 
-    /** All parameters in PyTorch's {@code named_parameters()} order. */
-    public List<Parameter<A>> parameters() {
-        List<Parameter<A>> out = new ArrayList<>();
-        for (CellParams<A> p : all()) {
-            out.addAll(p.list());
-        }
-        return out;
-    }
-
-    /** Sets every parameter gradient to zero. */
-    public void zeroGrad() {
-        for (Parameter<A> p : parameters()) {
-            k.zero(p.grad(), 0, p.size());
-        }
-    }
-
     /** How many training-mode forward passes have drawn dropout masks (part of the RNG state). */
-    public long dropoutPasses() {
+    @Override
+    public long draws() {
         return dropoutPasses;
     }
 
     /** Restores the dropout position, e.g. when resuming from a checkpoint. */
-    public void setDropoutPasses(long passes) {
+    @Override
+    public void setDraws(long passes) {
+        if (passes < 0) {
+            throw new IllegalArgumentException("dropout passes must be >= 0, found " + passes);
+        }
         this.dropoutPasses = passes;
     }
 
@@ -163,29 +170,143 @@ public final class SequenceLayer<A> {
     }
 
     // ------------------------------------------------------------------------------------------
+    // the Layer form: the module keeps the record of its last forward pass
+
+    /**
+     * Runs the stack from the zero state, in the module's mode; see {@link #forward(Activations, State)}.
+     *
+     * @param x {@code [T, B, I]} with optional lengths
+     * @return {@code [T, B, D*Hout]}: the top layer's state at every step, exactly 0 past each length
+     */
+    @Override
+    public Activations<A> forward(Activations<A> x) {
+        return forward(x, null);
+    }
+
+    /**
+     * Runs the stack over a batch of sequences from a given state, in the module's mode (dropout
+     * between layers in training), keeping what {@link #backward(Activations, State)} needs.
+     *
+     * @param x       {@code [T, B, I]} with optional lengths
+     * @param initial the state to start from, e.g. the previous chunk's {@link #finalState()}; null
+     *                (or a null component) for zeros
+     * @return {@code [T, B, D*Hout]}: the top layer's state at every step, forward direction first,
+     *         exactly 0 past each sequence's length
+     * @throws IllegalArgumentException for inputs of the wrong shape or non-finite values
+     */
+    public Activations<A> forward(Activations<A> x, State<A> initial) {
+        SequenceOutput<A> out = forward(x, initial, isTraining());
+        tape = out.tape();
+        tapeLengths = x.lengths();
+        finalState = out.finalState();
+        return Activations.sequence(out.output(), x.steps(), x.batch(), config.directions() * config.outputSize(),
+                x.lengths());
+    }
+
+    /**
+     * The state every layer and direction reached in the last forward pass of the {@link Layer} form
+     * (each sequence's own last step forward, step 0 in reverse): pass it as the next chunk's initial
+     * state for truncated BPTT. No gradient flows back through it.
+     *
+     * @return the state, or null before the first forward pass
+     */
+    public State<A> finalState() {
+        return finalState;
+    }
+
+    /**
+     * The record of the last forward pass of the {@link Layer} form, for diagnostics that read the
+     * gate values ({@link Tape#cache}); null before the first one.
+     *
+     * @return the tape
+     */
+    public Tape<A> lastTape() {
+        return tape;
+    }
+
+    /**
+     * Back-propagates the gradient of the last forward pass's output from a zero final-state gradient;
+     * see {@link #backward(Activations, State, boolean)}.
+     *
+     * @param dy {@code [T, B, D*Hout]}
+     * @return {@code [T, B, I]}
+     */
+    @Override
+    public Activations<A> backward(Activations<A> dy) {
+        return backward(dy, null, true);
+    }
+
+    /**
+     * Back-propagates through time from the gradients of the output and of the final state of the
+     * last forward pass, adding into every parameter's gradient.
+     *
+     * @param dy            {@code [T, B, D*Hout]}; ignored past each sequence's length; null for zeros
+     * @param dFinal        the gradient of {@link #finalState()}, or null for zeros
+     * @param inputGradient whether to compute the input's gradient (false when the input is data: it
+     *                      skips one matrix product)
+     * @return {@code [T, B, I]}, exactly 0 past each length; null when not asked for
+     * @throws IllegalStateException without a forward pass to back-propagate
+     */
+    public Activations<A> backward(Activations<A> dy, State<A> dFinal, boolean inputGradient) {
+        if (tape == null) {
+            throw new IllegalStateException("recurrent layer: backward without a forward pass; likely cause: forward "
+                    + "was not called, or backward was called twice");
+        }
+        if (dy != null) {
+            dy.require("recurrent output gradient", true, config.directions() * config.outputSize());
+        }
+        Tape<A> t = tape;
+        tape = null;
+        outputGradient = dy == null ? null : dy.values();
+        InputGradients<A> g = backward(t, outputGradient, dFinal, inputGradient);
+        initialStateGradient = g.initialState();
+        return g.dx() == null ? null
+                : Activations.sequence(g.dx(), t.steps(), t.batch(), config.inputSize(), tapeLengths);
+    }
+
+    /**
+     * The gradient of the initial state computed by the last backward pass of the {@link Layer} form.
+     *
+     * @return the gradient, or null before the first one
+     */
+    public State<A> initialStateGradient() {
+        return initialStateGradient;
+    }
+
+    /**
+     * The output gradient the last backward pass of the {@link Layer} form received (the array given,
+     * not a copy), for diagnostics that follow the gradient through time; null before the first one.
+     *
+     * @return {@code [T, B, D*Hout]}, or null
+     */
+    public A lastOutputGradient() {
+        return outputGradient;
+    }
+
+    // ------------------------------------------------------------------------------------------
     // forward
 
     /**
      * Runs the stack over a batch of sequences.
      *
-     * @param in       inputs, steps, batch and optional lengths
+     * @param in       inputs {@code [T, B, I]} and optional lengths
      * @param initial  initial state, or null for zeros; either component may be null for zeros
      * @param training whether inter-layer dropout is applied
      * @throws IllegalArgumentException for inputs of the wrong shape, lengths outside {@code 1..T},
      *                                  or non-finite values, naming expected and found
      */
-    public SequenceOutput<A> forward(SequenceBatch<A> in, State<A> initial, boolean training) {
+    public SequenceOutput<A> forward(Activations<A> in, State<A> initial, boolean training) {
         return forward(in, initial, training, new Workspace<>(false));
     }
 
     /**
-     * {@link #forward(SequenceBatch, State, boolean)} into reusable buffers: the returned output,
+     * {@link #forward(Activations, State, boolean)} into reusable buffers: the returned output,
      * final state and tape live in {@code workspace} and are overwritten by the next forward pass
      * through it.
      *
      * @param workspace from {@link #workspace()}
      */
-    public SequenceOutput<A> forward(SequenceBatch<A> in, State<A> initial, boolean training, Workspace<A> workspace) {
+    public SequenceOutput<A> forward(Activations<A> in, State<A> initial, boolean training, Workspace<A> workspace) {
         Validation.batch(config, precision, in);
         final int nt = in.steps();
         final int nb = in.batch();
@@ -207,7 +328,7 @@ public final class SequenceLayer<A> {
         final A hN = ws.finalH;
         final A cN = ws.finalC;
 
-        A layerIn = in.x();
+        A layerIn = in.values();
         for (int l = 0; l < nl; l++) {
             final int nin = config.layerInputSize(l);
             if (l > 0 && drop) {
@@ -308,7 +429,7 @@ public final class SequenceLayer<A> {
         return d == 0 ? t + 1 : t;
     }
 
-    /** A new workspace for {@link #forward(SequenceBatch, State, boolean, Workspace)}. */
+    /** A new workspace for {@link #forward(Activations, State, boolean, Workspace)}. */
     public Workspace<A> workspace() {
         return new Workspace<>(false);
     }
@@ -578,7 +699,8 @@ public final class SequenceLayer<A> {
          *         overwrites
          */
         public A step(A x) {
-            SequenceOutput<A> out = layer.forward(new SequenceBatch<>(x, 1, batch, null), state, false, workspace);
+            SequenceOutput<A> out = layer.forward(Activations.sequence(x, 1, batch, layer.config.inputSize()), state, false,
+                    workspace);
             State<A> next = out.finalState();
             if (state == null) {
                 state = next.copy(layer.k);

@@ -1,5 +1,6 @@
 package dev.recur.nn.sequence;
 
+import dev.recur.nn.Activations;
 import dev.recur.tensor.Precision;
 
 /** Shape and value checks for {@link SequenceLayer}, with messages that say expected vs found and why. */
@@ -8,49 +9,28 @@ final class Validation {
     private Validation() {
     }
 
-    static <A> void batch(RecurrentConfig config, Precision<A> precision, SequenceBatch<A> in) {
-        if (in == null || in.x() == null) {
-            throw new IllegalArgumentException("input x is missing: expected a [T, B, I] array");
+    static <A> void batch(RecurrentConfig config, Precision<A> precision, Activations<A> in) {
+        if (in == null) {
+            throw new IllegalArgumentException("input x is missing: expected [T, B, I] activations");
         }
+        in.require("input x", true, -1);
         int nt = in.steps();
         int nb = in.batch();
-        if (nt < 1 || nb < 1) {
-            throw new IllegalArgumentException("input shape: expected T >= 1 and B >= 1, found T = " + nt + ", B = " + nb);
-        }
         int ni = config.inputSize();
-        long expected = (long) nt * nb * ni;
-        int found = precision.kernels().length(in.x());
-        if (found != expected) {
-            String width = found % ((long) nt * nb) == 0
-                    ? " (that is " + found / (nt * nb) + " features per step)" : "";
-            throw new IllegalArgumentException("input x: expected [T, B, I] = [" + nt + ", " + nb + ", " + ni + "] = "
-                    + expected + " values, found " + found + width
-                    + "; likely cause: the input width does not match the layer's input_size " + ni
-                    + ", or T and B do not describe the array");
+        if (in.width() != ni) {
+            throw new IllegalArgumentException("input x: expected [T, B, I] = [" + nt + ", " + nb + ", " + ni + "], found "
+                    + in.width() + " features per step; likely cause: the input width does not match the layer's "
+                    + "input_size " + ni);
         }
-        int[] lengths = in.lengths();
-        if (lengths != null) {
-            if (lengths.length != nb) {
-                throw new IllegalArgumentException("lengths: expected one length per sequence (B = " + nb + "), found "
-                        + lengths.length + " lengths");
-            }
-            for (int b = 0; b < nb; b++) {
-                if (lengths[b] < 1 || lengths[b] > nt) {
-                    throw new IllegalArgumentException("lengths[" + b + "] = " + lengths[b] + ": expected 1..T = 1.." + nt
-                            + "; likely cause: " + (lengths[b] < 1
-                            ? "an empty sequence in the batch (drop it before batching)"
-                            : "lengths measured on a longer sequence than the padded T"));
-                }
-            }
-        }
-        int bad = precision.kernels().firstNonFinite(in.x(), 0, found);
+        int found = nt * nb * ni;
+        int bad = precision.kernels().firstNonFinite(in.values(), 0, found);
         if (bad >= 0) {
             int t = bad / (nb * ni);
             int b = bad / ni % nb;
             int i = bad % ni;
             throw new IllegalArgumentException("input x[t=" + t + ", b=" + b + ", i=" + i + "] is "
-                    + precision.get(in.x(), bad) + ": expected a finite number; likely cause: NaN or infinity in the "
-                    + "data, or an upstream computation that overflowed");
+                    + precision.get(in.values(), bad) + ": expected a finite number; likely cause: NaN or infinity in "
+                    + "the data, or an upstream computation that overflowed");
         }
     }
 

@@ -6,7 +6,7 @@ import dev.recur.tensor.Kernels;
 import dev.recur.tensor.PackedMatrix;
 
 /**
- * Reusable buffers for {@link SequenceLayer#forward(SequenceBatch, State, boolean, Workspace)} and
+ * Reusable buffers for {@link SequenceLayer#forward(dev.recur.nn.Activations, State, boolean, Workspace)} and
  * the backward pass of its tape: every layer-direction's {@link CellCache}, the layer outputs, the
  * final states, the packed input weights, and for backward the gradients of the outputs of all
  * layers but the top. A training loop that passes the same workspace to every step allocates its

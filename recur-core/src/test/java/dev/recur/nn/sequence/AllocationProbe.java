@@ -1,5 +1,6 @@
 package dev.recur.nn.sequence;
 
+import dev.recur.nn.Activations;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.tensor.Precision;
 import java.lang.management.ManagementFactory;
@@ -31,7 +32,7 @@ public final class AllocationProbe {
                 java.util.Arrays.fill(x, 0.1f);
                 java.util.Arrays.fill(dy, 0.01f);
                 long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-                SequenceOutput<float[]> out = layer.forward(SequenceBatch.of(x, nt, nb), null, true);
+                SequenceOutput<float[]> out = layer.forward(Activations.sequence(x, nt, nb, layer.config().inputSize()), null, true);
                 layer.backward(out.tape(), dy, null);
                 long bytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
                 perStep[s] = (double) bytes / nt;

@@ -1,5 +1,6 @@
 package dev.recur.nn.sequence;
 
+import dev.recur.nn.Activations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,23 +44,22 @@ class BadInputTest {
     void wrongInputWidth() {
         SequenceLayer<double[]> layer = layer(CellKind.LSTM, 2, false);
         double[] x = new double[T * B * (I + 1)];
-        rejects(() -> layer.forward(SequenceBatch.of(x, T, B), null, false),
-                "expected", "[" + T + ", " + B + ", " + I + "]", String.valueOf(T * B * I),
-                "found " + T * B * (I + 1), (I + 1) + " features per step", "input_size " + I);
+        rejects(() -> layer.forward(Activations.sequence(x, T, B, I + 1), null, false),
+                "expected", "[" + T + ", " + B + ", " + I + "]", "found " + (I + 1) + " features per step",
+                "input_size " + I);
     }
 
     @Test
     void wrongInputWidthInFloat32() {
         RecurrentConfig config = RecurrentConfig.builder(CellKind.GRU, I, H).build();
         SequenceLayer<float[]> layer = SequenceLayer.create(config, Precision.F32, 1);
-        rejects(() -> layer.forward(SequenceBatch.of(new float[T * B * (I - 1)], T, B), null, false),
-                "expected", String.valueOf(T * B * I), "found " + T * B * (I - 1));
+        rejects(() -> layer.forward(Activations.sequence(new float[T * B * (I - 1)], T, B, I - 1), null, false),
+                "expected", "[" + T + ", " + B + ", " + I + "]", "found " + (I - 1) + " features per step");
     }
 
     @Test
     void inputLengthThatIsNoWholeNumberOfSteps() {
-        SequenceLayer<double[]> layer = layer(CellKind.GRU, 1, false);
-        String m = rejects(() -> layer.forward(SequenceBatch.of(new double[T * B * I + 1], T, B), null, false),
+        String m = rejects(() -> Activations.sequence(new double[T * B * I + 1], T, B, I),
                 "expected", String.valueOf(T * B * I), "found " + (T * B * I + 1));
         assertTrue(!m.contains("features per step"), m);
     }
@@ -77,9 +77,9 @@ class BadInputTest {
     @Test
     void missingInputAndEmptyShapes() {
         SequenceLayer<double[]> layer = layer(CellKind.GRU, 1, false);
-        rejects(() -> layer.forward(SequenceBatch.of(null, T, B), null, false), "missing", "expected");
-        rejects(() -> layer.forward(SequenceBatch.of(new double[0], 0, B), null, false), "expected", "T = 0");
-        rejects(() -> layer.forward(SequenceBatch.of(new double[0], T, 0), null, false), "expected", "B = 0");
+        rejects(() -> Activations.sequence(null, T, B, I), "expected", "found null");
+        rejects(() -> Activations.sequence(new double[0], 0, B, I), "expected", "T >= 1", "found 0");
+        rejects(() -> Activations.sequence(new double[0], T, 0, I), "expected", "B = 0");
     }
 
     @Test
@@ -88,11 +88,11 @@ class BadInputTest {
         double[] nan = x();
         // t = 2, b = 1, i = 3
         nan[(2 * B + 1) * I + 3] = Double.NaN;
-        rejects(() -> layer.forward(SequenceBatch.of(nan, T, B), null, false),
+        rejects(() -> layer.forward(Activations.sequence(nan, T, B, layer.config().inputSize()), null, false),
                 "x[t=2, b=1, i=3]", "NaN", "expected a finite number");
         double[] inf = x();
         inf[(4 * B + 2) * I] = Double.POSITIVE_INFINITY;
-        rejects(() -> layer.forward(SequenceBatch.of(inf, T, B), null, false),
+        rejects(() -> layer.forward(Activations.sequence(inf, T, B, layer.config().inputSize()), null, false),
                 "x[t=4, b=2, i=0]", "Infinity", "expected a finite number");
     }
 
@@ -102,7 +102,7 @@ class BadInputTest {
         SequenceLayer<double[]> layer = layer(CellKind.GRU, 1, false);
         double[] x = x();
         x[(4 * B) * I] = Double.NaN;
-        rejects(() -> layer.forward(new SequenceBatch<>(x, T, B, new int[] {2, T, T}), null, false),
+        rejects(() -> layer.forward(Activations.sequence(x, T, B, layer.config().inputSize(), new int[] {2, T, T}), null, false),
                 "x[t=4, b=0, i=0]", "NaN");
     }
 
@@ -112,7 +112,7 @@ class BadInputTest {
         SequenceLayer<float[]> layer = SequenceLayer.create(config, Precision.F32, 1);
         float[] x = new float[T * B * I];
         x[I + 1] = Float.NEGATIVE_INFINITY;
-        rejects(() -> layer.forward(SequenceBatch.of(x, T, B), null, false),
+        rejects(() -> layer.forward(Activations.sequence(x, T, B, layer.config().inputSize()), null, false),
                 "x[t=0, b=1, i=1]", "-Infinity", "expected a finite number");
     }
 
@@ -122,30 +122,30 @@ class BadInputTest {
     @Test
     void lengthZero() {
         SequenceLayer<double[]> layer = layer(CellKind.LSTM, 1, false);
-        rejects(() -> layer.forward(new SequenceBatch<>(x(), T, B, new int[] {T, 0, 2}), null, false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize(), new int[] {T, 0, 2}), null, false),
                 "lengths[1] = 0", "expected 1..T = 1.." + T, "empty sequence");
     }
 
     @Test
     void lengthBeyondT() {
         SequenceLayer<double[]> layer = layer(CellKind.LSTM, 1, true);
-        rejects(() -> layer.forward(new SequenceBatch<>(x(), T, B, new int[] {T, 1, T + 1}), null, false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize(), new int[] {T, 1, T + 1}), null, false),
                 "lengths[2] = " + (T + 1), "expected 1..T = 1.." + T);
     }
 
     @Test
     void negativeLength() {
         SequenceLayer<double[]> layer = layer(CellKind.RNN_RELU, 1, false);
-        rejects(() -> layer.forward(new SequenceBatch<>(x(), T, B, new int[] {-1, 1, 1}), null, false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize(), new int[] {-1, 1, 1}), null, false),
                 "lengths[0] = -1", "expected 1..T");
     }
 
     @Test
     void wrongNumberOfLengths() {
         SequenceLayer<double[]> layer = layer(CellKind.GRU, 1, false);
-        rejects(() -> layer.forward(new SequenceBatch<>(x(), T, B, new int[] {T, T}), null, false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize(), new int[] {T, T}), null, false),
                 "expected", "B = " + B, "found 2 lengths");
-        rejects(() -> layer.forward(new SequenceBatch<>(x(), T, B, new int[] {T, T, T, T}), null, false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize(), new int[] {T, T, T, T}), null, false),
                 "expected", "B = " + B, "found 4 lengths");
     }
 
@@ -157,7 +157,7 @@ class BadInputTest {
         SequenceLayer<double[]> layer = layer(CellKind.LSTM, 2, true);
         int rows = 2 * 2;
         double[] h0 = new double[rows * B * H - 1];
-        rejects(() -> layer.forward(SequenceBatch.of(x(), T, B), new State<>(h0, null), false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), new State<>(h0, null), false),
                 "initial state h", "expected", "[" + rows + ", " + B + ", " + H + "]", String.valueOf(rows * B * H),
                 "found " + (rows * B * H - 1));
     }
@@ -166,7 +166,7 @@ class BadInputTest {
     void initialHiddenStateForAnotherBatchSize() {
         SequenceLayer<double[]> layer = layer(CellKind.GRU, 2, false);
         double[] h0 = new double[2 * (B + 1) * H];
-        rejects(() -> layer.forward(SequenceBatch.of(x(), T, B), new State<>(h0, null), false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), new State<>(h0, null), false),
                 "initial state h", "expected", String.valueOf(2 * B * H), "found " + 2 * (B + 1) * H);
     }
 
@@ -175,10 +175,10 @@ class BadInputTest {
         RecurrentConfig config = RecurrentConfig.builder(CellKind.LSTM, I, H).projSize(2).build();
         SequenceLayer<double[]> layer = SequenceLayer.create(config, Precision.F64, 1);
         // a state of width H where P is expected
-        rejects(() -> layer.forward(SequenceBatch.of(x(), T, B), new State<>(new double[B * H], null), false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), new State<>(new double[B * H], null), false),
                 "initial state h", "expected", "[1, " + B + ", 2]", String.valueOf(B * 2), "found " + B * H);
         // while c keeps width H
-        rejects(() -> layer.forward(SequenceBatch.of(x(), T, B), new State<>(null, new double[B * 2]), false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), new State<>(null, new double[B * 2]), false),
                 "initial state c", "expected", "[1, " + B + ", " + H + "]", "found " + B * 2);
     }
 
@@ -187,7 +187,7 @@ class BadInputTest {
         SequenceLayer<double[]> layer = layer(CellKind.LSTM, 2, false);
         double[] h0 = new double[2 * B * H];
         double[] c0 = new double[2 * B * H + 3];
-        rejects(() -> layer.forward(SequenceBatch.of(x(), T, B), new State<>(h0, c0), false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), new State<>(h0, c0), false),
                 "initial state c", "expected", "[2, " + B + ", " + H + "]", String.valueOf(2 * B * H),
                 "found " + (2 * B * H + 3));
     }
@@ -197,14 +197,14 @@ class BadInputTest {
         SequenceLayer<double[]> layer = layer(CellKind.GRU, 1, false);
         double[] h0 = new double[B * H];
         double[] c0 = new double[B * H];
-        rejects(() -> layer.forward(SequenceBatch.of(x(), T, B), new State<>(h0, c0), false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), new State<>(h0, c0), false),
                 "gru", "no cell state", "expected c = null", "found an array of " + B * H);
     }
 
     @Test
     void cellStateGivenToAnElmanRnn() {
         SequenceLayer<double[]> layer = layer(CellKind.RNN_TANH, 1, false);
-        rejects(() -> layer.forward(SequenceBatch.of(x(), T, B), new State<>(null, new double[B * H]), false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), new State<>(null, new double[B * H]), false),
                 "rnn_tanh", "expected c = null");
     }
 
@@ -213,11 +213,11 @@ class BadInputTest {
         SequenceLayer<double[]> layer = layer(CellKind.LSTM, 2, false);
         double[] h0 = new double[2 * B * H];
         h0[B * H + H + 2] = Double.NaN;   // row 1, b = 1, j = 2
-        rejects(() -> layer.forward(SequenceBatch.of(x(), T, B), new State<>(h0, null), false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), new State<>(h0, null), false),
                 "initial state h[1, 1, 2]", "NaN", "expected a finite number");
         double[] c0 = new double[2 * B * H];
         c0[5] = Double.POSITIVE_INFINITY;
-        rejects(() -> layer.forward(SequenceBatch.of(x(), T, B), new State<>(null, c0), false),
+        rejects(() -> layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), new State<>(null, c0), false),
                 "initial state c[0, 0, 5]", "Infinity", "expected a finite number");
     }
 
@@ -227,7 +227,7 @@ class BadInputTest {
     @Test
     void wrongOutputGradientSize() {
         SequenceLayer<double[]> layer = layer(CellKind.LSTM, 2, true);
-        SequenceOutput<double[]> out = layer.forward(SequenceBatch.of(x(), T, B), null, true);
+        SequenceOutput<double[]> out = layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), null, true);
         int expected = T * B * 2 * H;
         rejects(() -> layer.backward(out.tape(), new double[expected - H], null),
                 "output gradient", "expected", "[" + T + ", " + B + ", " + 2 * H + "]", String.valueOf(expected),
@@ -240,7 +240,7 @@ class BadInputTest {
     @Test
     void wrongFinalStateGradient() {
         SequenceLayer<double[]> layer = layer(CellKind.LSTM, 1, false);
-        SequenceOutput<double[]> out = layer.forward(SequenceBatch.of(x(), T, B), null, true);
+        SequenceOutput<double[]> out = layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), null, true);
         rejects(() -> layer.backward(out.tape(), null, new State<>(new double[B * H + 1], null)),
                 "final-state gradient h", "expected", String.valueOf(B * H), "found " + (B * H + 1));
         rejects(() -> layer.backward(out.tape(), null, new State<>(null, new double[B])),
@@ -254,7 +254,7 @@ class BadInputTest {
     @Test
     void gradientOfACellStateGivenToAGru() {
         SequenceLayer<double[]> layer = layer(CellKind.GRU, 1, false);
-        SequenceOutput<double[]> out = layer.forward(SequenceBatch.of(x(), T, B), null, true);
+        SequenceOutput<double[]> out = layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), null, true);
         rejects(() -> layer.backward(out.tape(), null, new State<>(null, new double[B * H])),
                 "final-state gradient c", "expected c = null");
     }
@@ -262,7 +262,7 @@ class BadInputTest {
     @Test
     void rejectedBackwardLeavesParameterGradientsUntouched() {
         SequenceLayer<double[]> layer = layer(CellKind.LSTM, 1, false);
-        SequenceOutput<double[]> out = layer.forward(SequenceBatch.of(x(), T, B), null, true);
+        SequenceOutput<double[]> out = layer.forward(Activations.sequence(x(), T, B, layer.config().inputSize()), null, true);
         layer.zeroGrad();
         rejects(() -> layer.backward(out.tape(), new double[1], null), "expected");
         layer.parameters().forEach(p -> assertEquals(0.0, SequenceFixtures.maxAbs(p.grad()), 0.0, p.name()));

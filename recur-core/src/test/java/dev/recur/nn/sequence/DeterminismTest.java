@@ -1,5 +1,6 @@
 package dev.recur.nn.sequence;
 
+import dev.recur.nn.Activations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -121,7 +122,7 @@ class DeterminismTest {
                 h0.c() == null ? null : precision.fromDoubles(h0.c()));
         A gy = precision.fromDoubles(SequenceFixtures.uniform(rng, T * B * config.directions() * config.outputSize(), 1));
         layer.zeroGrad();
-        SequenceOutput<A> out = layer.forward(new SequenceBatch<>(x, T, B, lengths), initial, training);
+        SequenceOutput<A> out = layer.forward(Activations.sequence(x, T, B, layer.config().inputSize(), lengths), initial, training);
         InputGradients<A> g = layer.backward(out.tape(), gy, null, inputGradient);
         List<A> grads = new ArrayList<>();
         for (Parameter<A> p : layer.parameters()) {
@@ -199,14 +200,14 @@ class DeterminismTest {
         SequenceLayer<A> without = SequenceLayer.create(config(cell, 0), precision, 8);
         SequenceFixtures.copyWeights(withDropout, without);
         Run<A> eval = run(withDropout, false, 6);
-        assertEquals(0, withDropout.dropoutPasses(), "inference passes draw no masks");
+        assertEquals(0, withDropout.draws(), "inference passes draw no masks");
         for (Object m : eval.masks()) {
             assertNull(m, "no mask in inference");
         }
         Run<A> plain = run(without, true, 6);
         assertBitEqual(cell + " inference with dropout 0.3 vs training with dropout 0", eval, plain);
         Run<A> train = run(withDropout, true, 6);
-        assertEquals(1, withDropout.dropoutPasses());
+        assertEquals(1, withDropout.draws());
         assertFalse(bitEqual(eval.y(), train.y()), "training output with dropout equals the inference output");
     }
 
@@ -215,10 +216,10 @@ class DeterminismTest {
         SequenceLayer<double[]> layer = SequenceLayer.create(config(CellKind.GRU, 0.3), Precision.F64, 3);
         Run<double[]> first = run(layer, true, 1);
         Run<double[]> second = run(layer, true, 1);
-        assertEquals(2, layer.dropoutPasses());
+        assertEquals(2, layer.draws());
         assertFalse(Arrays.equals((double[]) first.masks().get(1), (double[]) second.masks().get(1)),
                 "the second pass reused the first pass's mask");
-        layer.setDropoutPasses(0);
+        layer.setDraws(0);
         assertBitEqual("replayed pass 0", first, run(layer, true, 1));
         assertBitEqual("replayed pass 1", second, run(layer, true, 1));
     }
@@ -227,11 +228,11 @@ class DeterminismTest {
     void validationFailureDoesNotAdvanceTheDropoutCounter() {
         SequenceLayer<double[]> layer = SequenceLayer.create(config(CellKind.RNN_TANH, 0.3), Precision.F64, 3);
         try {
-            layer.forward(SequenceBatch.of(new double[T * B * (I + 1)], T, B), null, true);
+            layer.forward(Activations.sequence(new double[T * B * (I + 1)], T, B, layer.config().inputSize()), null, true);
         } catch (IllegalArgumentException expected) {
             // the shape error is the point; the counter must not move
         }
-        assertEquals(0, layer.dropoutPasses());
+        assertEquals(0, layer.draws());
     }
 
     // ------------------------------------------------------------------------------------------
@@ -246,7 +247,7 @@ class DeterminismTest {
             RecurrentConfig config = RecurrentConfig.builder(CellKind.RNN_TANH, 3, nh).layers(3).dropout(p).build();
             SequenceLayer<double[]> layer = SequenceLayer.create(config, Precision.F64, 17);
             double[] x = SequenceFixtures.uniform(new SplittableRandom(2), nt * nb * 3, 1);
-            Tape<double[]> tape = layer.forward(SequenceBatch.of(x, nt, nb), null, true).tape();
+            Tape<double[]> tape = layer.forward(Activations.sequence(x, nt, nb, layer.config().inputSize()), null, true).tape();
             for (int l = 1; l < 3; l++) {
                 double[] mask = tape.dropoutMask(l);
                 double[] in = tape.input(l);
@@ -285,7 +286,7 @@ class DeterminismTest {
         int nt = 1;
         int nb = 64;
         double[] x = SequenceFixtures.uniform(new SplittableRandom(8), nt * nb * 2, 1);
-        SequenceOutput<double[]> out = layer.forward(SequenceBatch.of(x, nt, nb), null, true);
+        SequenceOutput<double[]> out = layer.forward(Activations.sequence(x, nt, nb, layer.config().inputSize()), null, true);
         double[] mask = out.tape().dropoutMask(1);
         layer.zeroGrad();
         double[] gy = SequenceFixtures.uniform(new SplittableRandom(9), nt * nb * 3, 1);

@@ -1,5 +1,6 @@
 package dev.recur.nn.sequence;
 
+import dev.recur.nn.Activations;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -176,7 +177,7 @@ class FastPathRandomTest {
         A dhN = pr.fromDoubles(random(rng, config.numLayers() * nd * nb * config.outputSize()));
         A dcN = config.cell().hasCellState()
                 ? pr.fromDoubles(random(rng, config.numLayers() * nd * nb * config.hiddenSize())) : null;
-        SequenceOutput<A> out = layer.forward(new SequenceBatch<>(x, nt, nb, lengths), new State<>(h0, c0), false);
+        SequenceOutput<A> out = layer.forward(Activations.sequence(x, nt, nb, layer.config().inputSize(), lengths), new State<>(h0, c0), false);
         layer.zeroGrad();
         InputGradients<A> g = layer.backward(out.tape(), dy, new State<>(dhN, dcN));
         List<double[]> r = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.recur.nn.sequence;
 
+import dev.recur.nn.Activations;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -227,9 +228,9 @@ class GradientCheckTest {
          */
         SequenceOutput<double[]> forward(boolean training) {
             if (training && config.dropout() > 0) {
-                layer.setDropoutPasses(0);
+                layer.setDraws(0);
             }
-            return layer.forward(new SequenceBatch<>(x, c.steps(), c.batch(), c.lengths()), new State<>(h0, c0),
+            return layer.forward(Activations.sequence(x, c.steps(), c.batch(), layer.config().inputSize(), c.lengths()), new State<>(h0, c0),
                     training);
         }
 
@@ -676,9 +677,9 @@ class GradientCheckTest {
                 SequenceFixtures.uniform(rng, nt * nb * config.directions() * config.outputSize(), 1)));
         f32.zeroGrad();
         f64.zeroGrad();
-        SequenceOutput<float[]> o32 = f32.forward(new SequenceBatch<>(Precision.F32.fromDoubles(x), nt, nb, lengths),
+        SequenceOutput<float[]> o32 = f32.forward(Activations.sequence(Precision.F32.fromDoubles(x), nt, nb, f32.config().inputSize(), lengths),
                 null, true);
-        SequenceOutput<double[]> o64 = f64.forward(new SequenceBatch<>(x, nt, nb, lengths), null, true);
+        SequenceOutput<double[]> o64 = f64.forward(Activations.sequence(x, nt, nb, f64.config().inputSize(), lengths), null, true);
         InputGradients<float[]> g32 = f32.backward(o32.tape(), Precision.F32.fromDoubles(gy), null);
         InputGradients<double[]> g64 = f64.backward(o64.tape(), gy, null);
         double worstY = close(name + " y", Precision.F32.toDoubles(o32.output()), o64.output(), 1e-5);

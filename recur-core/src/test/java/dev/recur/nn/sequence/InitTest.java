@@ -1,5 +1,6 @@
 package dev.recur.nn.sequence;
 
+import dev.recur.nn.Activations;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -286,7 +287,7 @@ class InitTest {
         double[] x = {0.8, -1.3};
         double h = 0.35;
         double c = -0.6;
-        SequenceOutput<double[]> out = layer.forward(SequenceBatch.of(x.clone(), 2, 1),
+        SequenceOutput<double[]> out = layer.forward(Activations.sequence(x.clone(), 2, 1, layer.config().inputSize()),
                 new State<>(new double[] {h}, new double[] {c}), false);
         for (int t = 0; t < 2; t++) {
             double[] a = new double[4];
@@ -323,7 +324,7 @@ class InitTest {
         double[] x = {0.8, -1.3, 0.4};
         double[] h0 = {0.35, -0.15};   // [L*D = 2, B = 1, H = 1]: forward, reverse
         double[] c0 = {-0.6, 0.45};
-        SequenceOutput<double[]> out = layer.forward(SequenceBatch.of(x.clone(), 3, 1),
+        SequenceOutput<double[]> out = layer.forward(Activations.sequence(x.clone(), 3, 1, layer.config().inputSize()),
                 new State<>(h0.clone(), c0.clone()), false);
         double[][] expected = new double[3][2];
         double[] hEnd = new double[2];
@@ -375,7 +376,7 @@ class InitTest {
         double[] x = {0.8, -1.3};
         double h = 0.35;
         double[] c = {-0.6, 0.2};
-        SequenceOutput<double[]> out = layer.forward(SequenceBatch.of(x.clone(), 2, 1),
+        SequenceOutput<double[]> out = layer.forward(Activations.sequence(x.clone(), 2, 1, layer.config().inputSize()),
                 new State<>(new double[] {h}, c.clone()), false);
         for (int t = 0; t < 2; t++) {
             double[] m = new double[2];
@@ -411,7 +412,7 @@ class InitTest {
         set(p.biasHh(), bh);
         double[] x = {1.1, -0.7};
         double h = -0.45;
-        SequenceOutput<double[]> out = layer.forward(SequenceBatch.of(x.clone(), 2, 1),
+        SequenceOutput<double[]> out = layer.forward(Activations.sequence(x.clone(), 2, 1, layer.config().inputSize()),
                 new State<>(new double[] {h}, null), false);
         for (int t = 0; t < 2; t++) {
             double[] gi = new double[3];
@@ -445,7 +446,7 @@ class InitTest {
         set(p.biasHh(), bh);
         double[] x = {0.7, -0.2, 0.5};   // relu: a = 0.75 > 0, then a < 0, then a > 0
         double h = 0.3;
-        SequenceOutput<double[]> out = layer.forward(SequenceBatch.of(x.clone(), 3, 1),
+        SequenceOutput<double[]> out = layer.forward(Activations.sequence(x.clone(), 3, 1, layer.config().inputSize()),
                 new State<>(new double[] {h}, null), false);
         for (int t = 0; t < 3; t++) {
             double a = ((w * x[t] + bi) + u * h) + bh;
@@ -475,7 +476,7 @@ class InitTest {
         }
         double[] x = {0.7, -0.2};
         double[] h = {0.3, -0.8};   // [L, B, H]
-        SequenceOutput<double[]> out = layer.forward(SequenceBatch.of(x.clone(), 2, 1),
+        SequenceOutput<double[]> out = layer.forward(Activations.sequence(x.clone(), 2, 1, layer.config().inputSize()),
                 new State<>(h.clone(), null), false);
         for (int t = 0; t < 2; t++) {
             h[0] = Math.tanh(((w[0] * x[t] + bi[0]) + u[0] * h[0]) + bh[0]);
@@ -508,7 +509,7 @@ class InitTest {
         double da2 = (gy2 + gh) * (1 - h2 * h2);
         double da1 = (gy1 + da2 * u) * (1 - h1 * h1);
         layer.zeroGrad();
-        SequenceOutput<double[]> out = layer.forward(SequenceBatch.of(x.clone(), 2, 1),
+        SequenceOutput<double[]> out = layer.forward(Activations.sequence(x.clone(), 2, 1, layer.config().inputSize()),
                 new State<>(new double[] {h0}, null), true);
         InputGradients<double[]> g = layer.backward(out.tape(), new double[] {gy1, gy2},
                 new State<>(new double[] {gh}, null));

@@ -1,5 +1,6 @@
 package dev.recur.nn.sequence;
 
+import dev.recur.nn.Activations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -54,7 +55,7 @@ class StreamingTest {
         SplittableRandom rng = new SplittableRandom(name.hashCode());
         double[] x = SequenceFixtures.uniform(rng, T * B * I, 1.5);
         State<double[]> initial = randomInitial ? SequenceFixtures.randomState(config, B, rng, 1) : null;
-        SequenceOutput<double[]> full = layer.forward(SequenceBatch.of(x, T, B), initial, false);
+        SequenceOutput<double[]> full = layer.forward(Activations.sequence(x, T, B, layer.config().inputSize()), initial, false);
 
         SequenceLayer.Stream<double[]> stream = layer.stream(B, initial);
         if (!randomInitial) {
@@ -112,7 +113,7 @@ class StreamingTest {
         RecurrentConfig config = RecurrentConfig.builder(kind, I, H).layers(2).build();
         SequenceLayer<float[]> layer = SequenceLayer.create(config, precision, 5);
         float[] x = precision.fromDoubles(SequenceFixtures.uniform(new SplittableRandom(3), T * nb * I, 1));
-        float[] y = layer.forward(SequenceBatch.of(x, T, nb), null, false).output();
+        float[] y = layer.forward(Activations.sequence(x, T, nb, layer.config().inputSize()), null, false).output();
         SequenceLayer.Stream<float[]> stream = layer.stream(nb, null);
         for (int t = 0; t < T; t++) {
             float[] xt = new float[nb * I];

@@ -2,6 +2,7 @@ package dev.recur.nn.sequence;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.recur.nn.Activations;
 import dev.recur.nn.Parameter;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.tensor.Precision;
@@ -52,7 +53,7 @@ class WorkspaceTest {
         Workspace<A> ws = reused.workspace();
         pass(reused, ws, x1, dy1, nt, nb, null);
         reused.zeroGrad();
-        fresh.setDropoutPasses(reused.dropoutPasses());
+        fresh.setDraws(reused.draws());
         List<double[]> got = pass(reused, ws, x2, dy2, nt, nb, lengths);
         List<double[]> want = pass(fresh, null, x2, dy2, nt, nb, lengths);
         for (int i = 0; i < want.size(); i++) {
@@ -68,7 +69,7 @@ class WorkspaceTest {
     private static <A> List<double[]> pass(SequenceLayer<A> layer, Workspace<A> ws, A x, A dy, int nt, int nb,
                                            int[] lengths) {
         Precision<A> precision = layer.precision();
-        SequenceBatch<A> batch = new SequenceBatch<>(x, nt, nb, lengths);
+        Activations<A> batch = Activations.sequence(x, nt, nb, layer.config().inputSize(), lengths);
         SequenceOutput<A> out = ws == null ? layer.forward(batch, null, true) : layer.forward(batch, null, true, ws);
         List<double[]> result = new ArrayList<>();
         result.add(precision.toDoubles(out.output()));
