@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Accumulates {@link Metric}s over validation batches: {@link #add} each batch, then read
@@ -39,7 +40,7 @@ public final class MetricAccumulator {
      * @throws IllegalArgumentException for null, a duplicate, or metrics of both kinds of targets
      */
     public MetricAccumulator(List<Metric> metrics, int ignoreIndex) {
-        if (metrics == null || metrics.contains(null)) {
+        if (metrics == null || metrics.stream().anyMatch(Objects::isNull)) {
             throw new IllegalArgumentException("metrics: expected a list of metrics, found " + metrics);
         }
         if (metrics.stream().distinct().count() != metrics.size()) {
