@@ -19,7 +19,8 @@ import dev.recur.tasks.ExperimentConfig;
 import dev.recur.tasks.ExperimentResult;
 import dev.recur.tasks.Objective;
 import dev.recur.tasks.Task;
-import dev.recur.tasks.TaskBatch;
+import dev.recur.data.Batch;
+import dev.recur.model.ModelCodecs;
 import dev.recur.tensor.Precision;
 
 import picocli.CommandLine.Command;
@@ -116,7 +117,7 @@ public final class DiagnoseCommand extends RecurCommand {
         for (CellKind cell : kinds) {
             out.notice("%s", Experiments.describe(t, cell, config, seed, precision.toString()));
             Experiment<float[]> e = Experiment.create(t, cell, config, seed, precision);
-            TaskBatch probe = e.probe(probeSize);
+            Batch probe = e.probe(probeSize);
             phases.add(phase(out, e, "init", probe));
             if (train) {
                 ExperimentResult r = Experiments.run(out, e, false);
@@ -149,9 +150,10 @@ public final class DiagnoseCommand extends RecurCommand {
     }
 
     /** Diagnoses a float64 copy of the experiment's model now, and reports the ratios as a row. */
-    private Phase phase(Output out, Experiment<float[]> e, String name, TaskBatch probe) {
+    private Phase phase(Output out, Experiment<float[]> e, String name, Batch probe) {
         double[] test = e.test();
-        Diagnosis d = Diagnostics.diagnose(e.model().copyTo(Precision.F64), probe, SaturationThresholds.DEFAULT);
+        Diagnosis d = Diagnostics.diagnose(ModelCodecs.copy(e.model(), Precision.F64), e.task().objective().loss(), probe,
+                SaturationThresholds.DEFAULT);
         GradientFlowReport g = d.gradients();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("task", e.task().name());

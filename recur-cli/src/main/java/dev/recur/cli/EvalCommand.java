@@ -7,11 +7,12 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.recur.data.TextCorpus;
-import dev.recur.io.Checkpoint;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.tensor.Precision;
-import dev.recur.train.EvalResult;
-import dev.recur.train.Evaluation;
-import dev.recur.train.TrainedModel;
+import dev.recur.model.EvalResult;
+import dev.recur.charlm.CharModelRun;
+import dev.recur.model.CharLanguageModel;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,14 +60,14 @@ public final class EvalCommand extends RecurCommand {
             throw new IllegalArgumentException("--seq: expected a positive integer, found " + seq);
         }
         Path run = checkpointOptions.run();
-        Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
+        Manifest manifest = ManifestFormat.read(run);
         TextCorpus corpus = RunFolders.corpus(text);
         return evaluate(out, run, manifest, SampleCommand.precisionOf(manifest, threads), corpus);
     }
 
-    private <A> int evaluate(Output out, Path run, Checkpoint.Manifest manifest, Precision<A> precision,
+    private <A> int evaluate(Output out, Path run, Manifest manifest, Precision<A> precision,
                              TextCorpus corpus) throws IOException {
-        TrainedModel<A> model = TrainedModel.load(run, precision);
+        CharLanguageModel<A> model = CharModelRun.load(run, precision);
         int[] tokens;
         try {
             tokens = corpus.encode(model.vocabulary());
@@ -89,7 +90,7 @@ public final class EvalCommand extends RecurCommand {
         }
         EvalResult r;
         try {
-            r = Evaluation.evaluate(model.model(), tokens, b, t);
+            r = model.evaluate(tokens, b, t);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(text + ": " + e.getMessage(), e);
         }
@@ -109,11 +110,8 @@ public final class EvalCommand extends RecurCommand {
         return ExitCodes.OK;
     }
 
-    /** An integer of the run's training configuration, or {@code fallback} if the checkpoint has none. */
-    private static int savedInt(Checkpoint.Manifest manifest, String key, int fallback) {
-        if (manifest.training().get("config") instanceof Map<?, ?> config && config.get(key) instanceof Number n) {
-            return n.intValue();
-        }
-        return fallback;
+    /** An integer of the run's data settings (e.g. its batch), or {@code fallback} if the checkpoint has none. */
+    private static int savedInt(Manifest manifest, String key, int fallback) {
+        return manifest.dataSetting(key).orElse(null) instanceof Number n ? n.intValue() : fallback;
     }
 }

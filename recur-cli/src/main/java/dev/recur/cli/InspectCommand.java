@@ -18,9 +18,11 @@ import dev.recur.diagnostics.UnitActivations;
 import dev.recur.diagnostics.UnitCorrelations;
 import dev.recur.diagnostics.UnitCorrelations.UnitCorrelation;
 import dev.recur.io.AtomicFiles;
-import dev.recur.io.Checkpoint;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.tensor.Precision;
-import dev.recur.train.TrainedModel;
+import dev.recur.charlm.CharModelRun;
+import dev.recur.model.CharLanguageModel;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -97,10 +99,10 @@ public final class InspectCommand extends RecurCommand {
             out.notice("notice: " + Precision.vectorUnavailableReason());
         }
         Path run = checkpointOptions.run();
-        Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
+        Manifest manifest = ManifestFormat.read(run);
         requireOutIsNoInput(run, manifest);
         OptionChecks.writableFolder("--out", outFile.toAbsolutePath().getParent());
-        var mc = manifest.model();
+        var mc = RunFolders.recurrent(manifest);
         // the page holds one byte per layer, signal, unit and character; keep it within what one array holds
         int signals = ActivationRecorder.signals(mc.cell()).size();
         long perChar = (long) mc.numLayers() * signals * mc.hiddenSize();
@@ -114,18 +116,18 @@ public final class InspectCommand extends RecurCommand {
         return inspect(out, run, manifest, SampleCommand.precisionOf(manifest, threads));
     }
 
-    private <A> int inspect(Output out, Path run, Checkpoint.Manifest manifest, Precision<A> precision)
+    private <A> int inspect(Output out, Path run, Manifest manifest, Precision<A> precision)
             throws IOException {
-        TrainedModel<A> model = TrainedModel.load(run, precision);
+        CharLanguageModel<A> model = CharModelRun.load(run, precision);
         int[] text = text(manifest);
         String source = textFile != null ? textFile.toString()
-                : "the end of " + manifest.provenance().corpusSource();
+                : "the end of " + manifest.provenance().dataSource();
         Vocabulary vocabulary = model.vocabulary();
         int[] ids = new int[text.length];
         for (int t = 0; t < text.length; t++) {
             if (!vocabulary.contains(text[t])) {
                 throw new IllegalArgumentException((textFile != null ? "--text " + textFile
-                        : "the training corpus " + manifest.provenance().corpusSource()) + ": expected "
+                        : "the training corpus " + manifest.provenance().dataSource()) + ": expected "
                         + "characters the model knows, found " + describe(text[t]) + " at character "
                         + (textFile != null ? offset + t + "; likely cause: the model was trained on another alphabet"
                         : t + " of its last " + text.length + "; likely cause: "
@@ -137,7 +139,7 @@ public final class InspectCommand extends RecurCommand {
         }
         if (corpusChanged) {
             out.warn("the training corpus %s has changed since the run was trained (its SHA-256 differs from the"
-                    + " one recorded): the page shows its end as it is now", manifest.provenance().corpusSource());
+                    + " one recorded): the page shows its end as it is now", manifest.provenance().dataSource());
         }
         UnitActivations activations = ActivationRecorder.record(model.model(), ids);
         Map<String, List<UnitCorrelation>> correlations = new LinkedHashMap<>();
@@ -151,7 +153,7 @@ public final class InspectCommand extends RecurCommand {
         for (int c : text) {
             chars.add(new String(Character.toChars(c)));
         }
-        var mc = manifest.model();
+        var mc = RunFolders.recurrent(manifest);
         String description = String.format("%s: %d-layer %s, %d units per layer, step %d; %,d characters of %s",
                 run, mc.numLayers(), mc.cell().id(), mc.hiddenSize(), manifest.step(), text.length, source);
         String html = InspectPage.render(description, chars, activations, correlations);
@@ -179,23 +181,23 @@ public final class InspectCommand extends RecurCommand {
     }
 
     /** Refuses an --out that is the text read or a file of the run folder: the page would replace it. */
-    private void requireOutIsNoInput(Path run, Checkpoint.Manifest manifest) throws IOException {
+    private void requireOutIsNoInput(Path run, Manifest manifest) throws IOException {
         if (textFile != null) {
             OptionChecks.notAnInput("--out", outFile, textFile, "the --text file");
-        } else if (!manifest.provenance().corpusSource().startsWith("classpath:")) {
-            OptionChecks.notAnInput("--out", outFile, Path.of(manifest.provenance().corpusSource()),
+        } else if (!manifest.provenance().dataSource().startsWith("classpath:")) {
+            OptionChecks.notAnInput("--out", outFile, Path.of(manifest.provenance().dataSource()),
                     "the corpus the model was trained on (the text shown)");
         }
         try (var files = Files.list(run)) {
             for (Path f : (Iterable<Path>) files::iterator) {
-                OptionChecks.notAnInput("--out", outFile, f, f.getFileName().toString().equals(Checkpoint.MANIFEST)
+                OptionChecks.notAnInput("--out", outFile, f, f.getFileName().toString().equals(Manifest.FILE)
                         ? "the checkpoint's manifest" : "a file of the run folder " + run);
             }
         }
     }
 
     /** The code points to show: a window of --text, or the end of the training corpus. */
-    private int[] text(Checkpoint.Manifest manifest) throws IOException {
+    private int[] text(Manifest manifest) throws IOException {
         if (textFile != null) {
             TextCorpus corpus = RunFolders.corpus(textFile);
             int[] all = corpus.codePoints();
@@ -205,8 +207,8 @@ public final class InspectCommand extends RecurCommand {
             }
             return Arrays.copyOfRange(all, offset, offset + Math.min(maxChars, all.length - offset));
         }
-        TextCorpus corpus = RunFolders.recordedCorpus(manifest.provenance().corpusSource(), "give --text FILE");
-        corpusChanged = !corpus.sha256().equals(manifest.provenance().corpusSha256());
+        TextCorpus corpus = RunFolders.recordedCorpus(manifest.provenance().dataSource(), "give --text FILE");
+        corpusChanged = !corpus.sha256().equals(manifest.provenance().dataSha256());
         int[] all = corpus.codePoints();
         return Arrays.copyOfRange(all, all.length - Math.min(maxChars, all.length), all.length);
     }

@@ -6,7 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import dev.recur.io.Checkpoint;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.model.TokenSampler;
 import dev.recur.tensor.Parallel;
 
@@ -98,9 +99,9 @@ final class OptionChecks {
      * @throws IllegalArgumentException if it is a run folder
      */
     static void notARunFolder(String option, Path dir, String wanted) {
-        if (Files.exists(dir.resolve(Checkpoint.MANIFEST))) {
+        if (Files.exists(dir.resolve(Manifest.FILE))) {
             throw new IllegalArgumentException(option + ": expected " + wanted + ", found the run folder " + dir
-                    + " (it holds " + Checkpoint.MANIFEST + "); likely cause: a run folder was given by mistake");
+                    + " (it holds " + Manifest.FILE + "); likely cause: a run folder was given by mistake");
         }
     }
 

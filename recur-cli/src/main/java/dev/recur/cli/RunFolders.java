@@ -12,7 +12,12 @@ import java.util.Optional;
 
 import dev.recur.data.BundledCorpus;
 import dev.recur.data.TextCorpus;
-import dev.recur.io.Checkpoint;
+import dev.recur.checkpoint.Checkpoint;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
+import dev.recur.model.ModelCodecs;
+import dev.recur.model.SequenceModelConfig;
+import dev.recur.nn.sequence.RecurrentConfig;
 import dev.recur.io.FormatException;
 
 /** Run folders ({@code runs/<yyyyMMdd-HHmmss>}), the latest run, and corpus lookup. */
@@ -75,7 +80,7 @@ final class RunFolders {
                 }
                 given = named;
             }
-            return Checkpoint.runDirectory(given);
+            return ManifestFormat.runDirectory(given);
         }
         String remedy = "give " + option + " RUN_FOLDER";
         Optional<Path> latest;
@@ -83,7 +88,7 @@ final class RunFolders {
             latest = Checkpoint.latestRun(runs);
         } catch (FormatException e) {
             throw e.withRemedy("needed to find the latest run under " + runs + ": " + remedy + ", or repair or remove "
-                    + Checkpoint.runDirectory(e.file()));
+                    + ManifestFormat.runDirectory(e.file()));
         }
         if (latest.isEmpty()) {
             throw new FileNotFoundException(runs + ": expected a run folder with a checkpoint, found none; likely"
@@ -101,6 +106,19 @@ final class RunFolders {
      * @throws IOException if the file is missing, not a regular file (a directory, a device, a pipe),
      *                     unreadable, empty or not UTF-8 text
      */
+    /**
+     * The recurrent stack of a run's model, for messages and size checks before it is loaded.
+     *
+     * @param manifest the run's manifest
+     * @return its configuration
+     * @throws FormatException if the run holds no sequence model
+     */
+    static RecurrentConfig recurrent(Manifest manifest) throws FormatException {
+        return manifest.sequenceModel().map(SequenceModelConfig::rnn).orElseThrow(() -> new FormatException(
+                manifest.file(), "a model with a recurrent stack (type " + ModelCodecs.SEQUENCE_MODEL + ")",
+                "type " + manifest.modelType(), "the run holds a custom model this command cannot read"));
+    }
+
     static TextCorpus corpus(Path file) throws IOException {
         if (file == null) {
             return BundledCorpus.tinyShakespeare();

@@ -7,10 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.recur.data.Vocabulary;
-import dev.recur.io.Checkpoint;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.model.TokenSampler;
 import dev.recur.tensor.Precision;
-import dev.recur.train.TrainedModel;
+import dev.recur.charlm.CharModelRun;
+import dev.recur.model.CharLanguageModel;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,7 +78,7 @@ public final class SampleCommand extends RecurCommand {
      * @param threads  the thread count (0 = one per processor)
      * @return the precision
      */
-    static Precision<?> precisionOf(Checkpoint.Manifest manifest, int threads) {
+    static Precision<?> precisionOf(Manifest manifest, int threads) {
         OptionChecks.threads(threads, true);
         int n = threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors());
         return (manifest.dtype().equals("float64") ? Precision.F64 : Precision.F32).withThreads(n);
@@ -95,13 +97,13 @@ public final class SampleCommand extends RecurCommand {
         TokenSampler.requireTopK("--top-k", topK);
         TokenSampler sampler = new TokenSampler(temperature, topK, seed);
         Path run = checkpointOptions.run();
-        Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
+        Manifest manifest = ManifestFormat.read(run);
         return generate(out, run, manifest, precisionOf(manifest, threads), sampler);
     }
 
-    private <A> int generate(Output out, Path run, Checkpoint.Manifest manifest, Precision<A> precision,
+    private <A> int generate(Output out, Path run, Manifest manifest, Precision<A> precision,
                              TokenSampler sampler) throws IOException {
-        TrainedModel<A> model = TrainedModel.load(run, precision);
+        CharLanguageModel<A> model = CharModelRun.load(run, precision);
         String start = prime != null ? prime : defaultPrime(model.vocabulary());
         if (start.isEmpty()) {
             throw new IllegalArgumentException("--prime: expected at least one character, found an empty text");
@@ -111,9 +113,9 @@ public final class SampleCommand extends RecurCommand {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--prime: " + e.getMessage(), e);
         }
+        var mc = RunFolders.recurrent(manifest);
         out.notice("sampling from %s (step %d, %d-layer %s %d, %d characters)", run, manifest.step(),
-                manifest.model().numLayers(), manifest.model().cell().id(), manifest.model().hiddenSize(),
-                manifest.model().vocabSize());
+                mc.numLayers(), mc.cell().id(), mc.hiddenSize(), model.vocabulary().size());
         if (out.isJson()) {
             StringBuilder sb = new StringBuilder();
             model.generate(start, length, sampler, sb::append);

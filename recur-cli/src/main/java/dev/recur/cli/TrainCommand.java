@@ -8,20 +8,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.recur.charlm.CharModelRun;
+import dev.recur.charlm.CharModelSettings;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.data.TextCorpus;
-import dev.recur.io.Checkpoint;
+import dev.recur.model.CharLanguageModel;
+import dev.recur.model.EvalResult;
 import dev.recur.model.TokenSampler;
 import dev.recur.nn.recurrent.CellKind;
-import dev.recur.optim.AdamConfig;
-import dev.recur.optim.RMSpropConfig;
-import dev.recur.optim.SgdConfig;
 import dev.recur.tensor.Precision;
-import dev.recur.train.EvalResult;
 import dev.recur.train.OptimizerChoice;
 import dev.recur.train.ScheduleConfig;
 import dev.recur.train.TrainConfig;
 import dev.recur.train.Trainer;
-import dev.recur.train.TrainedModel;
 import dev.recur.train.TrainingDivergedException;
 import dev.recur.train.TrainingEvents;
 import dev.recur.train.TrainingListener;
@@ -37,11 +37,12 @@ import picocli.CommandLine.ParseResult;
  * {@code recur train}: trains a character language model on a corpus (by default the bundled
  * tinyshakespeare) with truncated BPTT, showing a progress bar on stderr and printing a line
  * {@code val loss X nats/char (Y bits/char) at step N} on stdout at every validation. Each run
- * writes a folder {@code runs/<start time>} with the checkpoint ({@link Checkpoint}) and the loss
- * curve {@code loss.png}, and ends by printing a short sample of generated text. {@code --resume}
- * continues a run exactly where its last checkpoint stopped.
+ * writes a folder {@code runs/<start time>} with the checkpoint and the loss curve {@code loss.png},
+ * and ends by printing a short sample of generated text. {@code --resume} continues a run exactly
+ * where its last checkpoint stopped. The run itself is the library's {@link CharModelRun}; this
+ * command parses options, prints and draws.
  *
- * <p>The defaults of the training options come from {@link TrainConfig.Builder} (through
+ * <p>The defaults of the training options come from {@link CharModelSettings.Builder} (through
  * {@link Defaults}); the bare command trains a fixed number of steps, so its result depends on the
  * seed and not on the speed of the machine.
  */
@@ -53,9 +54,13 @@ import picocli.CommandLine.ParseResult;
                     + "names), optimizer and trainer state, and loss.png."})
 public final class TrainCommand extends RecurCommand {
 
-    /** The options that give the settings the core library's size checks name. */
-    private static final Map<String, String> SIZE_OPTIONS = Map.of("hidden_size", "--hidden", "embedding_dim",
-            "--embedding", "batch and seq", "--batch/--seq");
+    /** The options that give the settings the core library's checks name. */
+    private static final Map<String, String> SETTING_OPTIONS = Map.ofEntries(Map.entry("hidden_size", "--hidden"),
+            Map.entry("embedding_dim", "--embedding"), Map.entry("batch and seq", "--batch/--seq"),
+            Map.entry("momentum", "--momentum"), Map.entry("beta1/beta2", "--beta1/--beta2"),
+            Map.entry("min_lr", "--min-lr"), Map.entry("decay_every/decay_gamma", "--decay-every/--decay-gamma"),
+            Map.entry("decay_every", "--decay-every"), Map.entry("warmup", "--warmup"),
+            Map.entry("schedule", "--schedule"));
 
     /** The options that {@code --resume} may change (all others are the run's). */
     private static final List<String> RESUMABLE = List.of("--steps", "--time", "--eval-every", "--checkpoint-every",
@@ -201,8 +206,8 @@ public final class TrainCommand extends RecurCommand {
     }
 
     /**
-     * The defaults of {@code recur train}'s options: those of {@link TrainConfig.Builder}, plus the
-     * command line's own (dtype, runs folder, final sample).
+     * The defaults of {@code recur train}'s options: those of {@link CharModelSettings.Builder}, plus
+     * the command line's own (dtype, runs folder, final sample).
      */
     public static final class Defaults implements IDefaultValueProvider {
         /** Creates the provider (picocli instantiates it reflectively). */
@@ -214,27 +219,28 @@ public final class TrainCommand extends RecurCommand {
             if (!(argSpec instanceof OptionSpec o)) {
                 return null;
             }
-            TrainConfig d = TrainConfig.builder().build();
+            CharModelSettings d = CharModelSettings.builder().build();
+            TrainConfig t = d.train();
             return switch (o.longestName()) {
                 case "--cell" -> d.cell().id();
                 case "--layers" -> Integer.toString(d.layers());
                 case "--hidden" -> Integer.toString(d.hiddenSize());
                 case "--embedding" -> Integer.toString(d.embeddingDim());
                 case "--dropout" -> Double.toString(d.dropout());
-                case "--optimizer" -> d.optimizer().name();
-                case "--lr" -> Double.toString(d.optimizer().learningRate());
-                case "--clip" -> Double.toString(d.clipNorm());
-                case "--schedule" -> d.schedule().kind().id();
-                case "--warmup" -> Long.toString(d.schedule().warmupSteps());
-                case "--min-lr" -> Double.toString(d.schedule().minLr());
+                case "--optimizer" -> t.optimizer().name();
+                case "--lr" -> Double.toString(t.optimizer().learningRate());
+                case "--clip" -> Double.toString(t.clipNorm());
+                case "--schedule" -> t.schedule().kind().id();
+                case "--warmup" -> Long.toString(t.schedule().warmupSteps());
+                case "--min-lr" -> Double.toString(t.schedule().minLr());
                 case "--decay-gamma" -> "0.1";
                 case "--batch" -> Integer.toString(d.batch());
                 case "--seq" -> Integer.toString(d.seq());
-                case "--steps" -> Long.toString(d.steps());
-                case "--eval-every" -> Integer.toString(d.evalEvery());
-                case "--checkpoint-every" -> Integer.toString(d.checkpointEvery());
-                case "--seed" -> Long.toString(d.seed());
-                case "--threads" -> Integer.toString(d.threads());
+                case "--steps" -> Long.toString(t.steps());
+                case "--eval-every" -> Integer.toString(t.evalEvery());
+                case "--checkpoint-every" -> Integer.toString(t.checkpointEvery());
+                case "--seed" -> Long.toString(t.seed());
+                case "--threads" -> Integer.toString(t.threads());
                 case "--dtype" -> "float32";
                 case "--runs-dir" -> RunFolders.DEFAULT_RUNS;
                 case "--sample-length" -> "300";
@@ -274,73 +280,62 @@ public final class TrainCommand extends RecurCommand {
     }
 
     private String resumedDtype() throws IOException {
-        return Checkpoint.readManifest(resumeDirectory()).dtype();
+        return ManifestFormat.read(resumeDirectory()).dtype();
     }
 
     private <A> int run(Output out, ParseResult parsed, Precision<A> precision) throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        Trainer<A> trainer;
+        CharModelRun<A> session;
         TextCorpus text;
         Path run;
         boolean fresh = resume == null;
         if (resume != null) {
             run = resumeDirectory();
-            Checkpoint.Manifest manifest = Checkpoint.readManifest(run);
+            Manifest manifest = ManifestFormat.read(run);
             OptionChecks.writableFolder("--resume", run);
-            TrainConfig saved = Trainer.savedConfig(manifest);
-            TrainConfig.Builder b = saved.toBuilder();
-            // a budget given replaces the run's own: --steps alone drops a saved time budget, --time
-            // alone a saved step budget
-            if (parsed.hasMatchedOption("--steps")) {
-                b.steps(steps);
-            } else if (parsed.hasMatchedOption("--time")) {
-                b.steps(0);
-            }
-            if (parsed.hasMatchedOption("--time")) {
-                b.timeBudgetSeconds(time);
-            } else if (parsed.hasMatchedOption("--steps")) {
-                b.timeBudgetSeconds(0);
-            }
-            if (parsed.hasMatchedOption("--eval-every")) {
-                b.evalEvery(evalEvery);
-            }
-            if (parsed.hasMatchedOption("--checkpoint-every")) {
-                b.checkpointEvery(checkpointEvery);
-            }
-            if (parsed.hasMatchedOption("--threads")) {
-                b.threads(threads);
-            }
-            TrainConfig config = b.build();
+            // a budget given replaces the run's own: --steps alone drops a saved time budget, --time alone
+            // a saved step budget (TrainConfig.Changes)
+            TrainConfig.Changes changes = new TrainConfig.Changes(
+                    parsed.hasMatchedOption("--steps") ? steps : null, null,
+                    parsed.hasMatchedOption("--time") ? time : null,
+                    parsed.hasMatchedOption("--eval-every") ? evalEvery : null,
+                    parsed.hasMatchedOption("--checkpoint-every") ? checkpointEvery : null,
+                    parsed.hasMatchedOption("--threads") ? threads : null);
             text = corpus != null ? RunFolders.corpus(corpus)
-                    : RunFolders.recordedCorpus(manifest.provenance().corpusSource());
-            trainer = Trainer.resume(run, config, precision, text);
+                    : RunFolders.recordedCorpus(manifest.provenance().dataSource());
+            session = CharModelRun.resume(run, changes, precision, text, this::beforeCommit);
             // after resume, so that a damaged checkpoint is reported first
-            if (trainer.budgetReached()) {
-                throw spentBudget(trainer, parsed);
+            if (session.trainer().budgetReached()) {
+                throw spentBudget(session.trainer(), parsed);
             }
-            out.notice("resuming %s at step %d (%s)", run, trainer.stepCount(), RunFolders.describe(text));
+            out.notice("resuming %s at step %d (%s)", run, session.trainer().stepCount(), RunFolders.describe(text));
         } else {
-            TrainConfig config = config(parsed);
+            CharModelSettings settings = settings(parsed);
             OptionChecks.writableFolder("--runs-dir", runsDir);
             OptionChecks.notARunFolder("--runs-dir", runsDir, "the folder of the run folders");
             text = RunFolders.corpus(corpus);
             try {
-                trainer = Trainer.create(config, precision, text);
+                session = CharModelRun.start(settings, precision, text);
             } catch (IllegalArgumentException e) {
-                throw OptionChecks.naming(SIZE_OPTIONS, e);   // the logits, [T, B, V], once V is known
+                throw OptionChecks.naming(SETTING_OPTIONS, e);   // the logits, [T, B, V], once V is known
             }
             run = RunFolders.create(runsDir, runName);
+            session.checkpointInto(run, this::beforeCommit);
         }
+        Trainer<A> trainer = session.trainer();
         TrainConfig c = trainer.config();
+        var rnn = session.model().model() instanceof dev.recur.model.SequenceModel<A> m ? m.config() : null;
         out.notice("corpus %s: %,d characters, %d distinct; %,d train, %,d validation", RunFolders.describe(text),
-                text.length(), trainer.vocabulary().size(), trainer.trainCharacters(), trainer.validationCharacters());
-        out.notice("model: %d-layer %s, hidden %d, embedding %d, dropout %s: %,d parameters, %s", c.layers(),
-                c.cell().id(), c.hiddenSize(), c.embeddingDim(), c.dropout(), trainer.parameterCount(),
-                trainer.precision());
+                text.length(), session.vocabulary().size(), session.trainCharacters(), session.validationCharacters());
+        if (rnn != null) {
+            out.notice("model: %d-layer %s, hidden %d, embedding %d, dropout %s: %,d parameters, %s",
+                    rnn.rnn().numLayers(), rnn.rnn().cell().id(), rnn.rnn().hiddenSize(), rnn.embeddingDim(),
+                    rnn.rnn().dropout(), trainer.model().parameterCount(), trainer.precision());
+        }
         out.notice("training: %s lr %s, %s schedule, clip %s, batch %d x seq %d, %s; validation every %d steps",
-                c.optimizer().name(), c.optimizer().learningRate(), c.schedule().kind().id(), c.clipNorm(), c.batch(),
-                c.seq(), budget(c), c.evalEvery());
+                c.optimizer().name(), c.optimizer().learningRate(), c.schedule().kind().id(), c.clipNorm(),
+                session.batch(), session.seq(), budget(c), c.evalEvery());
         out.notice("run folder: %s", run);
 
         boolean bar = !isQuiet();
@@ -355,7 +350,6 @@ public final class TrainCommand extends RecurCommand {
         try (ProgressDisplay progress = new ProgressDisplay(stderr, bar, "train", max, start,
                 bySteps ? " steps" : " s")) {
             listener = new Listener(out, stdout, progress, trainer, run, bySteps);
-            trainer.checkpointInto(run, this::beforeCommit);
             try {
                 trainer.train(listener);
             } catch (TrainingDivergedException e) {
@@ -404,7 +398,7 @@ public final class TrainCommand extends RecurCommand {
             stdout.flush();
         }
         if (sampleLength > 0) {
-            TrainedModel<A> model = trainer.trainedModel();
+            CharLanguageModel<A> model = session.model();
             String prime = SampleCommand.defaultPrime(model.vocabulary());
             TokenSampler sampler = new TokenSampler(temperature, 0, c.seed());
             if (out.isJson()) {
@@ -430,7 +424,7 @@ public final class TrainCommand extends RecurCommand {
 
     /** Deletes a new run folder that never got a checkpoint (so that a failed run leaves nothing behind). */
     private static void removeIfEmpty(boolean fresh, Path run) {
-        if (!fresh || java.nio.file.Files.exists(run.resolve(Checkpoint.MANIFEST))) {
+        if (!fresh || java.nio.file.Files.exists(run.resolve(Manifest.FILE))) {
             return;
         }
         try (var files = java.nio.file.Files.list(run)) {
@@ -488,87 +482,9 @@ public final class TrainCommand extends RecurCommand {
                 + (parsed.hasMatchedOption(option) ? "" : ", the run's own budget") + "; likely cause: " + cause);
     }
 
-    /** Builds the configuration of a new run from the options (defaults from {@link Defaults}). */
-    private TrainConfig config(ParseResult parsed) {
-        String opt = OptimizerChoice.parseName(optimizer);
-        boolean adam = opt.equals("adam") || opt.equals("adamw");
-        if (momentum != null && adam) {
-            throw new IllegalArgumentException("--momentum: applies to sgd and rmsprop only, found --optimizer " + opt);
-        }
-        if ((beta1 != null || beta2 != null) && !adam) {
-            throw new IllegalArgumentException("--beta1/--beta2: apply to adam and adamw only, found --optimizer "
-                    + opt);
-        }
-        OptimizerChoice choice = switch (opt) {
-            case "sgd" -> {
-                SgdConfig.Builder b = SgdConfig.builder(lr);
-                if (momentum != null) {
-                    b.momentum(momentum);
-                }
-                if (weightDecay != null) {
-                    b.weightDecay(weightDecay);
-                }
-                yield new OptimizerChoice.SgdChoice(b.build());
-            }
-            case "rmsprop" -> {
-                RMSpropConfig.Builder b = RMSpropConfig.builder().lr(lr);
-                if (momentum != null) {
-                    b.momentum(momentum);
-                }
-                if (weightDecay != null) {
-                    b.weightDecay(weightDecay);
-                }
-                yield new OptimizerChoice.RMSpropChoice(b.build());
-            }
-            default -> {
-                AdamConfig.Builder b = opt.equals("adam") ? AdamConfig.adam() : AdamConfig.adamW();
-                b.lr(lr);
-                if (beta1 != null) {
-                    b.beta1(beta1);
-                }
-                if (beta2 != null) {
-                    b.beta2(beta2);
-                }
-                if (weightDecay != null) {
-                    b.weightDecay(weightDecay);
-                }
-                yield opt.equals("adam") ? new OptimizerChoice.AdamChoice(b.build())
-                        : new OptimizerChoice.AdamWChoice(b.build());
-            }
-        };
+    /** Builds the settings of a new run from the options (defaults from {@link Defaults}). */
+    private CharModelSettings settings(ParseResult parsed) {
         long stepBudget = parsed.hasMatchedOption("--time") && !parsed.hasMatchedOption("--steps") ? 0 : steps;
-        ScheduleConfig.Kind kind = ScheduleConfig.Kind.fromId(schedule);
-        if (warmup < 0) {
-            throw new IllegalArgumentException("--warmup: expected >= 0 steps, found " + warmup);
-        }
-        if (kind != ScheduleConfig.Kind.COSINE && parsed.hasMatchedOption("--min-lr")) {
-            throw new IllegalArgumentException("--min-lr: applies to --schedule cosine only, found --schedule "
-                    + kind.id() + "; likely cause: an option of another schedule (it would be ignored)");
-        }
-        if (kind != ScheduleConfig.Kind.STEP
-                && (parsed.hasMatchedOption("--decay-every") || parsed.hasMatchedOption("--decay-gamma"))) {
-            throw new IllegalArgumentException("--decay-every/--decay-gamma: apply to --schedule step only, found "
-                    + "--schedule " + kind.id() + "; likely cause: an option of another schedule (it would be ignored)");
-        }
-        ScheduleConfig sched = switch (kind) {
-            case CONSTANT -> new ScheduleConfig(kind, warmup, 0, 0, 0, 1);
-            case COSINE -> {
-                if (stepBudget == 0) {
-                    throw new IllegalArgumentException("--schedule cosine: needs a step budget (--steps) to decay over");
-                }
-                if (stepBudget <= warmup) {
-                    throw new IllegalArgumentException("--schedule cosine: expected --warmup below --steps ("
-                            + stepBudget + "), found " + warmup);
-                }
-                yield new ScheduleConfig(kind, warmup, minLr, stepBudget - warmup, 0, 1);
-            }
-            case STEP -> {
-                if (decayEvery == null) {
-                    throw new IllegalArgumentException("--schedule step: needs --decay-every STEPS");
-                }
-                yield new ScheduleConfig(kind, warmup, 0, 0, decayEvery, decayGamma);
-            }
-        };
         CellKind cellKind = CellKind.fromId(cell.toLowerCase(Locale.ROOT));
         requirePositive("--layers", layers);
         requirePositive("--hidden", hidden);
@@ -579,12 +495,18 @@ public final class TrainCommand extends RecurCommand {
             throw new IllegalArgumentException("--sample-length: expected >= 0, found " + sampleLength);
         }
         try {
-            return TrainConfig.builder().cell(cellKind).layers(layers).hiddenSize(hidden).embeddingDim(embedding)
-                    .dropout(dropout).optimizer(choice).clipNorm(clip).schedule(sched).batch(batch).seq(seq)
+            OptimizerChoice choice = OptimizerChoice.of(optimizer, lr, momentum, weightDecay, beta1, beta2);
+            ScheduleConfig sched = ScheduleConfig.of(ScheduleConfig.Kind.fromId(schedule), warmup,
+                    parsed.hasMatchedOption("--min-lr") ? minLr : null, decayEvery,
+                    parsed.hasMatchedOption("--decay-gamma") ? decayGamma : null, stepBudget);
+            CharModelSettings.Builder b = CharModelSettings.builder();
+            TrainConfig train = b.train().toBuilder().optimizer(choice).clipNorm(clip).schedule(sched)
                     .steps(stepBudget).timeBudgetSeconds(time == null ? 0 : time).evalEvery(evalEvery)
                     .checkpointEvery(checkpointEvery).seed(seed).threads(threads).build();
+            return b.cell(cellKind).layers(layers).hiddenSize(hidden).embeddingDim(embedding).dropout(dropout)
+                    .batch(batch).seq(seq).train(train).build();
         } catch (IllegalArgumentException e) {
-            throw OptionChecks.naming(SIZE_OPTIONS, e);
+            throw OptionChecks.naming(SETTING_OPTIONS, e);
         }
     }
 

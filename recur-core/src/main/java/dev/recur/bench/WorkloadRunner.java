@@ -1,7 +1,8 @@
 package dev.recur.bench;
 
 import dev.recur.nn.Linear;
-import dev.recur.nn.Losses;
+import dev.recur.nn.loss.CrossEntropy;
+import dev.recur.nn.loss.Targets;
 import dev.recur.nn.Parameter;
 import dev.recur.nn.sequence.RecurrentConfig;
 import dev.recur.nn.Activations;
@@ -34,6 +35,7 @@ public final class WorkloadRunner {
     private final Workspace<float[]> inference;
     private final Workspace<float[]> training;
     private final int[] targets;
+    private final Targets.Classes classes;
     private final float[] logits;
     private final float[] dLogits;
     private final float[] dOutput;
@@ -65,6 +67,7 @@ public final class WorkloadRunner {
         for (int i = 0; i < rows; i++) {
             targets[i] = rng.nextInt(Workload.CLASSES);
         }
+        this.classes = new Targets.Classes(targets);
         this.logits = new float[rows * Workload.CLASSES];
         this.dLogits = new float[rows * Workload.CLASSES];
         this.dOutput = new float[rows * workload.hiddenSize()];
@@ -97,7 +100,9 @@ public final class WorkloadRunner {
         sgd.zeroGrad();
         SequenceOutput<float[]> out = layer.forward(batch, null, true, training);
         head.forward(out.output(), rows, logits);
-        double loss = Losses.softmaxCrossEntropy(precision, logits, rows, Workload.CLASSES, targets, dLogits);
+        double loss = CrossEntropy.mean().compute(precision,
+                Activations.sequence(logits, workload.steps(), workload.batch(), Workload.CLASSES), classes, dLogits)
+                .value();
         head.backward(out.output(), dLogits, rows, dOutput);
         // x is data, as in the peers' scripts (x does not require a gradient): no dX for the bottom layer
         layer.backward(out.tape(), dOutput, null, false);

@@ -1,5 +1,7 @@
 package dev.recur.data;
 
+import dev.recur.nn.loss.Targets;
+
 /**
  * One chunk of {@code T} time steps of {@code B} parallel streams: the inputs and the targets
  * (the next character of the same stream), both {@code [T, B]} time-major, element {@code (t, b)}
@@ -99,6 +101,16 @@ public final class Chunk {
      */
     public int[] targets() {
         return targets;
+    }
+
+    /**
+     * This chunk as a {@link Batch}: the inputs as token ids, the next characters as class targets,
+     * continuing the previous chunk's streams unless it {@link #startsEpoch() starts an epoch}.
+     *
+     * @return the batch (sharing this chunk's arrays)
+     */
+    public Batch toBatch() {
+        return new Batch(steps, batch, null, inputs, null, 0, new Targets.Classes(targets), !startsEpoch());
     }
 
     /**

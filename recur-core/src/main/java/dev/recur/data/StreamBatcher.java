@@ -56,33 +56,10 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: the position is mutable state.
  */
-public final class StreamBatcher {
+public final class StreamBatcher implements TrainingData {
 
-    /**
-     * Where a {@link StreamBatcher} stands: the next chunk it returns is chunk {@code chunk} of
-     * epoch {@code epoch}. A stable, checkpointable form (two numbers).
-     *
-     * @param epoch the epoch, from 0
-     * @param chunk the chunk index within the epoch, in {@code [0, chunksPerEpoch)}
-     */
-    public record Position(long epoch, int chunk) {
-        /**
-         * Validates the numbers.
-         *
-         * @param epoch the epoch, from 0
-         * @param chunk the chunk index within the epoch, from 0
-         * @throws IllegalArgumentException if either is negative
-         */
-        public Position {
-            if (epoch < 0 || chunk < 0) {
-                throw new IllegalArgumentException("batch position: expected epoch >= 0 and chunk >= 0, found epoch "
-                        + epoch + ", chunk " + chunk);
-            }
-        }
-
-        /** The start: chunk 0 of epoch 0. */
-        public static final Position START = new Position(0, 0);
-    }
+    /** The kind of this data source in a checkpoint's training section ({@code training.data.kind}). */
+    public static final String KIND = "text_streams";
 
     private final int[] data;
     private final int tokenCount;
@@ -151,11 +128,22 @@ public final class StreamBatcher {
     }
 
     /**
+     * Returns the next chunk as a batch and advances: inputs and next-character targets
+     * {@code [T, B]}, continuing the previous chunk's streams except at the start of an epoch.
+     *
+     * @return a fresh batch of {@code seq} steps and {@code batch} streams
+     */
+    @Override
+    public Batch next() {
+        return nextChunk().toBatch();
+    }
+
+    /**
      * Returns the next chunk and advances, wrapping to the next epoch after the last chunk.
      *
      * @return a fresh chunk of {@code seq} steps and {@code batch} streams
      */
-    public Chunk next() {
+    public Chunk nextChunk() {
         Chunk c = Chunk.cut(data, streamLength, batch, chunk * seq, seq, epoch, chunk);
         if (++chunk == chunksPerEpoch) {
             chunk = 0;
@@ -181,6 +169,7 @@ public final class StreamBatcher {
      *
      * @return the position
      */
+    @Override
     public Position position() {
         return new Position(epoch, chunk);
     }
@@ -195,9 +184,9 @@ public final class StreamBatcher {
      */
     public void seek(Position position) {
         Objects.requireNonNull(position, "position");
-        requireChunk(position.chunk());
+        requireChunk(position.index());
         this.epoch = position.epoch();
-        this.chunk = position.chunk();
+        this.chunk = position.index();
     }
 
     private void requireChunk(int index) {
@@ -214,6 +203,7 @@ public final class StreamBatcher {
      *
      * @return the step count
      */
+    @Override
     public long step() {
         return epoch * chunksPerEpoch + chunk;
     }
@@ -225,6 +215,7 @@ public final class StreamBatcher {
      * @param steps the number of chunks already served, at least 0
      * @throws IllegalArgumentException if {@code steps} is negative
      */
+    @Override
     public void seekToStep(long steps) {
         if (steps < 0) {
             throw new IllegalArgumentException("steps: expected >= 0, found " + steps);
@@ -266,6 +257,17 @@ public final class StreamBatcher {
      * @return the chunks per epoch, at least 1
      */
     public int chunksPerEpoch() {
+        return chunksPerEpoch;
+    }
+
+    /** Chunks continue the streams of the chunk before, except at the start of an epoch. */
+    @Override
+    public boolean carriesState() {
+        return true;
+    }
+
+    @Override
+    public int batchesPerEpoch() {
         return chunksPerEpoch;
     }
 

@@ -127,6 +127,27 @@ public final class ValidationStreams implements Iterable<Chunk> {
     }
 
     /**
+     * The chunks as batches, in order: what a trainer validates on.
+     *
+     * @return a view that cuts each batch when it is reached
+     */
+    public Iterable<Batch> batches() {
+        return () -> new Iterator<>() {
+            private final Iterator<Chunk> chunks = iterator();
+
+            @Override
+            public boolean hasNext() {
+                return chunks.hasNext();
+            }
+
+            @Override
+            public Batch next() {
+                return chunks.next().toBatch();
+            }
+        };
+    }
+
+    /**
      * Returns the number of predicted characters over the whole pass, {@code Lv*B}: the divisor of
      * the mean cross-entropy (the reference's {@code cnt}).
      *

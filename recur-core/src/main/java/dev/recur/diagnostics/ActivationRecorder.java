@@ -2,27 +2,28 @@ package dev.recur.diagnostics;
 
 import dev.recur.diagnostics.UnitActivations.Signal;
 import dev.recur.diagnostics.UnitActivations.Trace;
-import dev.recur.model.CharLanguageModel;
+import dev.recur.data.Batch;
+import dev.recur.model.Model;
+import dev.recur.nn.Embedding;
 import dev.recur.nn.recurrent.CellCache;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.nn.recurrent.GruGate;
 import dev.recur.nn.recurrent.LstmGate;
-import dev.recur.nn.Activations;
-import dev.recur.nn.sequence.SequenceOutput;
+import dev.recur.nn.sequence.SequenceLayer;
 import dev.recur.nn.sequence.State;
-import dev.recur.nn.sequence.Workspace;
-import dev.recur.tensor.Kernels;
+import dev.recur.nn.sequence.Tape;
 import dev.recur.tensor.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Runs a character model over a text and records what every unit of every recurrent layer did at
- * every character (the "visualising the units" view of a trained language model).
+ * Runs a model over a text and records what every unit of every layer of its recurrent stack did
+ * at every character (the "visualising the units" view of a trained language model).
  *
- * <p>The text is run as one sequence (batch 1, no dropout), in chunks of {@link #CHUNK} steps with
- * the state carried across, which gives the same values as one long forward pass.
+ * <p>The text is run as one sequence (batch 1, evaluation mode), in chunks of {@link #CHUNK} steps
+ * with the state carried across, which gives the same values as one long forward pass.
  */
 public final class ActivationRecorder {
 
@@ -46,14 +47,24 @@ public final class ActivationRecorder {
     /**
      * Records the activations of {@code model} over {@code tokens}, starting from the zero state.
      *
-     * @param model  a unidirectional character model without projection
+     * @param model  a model reading token ids whose one recurrent stack is unidirectional and
+     *               without projection, and that carries its state from batch to batch (as the
+     *               character model)
      * @param tokens the text as token ids {@code [T]}, {@code T >= 1}
+     * @param <A>    the array type
      * @return every signal of every layer, {@code [H, T]} each
      * @throws IllegalArgumentException for an empty text, a token outside the vocabulary or a model
      *                                  this view does not cover (bidirectional, projected)
      */
-    public static <A> UnitActivations record(CharLanguageModel<A> model, int[] tokens) {
-        var rc = model.config().recurrentConfig();
+    public static <A> UnitActivations record(Model<A> model, int[] tokens) {
+        @SuppressWarnings("rawtypes")
+        Map<String, SequenceLayer<A>> rnns = model.modulesOf(SequenceLayer.class);
+        if (rnns.size() != 1) {
+            throw new IllegalArgumentException("activation recording: expected a model with one recurrent stack, "
+                    + "found " + rnns.size());
+        }
+        SequenceLayer<A> rnn = rnns.values().iterator().next();
+        var rc = rnn.config();
         if (rc.directions() != 1 || rc.outputSize() != rc.hiddenSize()) {
             throw new IllegalArgumentException("activation recording: expected a unidirectional model without "
                     + "projection, found " + rc.directions() + " direction(s), output size " + rc.outputSize()
@@ -63,7 +74,8 @@ public final class ActivationRecorder {
             throw new IllegalArgumentException("activation recording: expected a text of at least one character, "
                     + "found an empty one");
         }
-        int vocab = model.config().vocabSize();
+        Map<String, Embedding<A>> embeddings = model.modulesOf(Embedding.class);
+        int vocab = embeddings.size() == 1 ? embeddings.values().iterator().next().vocabSize() : Integer.MAX_VALUE;
         for (int t = 0; t < tokens.length; t++) {
             if (tokens[t] < 0 || tokens[t] >= vocab) {
                 throw new IllegalArgumentException("activation recording: expected token ids in 0.." + (vocab - 1)
@@ -71,24 +83,22 @@ public final class ActivationRecorder {
             }
         }
         Precision<A> p = model.precision();
-        Kernels<A> k = p.kernels();
         CellKind kind = rc.cell();
         final int nt = tokens.length;
         final int nl = rc.numLayers();
         final int nh = rc.hiddenSize();
-        final int ne = model.config().embeddingDim();
         List<Signal> kinds = signals(kind);
         float[][][] values = new float[nl][kinds.size()][nh * nt];
-        Workspace<A> ws = model.rnn().workspace();
+        boolean training = model.isTraining();
+        model.setTraining(false);
         State<A> state = null;
         for (int start = 0; start < nt; start += CHUNK) {
             int len = Math.min(CHUNK, nt - start);
             int[] ids = Arrays.copyOfRange(tokens, start, start + len);
-            A e = k.alloc(len * ne);
-            model.embedding().forward(ids, e);
-            SequenceOutput<A> out = model.rnn().forward(Activations.sequence(e, len, 1, ne), state, false, ws);
+            model.forward(Batch.ofTokens(ids, len, 1, null, null), state);
+            Tape<A> tape = rnn.lastTape();
             for (int l = 0; l < nl; l++) {
-                CellCache<A> cache = out.tape().cache(l, 0);
+                CellCache<A> cache = tape.cache(l, 0);
                 double[] h = p.toDoubles(cache.states);
                 double[] c = kind == CellKind.LSTM ? p.toDoubles(cache.cells) : null;
                 double[] gates = p.toDoubles(cache.gateValues);
@@ -117,9 +127,9 @@ public final class ActivationRecorder {
                     }
                 }
             }
-            // copy the final state out of the workspace, which the next chunk overwrites
-            state = out.finalState().copy(k);
+            state = model.finalState();
         }
+        model.setTraining(training);
         List<Trace> traces = new ArrayList<>();
         for (int l = 0; l < nl; l++) {
             for (int s = 0; s < kinds.size(); s++) {

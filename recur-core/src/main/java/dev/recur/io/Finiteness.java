@@ -9,10 +9,11 @@ import java.nio.file.Path;
  * when a file is read (naming the file, the tensor and the element) and before anything is written,
  * so that a diverged run cannot replace a good checkpoint.
  */
-final class Finiteness {
+public final class Finiteness {
 
     /** The likely cause of a NaN or infinity in a file. */
-    static final String IN_FILE = "the file is corrupt or was edited by hand, or it was saved from a diverged"
+    /** The likely cause of a NaN or infinity found in a file. */
+    public static final String IN_FILE = "the file is corrupt or was edited by hand, or it was saved from a diverged"
             + " training run by an older version of recur";
 
     private Finiteness() {
@@ -27,7 +28,7 @@ final class Finiteness {
      * @param values its elements
      * @throws FormatException at the first NaN or infinity
      */
-    static void requireFinite(Path file, String tensor, int[] shape, double[] values) throws FormatException {
+    public static void requireFinite(Path file, String tensor, int[] shape, double[] values) throws FormatException {
         int bad = Precision.F64.kernels().firstNonFinite(values, 0, values.length);
         if (bad >= 0) {
             throw new FormatException(file, "finite values in tensor '" + tensor + "'",
@@ -47,7 +48,7 @@ final class Finiteness {
      * @param <A>    the array type
      * @throws IllegalArgumentException at the first NaN or infinity; nothing has been written then
      */
-    static <A> void requireFiniteToWrite(Path target, String what, int[] shape, Precision<A> p, A values, int size) {
+    public static <A> void requireFiniteToWrite(Path target, String what, int[] shape, Precision<A> p, A values, int size) {
         int bad = p.kernels().firstNonFinite(values, 0, size);
         if (bad >= 0) {
             throw new IllegalArgumentException((target == null ? "" : target + ": ") + "expected finite values in "

@@ -1,6 +1,6 @@
 package dev.recur.io;
 
-import dev.recur.model.CharLanguageModel;
+import dev.recur.nn.Module;
 import dev.recur.nn.Parameter;
 import dev.recur.tensor.Precision;
 import java.io.IOException;
@@ -15,12 +15,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A {@link CharLanguageModel}'s weights as a safetensors file under PyTorch's {@code state_dict}
- * names, the form {@code safetensors.torch.save_file(model.state_dict(), path)} writes and
- * {@code model.load_state_dict(safetensors.torch.load_file(path))} reads:
+ * A module tree's weights as a safetensors file under PyTorch's {@code state_dict} names (the paths
+ * of {@link Module#namedParameters()}), the form
+ * {@code safetensors.torch.save_file(model.state_dict(), path)} writes and
+ * {@code model.load_state_dict(safetensors.torch.load_file(path))} reads: for the character model
  * {@code embedding.weight [V, E]}, {@code rnn.weight_ih_l0 [G*H, E]}, {@code rnn.weight_hh_l0 [G*H, H]},
  * {@code rnn.bias_ih_l0 [G*H]}, {@code rnn.bias_hh_l0 [G*H]}, … for every layer,
- * {@code head.weight [V, H]}, {@code head.bias [V]} (see {@link CharLanguageModel#namedParameters()}).
+ * {@code head.weight [V, H]}, {@code head.bias [V]}.
  *
  * <p>Writing stores the model's own precision ({@code F32} for float32, {@code F64} for float64),
  * bit for bit. Reading accepts {@code F32} and {@code F64} files into either precision (a float64
@@ -45,7 +46,7 @@ public final class StateDicts {
      * @throws IllegalArgumentException if a parameter holds NaN or infinity (a diverged model is
      *                                  never written)
      */
-    public static <A> SafetensorsWriter writer(CharLanguageModel<A> model) {
+    public static <A> SafetensorsWriter writer(Module<A> model) {
         Objects.requireNonNull(model, "model");
         requireFinite(null, model);
         return checkedWriter(model);
@@ -58,7 +59,7 @@ public final class StateDicts {
      * @param <A>   the array type
      * @return a writer holding its parameters
      */
-    static <A> SafetensorsWriter checkedWriter(CharLanguageModel<A> model) {
+    public static <A> SafetensorsWriter checkedWriter(Module<A> model) {
         SafetensorsWriter w = new SafetensorsWriter();
         Precision<A> p = model.precision();
         for (Map.Entry<String, Parameter<A>> e : model.namedParameters().entrySet()) {
@@ -76,7 +77,7 @@ public final class StateDicts {
      * @param <A>    the array type
      * @throws IllegalArgumentException naming the first parameter and element that is NaN or infinite
      */
-    static <A> void requireFinite(Path target, CharLanguageModel<A> model) {
+    public static <A> void requireFinite(Path target, Module<A> model) {
         for (Map.Entry<String, Parameter<A>> e : model.namedParameters().entrySet()) {
             Parameter<A> param = e.getValue();
             Finiteness.requireFiniteToWrite(target, "model tensor '" + e.getKey() + "'", param.shape(),
@@ -95,7 +96,7 @@ public final class StateDicts {
      * @param shape  the shape, whose product is {@code size}
      * @param <A>    the array type
      */
-    static <A> void put(SafetensorsWriter w, Precision<A> p, String name, A values, int size, int[] shape) {
+    public static <A> void put(SafetensorsWriter w, Precision<A> p, String name, A values, int size, int[] shape) {
         if (p.isDouble()) {
             w.put(name, Arrays.copyOf((double[]) values, size), shape);
         } else {
@@ -112,7 +113,7 @@ public final class StateDicts {
      * @throws IOException              if writing fails
      * @throws IllegalArgumentException if a parameter holds NaN or infinity; nothing is written then
      */
-    public static <A> void save(CharLanguageModel<A> model, Path file) throws IOException {
+    public static <A> void save(Module<A> model, Path file) throws IOException {
         Objects.requireNonNull(model, "model");
         requireFinite(file, model);
         checkedWriter(model).write(file);
@@ -130,7 +131,7 @@ public final class StateDicts {
      *                         beyond the float32 range), or the file holds a tensor the model does
      *                         not have; nothing is changed then
      */
-    public static <A> void loadStateDict(CharLanguageModel<A> model, SafetensorsFile file) throws FormatException {
+    public static <A> void loadStateDict(Module<A> model, SafetensorsFile file) throws FormatException {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(file, "file");
         Map<String, Parameter<A>> params = model.namedParameters();
@@ -162,7 +163,7 @@ public final class StateDicts {
                     "no such tensor" + (missing.size() > 1 ? " (nor " + (missing.size() - 1) + " more)" : "")
                             + "; the file holds " + listNames(file.names()),
                     "the file holds a model of another architecture (cell or number of layers), or is not a"
-                            + " recur/PyTorch character model state_dict");
+                            + " state_dict of this model");
         }
         Set<String> extra = new TreeSet<>(file.names());
         extra.removeAll(params.keySet());
@@ -192,7 +193,7 @@ public final class StateDicts {
 
     /**
      * Reads a safetensors file and loads it into the model; see
-     * {@link #loadStateDict(CharLanguageModel, SafetensorsFile)}.
+     * {@link #loadStateDict(Module, SafetensorsFile)}.
      *
      * @param model the model whose parameters are overwritten
      * @param file  the file
@@ -200,15 +201,13 @@ public final class StateDicts {
      * @throws IOException if the file cannot be read, is not a valid safetensors file, or does not
      *                     fit the model
      */
-    public static <A> void load(CharLanguageModel<A> model, Path file) throws IOException {
+    public static <A> void load(Module<A> model, Path file) throws IOException {
         loadStateDict(model, SafetensorsFile.read(file));
     }
 
-    /** E.g. {@code "a 2-layer lstm, V=65, E=64, H=256"}. */
-    static String describe(CharLanguageModel<?> model) {
-        var c = model.config();
-        return "a " + c.numLayers() + "-layer " + c.cell().id() + " model with V=" + c.vocabSize() + ", E="
-                + c.embeddingDim() + ", H=" + c.hiddenSize();
+    /** The module in words, e.g. {@code "a 2-layer lstm model with V=65, E=64, H=256"} (its toString()). */
+    static String describe(Module<?> model) {
+        return model.toString();
     }
 
     private static String listNames(Set<String> names) {

@@ -76,7 +76,7 @@ public record TensorEntry(String name, DType dtype, int[] shape, long begin, lon
      * @return their product (1 for an empty shape)
      * @throws IllegalArgumentException if a dimension is negative or the product overflows a long
      */
-    static long elementCount(int[] shape) {
+    public static long elementCount(int[] shape) {
         long count = 1;
         for (int d : shape) {
             if (d < 0) {

@@ -53,8 +53,15 @@ public record Activations<A>(A values, int steps, int batch, int width, int[] le
         checkLengths(lengths, steps, batch);
     }
 
-    /** Checks per-sequence lengths against {@code T} and {@code B}; null passes. */
-    static void checkLengths(int[] lengths, int steps, int batch) {
+    /**
+     * Checks per-sequence lengths against {@code T} and {@code B}; null passes.
+     *
+     * @param lengths the lengths, or null
+     * @param steps   {@code T}
+     * @param batch   {@code B}
+     * @throws IllegalArgumentException naming the first length out of {@code 1..T}, or a count other than {@code B}
+     */
+    public static void checkLengths(int[] lengths, int steps, int batch) {
         if (lengths == null) {
             return;
         }

@@ -181,16 +181,20 @@ public abstract class Module<A> {
 
     /**
      * The modules of the tree that are instances of {@code type}, with their paths, parents first.
+     * A generic module type comes back with this tree's array type:
+     * {@code Map<String, SequenceLayer<A>> rnns = model.modulesOf(SequenceLayer.class)} (every module
+     * of a tree computes in its precision).
      *
      * @param type the class or interface to look for, e.g. {@code SequenceLayer.class}
      * @param <M>  the type
      * @return a new map, empty if there is none
      */
-    public final <M> LinkedHashMap<String, M> modulesOf(Class<M> type) {
+    @SuppressWarnings("unchecked")
+    public final <M> LinkedHashMap<String, M> modulesOf(Class<? super M> type) {
         LinkedHashMap<String, M> out = new LinkedHashMap<>();
         namedModules().forEach((path, m) -> {
             if (type.isInstance(m)) {
-                out.put(path, type.cast(m));
+                out.put(path, (M) m);
             }
         });
         return out;
@@ -203,7 +207,7 @@ public abstract class Module<A> {
      */
     public final LinkedHashMap<String, Long> randomState() {
         LinkedHashMap<String, Long> out = new LinkedHashMap<>();
-        modulesOf(Stochastic.class).forEach((path, s) -> out.put(path, s.draws()));
+        this.<Stochastic>modulesOf(Stochastic.class).forEach((path, s) -> out.put(path, s.draws()));
         return out;
     }
 

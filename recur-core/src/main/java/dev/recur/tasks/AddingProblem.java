@@ -1,5 +1,7 @@
 package dev.recur.tasks;
 
+import dev.recur.data.Batch;
+import dev.recur.nn.loss.Targets;
 import java.util.SplittableRandom;
 
 /**
@@ -61,7 +63,7 @@ public record AddingProblem(int length) implements Task {
     }
 
     @Override
-    public TaskBatch sample(int batch, SplittableRandom rng) {
+    public Batch sample(int batch, SplittableRandom rng) {
         TaskChecks.batch(batch);
         TaskChecks.rng(rng);
         int nt = length;
@@ -78,7 +80,7 @@ public record AddingProblem(int length) implements Task {
             x[(second * batch + b) * 2 + 1] = 1;
             y[b] = x[(first * batch + b) * 2] + x[(second * batch + b) * 2];
         }
-        return new TaskBatch(x, nt, batch, 2, null, y, null);
+        return Batch.ofFeatures(x, nt, batch, 2, null, new Targets.Values(y, 1));
     }
 
     /** {@code Var(U1 + U2) = 2/12}: the MSE of always predicting the mean, 1. */

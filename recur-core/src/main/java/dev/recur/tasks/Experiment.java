@@ -1,13 +1,23 @@
 package dev.recur.tasks;
 
+import dev.recur.data.Batch;
+import dev.recur.model.EvalResult;
+import dev.recur.model.SequenceModel;
+import dev.recur.model.SequenceModelConfig;
+import dev.recur.nn.Pooling;
+import dev.recur.nn.loss.Metric;
 import dev.recur.nn.recurrent.CellKind;
-import dev.recur.nn.sequence.RecurrentConfig;
-import dev.recur.optim.Adam;
 import dev.recur.optim.AdamConfig;
-import dev.recur.optim.GradientClipping;
-import dev.recur.tensor.Kernels;
 import dev.recur.tensor.Precision;
 import dev.recur.tensor.TensorSize;
+import dev.recur.train.DivergencePolicy;
+import dev.recur.train.OptimizerChoice;
+import dev.recur.train.TrainConfig;
+import dev.recur.train.Trainer;
+import dev.recur.train.TrainingEvents;
+import dev.recur.train.TrainingListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,14 +25,15 @@ import java.util.function.Consumer;
 
 /**
  * Trains one cell on one {@link Task} and evaluates it on a fixed test set: one run of a long-lag
- * experiment.
+ * experiment, with the one {@link Trainer} of recur.
  *
  * <p>The seed alone fixes the test set, the probe batch, the stream of training batches and the
  * initial weights (drawn from independent streams split off one generator), so the cells compared
- * on a task under one seed see exactly the same data. A training step draws a fresh batch, computes
- * the mean loss and its gradient, clips the gradient to the configured global norm and takes an
- * Adam step; a step whose loss or gradient norm is not finite is skipped and counted. Nothing here
- * prints: evaluations go to the listener given to {@link #run}.
+ * on a task under one seed see exactly the same data. A training step draws a fresh batch
+ * ({@link TaskData}), computes the mean loss and its gradient, clips the gradient to the configured
+ * global norm and takes an Adam step; a step whose loss or gradient norm is not finite is skipped
+ * and counted ({@link DivergencePolicy#SKIP}). Nothing here prints: evaluations go to the listener
+ * given to {@link #run}.
  *
  * <p>Not thread-safe.
  *
@@ -37,12 +48,10 @@ public final class Experiment<A> {
     private final CellKind cell;
     private final ExperimentConfig config;
     private final long seed;
-    private final Precision<A> precision;
-    private final ManyToOneModel<A> model;
-    private final Adam<A> optimizer;
-    private final List<TaskBatch> testSet;
-    private final SplittableRandom trainRng;
+    private final SequenceModel<A> model;
+    private final List<Batch> testSet;
     private final SplittableRandom probeRng;
+    private final Trainer<A> trainer;
     private boolean ran;
 
     private Experiment(Task task, CellKind cell, ExperimentConfig config, long seed, Precision<A> precision) {
@@ -50,21 +59,30 @@ public final class Experiment<A> {
         this.cell = cell;
         this.config = config;
         this.seed = seed;
-        this.precision = precision;
         requireFits(task, cell, config);
         SplittableRandom rng = new SplittableRandom(seed);
         SplittableRandom testRng = rng.split();
-        this.trainRng = rng.split();
+        rng.split();   // the training stream's generator: TaskData makes its own in the same state
         this.probeRng = rng.split();
         long modelSeed = rng.nextLong();
-        this.model = ManyToOneModel.create(modelConfig(task, cell, config), precision, modelSeed);
-        this.optimizer = new Adam<>(precision, model.namedParameters(),
-                AdamConfig.adam().lr(config.learningRate()).build());
-        List<TaskBatch> test = new ArrayList<>();
+        this.model = SequenceModel.create(modelConfig(task, cell, config), precision, modelSeed);
+        List<Batch> test = new ArrayList<>();
         for (int done = 0; done < config.testSize(); done += EVAL_BATCH) {
             test.add(task.sample(Math.min(EVAL_BATCH, config.testSize() - done), testRng));
         }
         this.testSet = List.copyOf(test);
+        TaskData data = new TaskData(task, config.batchSize(), () -> {
+            SplittableRandom r = new SplittableRandom(seed);
+            r.split();
+            return r.split();
+        });
+        TrainConfig train = TrainConfig.builder()
+                .optimizer(new OptimizerChoice.AdamChoice(AdamConfig.adam().lr(config.learningRate()).build()))
+                .clipNorm(config.clipNorm()).steps(config.steps()).evalEvery((int) Math.min(Integer.MAX_VALUE,
+                        config.evalEvery())).checkpointEvery(0).metrics(task.objective().metrics())
+                .onDivergence(DivergencePolicy.SKIP).seed(seed).threads(precision.kernels().threads())
+                .build();
+        this.trainer = Trainer.create(model, task.objective().loss(), data, testSet, train);
     }
 
     /**
@@ -75,6 +93,8 @@ public final class Experiment<A> {
      * @param config    hyper-parameters and budget, e.g. {@link ExperimentConfig#defaults(Task)}
      * @param seed      fixes data and initial weights
      * @param precision the precision to train in, e.g. {@code Precision.F32.withThreads(n)}
+     * @param <A>       the array type
+     * @return the experiment
      */
     public static <A> Experiment<A> create(Task task, CellKind cell, ExperimentConfig config, long seed,
                                            Precision<A> precision) {
@@ -87,20 +107,23 @@ public final class Experiment<A> {
 
     /**
      * The model an experiment trains: one unidirectional layer of {@code H} units of {@code cell}
-     * (the recurrent stack's defaults otherwise, the LSTM's forget bias as configured), read at each
-     * sequence's own last step, with the chrono horizon set to the task's longest sequence when the
-     * configuration asks for it.
+     * (the recurrent stack's defaults otherwise, the LSTM's forget bias as configured) over the
+     * task's numeric inputs, read at each sequence's own last step by a linear head, with the chrono
+     * horizon set to the task's longest sequence when the configuration asks for it.
+     *
+     * @param task   the task
+     * @param cell   the cell
+     * @param config the hyper-parameters
+     * @return the model's configuration
      */
-    public static ManyToOneConfig modelConfig(Task task, CellKind cell, ExperimentConfig config) {
-        RecurrentConfig.Builder b = RecurrentConfig.builder(cell, task.inputSize(), config.hiddenSize());
+    public static SequenceModelConfig modelConfig(Task task, CellKind cell, ExperimentConfig config) {
+        SequenceModelConfig.Builder b = SequenceModelConfig.builder().features(task.inputSize())
+                .cell(cell, config.hiddenSize()).pooling(Pooling.Kind.LAST).outputs(task.outputs())
+                .chronoHorizon(config.chrono() ? Math.max(2, task.maxSteps()) : 0);
         if (cell == CellKind.LSTM) {
             b.forgetBias(config.forgetBias());
         }
-        RecurrentConfig rnn = b.build();
-        return ManyToOneConfig.builder(rnn, task.outputs(), task.objective())
-                .readout(Readout.AT_LENGTH)
-                .chronoHorizon(config.chrono() ? Math.max(2, task.maxSteps()) : 0)
-                .build();
+        return b.build();
     }
 
     /**
@@ -168,12 +191,12 @@ public final class Experiment<A> {
     }
 
     /** The model (trained in place by {@link #run}). */
-    public ManyToOneModel<A> model() {
+    public SequenceModel<A> model() {
         return model;
     }
 
     /** The test set, in chunks of at most {@value #EVAL_BATCH} sequences. */
-    public List<TaskBatch> testSet() {
+    public List<Batch> testSet() {
         return testSet;
     }
 
@@ -182,16 +205,18 @@ public final class Experiment<A> {
      * every cell under one seed, and apart from both the training and the test data. Calls after the
      * first continue the stream.
      *
+     * @param size the number of sequences
+     * @return the batch
      * @throws IllegalArgumentException if {@code size} is below 1 or its arrays would not fit in a Java array
      */
-    public TaskBatch probe(int size) {
+    public Batch probe(int size) {
         requireBatchFits(task, cell, config.hiddenSize(), "probe size", size);
         return task.sample(size, probeRng);
     }
 
-    /** Optimizer steps taken so far. */
+    /** Optimizer steps taken so far (skipped steps not counted). */
     public long step() {
-        return optimizer.stepCount();
+        return trainer.stepCount() - trainer.skipped();
     }
 
     /**
@@ -200,19 +225,9 @@ public final class Experiment<A> {
      * @return {@code {loss, accuracy}}
      */
     public double[] test() {
-        double loss = 0;
-        long right = 0;
-        long n = 0;
-        for (TaskBatch b : testSet) {
-            ManyToOneOutput<A> out = model.forward(b.sequences(precision), false);
-            loss += model.loss(out, b, null) * b.batch();
-            if (task.objective() == Objective.CLASSIFICATION) {
-                right += model.correct(out, b);
-            }
-            n += b.batch();
-        }
-        double accuracy = task.objective() == Objective.CLASSIFICATION ? (double) right / n : Double.NaN;
-        return new double[] {loss / n, accuracy};
+        EvalResult r = dev.recur.model.Evaluation.evaluate(model, task.objective().loss(), testSet,
+                task.objective().metrics());
+        return new double[] {r.loss(), r.metrics().getOrDefault(Metric.ACCURACY.id(), Double.NaN)};
     }
 
     /**
@@ -229,40 +244,35 @@ public final class Experiment<A> {
                     + "called twice (create a new experiment for another run)");
         }
         ran = true;
-        Kernels<A> k = precision.kernels();
-        A dPred = k.alloc(config.batchSize() * task.outputs());
-        List<Evaluation> evaluations = new ArrayList<>();
         long start = System.nanoTime();
-        long solvedAt = -1;
-        long skipped = 0;
-        double lossSum = 0;
-        long lossCount = 0;
-        for (long s = 1; s <= config.steps(); s++) {
-            TaskBatch batch = task.sample(config.batchSize(), trainRng);
-            model.zeroGrad();
-            ManyToOneOutput<A> out = model.forward(batch.sequences(precision), true);
-            double loss = model.loss(out, batch, dPred);
-            boolean finite = Double.isFinite(loss);
-            if (finite) {
-                model.backward(out, dPred);
-                finite = Double.isFinite(GradientClipping.clipByGlobalNorm(model.parameters(), config.clipNorm()));
-            }
-            if (finite) {
-                optimizer.step();
-                lossSum += loss;
-                lossCount++;
-            } else {
-                skipped++;
-            }
-            if (s % config.evalEvery() == 0 || s == config.steps()) {
-                double[] test = test();
-                boolean solved = task.solved(test[0], test[1]);
-                if (solved && solvedAt < 0) {
-                    solvedAt = s;
+        List<Evaluation> evaluations = new ArrayList<>();
+        long[] solvedAt = {-1};
+        TrainingListener recorder = new TrainingListener() {
+            private double lossSum;
+            private long lossCount;
+            private long skipped;
+
+            @Override
+            public void onStep(TrainingEvents.Step e) {
+                if (e.skipped()) {
+                    skipped++;
+                } else {
+                    lossSum += e.loss();
+                    lossCount++;
                 }
-                boolean last = s == config.steps() || (solved && config.stopWhenSolved());
-                Evaluation e = new Evaluation(s, lossCount == 0 ? Double.NaN : lossSum / lossCount, test[0], test[1],
-                        (System.nanoTime() - start) / 1e9, skipped, solved, last);
+            }
+
+            @Override
+            public void onValidation(TrainingEvents.Validation v) {
+                double loss = v.result().loss();
+                double accuracy = v.result().metrics().getOrDefault(Metric.ACCURACY.id(), Double.NaN);
+                boolean solved = task.solved(loss, accuracy);
+                if (solved && solvedAt[0] < 0) {
+                    solvedAt[0] = v.step();
+                }
+                boolean last = v.step() == config.steps() || (solved && config.stopWhenSolved());
+                Evaluation e = new Evaluation(v.step(), lossCount == 0 ? Double.NaN : lossSum / lossCount, loss,
+                        accuracy, (System.nanoTime() - start) / 1e9, skipped, solved, last);
                 evaluations.add(e);
                 if (listener != null) {
                     listener.accept(e);
@@ -270,10 +280,15 @@ public final class Experiment<A> {
                 lossSum = 0;
                 lossCount = 0;
                 if (last) {
-                    break;
+                    trainer.requestStop();
                 }
             }
+        };
+        try {
+            trainer.train(recorder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);   // no checkpoints are written: cannot happen
         }
-        return new ExperimentResult(task, cell, seed, config, evaluations, solvedAt);
+        return new ExperimentResult(task, cell, seed, config, evaluations, solvedAt[0]);
     }
 }

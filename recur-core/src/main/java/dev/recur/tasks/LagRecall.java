@@ -1,5 +1,7 @@
 package dev.recur.tasks;
 
+import dev.recur.data.Batch;
+import dev.recur.nn.loss.Targets;
 import java.util.SplittableRandom;
 
 /**
@@ -89,7 +91,7 @@ public record LagRecall(int lag, int maxDistractorSymbols) implements Task {
     }
 
     @Override
-    public TaskBatch sample(int batch, SplittableRandom rng) {
+    public Batch sample(int batch, SplittableRandom rng) {
         TaskChecks.batch(batch);
         TaskChecks.rng(rng);
         int nt = lag;
@@ -104,7 +106,7 @@ public record LagRecall(int lag, int maxDistractorSymbols) implements Task {
                 x[(t * batch + b) * ni + 2 + (t - 1) % nd] = 1;
             }
         }
-        return new TaskBatch(x, nt, batch, ni, null, null, labels);
+        return Batch.ofFeatures(x, nt, batch, ni, null, new Targets.Classes(labels));
     }
 
     /** {@code ln 2}: the cross-entropy of predicting each class with probability 1/2. */

@@ -1,15 +1,19 @@
 package dev.recur.tasks;
 
+import dev.recur.data.Batch;
 import java.util.SplittableRandom;
 
 /**
- * A generator of labelled sequences for a {@link ManyToOneModel}: every sequence is scored at its
- * own last step. Generation is seeded: the same generator state gives the same batch.
+ * A generator of labelled numeric sequences: every sequence is scored at its own last step (a
+ * {@link dev.recur.model.SequenceModel} with last-step pooling, {@link Experiment#modelConfig}).
+ * Generation is seeded: the same generator state gives the same batch. A new task is a class
+ * implementing this interface.
  *
- * <p>Implementations are validated records; {@link ExperimentConfig#defaults(Task)} holds the
- * hyper-parameters and budget recur uses for each.
+ * <p>recur's tasks ({@link AddingProblem}, {@link TemporalOrder}, {@link LagRecall}) are validated
+ * records; {@link ExperimentConfig#defaults(Task)} holds the hyper-parameters and budget recur uses
+ * for each.
  */
-public sealed interface Task permits AddingProblem, TemporalOrder, LagRecall {
+public interface Task {
 
     /** The short name used on the command line and in files: {@code adding}, {@code order} or {@code lag}. */
     String name();
@@ -30,11 +34,13 @@ public sealed interface Task permits AddingProblem, TemporalOrder, LagRecall {
     int outputs();
 
     /**
-     * Draws a batch of {@code batch} sequences from {@code rng} (which advances).
+     * Draws a batch of {@code batch} sequences from {@code rng} (which advances): numeric features
+     * {@code [T, B, I]} (0 past a sequence's length) with {@code [B, K]} target values or {@code [B]}
+     * class ids.
      *
      * @throws IllegalArgumentException if {@code batch < 1}
      */
-    TaskBatch sample(int batch, SplittableRandom rng);
+    Batch sample(int batch, SplittableRandom rng);
 
     /**
      * The expected test loss of the best input-independent predictor (the level a model that has

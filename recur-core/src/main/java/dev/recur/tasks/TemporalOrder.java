@@ -1,5 +1,7 @@
 package dev.recur.tasks;
 
+import dev.recur.data.Batch;
+import dev.recur.nn.loss.Targets;
 import java.util.SplittableRandom;
 
 /**
@@ -99,7 +101,7 @@ public record TemporalOrder(int minLength, int maxLength, int firstFrom, int fir
     }
 
     @Override
-    public TaskBatch sample(int batch, SplittableRandom rng) {
+    public Batch sample(int batch, SplittableRandom rng) {
         TaskChecks.batch(batch);
         TaskChecks.rng(rng);
         int nt = maxLength;
@@ -130,7 +132,7 @@ public record TemporalOrder(int minLength, int maxLength, int firstFrom, int fir
                 x[(t * batch + b) * SYMBOLS + symbol] = 1;
             }
         }
-        return new TaskBatch(x, nt, batch, SYMBOLS, lengths, null, labels);
+        return Batch.ofFeatures(x, nt, batch, SYMBOLS, lengths, new Targets.Classes(labels));
     }
 
     /** {@code ln 4}: the cross-entropy of predicting each class with probability 1/4. */

@@ -125,6 +125,68 @@ public sealed interface OptimizerChoice {
     }
 
     /**
+     * An optimizer from user settings, with the rules of which settings go together: momentum is
+     * SGD's and RMSprop's, the betas are Adam's and AdamW's; a setting left null keeps PyTorch's
+     * default. Messages start with the setting's name ({@code momentum}, {@code beta1/beta2}) so that a
+     * command line can put its option there.
+     *
+     * @param name        {@code sgd}, {@code adam}, {@code adamw} or {@code rmsprop} (any case)
+     * @param lr          the learning rate
+     * @param momentum    momentum, or null
+     * @param weightDecay weight decay, or null
+     * @param beta1       Adam's beta1, or null
+     * @param beta2       Adam's beta2, or null
+     * @return the choice
+     * @throws IllegalArgumentException naming the setting
+     */
+    static OptimizerChoice of(String name, double lr, Double momentum, Double weightDecay, Double beta1, Double beta2) {
+        String opt = parseName(name);
+        boolean adam = opt.equals("adam") || opt.equals("adamw");
+        if (momentum != null && adam) {
+            throw new IllegalArgumentException("momentum: applies to sgd and rmsprop only, found optimizer " + opt);
+        }
+        if ((beta1 != null || beta2 != null) && !adam) {
+            throw new IllegalArgumentException("beta1/beta2: apply to adam and adamw only, found optimizer " + opt);
+        }
+        return switch (opt) {
+            case "sgd" -> {
+                SgdConfig.Builder b = SgdConfig.builder(lr);
+                if (momentum != null) {
+                    b.momentum(momentum);
+                }
+                if (weightDecay != null) {
+                    b.weightDecay(weightDecay);
+                }
+                yield new SgdChoice(b.build());
+            }
+            case "rmsprop" -> {
+                RMSpropConfig.Builder b = RMSpropConfig.builder().lr(lr);
+                if (momentum != null) {
+                    b.momentum(momentum);
+                }
+                if (weightDecay != null) {
+                    b.weightDecay(weightDecay);
+                }
+                yield new RMSpropChoice(b.build());
+            }
+            default -> {
+                AdamConfig.Builder b = opt.equals("adam") ? AdamConfig.adam() : AdamConfig.adamW();
+                b.lr(lr);
+                if (beta1 != null) {
+                    b.beta1(beta1);
+                }
+                if (beta2 != null) {
+                    b.beta2(beta2);
+                }
+                if (weightDecay != null) {
+                    b.weightDecay(weightDecay);
+                }
+                yield opt.equals("adam") ? new AdamChoice(b.build()) : new AdamWChoice(b.build());
+            }
+        };
+    }
+
+    /**
      * Parses an optimizer name as given on a command line (case-insensitive).
      *
      * @param name the name

@@ -1,5 +1,6 @@
 package dev.recur.train;
 
+import dev.recur.io.MapFields;
 import dev.recur.optim.LearningRateSchedule;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -98,6 +99,58 @@ public record ScheduleConfig(Kind kind, long warmupSteps, double minLr, long dec
      */
     public static ScheduleConfig constant() {
         return new ScheduleConfig(Kind.CONSTANT, 0, 0, 0, 0, 1);
+    }
+
+    /**
+     * A schedule from user settings, with the rules of which settings go together: the minimum
+     * learning rate is the cosine schedule's, the decay interval and factor the step schedule's
+     * (given with another kind they would be ignored, so they are refused); the cosine schedule
+     * decays over the steps after the warm-up, so it needs a step budget above the warm-up. Messages
+     * start with the setting's name ({@code min_lr}, {@code decay_every}, {@code warmup}, …) so that
+     * a command line can put its option there.
+     *
+     * @param kind       the kind
+     * @param warmup     warm-up steps, {@code >= 0}
+     * @param minLr      the cosine schedule's final learning rate, or null (0)
+     * @param decayEvery the step schedule's interval, or null (required for it)
+     * @param decayGamma the step schedule's factor, or null (0.1)
+     * @param stepBudget the run's step budget (0 = none)
+     * @return the schedule
+     * @throws IllegalArgumentException naming the setting
+     */
+    public static ScheduleConfig of(Kind kind, long warmup, Double minLr, Long decayEvery, Double decayGamma,
+                                    long stepBudget) {
+        if (warmup < 0) {
+            throw new IllegalArgumentException("warmup: expected >= 0 steps, found " + warmup);
+        }
+        if (kind != Kind.COSINE && minLr != null) {
+            throw new IllegalArgumentException("min_lr: applies to the cosine schedule only, found schedule " + kind.id()
+                    + "; likely cause: a setting of another schedule (it would be ignored)");
+        }
+        if (kind != Kind.STEP && (decayEvery != null || decayGamma != null)) {
+            throw new IllegalArgumentException("decay_every/decay_gamma: apply to the step schedule only, found schedule "
+                    + kind.id() + "; likely cause: a setting of another schedule (it would be ignored)");
+        }
+        return switch (kind) {
+            case CONSTANT -> new ScheduleConfig(kind, warmup, 0, 0, 0, 1);
+            case COSINE -> {
+                if (stepBudget == 0) {
+                    throw new IllegalArgumentException("schedule: the cosine schedule needs a step budget (steps) to "
+                            + "decay over");
+                }
+                if (stepBudget <= warmup) {
+                    throw new IllegalArgumentException("warmup: expected below the step budget (" + stepBudget
+                            + ") for the cosine schedule, found " + warmup);
+                }
+                yield new ScheduleConfig(kind, warmup, minLr == null ? 0 : minLr, stepBudget - warmup, 0, 1);
+            }
+            case STEP -> {
+                if (decayEvery == null) {
+                    throw new IllegalArgumentException("decay_every: the step schedule needs an interval of steps");
+                }
+                yield new ScheduleConfig(kind, warmup, 0, 0, decayEvery, decayGamma == null ? 0.1 : decayGamma);
+            }
+        };
     }
 
     /**

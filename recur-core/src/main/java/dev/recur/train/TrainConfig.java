@@ -1,71 +1,62 @@
 package dev.recur.train;
 
-import dev.recur.data.CorpusSplit;
-import dev.recur.model.CharLanguageModelConfig;
-import dev.recur.nn.recurrent.CellKind;
+import dev.recur.io.MapFields;
+import dev.recur.nn.loss.Metric;
 import dev.recur.optim.AdamConfig;
 import dev.recur.tensor.Parallel;
-import dev.recur.tensor.TensorSize;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Everything that decides a training run of a character language model, validated on
- * construction. Build one with {@link #builder()}: the defaults live in {@link Builder} and only
- * there (the model's shape defaults come from {@link CharLanguageModelConfig.Builder}).
+ * How a {@link Trainer} trains any model, validated on construction: the optimizer, the gradient
+ * clipping, the learning-rate schedule, the budgets, the validation and checkpoint intervals, the
+ * metrics, early stopping and what happens when a step diverges. Build one with
+ * {@link #builder()}: the defaults live in {@link Builder} and only there. What the model is and
+ * what data it reads belong to the model and its data source.
  *
- * <p>The run stops when the step budget or the time budget is spent, whichever comes first; 0
- * means no budget of that kind, and at least one must be set. The step budget counts optimizer
- * steps from the start of the run (a resumed run continues towards the same total); the time budget
- * counts training time only, without validation and checkpoints, also across resumes.
+ * <p>The run stops when the step, epoch or time budget is spent, whichever comes first (0 = no
+ * budget of that kind; at least one must be set), or when early stopping says so. The budgets count
+ * from the start of the run, across resumes; the time budget counts training time only, without
+ * validation and checkpoints.
  *
- * @param cell              the recurrent cell
- * @param embeddingDim      {@code E}
- * @param hiddenSize        {@code H}
- * @param layers            {@code L}
- * @param dropout           dropout probability in training
- * @param batch             {@code B}: parallel streams
- * @param seq               chunk length in time steps (truncated BPTT length)
- * @param trainFraction     the fraction of the corpus that trains (the rest validates)
  * @param optimizer         the optimizer and its hyper-parameters
  * @param clipNorm          clip the global gradient 2-norm to this ({@code 0} = no clipping)
  * @param schedule          the learning-rate schedule
  * @param steps             the step budget ({@code 0} = none)
+ * @param epochs            the epoch budget ({@code 0} = none): passes over the training data
  * @param timeBudgetSeconds the training-time budget in seconds ({@code 0} = none)
  * @param evalEvery         validate every this many steps, and at the end ({@code 0} = only at the end)
- * @param checkpointEvery   save a checkpoint every this many steps, and at the end ({@code 0} = only at
- *                          the end); only when the trainer has a checkpoint folder
- * @param seed              seeds the initial weights and the dropout masks
+ * @param checkpointEvery   save a checkpoint every this many steps, and at the end ({@code 0} = only
+ *                          at the end); only when a checkpoint is being written
+ * @param metrics           what validation measures besides the loss
+ * @param earlyStopping     when to stop because validation stopped improving, or null for never
+ * @param onDivergence      what a step whose loss, gradient or carried state is NaN or infinite does
+ * @param seed              the seed of the run: initial weights, data order, dropout, final sample
  * @param threads           threads for the kernels ({@code 0} = one per available processor); the
  *                          results do not depend on it
  */
-public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int layers, double dropout, int batch,
-                          int seq, double trainFraction, OptimizerChoice optimizer, double clipNorm,
-                          ScheduleConfig schedule, long steps, double timeBudgetSeconds, int evalEvery,
-                          int checkpointEvery, long seed, int threads) {
+public record TrainConfig(OptimizerChoice optimizer, double clipNorm, ScheduleConfig schedule, long steps, long epochs,
+                          double timeBudgetSeconds, int evalEvery, int checkpointEvery, List<Metric> metrics,
+                          EarlyStopping earlyStopping, DivergencePolicy onDivergence, long seed, int threads) {
 
     /**
      * Validates every field; messages name the field, the value and what is allowed.
      *
-     * @param cell the recurrent cell
-     * @param embeddingDim {@code E}
-     * @param hiddenSize {@code H}
-     * @param layers {@code L}
-     * @param dropout dropout probability in training
-     * @param batch {@code B}: parallel streams
-     * @param seq chunk length in time steps (truncated BPTT length)
-     * @param trainFraction the fraction of the corpus that trains (the rest validates)
-     * @param optimizer the optimizer and its hyper-parameters
-     * @param clipNorm clip the global gradient 2-norm to this ({@code 0} = no clipping)
-     * @param schedule the learning-rate schedule
-     * @param steps the step budget ({@code 0} = none)
-     * @param timeBudgetSeconds the training-time budget in seconds ({@code 0} = none)
-     * @param evalEvery validate every this many steps, and at the end ({@code 0} = only at the end)
-     * @param checkpointEvery save a checkpoint every this many steps, and at the end ({@code 0} = only at the end);
-     *                        only when the trainer has a checkpoint folder
-     * @param seed seeds the initial weights and the dropout masks
-     * @param threads threads for the kernels ({@code 0} = one per available processor, at most
-     *                {@link Parallel#MAX_THREADS}); the results do not depend on it
+     * @param optimizer         the optimizer
+     * @param clipNorm          the clipping threshold
+     * @param schedule          the schedule
+     * @param steps             the step budget
+     * @param epochs            the epoch budget
+     * @param timeBudgetSeconds the time budget
+     * @param evalEvery         the validation interval
+     * @param checkpointEvery   the checkpoint interval
+     * @param metrics           the metrics
+     * @param earlyStopping     early stopping, or null
+     * @param onDivergence      the divergence policy
+     * @param seed              the seed
+     * @param threads           the threads
      */
     public TrainConfig {
         if (optimizer == null) {
@@ -74,13 +65,8 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
         if (schedule == null) {
             throw new IllegalArgumentException("schedule: must be given");
         }
-        // The model's own checks (cell, sizes, dropout), with a placeholder vocabulary size.
-        new CharLanguageModelConfig(1, embeddingDim, cell, hiddenSize, layers, dropout);
-        positive("batch", batch);
-        positive("seq", seq);
-        if (!(trainFraction > 0 && trainFraction < 1)) {
-            throw new IllegalArgumentException("train fraction: expected a number strictly between 0 and 1, found "
-                    + trainFraction);
+        if (onDivergence == null) {
+            throw new IllegalArgumentException("divergence policy: must be given (stop or skip)");
         }
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
             throw new IllegalArgumentException("clip norm: expected a finite number >= 0 (0 = no clipping), found "
@@ -89,12 +75,15 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
         if (steps < 0) {
             throw new IllegalArgumentException("steps: expected >= 0 (0 = no step budget), found " + steps);
         }
+        if (epochs < 0) {
+            throw new IllegalArgumentException("epochs: expected >= 0 (0 = no epoch budget), found " + epochs);
+        }
         if (!(timeBudgetSeconds >= 0) || Double.isInfinite(timeBudgetSeconds)) {
             throw new IllegalArgumentException("time budget: expected a finite number of seconds >= 0 (0 = none), found "
                     + timeBudgetSeconds);
         }
-        if (steps == 0 && timeBudgetSeconds == 0) {
-            throw new IllegalArgumentException("budget: expected a step budget or a time budget, found neither");
+        if (steps == 0 && epochs == 0 && timeBudgetSeconds == 0) {
+            throw new IllegalArgumentException("budget: expected a step, epoch or time budget, found none");
         }
         if (evalEvery < 0) {
             throw new IllegalArgumentException("eval every: expected >= 0 steps (0 = only at the end), found "
@@ -104,21 +93,16 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
             throw new IllegalArgumentException("checkpoint every: expected >= 0 steps (0 = only at the end), found "
                     + checkpointEvery);
         }
-        Parallel.requireThreads("threads", threads, true);
-        // the activations of one chunk, each one array (the logits, [T, B, V], when the vocabulary is known)
-        String bt = batch + " and " + seq;
-        TensorSize.requireFits("batch and seq", bt, "the embedded inputs", seq, batch, embeddingDim);
-        TensorSize.requireFits("batch and seq", bt, "the gate values of a layer", seq, batch,
-                (long) cell.gates() * hiddenSize);
-        TensorSize.requireFits("batch and seq", bt, "the hidden states of a layer", seq + 1L, batch, hiddenSize);
-        // A schedule that cannot be built for this learning rate (e.g. cosine minimum above it).
-        schedule.build(optimizer.learningRate());
-    }
-
-    private static void positive(String name, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + ": expected a positive integer, found " + value);
+        metrics = List.copyOf(metrics == null ? List.of() : metrics);
+        if (earlyStopping != null && !earlyStopping.metric().equals(EarlyStopping.LOSS)
+                && metrics.stream().noneMatch(m -> m.id().equals(earlyStopping.metric()))) {
+            throw new IllegalArgumentException("early stopping: expected the loss or a metric validation computes ("
+                    + String.join(", ", metrics.stream().map(Metric::id).toList()) + "), found '"
+                    + earlyStopping.metric() + "'");
         }
+        Parallel.requireThreads("threads", threads, true);
+        // a schedule that cannot be built for this learning rate (e.g. cosine minimum above it)
+        schedule.build(optimizer.learningRate());
     }
 
     /**
@@ -137,39 +121,71 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
      */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.cell = cell;
-        b.embeddingDim = embeddingDim;
-        b.hiddenSize = hiddenSize;
-        b.layers = layers;
-        b.dropout = dropout;
-        b.batch = batch;
-        b.seq = seq;
-        b.trainFraction = trainFraction;
         b.optimizer = optimizer;
         b.clipNorm = clipNorm;
         b.schedule = schedule;
         b.steps = steps;
+        b.epochs = epochs;
         b.timeBudgetSeconds = timeBudgetSeconds;
         b.evalEvery = evalEvery;
         b.checkpointEvery = checkpointEvery;
+        b.metrics = metrics;
+        b.earlyStopping = earlyStopping;
+        b.onDivergence = onDivergence;
         b.seed = seed;
         b.threads = threads;
         return b;
     }
 
     /**
-     * The model configuration for a vocabulary of {@code vocabSize} characters.
+     * What a resumed run may change, and nothing else: the budgets, the intervals and the threads.
+     * A budget given replaces the run's own budgets (a run trained for 5 minutes and resumed with a
+     * step budget trains to that step, with no time budget), because the budgets count from the
+     * start of the run; the others keep the run's values where null.
      *
-     * @param vocabSize {@code V}
-     * @return the configuration
-     * @throws IllegalArgumentException if a tensor of the model, or the logits of a chunk, would not
-     *                                  fit in one array
+     * @param steps           the new step budget, or null
+     * @param epochs          the new epoch budget, or null
+     * @param timeSeconds     the new time budget, or null
+     * @param evalEvery       the new validation interval, or null
+     * @param checkpointEvery the new checkpoint interval, or null
+     * @param threads         the new thread count, or null
      */
-    public CharLanguageModelConfig modelConfig(int vocabSize) {
-        CharLanguageModelConfig model = new CharLanguageModelConfig(vocabSize, embeddingDim, cell, hiddenSize, layers,
-                dropout);
-        TensorSize.requireFits("batch and seq", batch + " and " + seq, "the logits", seq, batch, vocabSize);
-        return model;
+    public record Changes(Long steps, Long epochs, Double timeSeconds, Integer evalEvery, Integer checkpointEvery,
+                          Integer threads) {
+
+        /** No change. */
+        public static final Changes NONE = new Changes(null, null, null, null, null, null);
+
+        /** Whether a budget is given. */
+        public boolean budget() {
+            return steps != null || epochs != null || timeSeconds != null;
+        }
+    }
+
+    /**
+     * This configuration with a resumed run's {@link Changes}.
+     *
+     * @param changes what changes
+     * @return the configuration to continue with
+     * @throws IllegalArgumentException if the result is invalid (e.g. every budget 0)
+     */
+    public TrainConfig with(Changes changes) {
+        Builder b = toBuilder();
+        if (changes.budget()) {
+            b.steps(changes.steps() == null ? 0 : changes.steps());
+            b.epochs(changes.epochs() == null ? 0 : changes.epochs());
+            b.timeBudgetSeconds(changes.timeSeconds() == null ? 0 : changes.timeSeconds());
+        }
+        if (changes.evalEvery() != null) {
+            b.evalEvery(changes.evalEvery());
+        }
+        if (changes.checkpointEvery() != null) {
+            b.checkpointEvery(changes.checkpointEvery());
+        }
+        if (changes.threads() != null) {
+            b.threads(changes.threads());
+        }
+        return b.build();
     }
 
     /**
@@ -189,21 +205,17 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
      */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cell", cell.id());
-        m.put("embedding_dim", embeddingDim);
-        m.put("hidden_size", hiddenSize);
-        m.put("layers", layers);
-        m.put("dropout", dropout);
-        m.put("batch", batch);
-        m.put("seq", seq);
-        m.put("train_fraction", trainFraction);
         m.put("optimizer", optimizer.toMap());
         m.put("clip_norm", clipNorm);
         m.put("schedule", schedule.toMap());
         m.put("steps", steps);
+        m.put("epochs", epochs);
         m.put("time_budget_s", timeBudgetSeconds);
         m.put("eval_every", evalEvery);
         m.put("checkpoint_every", checkpointEvery);
+        m.put("metrics", metrics.stream().map(Metric::id).toList());
+        m.put("early_stopping", earlyStopping == null ? null : earlyStopping.toMap());
+        m.put("on_divergence", onDivergence.id());
         m.put("seed", seed);
         m.put("threads", threads);
         return m;
@@ -217,149 +229,49 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
      * @throws IllegalArgumentException if a field is missing or invalid
      */
     public static TrainConfig fromMap(Map<String, ?> m) {
-        MapFields f = new MapFields("config", m);
-        return new TrainConfig(CellKind.fromId(f.text("cell")), f.integer("embedding_dim"), f.integer("hidden_size"),
-                f.integer("layers"), f.number("dropout"), f.integer("batch"), f.integer("seq"),
-                f.number("train_fraction"), OptimizerChoice.fromMap(f.object("optimizer")), f.number("clip_norm"),
-                ScheduleConfig.fromMap(f.object("schedule")), f.longValue("steps"), f.number("time_budget_s"),
-                f.integer("eval_every"), f.integer("checkpoint_every"), f.longValue("seed"),
+        MapFields f = new MapFields("training.config", m);
+        List<Metric> metrics = new ArrayList<>();
+        if (!(m.get("metrics") instanceof List<?> ids)) {
+            throw new IllegalArgumentException("training.config.metrics: expected a list, found " + m.get("metrics"));
+        }
+        for (Object id : ids) {
+            metrics.add(Metric.fromId(String.valueOf(id)));
+        }
+        return new TrainConfig(OptimizerChoice.fromMap(f.object("optimizer")), f.number("clip_norm"),
+                ScheduleConfig.fromMap(f.object("schedule")), f.longValue("steps"), f.longValue("epochs"),
+                f.number("time_budget_s"), f.integer("eval_every"), f.integer("checkpoint_every"), metrics,
+                f.has("early_stopping") ? EarlyStopping.fromMap(f.object("early_stopping")) : null,
+                DivergencePolicy.fromId(f.text("on_divergence")), f.longValue("seed"),
                 // a run saved before threads were capped may hold more; results do not depend on the count
                 Math.min(f.integer("threads"), Parallel.MAX_THREADS));
     }
 
     /**
-     * Builds a {@link TrainConfig}. Defaults: the model of {@link CharLanguageModelConfig#builder}
-     * (LSTM, embedding 64, hidden 256, 2 layers, no dropout); batch 32, sequence length 100, the
-     * first 90% of the corpus trains; Adam with learning rate 0.002 (PyTorch's other defaults),
-     * gradient norm clipped to 5, constant learning rate; {@value #DEFAULT_STEPS} steps, no time
-     * budget; validation and checkpoint every {@value #DEFAULT_EVAL_EVERY} steps; seed 1; one thread
-     * per processor.
+     * Builds a {@link TrainConfig}. Defaults: Adam with PyTorch's settings (learning rate 0.001), no
+     * gradient clipping, a constant learning rate, a budget of 1,000 steps (no epoch or time budget),
+     * validation and a checkpoint every 100 steps, no metrics besides the loss, no early stopping,
+     * stop on divergence, seed 1, one thread per processor.
      */
     public static final class Builder {
-        /** The default step budget: sized so that the default run ends within minutes on 2 cores. */
-        public static final long DEFAULT_STEPS = 1200;
-        /** The default validation and checkpoint interval, in steps. */
-        public static final int DEFAULT_EVAL_EVERY = 200;
-        /** The default learning rate (the reference's). */
-        public static final double DEFAULT_LR = 2e-3;
-
-        private CellKind cell;
-        private int embeddingDim;
-        private int hiddenSize;
-        private int layers;
-        private double dropout;
-        private int batch = 32;
-        private int seq = 100;
-        private double trainFraction = CorpusSplit.DEFAULT_TRAIN_FRACTION;
-        private OptimizerChoice optimizer = new OptimizerChoice.AdamChoice(AdamConfig.adam().lr(DEFAULT_LR).build());
-        private double clipNorm = 5.0;
+        private OptimizerChoice optimizer = new OptimizerChoice.AdamChoice(AdamConfig.adam().build());
+        private double clipNorm = 0;
         private ScheduleConfig schedule = ScheduleConfig.constant();
-        private long steps = DEFAULT_STEPS;
+        private long steps = 1000;
+        private long epochs = 0;
         private double timeBudgetSeconds = 0;
-        private int evalEvery = DEFAULT_EVAL_EVERY;
-        private int checkpointEvery = DEFAULT_EVAL_EVERY;
+        private int evalEvery = 100;
+        private int checkpointEvery = 100;
+        private List<Metric> metrics = List.of();
+        private EarlyStopping earlyStopping;
+        private DivergencePolicy onDivergence = DivergencePolicy.STOP;
         private long seed = 1;
         private int threads = 0;
 
         private Builder() {
-            CharLanguageModelConfig model = CharLanguageModelConfig.builder(1).build();
-            cell = model.cell();
-            embeddingDim = model.embeddingDim();
-            hiddenSize = model.hiddenSize();
-            layers = model.numLayers();
-            dropout = model.dropout();
         }
 
         /**
-         * The recurrent cell (default LSTM).
-         *
-         * @param value the cell
-         * @return this builder
-         */
-        public Builder cell(CellKind value) {
-            cell = value;
-            return this;
-        }
-
-        /**
-         * The embedding width {@code E} (default 64).
-         *
-         * @param value the width
-         * @return this builder
-         */
-        public Builder embeddingDim(int value) {
-            embeddingDim = value;
-            return this;
-        }
-
-        /**
-         * The hidden size {@code H} (default 256).
-         *
-         * @param value the size
-         * @return this builder
-         */
-        public Builder hiddenSize(int value) {
-            hiddenSize = value;
-            return this;
-        }
-
-        /**
-         * The number of recurrent layers (default 2).
-         *
-         * @param value the number
-         * @return this builder
-         */
-        public Builder layers(int value) {
-            layers = value;
-            return this;
-        }
-
-        /**
-         * The dropout probability in training (default 0).
-         *
-         * @param value the probability
-         * @return this builder
-         */
-        public Builder dropout(double value) {
-            dropout = value;
-            return this;
-        }
-
-        /**
-         * The number of parallel streams {@code B} (default 32).
-         *
-         * @param value the batch size
-         * @return this builder
-         */
-        public Builder batch(int value) {
-            batch = value;
-            return this;
-        }
-
-        /**
-         * The chunk length in time steps (default 100).
-         *
-         * @param value the sequence length
-         * @return this builder
-         */
-        public Builder seq(int value) {
-            seq = value;
-            return this;
-        }
-
-        /**
-         * The fraction of the corpus that trains (default 0.9).
-         *
-         * @param value the fraction, strictly between 0 and 1
-         * @return this builder
-         */
-        public Builder trainFraction(double value) {
-            trainFraction = value;
-            return this;
-        }
-
-        /**
-         * The optimizer (default Adam, learning rate 0.002).
+         * The optimizer (default Adam, learning rate 0.001).
          *
          * @param value the choice
          * @return this builder
@@ -370,9 +282,9 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
         }
 
         /**
-         * The gradient-norm clipping threshold (default 5; 0 = none).
+         * The gradient-norm clipping threshold (default 0 = none).
          *
-         * @param value the maximal global 2-norm
+         * @param value the largest global 2-norm
          * @return this builder
          */
         public Builder clipNorm(double value) {
@@ -392,13 +304,24 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
         }
 
         /**
-         * The step budget (default {@value #DEFAULT_STEPS}; 0 = none).
+         * The step budget (default 1,000; 0 = none).
          *
-         * @param value the number of steps
+         * @param value the steps
          * @return this builder
          */
         public Builder steps(long value) {
             steps = value;
+            return this;
+        }
+
+        /**
+         * The epoch budget (default 0 = none).
+         *
+         * @param value the epochs
+         * @return this builder
+         */
+        public Builder epochs(long value) {
+            epochs = value;
             return this;
         }
 
@@ -414,7 +337,7 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
         }
 
         /**
-         * The validation interval in steps (default {@value #DEFAULT_EVAL_EVERY}; 0 = only at the end).
+         * The validation interval in steps (default 100; 0 = only at the end).
          *
          * @param value the interval
          * @return this builder
@@ -425,7 +348,7 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
         }
 
         /**
-         * The checkpoint interval in steps (default {@value #DEFAULT_EVAL_EVERY}; 0 = only at the end).
+         * The checkpoint interval in steps (default 100; 0 = only at the end).
          *
          * @param value the interval
          * @return this builder
@@ -436,7 +359,40 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
         }
 
         /**
-         * The seed of the initial weights and dropout masks (default 1).
+         * What validation measures besides the loss (default none).
+         *
+         * @param value the metrics
+         * @return this builder
+         */
+        public Builder metrics(List<Metric> value) {
+            metrics = value;
+            return this;
+        }
+
+        /**
+         * Early stopping (default none).
+         *
+         * @param value the rule, or null
+         * @return this builder
+         */
+        public Builder earlyStopping(EarlyStopping value) {
+            earlyStopping = value;
+            return this;
+        }
+
+        /**
+         * What a diverging step does (default {@link DivergencePolicy#STOP}).
+         *
+         * @param value the policy
+         * @return this builder
+         */
+        public Builder onDivergence(DivergencePolicy value) {
+            onDivergence = value;
+            return this;
+        }
+
+        /**
+         * The seed of the run (default 1).
          *
          * @param value the seed
          * @return this builder
@@ -464,9 +420,8 @@ public record TrainConfig(CellKind cell, int embeddingDim, int hiddenSize, int l
          * @throws IllegalArgumentException if a field is invalid
          */
         public TrainConfig build() {
-            return new TrainConfig(cell, embeddingDim, hiddenSize, layers, dropout, batch, seq, trainFraction,
-                    optimizer, clipNorm, schedule, steps, timeBudgetSeconds, evalEvery, checkpointEvery, seed,
-                    threads);
+            return new TrainConfig(optimizer, clipNorm, schedule, steps, epochs, timeBudgetSeconds, evalEvery,
+                    checkpointEvery, metrics, earlyStopping, onDivergence, seed, threads);
         }
     }
 }

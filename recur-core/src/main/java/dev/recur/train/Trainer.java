@@ -1,55 +1,53 @@
 package dev.recur.train;
 
-import dev.recur.Version;
-import dev.recur.data.Chunk;
-import dev.recur.data.CorpusSplit;
-import dev.recur.data.StreamBatcher;
-import dev.recur.data.TextCorpus;
-import dev.recur.data.ValidationStreams;
-import dev.recur.data.Vocabulary;
-import dev.recur.io.Checkpoint;
-import dev.recur.io.FormatException;
-import dev.recur.model.CharLanguageModel;
-import dev.recur.model.LanguageModelOutput;
+import dev.recur.data.Batch;
+import dev.recur.data.TrainingData;
+import dev.recur.model.EvalResult;
+import dev.recur.model.Evaluation;
+import dev.recur.model.Model;
+import dev.recur.nn.Activations;
 import dev.recur.nn.Parameter;
+import dev.recur.nn.loss.Loss;
+import dev.recur.nn.loss.LossValue;
+import dev.recur.nn.loss.Metric;
+import dev.recur.nn.sequence.SequenceLayer;
 import dev.recur.nn.sequence.State;
 import dev.recur.optim.GradientClipping;
 import dev.recur.optim.LearningRateSchedule;
 import dev.recur.optim.Optimizer;
+import dev.recur.tensor.Kernels;
 import dev.recur.tensor.Precision;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Trains a {@link CharLanguageModel} on a corpus with truncated back-propagation through time,
- * char-rnn style, exactly as the reference protocol ({@code charlm_torch.py}):
- * <ul>
- *   <li>the corpus's vocabulary is the sorted set of its characters; the first 90% trains, the rest
- *       validates ({@link CorpusSplit});</li>
- *   <li>the training text is cut into {@code B} parallel streams read in chunks of {@code seq} steps
- *       ({@link StreamBatcher}); each step runs one chunk forward from the state the previous chunk
- *       left (zero at the first chunk of an epoch), takes the mean cross-entropy over all
- *       {@code seq·B} predictions, back-propagates within the chunk only (no gradient crosses the
- *       chunk boundary), clips the global gradient norm and takes one optimizer step;</li>
- *   <li>validation runs over the held-out text cut into {@code B} streams, state carried through,
- *       every predicted character counted once ({@link Evaluation}); its time is not counted as
- *       training time.</li>
- * </ul>
+ * The one training loop of recur, for every {@link Model}: batches from a {@link TrainingData}
+ * stream, a {@link Loss}, an optimizer, gradient clipping, a learning-rate schedule, budgets,
+ * validation with metrics, early stopping, one divergence policy, and checkpoints through a
+ * {@link CheckpointSink}; everything it does is reported to {@link TrainingListener}s.
+ *
+ * <h2>A step</h2>
+ * <ol>
+ *   <li>take the next batch; start from the recurrent state the previous batch ended in if the batch
+ *       {@link Batch#continues() continues} it (truncated BPTT: the state is a plain value there, so no
+ *       gradient crosses the boundary), else from zero;</li>
+ *   <li>set the learning rate the schedule gives for the optimizer's step count; zero the gradients;
+ *       run the model forward in training mode; compute the loss and its gradient; back-propagate;</li>
+ *   <li>clip the global gradient norm; if the loss, the norm or the carried state is NaN or infinite,
+ *       stop or skip the update ({@link DivergencePolicy}); else take the optimizer step, and stop if it
+ *       left a parameter or optimizer value NaN or infinite.</li>
+ * </ol>
  *
  * <h2>Determinism and resuming</h2>
- * The losses depend only on the configuration, the corpus and the seed, not on the thread count or
- * the machine. {@link #save} writes a {@link Checkpoint} holding everything the next step depends
- * on (weights, optimizer state, data position, carried recurrent state, dropout position, loss
- * history, training time); {@link #resume} restores it, and the resumed run produces exactly the
+ * The losses depend only on the model's initial weights, the data stream and the configuration, not
+ * on the thread count or the machine. {@link #state()} holds everything the next step depends on
+ * besides the weights; {@link #restore} takes it back, and the resumed run produces exactly the
  * losses of an uninterrupted one.
  *
  * <p>Not thread-safe, except {@link #requestStop()}.
@@ -62,258 +60,148 @@ public final class Trainer<A> {
     private static final double SMOOTHING = 0.98;
 
     private final TrainConfig config;
+    private final Model<A> model;
+    private final Loss loss;
+    private final TrainingData data;
+    private final Iterable<Batch> validation;
     private final Precision<A> precision;
-    private final Vocabulary vocabulary;
-    private final StreamBatcher batcher;
-    private final ValidationStreams validation;
-    private final CharLanguageModel<A> model;
     private final List<Parameter<A>> parameters;
     private final Optimizer<A> optimizer;
     private final LearningRateSchedule schedule;
-    private final String corpusSource;
-    private final String corpusSha256;
-    private final long corpusCharacters;
-    private final String runStarted;
 
     private State<A> carry;
     private long step;
+    private long tokens;
+    private long skipped;
     private double smoothedLoss = Double.NaN;
     private double trainSeconds;
     private double[] trainLosses = new double[64];
-    private final List<Long> valSteps = new ArrayList<>();
-    private final List<Double> valLosses = new ArrayList<>();
+    private final List<TrainingState.ValidationPoint> validations = new ArrayList<>();
     private EvalResult lastValidation;
     private long lastValidationStep = -1;
     private long lastSavedStep = -1;
-
-    private Path checkpointDirectory;
-    /** The run folder this trainer was resumed from, or null for a fresh run. */
-    private Path resumedFrom;
-    /** The step count it was resumed at. */
+    private TrainingState.Best best;
+    private CheckpointSink sink;
+    /** Where this trainer was restored from (for messages), or null for a fresh run. */
+    private String resumedFrom;
     private long resumedAtStep;
-    private Checkpoint.WriteHook writeHook = Checkpoint.WriteHook.NONE;
     private volatile boolean stopRequested;
 
-    private Trainer(TrainConfig config, Precision<A> precision, TextCorpus corpus, Vocabulary vocabulary,
-                    CharLanguageModel<A> model, String runStarted) {
+    private Trainer(Model<A> model, Loss loss, TrainingData data, Iterable<Batch> validation, TrainConfig config) {
         this.config = config;
-        this.precision = model == null ? precision.withThreads(config.effectiveThreads()) : model.precision();
-        this.vocabulary = vocabulary;
-        int[] tokens = corpus.encode(vocabulary);
-        CorpusSplit split;
-        try {
-            split = CorpusSplit.of(tokens, config.trainFraction());
-            this.batcher = StreamBatcher.of(split.train(), config.batch(), config.seq());
-            this.validation = ValidationStreams.of(split.validation(), config.batch(), config.seq());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(corpus.source() + " (" + corpus.length() + " characters): "
-                    + e.getMessage(), e);
-        }
-        this.model = model != null ? model
-                : CharLanguageModel.create(config.modelConfig(vocabulary.size()), this.precision, config.seed());
-        this.parameters = this.model.parameters();
-        this.optimizer = config.optimizer().create(this.precision, this.model.namedParameters());
+        this.model = model;
+        this.loss = loss;
+        this.data = data;
+        this.validation = validation;
+        this.precision = model.precision();
+        this.parameters = model.parameters();
+        this.optimizer = config.optimizer().create(precision, model.namedParameters());
         this.schedule = config.schedule().build(config.optimizer().learningRate());
-        this.corpusSource = corpus.source();
-        this.corpusSha256 = corpus.sha256();
-        this.corpusCharacters = corpus.length();
-        this.runStarted = runStarted;
+        for (Metric m : config.metrics()) {
+            if (m.classTargets() != loss.classTargets()) {
+                throw new IllegalArgumentException("metric " + m.id() + ": expected a metric of "
+                        + (loss.classTargets() ? "class" : "value") + " targets for the loss " + loss.name()
+                        + ", found one of " + (m.classTargets() ? "class" : "value") + " targets");
+            }
+        }
     }
 
     /**
-     * A trainer for a fresh model (initialised from {@link TrainConfig#seed()}) on a corpus.
+     * A trainer at step 0.
      *
-     * @param config    the configuration
-     * @param precision the precision ({@link Precision#F32} for speed); it runs on
-     *                  {@link TrainConfig#effectiveThreads()} threads
-     * @param corpus    the corpus
-     * @param <A>       the array type
-     * @return the trainer, at step 0
-     * @throws IllegalArgumentException if the corpus is too short for the batch shape (the message
-     *                                  names the corpus)
+     * @param model      the model, freshly initialised (it computes with its own precision and threads)
+     * @param loss       the loss to minimise
+     * @param data       the training batches, at their start
+     * @param validation the validation batches (iterated once per validation), or null for none
+     * @param config     how to train
+     * @param <A>        the array type
+     * @return the trainer
+     * @throws IllegalArgumentException if a metric does not fit the loss's targets
      */
-    public static <A> Trainer<A> create(TrainConfig config, Precision<A> precision, TextCorpus corpus) {
+    public static <A> Trainer<A> create(Model<A> model, Loss loss, TrainingData data, Iterable<Batch> validation,
+                                        TrainConfig config) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(data, "data");
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(precision, "precision");
-        Objects.requireNonNull(corpus, "corpus");
-        return new Trainer<>(config, precision, corpus, corpus.vocabulary(), null,
-                Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        return new Trainer<>(model, loss, data, validation, config);
     }
 
     /**
-     * The training configuration a checkpoint was saved with.
+     * Continues a run: the state of {@link #state()} saved by an earlier trainer of the same model
+     * (its weights restored already), data and configuration.
      *
-     * @param manifest the checkpoint's manifest
-     * @return the configuration
-     * @throws FormatException if the manifest's training section is missing or invalid
+     * @param state the saved state
+     * @param from  where it was saved (named in the message of a divergence right after the resume)
+     * @return this trainer, at the state's step
+     * @throws IllegalArgumentException if the state does not fit this trainer (another optimizer,
+     *                                  data position, carried state of another shape)
      */
-    public static TrainConfig savedConfig(Checkpoint.Manifest manifest) throws FormatException {
-        Path file = manifest.directory().resolve(Checkpoint.MANIFEST);
-        try {
-            return TrainConfig.fromMap(new MapFields("training", manifest.training()).object("config"));
-        } catch (IllegalArgumentException e) {
-            throw refused(file, "a valid training configuration", e,
-                    "the file was edited by hand, or the checkpoint holds a model saved without its training state");
+    public Trainer<A> restore(TrainingState<A> state, String from) {
+        Objects.requireNonNull(state, "state");
+        if (step != 0) {
+            throw new IllegalStateException("restore: expected a trainer at step 0, found one at step " + step);
         }
+        optimizer.importState(state.optimizer());
+        data.seekToStep(state.step());
+        model.setRandomState(state.randomState());
+        if (state.carry() != null) {
+            requireCarryFits(state.carry());
+        }
+        carry = state.carry();
+        step = state.step();
+        tokens = state.tokens();
+        skipped = state.skipped();
+        trainSeconds = state.trainSeconds();
+        double[] history = state.losses();
+        trainLosses = Arrays.copyOf(history, Math.max(64, history.length * 2));
+        for (double l : history) {
+            smooth(l);
+        }
+        validations.addAll(state.validations());
+        if (!validations.isEmpty() && validations.get(validations.size() - 1).step() == step) {
+            TrainingState.ValidationPoint v = validations.get(validations.size() - 1);
+            // the count of the pass is not saved: NaN until the next validation
+            lastValidation = new EvalResult(v.loss(), Double.NaN, v.metrics());
+            lastValidationStep = step;
+        }
+        best = state.best();
+        lastSavedStep = step;
+        resumedFrom = from;
+        resumedAtStep = step;
+        return this;
     }
 
-    /**
-     * Continues a run from its checkpoint.
-     *
-     * @param directory the run folder (or its {@code checkpoint.json})
-     * @param config    the configuration to continue with: {@link #savedConfig} of the checkpoint,
-     *                  where only the budgets ({@code steps}, {@code timeBudgetSeconds}), the
-     *                  intervals ({@code evalEvery}, {@code checkpointEvery}) and {@code threads} may
-     *                  differ
-     * @param precision the precision; must be that of the checkpoint ({@code float32} or {@code float64})
-     * @param corpus    the corpus the run was trained on (checked by its SHA-256)
-     * @param <A>       the array type
-     * @return the trainer, at the checkpoint's step
-     * @throws IllegalArgumentException if the configuration changes anything else, the precision
-     *                                  differs, or the corpus is another one
-     * @throws IOException              if the checkpoint cannot be read or is invalid
-     */
-    public static <A> Trainer<A> resume(Path directory, TrainConfig config, Precision<A> precision,
-                                        TextCorpus corpus) throws IOException {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(precision, "precision");
-        Objects.requireNonNull(corpus, "corpus");
-        Checkpoint.Manifest manifest = Checkpoint.readManifest(directory);
-        Path file = manifest.directory().resolve(Checkpoint.MANIFEST);
-        TrainConfig saved = savedConfig(manifest);
-        requireCompatible(saved, config);
-        if (!manifest.dtype().equals(precision.name())) {
-            throw new IllegalArgumentException("resume " + manifest.directory() + ": expected precision "
-                    + manifest.dtype() + " (that of the checkpoint), found " + precision.name()
-                    + "; likely cause: another --dtype than the run was started with");
-        }
-        Checkpoint.Provenance prov = manifest.provenance();
-        if (!corpus.sha256().equals(prov.corpusSha256())) {
-            throw new IllegalArgumentException(corpus.source() + ": expected the corpus the run was trained on ("
-                    + prov.corpusSource() + ", SHA-256 " + prov.corpusSha256() + "), found SHA-256 " + corpus.sha256()
-                    + "; likely cause: the corpus file changed since, or another file was given");
-        }
-        Checkpoint.Contents<A> contents = Checkpoint.load(manifest.directory(),
-                precision.withThreads(config.effectiveThreads()));
-        if (!contents.vocabulary().equals(corpus.vocabulary())) {
-            throw new FormatException(file, "the vocabulary of " + corpus.source(), "another vocabulary",
-                    "the file was edited by hand");
-        }
-        Trainer<A> t = new Trainer<>(config, precision, corpus, contents.vocabulary(), contents.model(),
-                prov.runStarted());
-        try {
-            t.restore(contents);
-        } catch (IllegalArgumentException e) {
-            throw refused(file, "a consistent training state", e,
-                    "the files of the checkpoint do not belong together (edited or mixed up)");
-        }
-        t.lastSavedStep = t.step;
-        t.resumedFrom = manifest.directory();
-        t.resumedAtStep = t.step;
-        return t;
-    }
-
-    private static void requireCompatible(TrainConfig saved, TrainConfig given) {
-        TrainConfig normalised = given.toBuilder().steps(saved.steps()).timeBudgetSeconds(saved.timeBudgetSeconds())
-                .evalEvery(saved.evalEvery()).checkpointEvery(saved.checkpointEvery()).threads(saved.threads()).build();
-        if (normalised.equals(saved)) {
+    private void requireCarryFits(State<A> state) {
+        Map<String, SequenceLayer<A>> rnns = model.modulesOf(SequenceLayer.class);
+        if (rnns.size() != 1) {
             return;
         }
-        Map<String, Object> a = saved.toMap();
-        Map<String, Object> b = normalised.toMap();
-        for (String key : a.keySet()) {
-            if (!Objects.equals(a.get(key), b.get(key))) {
-                throw new IllegalArgumentException("resume: " + key + " cannot change when a run is resumed: expected "
-                        + a.get(key) + " (the run's), found " + b.get(key)
-                        + "; likely cause: a training flag given with --resume (only the budgets, intervals and"
-                        + " threads may change)");
-            }
+        var rc = rnns.values().iterator().next().config();
+        boolean lstm = rc.cell().hasCellState();
+        if ((state.c() != null) != lstm) {
+            throw new IllegalArgumentException("the carried recurrent state does not fit a " + rc.cell().id()
+                    + ": expected " + (lstm ? "carry.c beside carry.h, found none"
+                    : "no carry.c (it has no cell state), found one"));
         }
-        throw new IllegalArgumentException("resume: the configuration differs from the run's");
-    }
-
-    private void restore(Checkpoint.Contents<A> c) {
-        Map<String, Object> training = c.training();
-        MapFields f = new MapFields("training", training);
-        MapFields pos = new MapFields("training.position", f.object("position"));
-        long s = pos.longValue("step");
-        if (s != c.step()) {
-            throw new IllegalArgumentException("training.position.step " + s + " differs from step " + c.step());
-        }
-        if (c.optimizer() == null) {
-            throw new IllegalArgumentException("no optimizer state");
-        }
-        optimizer.importState(c.optimizer());
-        if (optimizer.stepCount() != s) {
-            throw new IllegalArgumentException("the optimizer has taken " + optimizer.stepCount() + " steps, the run "
-                    + s);
-        }
-        batcher.seekToStep(s);
-        StreamBatcher.Position p = batcher.position();
-        if (p.epoch() != pos.longValue("epoch") || p.chunk() != pos.integer("chunk")) {
-            throw new IllegalArgumentException("training.position (epoch " + pos.longValue("epoch") + ", chunk "
-                    + pos.integer("chunk") + ") does not match step " + s + " for this batch shape and corpus");
-        }
-        MapFields rng = new MapFields("training.rng", f.object("rng"));
-        model.setDropoutPasses(rng.longValue("dropout_passes"));
-        trainSeconds = f.number("train_seconds");
-        step = s;
-        double[] history = c.stateTensor("history.train_loss").map(Checkpoint.Tensor::values).orElse(new double[0]);
-        if (history.length != s) {
-            throw new IllegalArgumentException("the loss history has " + history.length + " entries for " + s
-                    + " steps");
-        }
-        trainLosses = Arrays.copyOf(history, Math.max(64, history.length * 2));
-        for (double loss : history) {
-            smoothedLoss = Double.isNaN(smoothedLoss) ? loss : SMOOTHING * smoothedLoss + (1 - SMOOTHING) * loss;
-        }
-        double[] vs = c.stateTensor("history.val_step").map(Checkpoint.Tensor::values).orElse(new double[0]);
-        double[] vl = c.stateTensor("history.val_loss").map(Checkpoint.Tensor::values).orElse(new double[0]);
-        if (vs.length != vl.length) {
-            throw new IllegalArgumentException("the validation history has " + vs.length + " steps and " + vl.length
-                    + " losses");
-        }
-        long predictions = validation.predictionCount();
-        for (int i = 0; i < vs.length; i++) {
-            valSteps.add((long) vs[i]);
-            valLosses.add(vl[i]);
-        }
-        if (vs.length > 0 && (long) vs[vs.length - 1] == s) {
-            lastValidation = new EvalResult(vl[vl.length - 1], predictions);
-            lastValidationStep = s;
-        }
-        Optional<Checkpoint.Tensor> h = c.stateTensor("carry.h");
-        if (h.isPresent()) {
-            Optional<Checkpoint.Tensor> ct = c.stateTensor("carry.c");
-            int[] expected = {config.layers(), config.batch(), config.hiddenSize()};
-            if (ct.isPresent() != config.cell().hasCellState()) {
-                throw new IllegalArgumentException("the carried recurrent state does not fit a " + config.cell().id()
-                        + ": expected " + (ct.isPresent() ? "no carry.c (it has no cell state), found one"
-                        : "carry.c beside carry.h, found none"));
-            }
-            if (!Arrays.equals(h.get().shape(), expected)
-                    || (ct.isPresent() && !Arrays.equals(ct.get().shape(), expected))) {
-                throw new IllegalArgumentException("the carried recurrent state does not fit [L, B, H] = "
-                        + Arrays.toString(expected) + ": found carry.h " + Arrays.toString(h.get().shape())
-                        + (ct.isPresent() ? ", carry.c " + Arrays.toString(ct.get().shape()) : ", no carry.c"));
-            }
-            A hv = precision.fromDoubles(h.get().values());
-            A cv = ct.map(t -> precision.fromDoubles(t.values())).orElse(null);
-            carry = new State<>(hv, cv);
+        Kernels<A> k = precision.kernels();
+        int rows = rc.numLayers() * rc.directions();
+        if (k.length(state.h()) % (rows * rc.outputSize()) != 0
+                || (lstm && k.length(state.c()) != k.length(state.h()) / rc.outputSize() * rc.hiddenSize())) {
+            throw new IllegalArgumentException("the carried recurrent state does not fit [L*D, B, Hout] = [" + rows
+                    + ", B, " + rc.outputSize() + "]: found " + k.length(state.h()) + " values");
         }
     }
 
     /**
-     * Makes {@link #train} save a checkpoint into {@code directory} every
-     * {@link TrainConfig#checkpointEvery()} steps and at the end.
+     * Sends a checkpoint to {@code sink} every {@link TrainConfig#checkpointEvery()} steps and at the
+     * end of {@link #train}, and the best model whenever early stopping finds one.
      *
-     * @param directory the run folder
-     * @param hook      called inside each save before the commit ({@link Checkpoint.WriteHook#NONE} normally)
+     * @param sink where checkpoints go
      * @return this trainer
      */
-    public Trainer<A> checkpointInto(Path directory, Checkpoint.WriteHook hook) {
-        this.checkpointDirectory = Objects.requireNonNull(directory, "directory");
-        this.writeHook = Objects.requireNonNull(hook, "hook");
+    public Trainer<A> checkpointTo(CheckpointSink sink) {
+        this.sink = Objects.requireNonNull(sink, "sink");
         return this;
     }
 
@@ -326,121 +214,168 @@ public final class Trainer<A> {
     }
 
     /**
-     * Whether a budget is spent (the run is complete).
+     * Why the run must stop now, or null: a budget spent, or early stopping.
      *
-     * @return true if the step budget is reached or the time budget spent
+     * @return the reason, or null to go on
      */
-    public boolean budgetReached() {
-        return (config.steps() > 0 && step >= config.steps())
-                || (config.timeBudgetSeconds() > 0 && trainSeconds >= config.timeBudgetSeconds());
+    public TrainingEvents.StopReason stopReason() {
+        if (config.steps() > 0 && step >= config.steps()) {
+            return TrainingEvents.StopReason.STEPS;
+        }
+        if (config.epochs() > 0 && step >= config.epochs() * data.batchesPerEpoch()) {
+            return TrainingEvents.StopReason.EPOCHS;
+        }
+        if (config.timeBudgetSeconds() > 0 && trainSeconds >= config.timeBudgetSeconds()) {
+            return TrainingEvents.StopReason.TIME;
+        }
+        if (config.earlyStopping() != null && best != null && best.since() >= config.earlyStopping().patience()) {
+            return TrainingEvents.StopReason.EARLY_STOPPING;
+        }
+        return null;
     }
 
     /**
-     * Trains until a budget is spent or a stop is requested: steps, with validation every
-     * {@link TrainConfig#evalEvery()} steps, a checkpoint every {@link TrainConfig#checkpointEvery()}
-     * steps (when a folder is set with {@link #checkpointInto}), and both at the end.
+     * Whether the run is complete: a budget spent, or early stopping.
      *
-     * @param listener receives the events
-     * @return the summary
-     * @throws IOException            if a checkpoint cannot be written
-     * @throws TrainingDivergedException if the loss, the gradient, the validation loss, a parameter or
-     *                                   the optimizer state becomes NaN or infinite; the step that
-     *                                   diverged is not saved, so the folder keeps the last good checkpoint
+     * @return true when {@link #stopReason()} is not null
      */
-    public TrainingEvents.Summary train(TrainingListener listener) throws IOException {
-        Objects.requireNonNull(listener, "listener");
+    public boolean budgetReached() {
+        return stopReason() != null;
+    }
+
+    /**
+     * Trains until a budget is spent, early stopping says so, or a stop is requested: steps, with
+     * validation every {@link TrainConfig#evalEvery()} steps, a checkpoint every
+     * {@link TrainConfig#checkpointEvery()} steps (with a {@link #checkpointTo sink}), and both at
+     * the end.
+     *
+     * @param listeners receive the events, in order
+     * @return the summary
+     * @throws IOException               if a checkpoint cannot be written
+     * @throws TrainingDivergedException if a step diverges under {@link DivergencePolicy#STOP}, the
+     *                                   validation loss is NaN or infinite, or an update leaves a NaN
+     *                                   or infinity; nothing of that step is saved, so the last
+     *                                   checkpoint stays good
+     */
+    public TrainingEvents.Summary train(TrainingListener... listeners) throws IOException {
+        List<TrainingListener> to = List.of(listeners);
         long first = step;
-        TrainingEvents.StopReason reason = null;
+        TrainingEvents.StopReason reason;
         while (true) {
-            if (config.steps() > 0 && step >= config.steps()) {
-                reason = TrainingEvents.StopReason.STEPS;
-            } else if (config.timeBudgetSeconds() > 0 && trainSeconds >= config.timeBudgetSeconds()) {
-                reason = TrainingEvents.StopReason.TIME;
-            } else if (stopRequested) {
+            reason = stopReason();
+            if (reason == null && stopRequested) {
                 reason = TrainingEvents.StopReason.REQUESTED;
             }
             if (reason != null) {
                 break;
             }
-            listener.onStep(step());
+            TrainingEvents.Step e = step();
+            to.forEach(l -> l.onStep(e));
             boolean last = budgetReached() || stopRequested;
             if (last || (config.evalEvery() > 0 && step % config.evalEvery() == 0)) {
-                listener.onValidation(validate());
+                validate(to);
             }
-            if (checkpointDirectory != null
-                    && (last || (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0))) {
-                listener.onCheckpoint(new TrainingEvents.Saved(step, save(checkpointDirectory, writeHook)));
+            if (sink != null && (last || (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0))) {
+                save(to);
             }
         }
         if (lastValidationStep != step) {
-            listener.onValidation(validate());
+            validate(to);
         }
-        if (checkpointDirectory != null && lastSavedStep != step) {
-            listener.onCheckpoint(new TrainingEvents.Saved(step, save(checkpointDirectory, writeHook)));
+        if (sink != null && lastSavedStep != step) {
+            save(to);
         }
-        return new TrainingEvents.Summary(step, step - first, tokens(), trainSeconds, lastValidation, reason);
+        return new TrainingEvents.Summary(step, step - first, tokens, trainSeconds, lastValidation, reason, skipped);
+    }
+
+    private void validate(Collection<TrainingListener> to) throws IOException {
+        TrainingEvents.Validation v = validate();
+        to.forEach(l -> l.onValidation(v));
+        if (v.best() && sink != null) {
+            sink.saveBest(this);
+        }
+    }
+
+    private void save(Collection<TrainingListener> to) throws IOException {
+        sink.save(this);
+        lastSavedStep = step;
+        TrainingEvents.Saved s = new TrainingEvents.Saved(step);
+        to.forEach(l -> l.onCheckpoint(s));
     }
 
     /**
-     * Takes one training step on the next chunk.
+     * Takes one training step on the next batch.
      *
      * @return what the step did
-     * @throws TrainingDivergedException if the loss, the gradient or the carried recurrent state becomes
-     *                                   NaN or infinite (the parameters, the optimizer state and the
-     *                                   carried state are then left unchanged by this step; the data
-     *                                   position and the dropout stream have moved on), or the update
-     *                                   leaves a parameter or the optimizer state NaN or infinite (then
-     *                                   the trainer holds those values and cannot be saved:
-     *                                   {@link Checkpoint#save} refuses them)
+     * @throws TrainingDivergedException under {@link DivergencePolicy#STOP}, if the loss, the gradient
+     *                                   or the carried recurrent state becomes NaN or infinite (the
+     *                                   parameters, the optimizer state and the carried state are then
+     *                                   left unchanged; the data position and the dropout stream have
+     *                                   moved on); under either policy, if the update leaves a
+     *                                   parameter or the optimizer state NaN or infinite (then the
+     *                                   trainer holds those values, and a checkpoint refuses them)
      */
     public TrainingEvents.Step step() {
         long t0 = System.nanoTime();
-        Chunk chunk = batcher.next();
-        State<A> initial = chunk.startsEpoch() ? null : carry;
+        Batch batch = data.next();
+        State<A> initial = batch.continues() ? carry : null;
         double lr = schedule.at(optimizer.stepCount());
         optimizer.setLearningRate(lr);
         optimizer.zeroGrad();
-        LanguageModelOutput<A> out = model.forward(chunk.inputs(), chunk.steps(), chunk.batch(), initial, true);
-        double loss = model.lossAndBackward(out, chunk.targets());
+        model.setTraining(true);
+        Activations<A> out = model.forward(batch, initial);
+        A dOut = precision.kernels().alloc(out.rows() * out.width());
+        LossValue value = loss.compute(precision, out, batch.targets(), dOut);
+        model.backward(out.with(dOut, out.width()));
+        double l = value.value();
         double norm = config.clipNorm() > 0 ? GradientClipping.clipByGlobalNorm(parameters, config.clipNorm())
                 : Double.NaN;
-        if (!Double.isFinite(loss) || (config.clipNorm() > 0 && !Double.isFinite(norm))) {
-            throw diverged(step + 1, "a finite " + (Double.isFinite(loss) ? "gradient norm" : "loss"),
-                    Double.toString(Double.isFinite(loss) ? norm : loss));
+        String diverged = null;
+        String found = null;
+        if (!Double.isFinite(l) || (config.clipNorm() > 0 && !Double.isFinite(norm))) {
+            diverged = "a finite " + (Double.isFinite(l) ? "gradient norm" : "loss");
+            found = Double.toString(Double.isFinite(l) ? norm : l);
+        } else if (data.carriesState()) {
+            // the carried state comes from the forward pass: checked before the update, so that a step
+            // that diverges here changes nothing
+            Optional<String> badCarry = nonFinite(model.finalState(), batch.batch());
+            if (badCarry.isPresent()) {
+                diverged = "a finite carried state";
+                found = badCarry.get();
+            }
         }
-        // the carried state comes from the forward pass: checked before the update, so that a step
-        // that diverges here changes nothing
-        Optional<String> badCarry = nonFinite(out.finalState());
-        if (badCarry.isPresent()) {
-            throw diverged(step + 1, "a finite carried state", badCarry.get());
+        if (diverged != null && config.onDivergence() == DivergencePolicy.STOP) {
+            throw diverged(step + 1, diverged, found);
         }
-        optimizer.step();
-        // A step with a finite loss can still leave NaN or infinity behind (an overflowing update, a
-        // corrupt optimizer state): stop here, so that it is never saved over a good checkpoint.
-        Optional<String> bad = optimizer.firstNonFinite();
-        if (bad.isPresent()) {
-            throw diverged(step + 1, "finite parameters and optimizer state after the update", bad.get());
+        if (diverged == null) {
+            optimizer.step();
+            // A step with a finite loss can still leave NaN or infinity behind (an overflowing update, a
+            // corrupt optimizer state): stop here, so that it is never saved over a good checkpoint.
+            Optional<String> bad = optimizer.firstNonFinite();
+            if (bad.isPresent()) {
+                throw diverged(step + 1, "finite parameters and optimizer state after the update", bad.get());
+            }
+            carry = data.carriesState() ? model.finalState() : null;
+        } else {
+            skipped++;
+            l = Double.NaN;
         }
-        carry = out.finalState();
         step++;
+        tokens += batch.validSteps();
         if (trainLosses.length < step) {
             trainLosses = Arrays.copyOf(trainLosses, (int) Math.min(Integer.MAX_VALUE - 8, 2L * step));
         }
-        trainLosses[(int) step - 1] = loss;
-        smoothedLoss = Double.isNaN(smoothedLoss) ? loss : SMOOTHING * smoothedLoss + (1 - SMOOTHING) * loss;
+        trainLosses[(int) step - 1] = l;
+        smooth(l);
         trainSeconds += (System.nanoTime() - t0) * 1e-9;
-        return new TrainingEvents.Step(step, config.steps(), loss, smoothedLoss, lr, norm, tokens(), trainSeconds,
-                config.timeBudgetSeconds());
+        return new TrainingEvents.Step(step, config.steps(), diverged == null ? l : value.value(), smoothedLoss, lr,
+                norm, tokens, trainSeconds, config.timeBudgetSeconds(), diverged != null);
     }
 
-    /**
-     * A checkpoint refused because a check on its contents failed, with the checkpoint's likely cause:
-     * the check's own, written for a value given as an option, is left out of what was found.
-     */
-    private static FormatException refused(Path file, String expected, IllegalArgumentException e, String likelyCause) {
-        String found = String.valueOf(e.getMessage());
-        int own = found.indexOf("; likely cause: ");
-        return new FormatException(file, expected, own < 0 ? found : found.substring(0, own), likelyCause, e);
+    private void smooth(double l) {
+        if (!Double.isNaN(l)) {
+            smoothedLoss = Double.isNaN(smoothedLoss) ? l : SMOOTHING * smoothedLoss + (1 - SMOOTHING) * l;
+        }
     }
 
     /**
@@ -455,262 +390,155 @@ public final class Trainer<A> {
     }
 
     /** The first NaN or infinite value of a carried recurrent state, e.g. {@code carry.h[0, 3, 7] = NaN}. */
-    private Optional<String> nonFinite(State<A> state) {
-        int[] shape = {config.layers(), config.batch(), config.hiddenSize()};
+    private Optional<String> nonFinite(State<A> state, int batch) {
+        if (state == null) {
+            return Optional.empty();
+        }
+        Kernels<A> k = precision.kernels();
         for (String name : List.of("h", "c")) {
             A a = name.equals("h") ? state.h() : state.c();
-            int bad = a == null ? -1 : precision.kernels().firstNonFinite(a, 0, precision.kernels().length(a));
+            int bad = a == null ? -1 : k.firstNonFinite(a, 0, k.length(a));
             if (bad >= 0) {
+                int n = k.length(a);
+                int width = rnnWidth(name);
+                int[] shape = width > 0 && n % (batch * width) == 0 ? new int[] {n / (batch * width), batch, width}
+                        : new int[] {n};
                 return Optional.of("carry." + name + Parameter.index(shape, bad) + " = " + precision.get(a, bad));
             }
         }
         return Optional.empty();
     }
 
+    /** The width of a state component of the model's one recurrent stack, or 0 if there is not exactly one. */
+    private int rnnWidth(String component) {
+        Map<String, SequenceLayer<A>> rnns = model.modulesOf(SequenceLayer.class);
+        if (rnns.size() != 1) {
+            return 0;
+        }
+        var rc = rnns.values().iterator().next().config();
+        return component.equals("h") ? rc.outputSize() : rc.hiddenSize();
+    }
+
     /**
-     * Runs a validation pass over the held-out text and records it in the history.
+     * Runs a validation pass and records it in the history (and, under early stopping, whether it is
+     * the best so far).
      *
      * @return the result
      * @throws TrainingDivergedException if the validation loss is NaN or infinite (the weights
      *                                   overflow); nothing is recorded then
+     * @throws IllegalStateException     without validation data
      */
     public TrainingEvents.Validation validate() {
+        if (validation == null) {
+            throw new IllegalStateException("validate: this trainer has no validation data");
+        }
         long t0 = System.nanoTime();
-        EvalResult r = Evaluation.evaluate(model, validation);
+        EvalResult r = Evaluation.evaluate(model, loss, validation, config.metrics());
         double seconds = (System.nanoTime() - t0) * 1e-9;
         if (!Double.isFinite(r.loss())) {
             throw diverged(step, "a finite validation loss", Double.toString(r.loss()));
         }
         if (lastValidationStep != step) {
-            valSteps.add(step);
-            valLosses.add(r.loss());
+            validations.add(new TrainingState.ValidationPoint(step, r.loss(), r.metrics()));
         }
         lastValidation = r;
         lastValidationStep = step;
-        return new TrainingEvents.Validation(step, r, smoothedLoss, tokens(), trainSeconds, seconds);
-    }
-
-    /**
-     * Saves a checkpoint of the current state into a run folder (see {@link Checkpoint}).
-     *
-     * @param directory the run folder
-     * @return the manifest written
-     * @throws IOException if writing fails (the folder's previous checkpoint stays valid)
-     */
-    public Checkpoint.Manifest save(Path directory) throws IOException {
-        return save(directory, Checkpoint.WriteHook.NONE);
-    }
-
-    /**
-     * Saves a checkpoint, calling {@code hook} before the commit; see {@link #save(Path)}.
-     *
-     * @param directory the run folder
-     * @param hook      the hook
-     * @return the manifest written
-     * @throws IOException if writing fails
-     */
-    public Checkpoint.Manifest save(Path directory, Checkpoint.WriteHook hook) throws IOException {
-        List<Checkpoint.Tensor> state = new ArrayList<>();
-        if (carry != null) {
-            int[] shape = {config.layers(), config.batch(), config.hiddenSize()};
-            state.add(new Checkpoint.Tensor("carry.h", shape, precision.toDoubles(carry.h())));
-            if (carry.c() != null) {
-                state.add(new Checkpoint.Tensor("carry.c", shape, precision.toDoubles(carry.c())));
+        boolean isBest = false;
+        EarlyStopping es = config.earlyStopping();
+        if (es != null) {
+            double value = es.metric().equals(EarlyStopping.LOSS) ? r.loss() : r.metrics().get(es.metric());
+            boolean higher = !es.metric().equals(EarlyStopping.LOSS) && Metric.fromId(es.metric()).higherIsBetter();
+            if (best == null || es.improves(value, best.value(), higher)) {
+                best = new TrainingState.Best(step, value, 0);
+                isBest = true;
+            } else if (best.step() != step) {
+                best = new TrainingState.Best(best.step(), best.value(), best.since() + 1);
             }
         }
-        state.add(new Checkpoint.Tensor("history.train_loss", new int[] {(int) step},
-                Arrays.copyOf(trainLosses, (int) step)));
-        double[] vs = new double[valSteps.size()];
-        double[] vl = new double[valSteps.size()];
-        for (int i = 0; i < vs.length; i++) {
-            vs[i] = valSteps.get(i);
-            vl[i] = valLosses.get(i);
-        }
-        state.add(new Checkpoint.Tensor("history.val_step", new int[] {vs.length}, vs));
-        state.add(new Checkpoint.Tensor("history.val_loss", new int[] {vl.length}, vl));
-
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("config", config.toMap());
-        StreamBatcher.Position p = batcher.position();
-        Map<String, Object> position = new LinkedHashMap<>();
-        position.put("step", step);
-        position.put("epoch", p.epoch());
-        position.put("chunk", p.chunk());
-        position.put("tokens", tokens());
-        training.put("position", position);
-        Map<String, Object> rng = new LinkedHashMap<>();
-        rng.put("seed", config.seed());
-        rng.put("dropout_passes", model.dropoutPasses());
-        training.put("rng", rng);
-        training.put("train_seconds", trainSeconds);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("train_characters", batcher.tokenCount());
-        data.put("validation_characters", validation.tokenCount());
-        training.put("data", data);
-        if (lastValidation != null) {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("step", lastValidationStep);
-            v.put("loss", lastValidation.loss());
-            v.put("bits_per_char", lastValidation.bitsPerChar());
-            training.put("last_validation", v);
-        }
-        Checkpoint.Provenance prov = new Checkpoint.Provenance(Version.get(), config.seed(), corpusSource,
-                corpusSha256, corpusCharacters, runStarted, System.getProperty("java.version", "unknown"));
-        Checkpoint.Manifest m = Checkpoint.save(directory, new Checkpoint.Contents<>(model, vocabulary, step,
-                optimizer.exportState(), state, prov, training), hook);
-        lastSavedStep = step;
-        return m;
+        return new TrainingEvents.Validation(step, r, smoothedLoss, tokens, trainSeconds, seconds, isBest);
     }
 
     /**
-     * The configuration.
+     * Everything the next step depends on besides the weights and the configuration, for a checkpoint.
      *
-     * @return the configuration
+     * @return the state (the carried state is the trainer's own arrays: copy before changing them)
      */
+    public TrainingState<A> state() {
+        return new TrainingState<>(step, tokens, trainSeconds, skipped, Arrays.copyOf(trainLosses, (int) step),
+                validations, carry, model.randomState(), optimizer.exportState(), best);
+    }
+
+    /** The configuration. */
     public TrainConfig config() {
         return config;
     }
 
-    /**
-     * The model being trained (shared, not a copy).
-     *
-     * @return the model
-     */
-    public CharLanguageModel<A> model() {
+    /** The model being trained (shared, not a copy). */
+    public Model<A> model() {
         return model;
     }
 
-    /**
-     * The vocabulary.
-     *
-     * @return the vocabulary
-     */
-    public Vocabulary vocabulary() {
-        return vocabulary;
+    /** The loss. */
+    public Loss loss() {
+        return loss;
     }
 
-    /**
-     * The model with its vocabulary, for prediction and generation (sharing the model).
-     *
-     * @return the trained model
-     */
-    public TrainedModel<A> trainedModel() {
-        return new TrainedModel<>(model, vocabulary);
+    /** The training data. */
+    public TrainingData data() {
+        return data;
     }
 
-    /**
-     * The number of steps done (across resumes).
-     *
-     * @return the step count
-     */
+    /** The number of steps done (across resumes). */
     public long stepCount() {
         return step;
     }
 
-    /**
-     * Characters trained on so far: {@code step·B·seq}.
-     *
-     * @return the count
-     */
-    public long tokens() {
-        return step * config.batch() * config.seq();
+    /** Steps skipped so far ({@link DivergencePolicy#SKIP}). */
+    public long skipped() {
+        return skipped;
     }
 
-    /**
-     * Training time so far in seconds (across resumes; without validation and checkpoints).
-     *
-     * @return the seconds
-     */
+    /** Steps of sequences trained on so far (characters, for a language model). */
+    public long tokens() {
+        return tokens;
+    }
+
+    /** Training time so far in seconds (across resumes; without validation and checkpoints). */
     public double trainSeconds() {
         return trainSeconds;
     }
 
-    /**
-     * The smoothed training loss (NaN before the first step).
-     *
-     * @return the loss
-     */
+    /** The smoothed training loss (NaN before the first step). */
     public double smoothedLoss() {
         return smoothedLoss;
     }
 
-    /**
-     * The loss of every step so far, in order (step 1 first).
-     *
-     * @return a new array of {@link #stepCount()} losses
-     */
+    /** The loss of every step so far, in order (step 1 first; NaN for a skipped step). */
     public double[] trainLossHistory() {
         return Arrays.copyOf(trainLosses, (int) step);
     }
 
-    /**
-     * The validation history: pairs {@code (step, loss)} in order.
-     *
-     * @return a new array of {@code [step, loss]} pairs
-     */
+    /** The validation history: pairs {@code (step, loss)} in order. */
     public double[][] validationHistory() {
-        double[][] h = new double[valSteps.size()][];
+        double[][] h = new double[validations.size()][];
         for (int i = 0; i < h.length; i++) {
-            h[i] = new double[] {valSteps.get(i), valLosses.get(i)};
+            h[i] = new double[] {validations.get(i).step(), validations.get(i).loss()};
         }
         return h;
     }
 
-    /**
-     * The last validation result, if any.
-     *
-     * @return the result, or null
-     */
+    /** The last validation result, or null (after a resume, until the next validation, its count is NaN). */
     public EvalResult lastValidation() {
         return lastValidation;
     }
 
-    /**
-     * The number of training characters (before the cut into streams).
-     *
-     * @return the count
-     */
-    public int trainCharacters() {
-        return batcher.tokenCount();
+    /** The best validation under early stopping so far, or null. */
+    public TrainingState.Best best() {
+        return best;
     }
 
-    /**
-     * The number of validation characters.
-     *
-     * @return the count
-     */
-    public int validationCharacters() {
-        return validation.tokenCount();
-    }
-
-    /**
-     * The number of trainable parameters.
-     *
-     * @return the count
-     */
-    public long parameterCount() {
-        long n = 0;
-        for (Parameter<A> p : parameters) {
-            n += p.size();
-        }
-        return n;
-    }
-
-    /**
-     * The precision the model computes in (with its threads).
-     *
-     * @return the precision
-     */
+    /** The precision the model computes in (with its threads). */
     public Precision<A> precision() {
         return precision;
-    }
-
-    /**
-     * When the run started (ISO-8601 UTC), kept across resumes.
-     *
-     * @return the start time
-     */
-    public String runStarted() {
-        return runStarted;
     }
 }

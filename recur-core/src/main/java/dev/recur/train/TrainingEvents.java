@@ -1,60 +1,68 @@
 package dev.recur.train;
 
-import dev.recur.io.Checkpoint;
+import dev.recur.model.EvalResult;
 
-/** The events a {@link Trainer} reports to a {@link TrainingListener}, and its final summary. */
+/** What a {@link Trainer} reports to its {@link TrainingListener}s. */
 public final class TrainingEvents {
 
     private TrainingEvents() {
     }
 
     /**
-     * One optimizer step.
+     * One training step.
      *
-     * @param step          the number of steps done, this one included (from 1)
-     * @param totalSteps    the step budget (0 = none)
-     * @param loss          this step's mean cross-entropy, nats per character
-     * @param smoothedLoss  the exponential moving average {@code 0.98·previous + 0.02·loss} (the
-     *                      first step's loss at step 1), as the reference prints
-     * @param learningRate  the learning rate this step used
-     * @param gradNorm      the global gradient 2-norm before clipping (NaN when not clipping)
-     * @param tokens        characters trained on so far: {@code step·B·seq}
-     * @param trainSeconds  training time so far (without validation and checkpoints), across resumes
+     * @param step              the number of steps done, this one included (from 1)
+     * @param totalSteps        the step budget (0 = none)
+     * @param loss              this step's loss (as the loss reduces it: a mean per counted element)
+     * @param smoothedLoss      the exponential moving average {@code 0.98·previous + 0.02·loss} over the
+     *                          steps not skipped (the first one's loss at first), as the reference prints
+     * @param learningRate      the learning rate this step used
+     * @param gradNorm          the global gradient 2-norm before clipping (NaN when not clipping)
+     * @param tokens            steps of sequences trained on so far (every valid step of every
+     *                          sequence of every batch: characters, for a language model)
+     * @param trainSeconds      training time so far (without validation and checkpoints), across resumes
      * @param timeBudgetSeconds the time budget (0 = none)
+     * @param skipped           whether the step diverged and its update was skipped
+     *                          ({@link DivergencePolicy#SKIP})
      */
     public record Step(long step, long totalSteps, double loss, double smoothedLoss, double learningRate,
-                       double gradNorm, long tokens, double trainSeconds, double timeBudgetSeconds) {
+                       double gradNorm, long tokens, double trainSeconds, double timeBudgetSeconds, boolean skipped) {
     }
 
     /**
-     * One validation pass over the held-out text.
+     * One validation pass.
      *
      * @param step         the number of steps done
-     * @param result       the loss over the validation streams
+     * @param result       the mean loss and the metrics over the validation data
      * @param smoothedLoss the smoothed training loss at this step
-     * @param tokens       characters trained on so far
+     * @param tokens       steps of sequences trained on so far
      * @param trainSeconds training time so far
      * @param evalSeconds  the time this validation took
+     * @param best         whether it is the best so far by the early-stopping metric (always false
+     *                     without early stopping)
      */
     public record Validation(long step, EvalResult result, double smoothedLoss, long tokens, double trainSeconds,
-                             double evalSeconds) {
+                             double evalSeconds, boolean best) {
     }
 
     /**
      * A checkpoint was written.
      *
-     * @param step     the step saved
-     * @param manifest the manifest written (its {@link Checkpoint.Manifest#directory()} is the run folder)
+     * @param step the step saved
      */
-    public record Saved(long step, Checkpoint.Manifest manifest) {
+    public record Saved(long step) {
     }
 
-    /** Why a training run stopped. */
+    /** Why {@link Trainer#train} returned. */
     public enum StopReason {
         /** The step budget was reached. */
         STEPS,
-        /** The time budget was spent. */
+        /** The epoch budget was reached. */
+        EPOCHS,
+        /** The time budget was reached. */
         TIME,
+        /** Validation stopped improving ({@link EarlyStopping}). */
+        EARLY_STOPPING,
         /** {@link Trainer#requestStop()} was called. */
         REQUESTED
     }
@@ -64,12 +72,13 @@ public final class TrainingEvents {
      *
      * @param steps        steps done in total (across resumes)
      * @param stepsThisRun steps done by this call
-     * @param tokens       characters trained on in total
+     * @param tokens       steps of sequences trained on in total
      * @param trainSeconds training time in total
      * @param validation   the last validation result (at the final step), or null if none was run
      * @param reason       why training stopped
+     * @param skipped      steps skipped in total (diverged, {@link DivergencePolicy#SKIP})
      */
     public record Summary(long steps, long stepsThisRun, long tokens, double trainSeconds, EvalResult validation,
-                          StopReason reason) {
+                          StopReason reason, long skipped) {
     }
 }

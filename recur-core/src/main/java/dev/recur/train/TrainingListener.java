@@ -6,17 +6,17 @@ package dev.recur.train;
  * turns the events into a progress bar and result lines.
  *
  * <p>Every method has an empty default, so a listener overrides only what it needs. The methods
- * run on the training thread, between steps: a slow listener slows training down (its time is not
- * counted as training time only for validation and checkpoint events).
+ * run on the training thread, between steps: a slow listener slows training down (its time is
+ * counted as training time only for step events).
  */
 public interface TrainingListener {
 
-    /** A listener that ignores everything. */
+    /** A listener that does nothing. */
     TrainingListener NONE = new TrainingListener() {
     };
 
     /**
-     * Called after every optimizer step.
+     * Called after every step.
      *
      * @param event what the step did
      */
@@ -34,7 +34,7 @@ public interface TrainingListener {
     /**
      * Called after every checkpoint written.
      *
-     * @param event where and at which step
+     * @param event the step saved
      */
     default void onCheckpoint(TrainingEvents.Saved event) {
     }

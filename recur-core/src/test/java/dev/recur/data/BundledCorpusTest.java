@@ -32,7 +32,7 @@ class BundledCorpusTest {
         assertEquals(85, val.chunk(34).steps());
         assertEquals(111_520, val.predictionCount());
 
-        Chunk first = train.next();
+        Chunk first = train.nextChunk();
         assertEquals("First Citizen", vocab.decode(java.util.Arrays.copyOf(column(first, 0), 13)));
     }
 

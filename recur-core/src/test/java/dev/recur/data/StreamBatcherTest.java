@@ -49,7 +49,7 @@ class StreamBatcherTest {
         assertEquals(22, s.usedTokens());
         assertEquals(23, s.tokenCount());
 
-        Chunk c0 = s.next();
+        Chunk c0 = s.nextChunk();
         assertArrayEquals(tb(new int[] {0, 7, 14}, new int[] {1, 8, 15}), c0.inputs());
         assertArrayEquals(tb(new int[] {1, 8, 15}, new int[] {2, 9, 16}), c0.targets());
         assertTrue(c0.startsEpoch());
@@ -59,18 +59,18 @@ class StreamBatcherTest {
         assertEquals(7, c0.input(0, 1));
         assertEquals(16, c0.target(1, 2));
 
-        Chunk c1 = s.next();
+        Chunk c1 = s.nextChunk();
         assertArrayEquals(tb(new int[] {2, 9, 16}, new int[] {3, 10, 17}), c1.inputs());
         assertArrayEquals(tb(new int[] {3, 10, 17}, new int[] {4, 11, 18}), c1.targets());
         assertFalse(c1.startsEpoch());
         assertEquals(2, c1.offset());
 
-        Chunk c2 = s.next();
+        Chunk c2 = s.nextChunk();
         assertArrayEquals(tb(new int[] {4, 11, 18}, new int[] {5, 12, 19}), c2.inputs());
         assertArrayEquals(tb(new int[] {5, 12, 19}, new int[] {6, 13, 20}), c2.targets());
-        assertEquals(new StreamBatcher.Position(1, 0), s.position());
+        assertEquals(new Position(1, 0), s.position());
 
-        Chunk c3 = s.next(); // wrap-around: epoch 1 restarts at pos 0 with a zero state
+        Chunk c3 = s.nextChunk(); // wrap-around: epoch 1 restarts at pos 0 with a zero state
         assertArrayEquals(c0.inputs(), c3.inputs());
         assertArrayEquals(c0.targets(), c3.targets());
         assertTrue(c3.startsEpoch());
@@ -84,7 +84,7 @@ class StreamBatcherTest {
         StreamBatcher s = StreamBatcher.of(range(7), 3, 2);
         assertEquals(1, s.chunksPerEpoch());
         for (int i = 0; i < 3; i++) {
-            Chunk c = s.next();
+            Chunk c = s.nextChunk();
             assertArrayEquals(tb(new int[] {0, 2, 4}, new int[] {1, 3, 5}), c.inputs());
             assertArrayEquals(tb(new int[] {1, 3, 5}, new int[] {2, 4, 6}), c.targets());
             assertTrue(c.startsEpoch());
@@ -132,7 +132,7 @@ class StreamBatcherTest {
                     int steps = 3 * s.chunksPerEpoch() + 2;
                     List<int[][]> ref = reference(tokens, batch, seq, steps);
                     for (int i = 0; i < steps; i++) {
-                        Chunk c = s.next();
+                        Chunk c = s.nextChunk();
                         String where = "n=" + n + " B=" + batch + " seq=" + seq + " step " + i;
                         assertArrayEquals(ref.get(i)[0], c.inputs(), where);
                         assertArrayEquals(ref.get(i)[1], c.targets(), where);
@@ -151,7 +151,7 @@ class StreamBatcherTest {
         StreamBatcher s = StreamBatcher.of(tokens, 4, 9);
         Chunk prev = null;
         for (int k = 0; k < s.chunksPerEpoch(); k++) {
-            Chunk c = s.next();
+            Chunk c = s.nextChunk();
             for (int b = 0; b < 4; b++) {
                 for (int t = 0; t + 1 < c.steps(); t++) {
                     assertEquals(c.input(t + 1, b), c.target(t, b));
@@ -171,23 +171,23 @@ class StreamBatcherTest {
         StreamBatcher a = StreamBatcher.of(tokens, 4, 5); // L = 124, 24 chunks per epoch
         assertEquals(24, a.chunksPerEpoch());
         for (int i = 0; i < 22; i++) {
-            a.next();
+            a.nextChunk();
         }
-        StreamBatcher.Position saved = a.position();
+        Position saved = a.position();
         long savedStep = a.step();
-        assertEquals(new StreamBatcher.Position(0, 22), saved);
+        assertEquals(new Position(0, 22), saved);
         List<Chunk> expected = new ArrayList<>();
         for (int i = 0; i < 7; i++) { // crosses the epoch boundary
-            expected.add(a.next());
+            expected.add(a.nextChunk());
         }
 
         StreamBatcher b = StreamBatcher.of(tokens, 4, 5);
-        b.seek(new StreamBatcher.Position(saved.epoch(), saved.chunk())); // as restored from a checkpoint
+        b.seek(new Position(saved.epoch(), saved.index())); // as restored from a checkpoint
         StreamBatcher c = StreamBatcher.of(tokens, 4, 5);
         c.seekToStep(savedStep);
         for (Chunk e : expected) {
             for (StreamBatcher r : new StreamBatcher[] {b, c}) {
-                Chunk got = r.next();
+                Chunk got = r.nextChunk();
                 assertArrayEquals(e.inputs(), got.inputs());
                 assertArrayEquals(e.targets(), got.targets());
                 assertEquals(e.epoch(), got.epoch());
@@ -196,13 +196,13 @@ class StreamBatcherTest {
             }
         }
         assertEquals(a.position(), b.position());
-        assertEquals(new StreamBatcher.Position(1, 5), b.position());
+        assertEquals(new Position(1, 5), b.position());
         assertArrayEquals(expected.get(3).inputs(), a.chunk(1).inputs());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> b.seek(new StreamBatcher.Position(0, 24)));
+                () -> b.seek(new Position(0, 24)));
         assertTrue(e.getMessage().contains("[0, 24)"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new StreamBatcher.Position(-1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Position(-1, 0));
         assertThrows(IllegalArgumentException.class, () -> b.seekToStep(-1));
     }
 
@@ -215,7 +215,7 @@ class StreamBatcherTest {
         assertTrue(e.getMessage().contains("found 40"), e.getMessage());
         StreamBatcher s = StreamBatcher.of(range(41), 4, 10);
         assertEquals(1, s.chunksPerEpoch());
-        assertEquals(40, s.next().targets()[39]);
+        assertEquals(40, s.nextChunk().targets()[39]);
 
         assertThrows(IllegalArgumentException.class, () -> StreamBatcher.of(range(100), 0, 5));
         assertThrows(IllegalArgumentException.class, () -> StreamBatcher.of(range(100), 5, 0));
@@ -227,6 +227,6 @@ class StreamBatcherTest {
         int[] tokens = range(50);
         StreamBatcher s = StreamBatcher.of(tokens, 2, 3);
         tokens[0] = 99;
-        assertEquals(0, s.next().input(0, 0));
+        assertEquals(0, s.nextChunk().input(0, 0));
     }
 }

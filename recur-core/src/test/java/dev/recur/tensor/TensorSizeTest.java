@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.recur.model.CharLanguageModelConfig;
+import dev.recur.charlm.CharModelSettings;
+import dev.recur.model.SequenceModelConfig;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.nn.sequence.RecurrentConfig;
 import dev.recur.tasks.AddingProblem;
 import dev.recur.tasks.Experiment;
 import dev.recur.tasks.ExperimentConfig;
 import dev.recur.tasks.Task;
-import dev.recur.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -61,25 +61,25 @@ class TensorSizeTest {
 
     @Test
     void languageModelAndTrainingConfigsRefuseOversizedModels() {
-        assertTrue(refused(() -> CharLanguageModelConfig.builder(65).hiddenSize(100_000).build())
+        assertTrue(refused(() -> SequenceModelConfig.charLanguageModel(65, 64, CellKind.LSTM, 100_000, 2, 0))
                 .contains("found 100000, which makes rnn.weight_hh_l0 [400000 x 100000]"));
-        assertTrue(refused(() -> CharLanguageModelConfig.builder(65).embeddingDim(Integer.MAX_VALUE).build())
+        assertTrue(refused(() -> SequenceModelConfig.charLanguageModel(65, Integer.MAX_VALUE, CellKind.LSTM, 256, 2, 0))
                 .startsWith("embedding_dim: "));
         // a vocabulary of many characters makes the embedding and the head large
-        assertTrue(refused(() -> CharLanguageModelConfig.builder(1_000_000).embeddingDim(4096).build())
+        assertTrue(refused(() -> SequenceModelConfig.charLanguageModel(1_000_000, 4096, CellKind.LSTM, 8, 1, 0))
                 .contains("embedding.weight [1000000 x 4096]"));
-        assertTrue(refused(() -> TrainConfig.builder().hiddenSize(100_000).build()).startsWith("hidden_size: "));
-        assertTrue(refused(() -> TrainConfig.builder().embeddingDim(Integer.MAX_VALUE).build())
+        assertTrue(refused(() -> CharModelSettings.builder().hiddenSize(100_000).build()).startsWith("hidden_size: "));
+        assertTrue(refused(() -> CharModelSettings.builder().embeddingDim(Integer.MAX_VALUE).build())
                 .startsWith("embedding_dim: "));
     }
 
     @Test
     void trainingConfigRefusesAChunkWhoseActivationsCannotExist() {
         // 3200 x 1000 steps of 4 * 256 gate values: 3.3e9, which used to wrap around in the cell cache
-        assertTrue(refused(() -> TrainConfig.builder().batch(3200).seq(1000).build()).startsWith(
+        assertTrue(refused(() -> CharModelSettings.builder().batch(3200).seq(1000).build()).startsWith(
                 "batch and seq: expected a size whose tensors fit in a Java array (at most 2,147,483,639 elements "
                         + "each), found 3200 and 1000, which makes the gate values of a layer [1000 x 3200 x 1024]"));
-        TrainConfig c = TrainConfig.builder().batch(1000).seq(1000).hiddenSize(8).embeddingDim(8).build();
+        CharModelSettings c = CharModelSettings.builder().batch(1000).seq(1000).hiddenSize(8).embeddingDim(8).build();
         assertDoesNotThrow(() -> c.modelConfig(2000));
         assertTrue(refused(() -> c.modelConfig(5000)).contains("the logits [1000 x 1000 x 5000]"));
     }

@@ -62,6 +62,16 @@ public record CrossEntropy(double[] classWeights, double labelSmoothing, int ign
     }
 
     /**
+     * The plain cross-entropy: PyTorch's defaults, the mean over every counted row without class
+     * weights or smoothing (a language model's loss).
+     *
+     * @return the loss
+     */
+    public static CrossEntropy mean() {
+        return builder().build();
+    }
+
+    /**
      * A builder holding the defaults (PyTorch's): no class weights, no label smoothing, ignore index
      * {@link Targets#IGNORE_INDEX}, mean.
      *

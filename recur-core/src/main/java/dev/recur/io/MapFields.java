@@ -1,18 +1,33 @@
-package dev.recur.train;
+package dev.recur.io;
 
 import java.util.Map;
 
-/** Typed reads from a map of JSON values, with messages that name the field. */
-final class MapFields {
+/**
+ * Typed reads from a map of JSON values (a configuration saved in a manifest), with messages that
+ * name the field: {@code model.config.hidden_size: expected an integer, found "x"}.
+ */
+public final class MapFields {
     private final String section;
     private final Map<String, ?> map;
 
-    MapFields(String section, Map<String, ?> map) {
+    /**
+     * Reads {@code map}, naming its fields {@code section.key} in messages.
+     *
+     * @param section the map's path, e.g. {@code model.config}
+     * @param map     the map
+     * @throws IllegalArgumentException if the map is null
+     */
+    public MapFields(String section, Map<String, ?> map) {
         if (map == null) {
             throw new IllegalArgumentException(section + ": expected an object, found nothing");
         }
         this.section = section;
         this.map = map;
+    }
+
+    /** The map read (not a copy). */
+    public Map<String, ?> map() {
+        return map;
     }
 
     private Object get(String key) {
@@ -23,11 +38,13 @@ final class MapFields {
         return v;
     }
 
-    boolean has(String key) {
+    /** Whether {@code key} holds a value (not absent, not null). @throws IllegalArgumentException if absent or of another type */
+    public boolean has(String key) {
         return map.get(key) != null;
     }
 
-    String text(String key) {
+    /** The string at {@code key}. @throws IllegalArgumentException if absent or of another type */
+    public String text(String key) {
         Object v = get(key);
         if (!(v instanceof String s)) {
             throw new IllegalArgumentException(section + "." + key + ": expected a string, found " + v);
@@ -35,7 +52,8 @@ final class MapFields {
         return s;
     }
 
-    long longValue(String key) {
+    /** The integer at {@code key}. @throws IllegalArgumentException if absent or of another type */
+    public long longValue(String key) {
         Object v = get(key);
         if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
             return ((Number) v).longValue();
@@ -46,7 +64,8 @@ final class MapFields {
         throw new IllegalArgumentException(section + "." + key + ": expected an integer, found " + v);
     }
 
-    int integer(String key) {
+    /** The 32-bit integer at {@code key}. @throws IllegalArgumentException if absent or of another type */
+    public int integer(String key) {
         long v = longValue(key);
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(section + "." + key + ": expected a 32-bit integer, found " + v);
@@ -54,7 +73,8 @@ final class MapFields {
         return (int) v;
     }
 
-    double number(String key) {
+    /** The number at {@code key}. @throws IllegalArgumentException if absent or of another type */
+    public double number(String key) {
         Object v = get(key);
         if (!(v instanceof Number n)) {
             throw new IllegalArgumentException(section + "." + key + ": expected a number, found " + v);
@@ -62,7 +82,8 @@ final class MapFields {
         return n.doubleValue();
     }
 
-    boolean bool(String key) {
+    /** The boolean at {@code key}. @throws IllegalArgumentException if absent or of another type */
+    public boolean bool(String key) {
         Object v = get(key);
         if (!(v instanceof Boolean b)) {
             throw new IllegalArgumentException(section + "." + key + ": expected true or false, found " + v);
@@ -70,8 +91,9 @@ final class MapFields {
         return b;
     }
 
+    /** The object at {@code key}. @throws IllegalArgumentException if absent or of another type */
     @SuppressWarnings("unchecked")
-    Map<String, Object> object(String key) {
+    public Map<String, Object> object(String key) {
         Object v = get(key);
         if (!(v instanceof Map<?, ?>)) {
             throw new IllegalArgumentException(section + "." + key + ": expected an object, found " + v);

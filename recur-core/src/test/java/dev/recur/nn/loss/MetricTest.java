@@ -1,4 +1,4 @@
-package dev.recur.train;
+package dev.recur.nn.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,13 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.nn.Activations;
-import dev.recur.nn.loss.BinaryCrossEntropy;
-import dev.recur.nn.loss.CrossEntropy;
-import dev.recur.nn.loss.HuberLoss;
-import dev.recur.nn.loss.L1Loss;
-import dev.recur.nn.loss.MeanSquaredError;
-import dev.recur.nn.loss.Reduction;
-import dev.recur.nn.loss.Targets;
 import dev.recur.tensor.Precision;
 import java.util.List;
 import java.util.Map;

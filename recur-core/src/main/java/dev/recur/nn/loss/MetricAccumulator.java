@@ -1,7 +1,6 @@
-package dev.recur.train;
+package dev.recur.nn.loss;
 
 import dev.recur.nn.Activations;
-import dev.recur.nn.loss.Targets;
 import dev.recur.tensor.Precision;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

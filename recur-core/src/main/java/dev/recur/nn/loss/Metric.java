@@ -1,7 +1,5 @@
-package dev.recur.train;
+package dev.recur.nn.loss;
 
-import dev.recur.nn.loss.BinaryCrossEntropy;
-import dev.recur.nn.loss.Loss;
 import java.util.List;
 import java.util.Objects;
 

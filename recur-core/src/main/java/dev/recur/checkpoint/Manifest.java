@@ -1,0 +1,112 @@
+package dev.recur.checkpoint;
+
+import dev.recur.io.MapFields;
+import dev.recur.model.ModelCodecs;
+import dev.recur.model.Preprocessing;
+import dev.recur.model.SequenceModelConfig;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A run folder's {@code checkpoint.json}, parsed and validated ({@link ManifestFormat} reads and
+ * writes it). A manifest of {@code format_version} 1 (a character model, before there were other
+ * models) is read into this same form: its model becomes the {@code sequence_model} of
+ * {@link SequenceModelConfig#charLanguageModel}, its training section the generic one.
+ *
+ * @param directory     the run folder
+ * @param formatVersion the format version of the file as read (1 or 2)
+ * @param step          the training step count
+ * @param saved         when the checkpoint was written, ISO-8601 UTC
+ * @param modelType     the model's type, the key of its {@link dev.recur.model.ModelCodec}
+ * @param modelConfig   the model's configuration as its codec writes it; unmodifiable
+ * @param dtype         {@code float32} or {@code float64}: the precision of the weights
+ * @param preprocessing what prediction needs besides the weights (vocabulary, normalisation, labels)
+ * @param optimizer     the optimizer's name, or null when saved without one
+ * @param provenance    the provenance
+ * @param training      the training section (configuration, loss, data, position, random state,
+ *                      time, validation), JSON values as plain Java objects; unmodifiable
+ * @param files         the tensor files by role ({@code model}, {@code optimizer}, {@code trainer},
+ *                      {@code best})
+ */
+public record Manifest(Path directory, int formatVersion, long step, String saved, String modelType,
+                       Map<String, Object> modelConfig, String dtype, Preprocessing preprocessing, String optimizer,
+                       Provenance provenance, Map<String, Object> training, Map<String, FileRef> files) {
+
+    /** The name of the manifest in a run folder. */
+    public static final String FILE = "checkpoint.json";
+
+    /**
+     * Keeps unmodifiable copies of the maps.
+     *
+     * @param directory     the run folder
+     * @param formatVersion the format version
+     * @param step          the step
+     * @param saved         the time saved
+     * @param modelType     the model type
+     * @param modelConfig   the model configuration
+     * @param dtype         the weights' precision
+     * @param preprocessing the preprocessing
+     * @param optimizer     the optimizer name, or null
+     * @param provenance    the provenance
+     * @param training      the training section
+     * @param files         the files
+     */
+    public Manifest {
+        modelConfig = Collections.unmodifiableMap(new LinkedHashMap<>(modelConfig));
+        training = Collections.unmodifiableMap(new LinkedHashMap<>(training == null ? Map.of() : training));
+        files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
+        preprocessing = preprocessing == null ? Preprocessing.NONE : preprocessing;
+    }
+
+    /**
+     * One tensor file named by the manifest.
+     *
+     * @param name   the file name, relative to the run folder
+     * @param sha256 its SHA-256, 64 lower-case hex digits
+     * @param bytes  its size
+     */
+    public record FileRef(String name, String sha256, long bytes) {
+    }
+
+    /** The manifest file itself. */
+    public Path file() {
+        return directory.resolve(FILE);
+    }
+
+    /**
+     * The model's configuration, when it is a {@link dev.recur.model.SequenceModel}.
+     *
+     * @return the configuration, or empty for another model type
+     * @throws IllegalArgumentException if the recorded configuration is invalid (the manifest was
+     *                                  read without checking it)
+     */
+    public Optional<SequenceModelConfig> sequenceModel() {
+        return modelType.equals(ModelCodecs.SEQUENCE_MODEL)
+                ? Optional.of(SequenceModelConfig.fromMap(modelConfig)) : Optional.empty();
+    }
+
+    /**
+     * An object of the training section, e.g. {@code config} or {@code data}.
+     *
+     * @param key the key
+     * @return its fields
+     * @throws IllegalArgumentException if it is missing or not an object
+     */
+    public MapFields trainingSection(String key) {
+        return new MapFields("training." + key, new MapFields("training", training).object(key));
+    }
+
+    /**
+     * A value of the training section's {@code data} object, e.g. the batch size a run was trained
+     * with.
+     *
+     * @param key the key
+     * @return the value, or empty if there is none
+     */
+    public Optional<Object> dataSetting(String key) {
+        return training.get("data") instanceof Map<?, ?> data ? Optional.ofNullable(data.get(key)) : Optional.empty();
+    }
+}

@@ -1,0 +1,168 @@
+package dev.recur.checkpoint;
+
+import dev.recur.data.Batch;
+import dev.recur.data.Position;
+import dev.recur.data.TrainingData;
+import dev.recur.io.FormatException;
+import dev.recur.model.Preprocessing;
+import dev.recur.nn.loss.Loss;
+import dev.recur.train.CheckpointSink;
+import dev.recur.train.TrainConfig;
+import dev.recur.train.Trainer;
+import dev.recur.train.TrainingState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes a {@link Trainer}'s checkpoints into a run folder ({@link Checkpoint}), and resumes a run
+ * from one: the {@link CheckpointSink} of every model kind. What describes the run besides the
+ * trainer (the preprocessing, the data section, the provenance) is given once, here.
+ */
+public final class RunWriter implements CheckpointSink {
+
+    private final Path directory;
+    private final Preprocessing preprocessing;
+    private final Map<String, Object> data;
+    private final Provenance provenance;
+    private final Checkpoint.WriteHook hook;
+    private Manifest.FileRef best;
+
+    private RunWriter(Path directory, Preprocessing preprocessing, Map<String, Object> data, Provenance provenance,
+                      Checkpoint.WriteHook hook, Manifest.FileRef best) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.preprocessing = preprocessing == null ? Preprocessing.NONE : preprocessing;
+        this.data = new LinkedHashMap<>(Objects.requireNonNull(data, "data"));
+        this.provenance = Objects.requireNonNull(provenance, "provenance");
+        this.hook = Objects.requireNonNull(hook, "hook");
+        this.best = best;
+    }
+
+    /**
+     * A writer for a new run.
+     *
+     * @param directory     the run folder
+     * @param preprocessing what prediction needs besides the weights
+     * @param data          the data source's description, for the manifest's {@code training.data}
+     *                      (what a resume needs to rebuild it: its kind and settings)
+     * @param provenance    the provenance
+     * @param hook          called inside each save before the commit ({@link Checkpoint.WriteHook#NONE} normally)
+     * @return the writer
+     */
+    public static RunWriter create(Path directory, Preprocessing preprocessing, Map<String, Object> data,
+                                   Provenance provenance, Checkpoint.WriteHook hook) {
+        return new RunWriter(directory, preprocessing, data, provenance, hook, null);
+    }
+
+    /** The run folder. */
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public <A> void save(Trainer<A> trainer) throws IOException {
+        TrainingState<A> s = trainer.state();
+        Map<String, Object> base = new LinkedHashMap<>();
+        base.put("config", trainer.config().toMap());
+        base.put("loss", trainer.loss().toMap());
+        base.put("data", data);
+        Map<String, Object> training = TrainingStates.section(s, trainer.data().position(), trainer.config().seed(),
+                base);
+        Checkpoint.save(directory, new Checkpoint.Contents<>(trainer.model(), preprocessing, provenance, s.step(),
+                s.optimizer(), TrainingStates.tensors(s, trainer.model()), training, best), hook);
+    }
+
+    @Override
+    public <A> void saveBest(Trainer<A> trainer) throws IOException {
+        best = Checkpoint.saveBest(directory, trainer.model(), trainer.stepCount());
+    }
+
+    /**
+     * The training configuration a checkpoint was saved with.
+     *
+     * @param manifest the checkpoint's manifest
+     * @return the configuration
+     * @throws FormatException if the training section is missing or invalid
+     */
+    public static TrainConfig savedConfig(Manifest manifest) throws FormatException {
+        try {
+            return TrainConfig.fromMap(manifest.trainingSection("config").map());
+        } catch (IllegalArgumentException e) {
+            throw refused(manifest.file(), "a valid training configuration", e,
+                    "the file was edited by hand, or the checkpoint holds a model saved without its training state");
+        }
+    }
+
+    /**
+     * The loss a checkpoint's run trains with.
+     *
+     * @param manifest the checkpoint's manifest
+     * @return the loss
+     * @throws FormatException if it is missing or invalid
+     */
+    public static Loss savedLoss(Manifest manifest) throws FormatException {
+        try {
+            return Loss.fromMap(manifest.trainingSection("loss").map());
+        } catch (IllegalArgumentException e) {
+            throw refused(manifest.file(), "a valid loss", e, "the file was edited by hand");
+        }
+    }
+
+    /**
+     * Continues a run from its checkpoint: a trainer at the checkpoint's step, with its optimizer
+     * state, data position, carried state, random state and histories, writing its checkpoints into
+     * the same folder.
+     *
+     * @param restored   the checkpoint ({@link Checkpoint#load})
+     * @param data       the training data, rebuilt from the manifest's data section by the caller
+     * @param validation the validation batches, likewise
+     * @param changes    what may change: budgets, intervals, threads
+     * @param hook       called inside each save before the commit
+     * @param <A>        the array type
+     * @return the trainer
+     * @throws FormatException          if the saved configuration, loss or state is invalid or does not
+     *                                  fit the data
+     * @throws IllegalArgumentException if the changes make an invalid configuration
+     */
+    public static <A> Trainer<A> resume(Checkpoint.Restored<A> restored, TrainingData data, Iterable<Batch> validation,
+                                        TrainConfig.Changes changes, Checkpoint.WriteHook hook) throws IOException {
+        Manifest m = restored.manifest();
+        TrainConfig config = savedConfig(m).with(changes);
+        Trainer<A> trainer = Trainer.create(restored.model(), savedLoss(m), data, validation, config);
+        Path file = m.file();
+        try {
+            trainer.restore(TrainingStates.decode(restored), m.directory().toString());
+        } catch (IllegalArgumentException e) {
+            throw refused(file, "a consistent training state", e,
+                    "the files of the checkpoint do not belong together (edited or mixed up)");
+        }
+        try {
+            Position saved = new Position(m.trainingSection("position").longValue("epoch"),
+                    m.trainingSection("position").integer("index"));
+            if (!saved.equals(data.position())) {
+                throw new IllegalArgumentException("training.position (epoch " + saved.epoch() + ", index "
+                        + saved.index() + ") does not match step " + m.step() + " for this data ("
+                        + data.position() + ")");
+            }
+        } catch (IllegalArgumentException e) {
+            throw refused(file, "a consistent training state", e,
+                    "the files of the checkpoint do not belong together (edited or mixed up)");
+        }
+        Manifest.FileRef best = m.files().get("best");
+        trainer.checkpointTo(new RunWriter(m.directory(), m.preprocessing(), new LinkedHashMap<>(m.trainingSection("data").map()),
+                m.provenance(), hook, best));
+        return trainer;
+    }
+
+    /**
+     * A checkpoint refused because a check on its contents failed, with the checkpoint's likely cause:
+     * the check's own, written for a value given as an option, is left out of what was found.
+     */
+    static FormatException refused(Path file, String expected, IllegalArgumentException e, String likelyCause) {
+        String found = String.valueOf(e.getMessage());
+        int own = found.indexOf("; likely cause: ");
+        return new FormatException(file, expected, own < 0 ? found : found.substring(0, own), likelyCause, e);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.recur.model;
+
+import dev.recur.tensor.Precision;
+import java.util.Map;
+
+/**
+ * How a checkpoint records and rebuilds one kind of {@link Model}: its type name, its configuration
+ * as JSON-compatible values, and a factory that builds a model of that configuration (whose
+ * parameters the checkpoint then loads by their {@code state_dict} names). Register a codec for a
+ * custom model with {@link ModelCodecs#register}.
+ */
+public interface ModelCodec {
+
+    /** The type name a checkpoint records, e.g. {@code sequence_model}. */
+    String type();
+
+    /**
+     * Whether this codec describes {@code model}.
+     *
+     * @param model a model
+     * @return whether {@link #config} takes it
+     */
+    boolean handles(Model<?> model);
+
+    /**
+     * The configuration of a model this codec {@link #handles}.
+     *
+     * @param model the model
+     * @return JSON-compatible values (maps, lists, strings, numbers, booleans, null)
+     */
+    Map<String, Object> config(Model<?> model);
+
+    /**
+     * Builds a model of a recorded configuration, its parameters freshly initialised.
+     *
+     * @param config    what {@link #config} returned, read back
+     * @param precision the precision to compute in
+     * @param seed      seeds the initial values and any dropout
+     * @param <A>       the array type
+     * @return the model
+     * @throws IllegalArgumentException naming a setting that is missing or invalid
+     */
+    <A> Model<A> create(Map<String, ?> config, Precision<A> precision, long seed);
+}
