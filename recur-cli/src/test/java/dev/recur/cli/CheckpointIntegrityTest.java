@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.recur.cli.TrainCommandTest.Run;
-import dev.recur.io.Checkpoint;
+import dev.recur.checkpoint.Checkpoint;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.tensor.Precision;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -70,7 +72,7 @@ class CheckpointIntegrityTest {
                 + " state after the update, found parameter embedding\\.weight\\[\\d+, \\d+\\] = -?Infinity;"
                 + " likely cause: the learning rate \\(1\\.0E30\\) is too high, or no gradient clipping"), line);
         Path run = runs.resolve("sgd");
-        assertEquals(1, Checkpoint.load(run, Precision.F32).step());   // finite, hence loadable
+        assertEquals(1, Checkpoint.load(run, Precision.F32).manifest().step());   // finite, hence loadable
 
         // Before: "done", then "logit [0] is NaN" in the final sample, with the infinite optimizer state saved.
         Run adam = train(runs, "adam", "--steps", "5", "--optimizer", "adam", "--lr", "1e30", "--clip", "0");
@@ -79,7 +81,7 @@ class CheckpointIntegrityTest {
                 + " state after the update, found optimizer state "), line);
         assertTrue(line.contains(".exp_avg_sq["), line);
         assertEquals("", adam.out(), "no result and no sample");
-        assertEquals(1, Checkpoint.load(runs.resolve("adam"), Precision.F32).step());
+        assertEquals(1, Checkpoint.load(runs.resolve("adam"), Precision.F32).manifest().step());
     }
 
     @Test
@@ -105,7 +107,7 @@ class CheckpointIntegrityTest {
         assertEquals(0, train(runs, "r", "--steps", "5").code());
         Path run = runs.resolve("r");
         poke(run, "model", "embedding.weight", 5, Double.NaN);
-        Path model = run.resolve(Checkpoint.readManifest(run).files().get("model").name());
+        Path model = run.resolve(ManifestFormat.read(run).files().get("model").name());
         String expected = model + ": expected finite values in tensor 'embedding.weight', found NaN at [1, 1]; likely"
                 + " cause: the file is corrupt or was edited by hand, or it was saved from a diverged training run by an"
                 + " older version of recur";
@@ -125,7 +127,7 @@ class CheckpointIntegrityTest {
         Path runs = tmp.resolve("runs");
         assertEquals(0, train(runs, "older", "--steps", "3").code());
         assertEquals(0, train(runs, "newer", "--steps", "3").code());
-        Path json = runs.resolve("newer").resolve(Checkpoint.MANIFEST);
+        Path json = runs.resolve("newer").resolve(Manifest.FILE);
         Files.writeString(json, Files.readString(json).substring(0, 200));
         List<String> older = snapshot(runs.resolve("older"));
         String cause = json + ": expected a recur checkpoint manifest (JSON), found invalid JSON (";

@@ -193,7 +193,7 @@ class ExperimentCommandTest {
         // were "internal error" (an integer overflow, a negative array size) or "out of memory ... a larger heap"
         assertTrue(refusedUpFront("experiment", "adding", "--hidden", "100000").startsWith("recur experiment adding: "
                 + "--hidden: expected a size whose tensors fit in a Java array (at most 2,147,483,639 elements each),"
-                + " found 100000, which makes weight_hh_l0 [400000 x 100000]"));
+                + " found 100000, which makes rnn.weight_hh_l0 [400000 x 100000]"));
         assertEquals("recur experiment adding: --batch-size: expected 1..65536 sequences, found 100000000; likely "
                 + "cause: a batch too large to train on in memory",
                 refusedUpFront("experiment", "adding", "--batch-size", "100000000"));

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import dev.recur.io.Checkpoint;
+import dev.recur.checkpoint.Checkpoint;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.io.DType;
 import dev.recur.io.SafetensorsFile;
 import dev.recur.io.TensorEntry;
@@ -37,7 +39,7 @@ final class FileFixtures {
         try (Stream<Path> files = Files.list(run)) {
             files.map(p -> p.getFileName().toString()).sorted().forEach(all::add);
         }
-        all.add(Files.readString(run.resolve(Checkpoint.MANIFEST)));
+        all.add(Files.readString(run.resolve(Manifest.FILE)));
         return all;
     }
 
@@ -53,7 +55,7 @@ final class FileFixtures {
      * @throws IOException if a file cannot be read or written
      */
     static void poke(Path run, String role, String tensor, int index, double value) throws IOException {
-        Checkpoint.FileRef ref = Checkpoint.readManifest(run).files().get(role);
+        Manifest.FileRef ref = ManifestFormat.read(run).files().get(role);
         Path file = run.resolve(ref.name());
         TensorEntry t = SafetensorsFile.read(file).entry(tensor);
         byte[] bytes = Files.readAllBytes(file);
@@ -65,7 +67,7 @@ final class FileFixtures {
             b.putDouble(at, value);
         }
         Files.write(file, bytes);
-        Path json = run.resolve(Checkpoint.MANIFEST);
+        Path json = run.resolve(Manifest.FILE);
         Files.writeString(json, Files.readString(json).replace(ref.sha256(), Checkpoint.sha256(bytes)));
     }
 

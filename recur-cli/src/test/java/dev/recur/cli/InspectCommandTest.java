@@ -23,7 +23,8 @@ import dev.recur.cli.TrainCommandTest.Run;
 import dev.recur.diagnostics.ActivationRecorder;
 import dev.recur.diagnostics.UnitActivations;
 import dev.recur.tensor.Precision;
-import dev.recur.train.TrainedModel;
+import dev.recur.charlm.CharModelRun;
+import dev.recur.model.CharLanguageModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,7 +110,7 @@ class InspectCommandTest {
         // LSTM: cell, hidden and four gate signals per layer, each [H, T] bytes
         assertEquals(12, data.get("signals").size());
         // every trace is the library's recording of this text, quantised: computed here independently
-        TrainedModel<float[]> model = TrainedModel.load(run, Precision.F32.withThreads(1));
+        CharLanguageModel<float[]> model = CharModelRun.load(run, Precision.F32.withThreads(1));
         UnitActivations expected = ActivationRecorder.record(model.model(), model.vocabulary().encode(text));
         for (JsonNode s : data.get("signals")) {
             var trace = expected.trace(s.get("layer").asInt(), UnitActivations.Signal.valueOf(s.get("signal").asText()));

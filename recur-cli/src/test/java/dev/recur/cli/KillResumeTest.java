@@ -22,7 +22,9 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.recur.io.Checkpoint;
+import dev.recur.checkpoint.Checkpoint;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.io.SafetensorsFile;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -126,13 +128,13 @@ class KillResumeTest {
         Recur r = new Recur(trainArgs("whole"));
         assertEquals(0, r.exit(), String.join("\n", r.all));
         whole = runs.resolve("whole");
-        assertEquals(STEPS, Checkpoint.readManifest(whole).step());
+        assertEquals(STEPS, ManifestFormat.read(whole).step());
     }
 
     /** The final files of a resumed run equal the uninterrupted run's, byte for byte. */
     private static void assertSameAsUninterrupted(Path run) throws IOException {
-        Checkpoint.Manifest a = Checkpoint.readManifest(whole);
-        Checkpoint.Manifest b = Checkpoint.readManifest(run);
+        Manifest a = ManifestFormat.read(whole);
+        Manifest b = ManifestFormat.read(run);
         assertEquals(STEPS, b.step());
         for (String role : List.of("model", "optimizer", "trainer")) {
             assertEquals(a.files().get(role).sha256(), b.files().get(role).sha256(), role + " file");
@@ -164,7 +166,7 @@ class KillResumeTest {
         r.await(l -> l.startsWith("out: ") && l.contains("\"step\":30"));
         r.kill();
         Path run = runs.resolve("killed");
-        long saved = Checkpoint.readManifest(run).step();
+        long saved = ManifestFormat.read(run).step();
         assertTrue(saved >= 20 && saved < STEPS, "killed at step " + saved);
         resume(run);
     }
@@ -177,7 +179,7 @@ class KillResumeTest {
         assertNotNull(line);
         r.kill();
         Path run = runs.resolve("stalled");
-        assertEquals(30, Checkpoint.readManifest(run).step(), "the previous checkpoint is still the current one");
+        assertEquals(30, ManifestFormat.read(run).step(), "the previous checkpoint is still the current one");
         assertTrue(Files.exists(run.resolve("model-00000040.safetensors")), "the uncommitted files of step 40");
         resume(run);
         try (var files = Files.list(run)) {

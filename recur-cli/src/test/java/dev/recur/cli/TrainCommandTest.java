@@ -19,7 +19,9 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.recur.io.Checkpoint;
+import dev.recur.checkpoint.Checkpoint;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,7 +118,7 @@ class TrainCommandTest {
         byte[] png = Files.readAllBytes(run.resolve("loss.png"));
         assertEquals((byte) 0x89, png[0]);
         assertEquals("PNG", new String(png, 1, 3, StandardCharsets.US_ASCII));
-        assertEquals(20, Checkpoint.readManifest(run).step());
+        assertEquals(20, ManifestFormat.read(run).step());
         assertTrue(r.err().contains("train 100% ["), "a progress bar on stderr");
         assertTrue(r.errLines().contains("run folder: " + run), r.err());
     }
@@ -226,14 +228,14 @@ class TrainCommandTest {
                 "--time", "1s", "--eval-every", "0", "--sample-length", "0"));
         assertEquals(0, first.code(), first.err());
         Path run = r.resolve("t");
-        long done = Checkpoint.readManifest(run).step();
+        long done = ManifestFormat.read(run).step();
         String line = fails(ExitCodes.USAGE, tmp, "train", "--resume", run.toString());
         assertTrue(line.startsWith("recur train: --time: expected a total above the run's "), line);
         assertTrue(line.endsWith(" s of training, found 1.0 s, the run's own budget; likely cause: the run is complete:"
                 + " give --steps above " + done + ", or a larger --time, to train it further"), line);
         Run more = run("train", "--resume", run.toString(), "--steps", Long.toString(done + 2), "--sample-length", "0");
         assertEquals(0, more.code(), more.err());
-        assertEquals(done + 2, Checkpoint.readManifest(run).step());
+        assertEquals(done + 2, ManifestFormat.read(run).step());
         // the summary tells this command's steps from the run's
         assertTrue(more.err().contains("trained 2 more steps (") && more.err().contains("; the run is at step "
                 + String.format(java.util.Locale.ROOT, "%,d", done + 2) + " ("), more.err());
@@ -283,13 +285,13 @@ class TrainCommandTest {
     @Test
     void aTruncatedCheckpointIsRefused() throws IOException {
         Path copy = copyOfFirstRun();
-        Path model = copy.resolve(Checkpoint.readManifest(copy).files().get("model").name());
+        Path model = copy.resolve(ManifestFormat.read(copy).files().get("model").name());
         byte[] bytes = Files.readAllBytes(model);
         Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length - 100));
         String line = fails(ExitCodes.FAILURE, tmp, "sample", "--checkpoint", copy.toString());
         assertTrue(line.startsWith("recur sample: " + model + ": expected SHA-256 "), line);
         assertTrue(line.endsWith("likely cause: the file is truncated (an interrupted copy?)"), line);
-        Path json = copy.resolve(Checkpoint.MANIFEST);
+        Path json = copy.resolve(Manifest.FILE);
         Files.writeString(json, Files.readString(json).substring(0, 300));
         line = fails(ExitCodes.FAILURE, tmp, "eval", "--checkpoint", copy.toString(), "--text", corpus.toString());
         assertTrue(line.startsWith("recur eval: " + json + ": expected a recur checkpoint manifest (JSON), found invalid"
@@ -299,7 +301,7 @@ class TrainCommandTest {
     @Test
     void aCheckpointWhoseChecksumDoesNotMatchIsRefused() throws IOException {
         Path copy = copyOfFirstRun();
-        Path optimizer = copy.resolve(Checkpoint.readManifest(copy).files().get("optimizer").name());
+        Path optimizer = copy.resolve(ManifestFormat.read(copy).files().get("optimizer").name());
         byte[] bytes = Files.readAllBytes(optimizer);
         bytes[bytes.length - 3] ^= 0x10;
         Files.write(optimizer, bytes);
@@ -316,12 +318,12 @@ class TrainCommandTest {
                 gruRuns.toString(), "--run-name", "gru", "--steps", "2", "--sample-length", "0"));
         assertEquals(0, r.code(), r.err());
         Path copy = copyOfFirstRun();
-        Checkpoint.FileRef ref = Checkpoint.readManifest(copy).files().get("model");
-        Path gruModel = gruRuns.resolve("gru").resolve(Checkpoint.readManifest(gruRuns.resolve("gru")).files()
+        Manifest.FileRef ref = ManifestFormat.read(copy).files().get("model");
+        Path gruModel = gruRuns.resolve("gru").resolve(ManifestFormat.read(gruRuns.resolve("gru")).files()
                 .get("model").name());
         byte[] gru = Files.readAllBytes(gruModel);
         Files.write(copy.resolve(ref.name()), gru);
-        Path json = copy.resolve(Checkpoint.MANIFEST);
+        Path json = copy.resolve(Manifest.FILE);
         Files.writeString(json, Files.readString(json).replace(ref.sha256(), Checkpoint.sha256(gru))
                 .replace("\"bytes\" : " + ref.bytes() + "\n", "\"bytes\" : " + gru.length + "\n"));
         String line = fails(ExitCodes.FAILURE, tmp, "sample", "--checkpoint", copy.toString());
@@ -347,13 +349,13 @@ class TrainCommandTest {
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--dropout", "1.5"));
         assertEquals("recur train: optimizer: expected one of sgd, adam, adamw, rmsprop, found 'lion'",
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--optimizer", "lion"));
-        assertEquals("recur train: --momentum: applies to sgd and rmsprop only, found --optimizer adam",
+        assertEquals("recur train: --momentum: applies to sgd and rmsprop only, found optimizer adam",
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--momentum", "0.9"));
-        assertEquals("recur train: --min-lr: applies to --schedule cosine only, found --schedule constant; likely cause:"
-                + " an option of another schedule (it would be ignored)",
+        assertEquals("recur train: --min-lr: applies to the cosine schedule only, found schedule constant; likely cause:"
+                + " a setting of another schedule (it would be ignored)",
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--min-lr", "0.001"));
-        assertEquals("recur train: --decay-every/--decay-gamma: apply to --schedule step only, found --schedule cosine;"
-                + " likely cause: an option of another schedule (it would be ignored)",
+        assertEquals("recur train: --decay-every/--decay-gamma: apply to the step schedule only, found schedule cosine;"
+                + " likely cause: a setting of another schedule (it would be ignored)",
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--schedule", "cosine",
                         "--decay-gamma", "0.5"));
         assertTrue(fails(ExitCodes.USAGE, tmp, "train", "--time", "soon").contains(
@@ -418,7 +420,7 @@ class TrainCommandTest {
                 "--hidden", "8", "--embedding", "8", "--layers", "1", "--batch", "100", "--seq", "1000"));
         // a checkpoint.json edited to an impossible size: the manifest is named, nothing is allocated
         Path copy = copyOfFirstRun();
-        Path json = copy.resolve(Checkpoint.MANIFEST);
+        Path json = copy.resolve(Manifest.FILE);
         Files.writeString(json, Files.readString(json).replace("\"hidden_size\" : 16", "\"hidden_size\" : 2147483647"));
         for (String[] args : List.of(new String[] {"sample", "--checkpoint", copy.toString()},
                 new String[] {"eval", "--checkpoint", copy.toString(), "--text", c})) {
@@ -490,11 +492,11 @@ class TrainCommandTest {
     @Test
     void runFolderMistakesAreNamed() throws IOException {
         Path copy = copyOfFirstRun();
-        Path weights = copy.resolve(Checkpoint.readManifest(copy).files().get("model").name());
+        Path weights = copy.resolve(ManifestFormat.read(copy).files().get("model").name());
         assertEquals("recur sample: " + weights + ": expected a run folder (or its checkpoint.json), found a file; "
                 + "likely cause: a file of the run was given instead of its folder",
                 fails(ExitCodes.FAILURE, tmp, "sample", "--checkpoint", weights.toString()));
-        Path json = copy.resolve(Checkpoint.MANIFEST);
+        Path json = copy.resolve(Manifest.FILE);
         Files.delete(json);
         // the reason written where the manifest is missing used to be dropped for "no such file or directory"
         assertEquals("recur sample: " + json + ": no checkpoint in this folder (a run killed before its first "
@@ -523,9 +525,10 @@ class TrainCommandTest {
     @Test
     void aHandEditedVocabularyGivesOneLikelyCause() throws IOException {
         Path copy = copyOfFirstRun();
-        Path json = copy.resolve(Checkpoint.MANIFEST);
+        Path json = copy.resolve(Manifest.FILE);
         JsonNode root = JSON.readTree(json.toFile());
-        var codePoints = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("vocabulary").get("code_points");
+        var codePoints = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("preprocessing").get("vocabulary")
+                .get("code_points");
         codePoints.set(2, codePoints.get(1));
         JSON.writeValue(json.toFile(), root);
         String line = fails(ExitCodes.FAILURE, tmp, "sample", "--checkpoint", copy.toString());

@@ -260,8 +260,16 @@ public final class SequenceModel<A> extends Model<A> {
         return rnn.finalState();
     }
 
+    /** The model in words, e.g. {@code a 2-layer lstm model with V=65, E=64, H=256, 65 outputs per step}. */
     @Override
     public String toString() {
-        return "SequenceModel(" + config + ", " + precision() + ")";
+        var rnn = config.rnn();
+        String inputs = (config.hasTokens() ? "V=" + config.vocabSize() + ", E=" + config.embeddingDim() : "")
+                + (config.hasTokens() && config.features() > 0 ? ", " : "")
+                + (config.features() > 0 ? "F=" + config.features() : "");
+        return "a " + rnn.numLayers() + "-layer " + (rnn.bidirectional() ? "bidirectional " : "") + rnn.cell().id()
+                + " model with " + inputs + ", H=" + rnn.hiddenSize() + (rnn.projSize() > 0 ? ", P=" + rnn.projSize() : "")
+                + ", " + (config.pooling() == null ? config.outputs() + " outputs per step"
+                : config.pooling().id() + " pooling, " + config.outputs() + " outputs");
     }
 }
