@@ -46,6 +46,24 @@ def latest_run(root="runs"):
     return max(runs, key=lambda d: os.path.getmtime(os.path.join(d, "checkpoint.json")))
 
 
+def char_model(ck):
+    """The character model's settings from a manifest of format 1 (model fields at the top of "model",
+    corpus and vocabulary at the top level) or format 2 (model.config, provenance.data, preprocessing)."""
+    if ck["format_version"] == 1:
+        m, train = ck["model"], ck["training"]["config"]
+        return dict(cell=m["cell"], V=m["vocab_size"], E=m["embedding_dim"], H=m["hidden_size"],
+                    L=m["num_layers"], dtype=m["dtype"], corpus=ck["provenance"]["corpus"],
+                    code_points=ck["vocabulary"]["code_points"], batch=train["batch"], seq=train["seq"],
+                    train_fraction=train["train_fraction"])
+    c, data = ck["model"]["config"], ck["training"]["data"]
+    if ck["model"]["type"] != "sequence_model" or c["pooling"] != "none" or c["vocab_size"] == 0:
+        sys.exit("the run does not hold a character model")
+    return dict(cell=c["cell"], V=c["vocab_size"], E=c["embedding_dim"], H=c["hidden_size"], L=c["num_layers"],
+                dtype=ck["model"]["dtype"], corpus=ck["provenance"]["data"],
+                code_points=ck["preprocessing"]["vocabulary"]["code_points"], batch=data["batch"], seq=data["seq"],
+                train_fraction=data["train_fraction"])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("run", nargs="?")
@@ -53,8 +71,8 @@ def main():
     a = ap.parse_args()
     run = a.run or latest_run()
     ck = json.load(open(os.path.join(run, "checkpoint.json"), encoding="utf-8"))
-    cfg, train_cfg = ck["model"], ck["training"]["config"]
-    corpus = ck["provenance"]["corpus"]
+    cfg = char_model(ck)
+    corpus = cfg["corpus"]
     path = a.corpus or (corpus["source"] if os.path.isfile(corpus["source"]) else BUNDLED)
     raw = open(path, "rb").read()
     if hashlib.sha256(raw).hexdigest() != corpus["sha256"]:
@@ -64,13 +82,13 @@ def main():
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
 
-    code_points = ck["vocabulary"]["code_points"]
+    code_points = cfg["code_points"]
     idx = {chr(c): i for i, c in enumerate(code_points)}
     data = torch.tensor([idx[c] for c in text], dtype=torch.long)
-    n = int(len(data) * train_cfg["train_fraction"])
+    n = int(len(data) * cfg["train_fraction"])
     val = data[n:]
-    V, E, H, L = cfg["vocab_size"], cfg["embedding_dim"], cfg["hidden_size"], cfg["num_layers"]
-    B, T = train_cfg["batch"], train_cfg["seq"]
+    V, E, H, L = cfg["V"], cfg["E"], cfg["H"], cfg["L"]
+    B, T = cfg["batch"], cfg["seq"]
 
     class M(nn.Module):
         def __init__(s):
@@ -98,7 +116,7 @@ def main():
             cnt += vy[p:p + T].numel()
     loss = tot / cnt
     recur = ck["training"]["last_validation"]
-    print(f"run {run}, step {ck['step']}: {cfg['num_layers']}-layer {cfg['cell']} {H}, V={V}, dtype {cfg['dtype']}")
+    print(f"run {run}, step {ck['step']}: {L}-layer {cfg['cell']} {H}, V={V}, dtype {cfg['dtype']}")
     print(f"PyTorch {torch.__version__} validation loss: {loss:.6f} nats/char over {cnt} characters")
     print(f"recur validation loss (checkpoint.json): {recur['loss']:.6f} nats/char at step {recur['step']}")
     print(f"|difference| = {abs(loss - recur['loss']):.2e}")
