@@ -91,45 +91,48 @@ public final class ActivationRecorder {
         float[][][] values = new float[nl][kinds.size()][nh * nt];
         boolean training = model.isTraining();
         model.setTraining(false);
-        State<A> state = null;
-        for (int start = 0; start < nt; start += CHUNK) {
-            int len = Math.min(CHUNK, nt - start);
-            int[] ids = Arrays.copyOfRange(tokens, start, start + len);
-            model.forward(Batch.ofTokens(ids, len, 1, null, null), state);
-            Tape<A> tape = rnn.lastTape();
-            for (int l = 0; l < nl; l++) {
-                CellCache<A> cache = tape.cache(l, 0);
-                double[] h = p.toDoubles(cache.states);
-                double[] c = kind == CellKind.LSTM ? p.toDoubles(cache.cells) : null;
-                double[] gates = p.toDoubles(cache.gateValues);
-                for (int t = 0; t < len; t++) {
-                    int at = start + t;
-                    // the forward direction writes step t to state slot t + 1
-                    int hs = cache.stateOffset(t + 1);
-                    int gs = cache.gateOffset(t);
-                    for (int s = 0; s < kinds.size(); s++) {
-                        float[] v = values[l][s];
-                        Signal sig = kinds.get(s);
-                        for (int j = 0; j < nh; j++) {
-                            double x = switch (sig) {
-                                case CELL -> Math.tanh(c[cache.cellOffset(t + 1) + j]);
-                                case HIDDEN, RELU_HIDDEN -> h[hs + j];
-                                case INPUT_GATE -> gates[gs + LstmGate.INPUT.offset(nh) + j];
-                                case FORGET_GATE -> gates[gs + LstmGate.FORGET.offset(nh) + j];
-                                case OUTPUT_GATE -> gates[gs + LstmGate.OUTPUT.offset(nh) + j];
-                                case CANDIDATE -> gates[gs + LstmGate.CELL.offset(nh) + j];
-                                case RESET_GATE -> gates[gs + GruGate.RESET.offset(nh) + j];
-                                case UPDATE_GATE -> gates[gs + GruGate.UPDATE.offset(nh) + j];
-                                case NEW_STATE -> gates[gs + GruGate.NEW.offset(nh) + j];
-                            };
-                            v[j * nt + at] = (float) x;
+        try {
+            State<A> state = null;
+            for (int start = 0; start < nt; start += CHUNK) {
+                int len = Math.min(CHUNK, nt - start);
+                int[] ids = Arrays.copyOfRange(tokens, start, start + len);
+                model.forward(Batch.ofTokens(ids, len, 1, null, null), state);
+                Tape<A> tape = rnn.lastTape();
+                for (int l = 0; l < nl; l++) {
+                    CellCache<A> cache = tape.cache(l, 0);
+                    double[] h = p.toDoubles(cache.states);
+                    double[] c = kind == CellKind.LSTM ? p.toDoubles(cache.cells) : null;
+                    double[] gates = p.toDoubles(cache.gateValues);
+                    for (int t = 0; t < len; t++) {
+                        int at = start + t;
+                        // the forward direction writes step t to state slot t + 1
+                        int hs = cache.stateOffset(t + 1);
+                        int gs = cache.gateOffset(t);
+                        for (int s = 0; s < kinds.size(); s++) {
+                            float[] v = values[l][s];
+                            Signal sig = kinds.get(s);
+                            for (int j = 0; j < nh; j++) {
+                                double x = switch (sig) {
+                                    case CELL -> Math.tanh(c[cache.cellOffset(t + 1) + j]);
+                                    case HIDDEN, RELU_HIDDEN -> h[hs + j];
+                                    case INPUT_GATE -> gates[gs + LstmGate.INPUT.offset(nh) + j];
+                                    case FORGET_GATE -> gates[gs + LstmGate.FORGET.offset(nh) + j];
+                                    case OUTPUT_GATE -> gates[gs + LstmGate.OUTPUT.offset(nh) + j];
+                                    case CANDIDATE -> gates[gs + LstmGate.CELL.offset(nh) + j];
+                                    case RESET_GATE -> gates[gs + GruGate.RESET.offset(nh) + j];
+                                    case UPDATE_GATE -> gates[gs + GruGate.UPDATE.offset(nh) + j];
+                                    case NEW_STATE -> gates[gs + GruGate.NEW.offset(nh) + j];
+                                };
+                                v[j * nt + at] = (float) x;
+                            }
                         }
                     }
                 }
+                state = model.finalState();
             }
-            state = model.finalState();
+        } finally {
+            model.setTraining(training);
         }
-        model.setTraining(training);
         List<Trace> traces = new ArrayList<>();
         for (int l = 0; l < nl; l++) {
             for (int s = 0; s < kinds.size(); s++) {
