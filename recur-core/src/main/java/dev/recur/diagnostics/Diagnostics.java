@@ -131,7 +131,8 @@ public final class Diagnostics {
         if (c.numLayers() != 1 || c.bidirectional() || c.projSize() != 0) {
             throw new IllegalArgumentException("diagnostics: expected one unidirectional layer without projection, "
                     + "found " + c.numLayers() + " layer(s), " + c.directions() + " direction(s), projection "
-                    + c.projSize() + "; likely cause: a model built for another purpose than the long-lag experiments");
+                    + c.projSize() + "; likely cause: the gradient-flow view covers a model of one recurrent layer"
+                    + " only");
         }
         return rnn;
     }
