@@ -7,6 +7,7 @@ import dev.recur.optim.AdamConfig;
 import dev.recur.tensor.TensorSize;
 import dev.recur.train.OptimizerChoice;
 import dev.recur.train.TrainConfig;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything that decides a character language model's training run besides the corpus, validated
@@ -256,7 +257,19 @@ public record CharModelSettings(CellKind cell, int embeddingDim, int hiddenSize,
             return this;
         }
 
-        /** The trainer's configuration as it stands, to change some of its fields. */
+        /**
+         * Changes some fields of the trainer's configuration, keeping the others (the defaults of a
+         * character model), e.g. {@code train(t -> t.steps(200).seed(7))}.
+         *
+         * @param change what to change on a builder holding the configuration as it stands
+         * @return this builder
+         */
+        public Builder train(UnaryOperator<TrainConfig.Builder> change) {
+            train = change.apply(train.toBuilder()).build();
+            return this;
+        }
+
+        /** The trainer's configuration as it stands. */
         public TrainConfig train() {
             return train;
         }

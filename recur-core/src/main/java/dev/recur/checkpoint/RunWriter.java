@@ -1,5 +1,6 @@
 package dev.recur.checkpoint;
 
+import dev.recur.Version;
 import dev.recur.data.Batch;
 import dev.recur.data.Position;
 import dev.recur.data.TrainingData;
@@ -12,6 +13,8 @@ import dev.recur.train.Trainer;
 import dev.recur.train.TrainingState;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -26,16 +29,18 @@ public final class RunWriter implements CheckpointSink {
     private final Path directory;
     private final Preprocessing preprocessing;
     private final Map<String, Object> data;
-    private final Provenance provenance;
+    private Provenance provenance;
     private final Checkpoint.WriteHook hook;
     private Manifest.FileRef best;
+    /** When this writer was made: the start of a run without a given provenance. */
+    private final String started = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
 
     private RunWriter(Path directory, Preprocessing preprocessing, Map<String, Object> data, Provenance provenance,
                       Checkpoint.WriteHook hook, Manifest.FileRef best) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.preprocessing = preprocessing == null ? Preprocessing.NONE : preprocessing;
         this.data = new LinkedHashMap<>(Objects.requireNonNull(data, "data"));
-        this.provenance = Objects.requireNonNull(provenance, "provenance");
+        this.provenance = provenance;
         this.hook = Objects.requireNonNull(hook, "hook");
         this.best = best;
     }
@@ -53,7 +58,22 @@ public final class RunWriter implements CheckpointSink {
      */
     public static RunWriter create(Path directory, Preprocessing preprocessing, Map<String, Object> data,
                                    Provenance provenance, Checkpoint.WriteHook hook) {
-        return new RunWriter(directory, preprocessing, data, provenance, hook, null);
+        return new RunWriter(directory, preprocessing, data, Objects.requireNonNull(provenance, "provenance"), hook,
+                null);
+    }
+
+    /**
+     * A writer for a run on data held in memory: no preprocessing, the data section
+     * {@code {"kind": "in_memory"}}, and a provenance recording recur's and Java's versions, the
+     * run's seed and the time this writer was made. (Such a run resumes only with its data rebuilt by
+     * its caller.)
+     *
+     * @param directory the run folder
+     * @return the writer
+     */
+    public static RunWriter create(Path directory) {
+        return new RunWriter(directory, Preprocessing.NONE, Map.of("kind", "in_memory"), null,
+                Checkpoint.WriteHook.NONE, null);
     }
 
     /** The run folder. */
@@ -70,6 +90,10 @@ public final class RunWriter implements CheckpointSink {
         base.put("data", data);
         Map<String, Object> training = TrainingStates.section(s, trainer.data().position(), trainer.config().seed(),
                 base);
+        if (provenance == null) {
+            provenance = new Provenance(Version.get(), trainer.config().seed(), "in memory", "", 0, started,
+                    System.getProperty("java.version", "unknown"));
+        }
         Checkpoint.save(directory, new Checkpoint.Contents<>(trainer.model(), preprocessing, provenance, s.step(),
                 s.optimizer(), TrainingStates.tensors(s, trainer.model()), training, best), hook);
     }

@@ -130,6 +130,16 @@ public record Example(int[] tokens, double[] features, int featureWidth, Target 
     }
 
     /**
+     * A token sequence without a target, to predict.
+     *
+     * @param tokens the token ids
+     * @return the example
+     */
+    public static Example ofTokens(int[] tokens) {
+        return new Example(tokens, null, 0, null);
+    }
+
+    /**
      * A token sequence with one class per token.
      *
      * @param tokens the token ids

@@ -115,6 +115,16 @@ public final class ExampleBatches implements TrainingData {
                 + (e.target() instanceof Example.Values v ? " of " + v.values().length : "");
     }
 
+    /**
+     * Examples padded into one batch, in their order (e.g. to predict).
+     *
+     * @param examples the examples, of one kind
+     * @return the batch
+     */
+    public static Batch batch(List<Example> examples) {
+        return inOrder(examples, Math.max(1, examples.size())).all().get(0);
+    }
+
     /** All batches of the examples in order, for validation or prediction. */
     public List<Batch> all() {
         List<Batch> out = new ArrayList<>(perEpoch);
