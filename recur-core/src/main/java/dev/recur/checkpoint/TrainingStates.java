@@ -77,16 +77,10 @@ final class TrainingStates {
 
     /** {@code [L*D, B, width]} of the model's one recurrent stack, else the flat length. */
     private static <A> int[] carryShape(Model<A> model, int length, boolean cell) {
-        Map<String, SequenceLayer<A>> rnns = model.modulesOf(SequenceLayer.class);
-        if (rnns.size() == 1) {
-            var rc = rnns.values().iterator().next().config();
-            int rows = rc.numLayers() * rc.directions();
-            int width = cell ? rc.hiddenSize() : rc.outputSize();
-            if (length % (rows * width) == 0) {
-                return new int[] {rows, length / (rows * width), width};
-            }
-        }
-        return new int[] {length};
+        return SequenceLayer.of(model).map(r -> r.config().stateShape(1, cell))
+                .filter(one -> length % (one[0] * one[2]) == 0)
+                .map(one -> new int[] {one[0], length / (one[0] * one[2]), one[2]})
+                .orElse(new int[] {length});
     }
 
     /**

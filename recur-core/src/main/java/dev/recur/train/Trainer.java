@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -172,12 +171,13 @@ public final class Trainer<A> {
         return this;
     }
 
+    /** Checks that a carried state fits the model's recurrent stack (for any batch size). */
     private void requireCarryFits(State<A> state) {
-        Map<String, SequenceLayer<A>> rnns = model.modulesOf(SequenceLayer.class);
-        if (rnns.size() != 1) {
+        Optional<SequenceLayer<A>> rnn = SequenceLayer.of(model);
+        if (rnn.isEmpty()) {
             return;
         }
-        var rc = rnns.values().iterator().next().config();
+        var rc = rnn.get().config();
         boolean lstm = rc.cell().hasCellState();
         if ((state.c() != null) != lstm) {
             throw new IllegalArgumentException("the carried recurrent state does not fit a " + rc.cell().id()
@@ -185,11 +185,12 @@ public final class Trainer<A> {
                     : "no carry.c (it has no cell state), found one"));
         }
         Kernels<A> k = precision.kernels();
-        int rows = rc.numLayers() * rc.directions();
-        if (k.length(state.h()) % (rows * rc.outputSize()) != 0
-                || (lstm && k.length(state.c()) != k.length(state.h()) / rc.outputSize() * rc.hiddenSize())) {
-            throw new IllegalArgumentException("the carried recurrent state does not fit [L*D, B, Hout] = [" + rows
-                    + ", B, " + rc.outputSize() + "]: found " + k.length(state.h()) + " values");
+        int[] h = rc.stateShape(1, false);
+        int batch = k.length(state.h()) / (h[0] * h[2]);
+        if (batch < 1 || k.length(state.h()) != batch * h[0] * h[2]
+                || (lstm && k.length(state.c()) != batch * h[0] * rc.hiddenSize())) {
+            throw new IllegalArgumentException("the carried recurrent state does not fit [L*D, B, Hout] = [" + h[0]
+                    + ", B, " + h[2] + "]: found " + k.length(state.h()) + " values");
         }
     }
 
@@ -400,23 +401,12 @@ public final class Trainer<A> {
             int bad = a == null ? -1 : k.firstNonFinite(a, 0, k.length(a));
             if (bad >= 0) {
                 int n = k.length(a);
-                int width = rnnWidth(name);
-                int[] shape = width > 0 && n % (batch * width) == 0 ? new int[] {n / (batch * width), batch, width}
-                        : new int[] {n};
+                int[] shape = SequenceLayer.of(model).map(r -> r.config().stateShape(batch, name.equals("c")))
+                        .filter(sh -> (long) sh[0] * sh[1] * sh[2] == n).orElse(new int[] {n});
                 return Optional.of("carry." + name + Parameter.index(shape, bad) + " = " + precision.get(a, bad));
             }
         }
         return Optional.empty();
-    }
-
-    /** The width of a state component of the model's one recurrent stack, or 0 if there is not exactly one. */
-    private int rnnWidth(String component) {
-        Map<String, SequenceLayer<A>> rnns = model.modulesOf(SequenceLayer.class);
-        if (rnns.size() != 1) {
-            return 0;
-        }
-        var rc = rnns.values().iterator().next().config();
-        return component.equals("h") ? rc.outputSize() : rc.hiddenSize();
     }
 
     /**

@@ -81,6 +81,18 @@ public record RecurrentConfig(CellKind cell, int inputSize, int hiddenSize, int 
         return projSize > 0 ? projSize : hiddenSize;
     }
 
+    /**
+     * The shape of a state of {@code batch} sequences: {@code [L*D, B, Hout]} for the hidden state,
+     * {@code [L*D, B, H]} for the LSTM's cell state.
+     *
+     * @param batch {@code B}
+     * @param cell  whether the cell state's (else the hidden state's)
+     * @return the shape
+     */
+    public int[] stateShape(int batch, boolean cell) {
+        return new int[] {numLayers * directions(), batch, cell ? hiddenSize : outputSize()};
+    }
+
     /** Input width of layer {@code l}: {@code I} for layer 0, {@code D*Hout} above. */
     public int layerInputSize(int layer) {
         return layer == 0 ? inputSize : directions() * outputSize();

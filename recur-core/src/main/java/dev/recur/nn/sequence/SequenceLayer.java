@@ -17,6 +17,8 @@ import dev.recur.tensor.Precision;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -94,6 +96,18 @@ public final class SequenceLayer<A> extends Module<A>
      */
     public static <A> SequenceLayer<A> create(RecurrentConfig config, Precision<A> precision, long seed) {
         return new SequenceLayer<>(config, precision, seed);
+    }
+
+    /**
+     * The one recurrent stack of a module tree (the tree itself, or a module in it).
+     *
+     * @param root the tree
+     * @param <A>  the array type
+     * @return the stack, or empty when the tree has none or more than one
+     */
+    public static <A> Optional<SequenceLayer<A>> of(Module<A> root) {
+        Map<String, SequenceLayer<A>> rnns = root.modulesOf(SequenceLayer.class);
+        return rnns.size() == 1 ? Optional.of(rnns.values().iterator().next()) : Optional.empty();
     }
 
     private CellParams<A> newParams(int l, int d) {
