@@ -96,6 +96,11 @@ public final class Trainer<A> {
         this.parameters = model.parameters();
         this.optimizer = config.optimizer().create(precision, model.namedParameters());
         this.schedule = config.schedule().build(config.optimizer().learningRate());
+        if (validation == null && config.earlyStopping() != null) {
+            throw new IllegalArgumentException("early stopping: expected validation data to measure "
+                    + config.earlyStopping().metric() + " on, found none; likely cause: validation batches not given "
+                    + "to the trainer");
+        }
         for (Metric m : config.metrics()) {
             if (m.classTargets() != loss.classTargets()) {
                 throw new IllegalArgumentException("metric " + m.id() + ": expected a metric of "
@@ -111,11 +116,13 @@ public final class Trainer<A> {
      * @param model      the model, freshly initialised (it computes with its own precision and threads)
      * @param loss       the loss to minimise
      * @param data       the training batches, at their start
-     * @param validation the validation batches (iterated once per validation), or null for none
+     * @param validation the validation batches (iterated once per validation), or null for none: then
+     *                   {@link #train} validates nothing
      * @param config     how to train
      * @param <A>        the array type
      * @return the trainer
-     * @throws IllegalArgumentException if a metric does not fit the loss's targets
+     * @throws IllegalArgumentException if a metric does not fit the loss's targets, or early stopping is
+     *                                  configured without validation data
      */
     public static <A> Trainer<A> create(Model<A> model, Loss loss, TrainingData data, Iterable<Batch> validation,
                                         TrainConfig config) {
@@ -246,7 +253,8 @@ public final class Trainer<A> {
 
     /**
      * Trains until a budget is spent, early stopping says so, or a stop is requested: steps, with
-     * validation every {@link TrainConfig#evalEvery()} steps, a checkpoint every
+     * validation every {@link TrainConfig#evalEvery()} steps (none without validation data; then the
+     * summary's validation is null), a checkpoint every
      * {@link TrainConfig#checkpointEvery()} steps (with a {@link #checkpointTo sink}), and both at
      * the end.
      *
@@ -290,6 +298,9 @@ public final class Trainer<A> {
     }
 
     private void validate(Collection<TrainingListener> to) throws IOException {
+        if (validation == null) {
+            return;   // no validation data: train() only trains
+        }
         TrainingEvents.Validation v = validate();
         to.forEach(l -> l.onValidation(v));
         if (v.best() && sink != null) {
