@@ -2,31 +2,40 @@ package dev.recur.golden;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.recur.data.Batch;
+import dev.recur.data.TrainingData;
 import dev.recur.io.SafetensorsFile;
-import dev.recur.model.CharLanguageModel;
-import dev.recur.model.CharLanguageModelConfig;
-import dev.recur.model.LanguageModelOutput;
+import dev.recur.model.Model;
+import dev.recur.model.SequenceModel;
+import dev.recur.model.SequenceModelConfig;
+import dev.recur.nn.Activations;
+import dev.recur.nn.Embedding;
 import dev.recur.nn.Parameter;
+import dev.recur.nn.loss.CrossEntropy;
+import dev.recur.nn.loss.Loss;
+import dev.recur.nn.loss.LossValue;
+import dev.recur.nn.loss.Targets;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.nn.sequence.InputGradients;
 import dev.recur.nn.sequence.RecurrentConfig;
-import dev.recur.nn.Activations;
 import dev.recur.nn.sequence.SequenceLayer;
 import dev.recur.nn.sequence.SequenceOutput;
 import dev.recur.nn.sequence.State;
-import dev.recur.optim.Adam;
 import dev.recur.optim.AdamConfig;
-import dev.recur.optim.AdamW;
-import dev.recur.optim.GradientClipping;
-import dev.recur.optim.Optimizer;
-import dev.recur.optim.RMSprop;
 import dev.recur.optim.RMSpropConfig;
-import dev.recur.optim.Sgd;
 import dev.recur.optim.SgdConfig;
 import dev.recur.tensor.Precision;
+import dev.recur.train.OptimizerChoice;
+import dev.recur.train.TrainConfig;
+import dev.recur.train.Trainer;
+import dev.recur.train.TrainingEvents;
+import dev.recur.train.TrainingListener;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,8 +55,12 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every golden case computed by PyTorch in float64 (see {@code golden/cases/README.md}), checked in
- * float64 and in float32 with the tolerances of its §8. The cases come from {@link GoldenDir}.
+ * Every golden case computed by PyTorch in float64 (see {@code golden/cases/README.md}), checked
+ * in float64 and in float32 with the tolerances of its §8. The cases come from {@link GoldenDir}.
+ *
+ * <p>The character model of the {@code model} and {@code training} cases is a
+ * {@link SequenceModel} loaded by its {@code state_dict} names; its optimizer steps are taken by
+ * the one {@link Trainer}.
  */
 class GoldenCaseTest {
 
@@ -158,7 +171,7 @@ class GoldenCaseTest {
     }
 
     // ------------------------------------------------------------------------------------------
-    // model and training cases (golden README §6, §7)
+    // model and training cases (golden README §6, §7): the character language model
 
     /**
      * A {@code model} case: logits and loss of the character-level language model, then the
@@ -168,26 +181,28 @@ class GoldenCaseTest {
         Map<String, String> m = f.metadata();
         int nt = intMeta(m, "seq_len");
         int nb = intMeta(m, "batch");
-        CharLanguageModel<A> model = loadModel(f, pr);
-        Tolerance tol = Tolerance.of("float64".equals(pr.name()), nt);
+        SequenceModel<A> model = charModel(f, pr);
+        Tolerance tol = Tolerance.of(pr.isDouble(), nt);
         Set<String> compared = new TreeSet<>();
 
+        Batch batch = Batch.ofTokens(ints(f, "tokens", nt, nb), nt, nb, null,
+                new Targets.Classes(ints(f, "targets", nt, nb)));
         model.zeroGrad();
-        LanguageModelOutput<A> out = model.forward(ints(f, "tokens", nt, nb), nt, nb, null, false);
-        compare(f, pr, tol, "logits", out.logits(), compared);
-        double loss = model.lossAndBackward(out, ints(f, "targets", nt, nb));
-        tol.check(f.path().getFileName() + " " + pr + " loss", f.doubles("loss"), new double[] {loss});
-        compared.add("loss");
+        Activations<A> out = model.forward(batch);
+        assertEquals(nt, out.steps(), "logits per step");
+        compare(f, pr, tol, "logits", out.values(), compared);
+        lossAndBackward(f, pr, tol, model, CrossEntropy.mean(), batch, out, compared);
         for (Map.Entry<String, Parameter<A>> e : model.namedParameters().entrySet()) {
             compare(f, pr, tol, "grad." + e.getKey(), e.getValue().grad(), compared);
         }
-        assertEquals(outputs(f, model), compared, "expected tensors compared");
+        assertEquals(results(f, model.namedParameters().keySet(), Set.of("tokens", "targets")), compared,
+                "expected tensors compared");
     }
 
     /**
-     * A {@code training} case: K steps of zero_grad, loss and backward from a zero state,
-     * clip_grad_norm_ and the optimizer of the metadata; the losses, the norms before clipping and
-     * every final parameter.
+     * A {@code training} case: K steps of the {@link Trainer} (zero_grad, forward from a zero state,
+     * loss, backward, clip_grad_norm_, the optimizer of the metadata), one stored batch per step;
+     * the losses, the norms before clipping and every final parameter.
      */
     static <A> void checkTrainingCase(SafetensorsFile f, Precision<A> pr) {
         Map<String, String> m = f.metadata();
@@ -197,36 +212,37 @@ class GoldenCaseTest {
         assertEquals("clip_grad_norm_", m.get("clip"), "clip");
         assertEquals(2.0, doubleMeta(m, "norm_type"), "norm_type");
         assertEquals("zeros", m.get("state_between_steps"), "state_between_steps");
-        double maxNorm = doubleMeta(m, "max_norm");
-        CharLanguageModel<A> model = loadModel(f, pr);
-        Map<String, Parameter<A>> named = model.namedParameters();
-        Optimizer<A> opt = optimizer(m, pr, named);
-        Tolerance tol = Tolerance.of("float64".equals(pr.name()), nt);
+        SequenceModel<A> model = charModel(f, pr);
+        Tolerance tol = Tolerance.of(pr.isDouble(), nt);
         Set<String> compared = new TreeSet<>();
 
-        double[] losses = new double[steps];
-        double[] norms = new double[steps];
+        List<Batch> batches = new ArrayList<>();
         for (int s = 0; s < steps; s++) {
-            opt.zeroGrad();
-            LanguageModelOutput<A> out = model.forward(ints(f, "tokens." + s, nt, nb), nt, nb, null, true);
-            losses[s] = model.lossAndBackward(out, ints(f, "targets." + s, nt, nb));
-            norms[s] = GradientClipping.clipByGlobalNorm(named.values(), maxNorm);
-            opt.step();
+            batches.add(Batch.ofTokens(ints(f, "tokens." + s, nt, nb), nt, nb, null,
+                    new Targets.Classes(ints(f, "targets." + s, nt, nb))));
         }
+        TrainRun run = train(model, CrossEntropy.mean(), batches, optimizer(m), doubleMeta(m, "max_norm"), steps);
         String what = f.path().getFileName() + " " + pr + " ";
-        tol.check(what + "losses", f.doubles("losses"), losses);
+        tol.check(what + "losses", f.doubles("losses"), run.losses);
         compared.add("losses");
-        tol.check(what + "grad_norms", f.doubles("grad_norms"), norms);
+        tol.check(what + "grad_norms", f.doubles("grad_norms"), run.gradNorms);
         compared.add("grad_norms");
-        assertEquals(steps, opt.stepCount(), "optimizer steps");
-        for (Map.Entry<String, Parameter<A>> e : named.entrySet()) {
+        for (Map.Entry<String, Parameter<A>> e : model.namedParameters().entrySet()) {
             compare(f, pr, tol, "final." + e.getKey(), e.getValue().value(), compared);
         }
-        assertEquals(outputs(f, model), compared, "expected tensors compared");
+        Set<String> inputs = new TreeSet<>();
+        for (int s = 0; s < steps; s++) {
+            inputs.add("tokens." + s);
+            inputs.add("targets." + s);
+        }
+        assertEquals(results(f, model.namedParameters().keySet(), inputs), compared, "expected tensors compared");
     }
 
-    /** The model of a {@code model} or {@code training} case, with the stored (initial) parameters. */
-    private static <A> CharLanguageModel<A> loadModel(SafetensorsFile f, Precision<A> pr) {
+    /**
+     * The character model of a {@code model} or {@code training} case,
+     * {@link SequenceModelConfig#charLanguageModel}, with the stored (initial) parameters.
+     */
+    private static <A> SequenceModel<A> charModel(SafetensorsFile f, Precision<A> pr) {
         Map<String, String> m = f.metadata();
         assertEquals("false", m.get("batch_first"), "batch_first");
         assertEquals("false", m.get("bidirectional"), "bidirectional");
@@ -238,37 +254,138 @@ class GoldenCaseTest {
         assertEquals("mean", m.get("reduction"), "reduction");
         assertEquals("none", m.get("padding_idx"), "padding_idx");
         assertEquals(intMeta(m, "embedding_dim"), intMeta(m, "input_size"), "input_size = embedding_dim");
-        CharLanguageModelConfig config = CharLanguageModelConfig.builder(intMeta(m, "vocab_size"))
-                .embeddingDim(intMeta(m, "embedding_dim"))
-                .cell(CellKind.fromId(m.get("cell")))
-                .hiddenSize(intMeta(m, "hidden_size"))
-                .layers(intMeta(m, "num_layers"))
-                .dropout(doubleMeta(m, "dropout"))
-                .build();
-        CharLanguageModel<A> model = CharLanguageModel.create(config, pr, 0);
+        SequenceModelConfig config = SequenceModelConfig.charLanguageModel(intMeta(m, "vocab_size"),
+                intMeta(m, "embedding_dim"), CellKind.fromId(m.get("cell")), intMeta(m, "hidden_size"),
+                intMeta(m, "num_layers"), doubleMeta(m, "dropout"));
+        assertEquals(Embedding.NO_PADDING, config.paddingIdx(), "the character model has no padding row");
+        SequenceModel<A> model = SequenceModel.create(config, pr, 0);
+        loadParameters(f, pr, model);
+        return model;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // shared by the model kinds
+
+    /**
+     * Checks that the model's {@code namedParameters()} are the file's {@code param_names} in that
+     * order, with the stored shapes, and copies the stored values in (rounded to nearest for float32).
+     */
+    private static <A> void loadParameters(SafetensorsFile f, Precision<A> pr, Model<A> model) {
         Map<String, Parameter<A>> named = model.namedParameters();
-        assertEquals(List.of(m.get("param_names").split(",")), new ArrayList<>(named.keySet()),
+        assertEquals(List.of(f.metadata().get("param_names").split(",")), new ArrayList<>(named.keySet()),
                 "parameter names and order");
         for (Map.Entry<String, Parameter<A>> e : named.entrySet()) {
             Parameter<A> p = e.getValue();
             assertArrayEquals(f.shape(e.getKey()), p.shape(), "shape of " + e.getKey());
             pr.kernels().copy(pr.fromDoubles(f.doubles(e.getKey())), 0, p.value(), 0, p.size());
         }
-        return model;
+    }
+
+    /** The loss of {@code out} against the batch's targets, compared with {@code loss}; then the model's backward pass. */
+    private static <A> void lossAndBackward(SafetensorsFile f, Precision<A> pr, Tolerance tol, Model<A> model,
+                                            Loss loss, Batch batch, Activations<A> out, Set<String> compared) {
+        A dOut = pr.kernels().alloc(out.rows() * out.width());
+        LossValue value = loss.compute(pr, out, batch.targets(), dOut);
+        tol.check(f.path().getFileName() + " " + pr + " loss", f.doubles("loss"), new double[] {value.value()});
+        compared.add("loss");
+        model.backward(out.with(dOut, out.width()));
+    }
+
+    /** What the trainer reported: per step, the loss and the gradient norm before clipping. */
+    private record TrainRun(double[] losses, double[] gradNorms) {
+    }
+
+    /**
+     * Trains {@code model} for {@code steps} steps with the one {@link Trainer}: batch {@code k} of
+     * {@code batches} (cyclically) at step {@code k}, none continuing the one before, no validation
+     * data, clipping at {@code maxNorm}.
+     */
+    private static <A> TrainRun train(Model<A> model, Loss loss, List<Batch> batches, OptimizerChoice optimizer,
+                                      double maxNorm, int steps) {
+        TrainConfig config = TrainConfig.builder()
+                .optimizer(optimizer)
+                .clipNorm(maxNorm)
+                .steps(steps)
+                .evalEvery(0)
+                .checkpointEvery(0)
+                .build();
+        Trainer<A> trainer = Trainer.create(model, loss, new ListData(batches), null, config);
+        List<TrainingEvents.Step> events = new ArrayList<>();
+        TrainingEvents.Summary summary;
+        try {
+            summary = trainer.train(new TrainingListener() {
+                @Override
+                public void onStep(TrainingEvents.Step e) {
+                    events.add(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertEquals(steps, summary.steps(), "steps trained");
+        assertEquals(TrainingEvents.StopReason.STEPS, summary.reason(), "stop reason");
+        assertEquals(0, summary.skipped(), "skipped steps");
+        assertNull(summary.validation(), "no validation data: no validation");
+        assertEquals(steps, events.size(), "step events");
+        double[] losses = new double[steps];
+        double[] norms = new double[steps];
+        for (int s = 0; s < steps; s++) {
+            TrainingEvents.Step e = events.get(s);
+            assertEquals(s + 1, e.step(), "step number");
+            assertFalse(e.skipped(), "step " + (s + 1) + " skipped");
+            assertEquals(optimizer.learningRate(), e.learningRate(), "constant learning rate");
+            losses[s] = e.loss();
+            norms[s] = e.gradNorm();
+        }
+        return new TrainRun(losses, norms);
+    }
+
+    /** The given batches in turn, cyclically, as a training stream; none continues the one before. */
+    private static final class ListData implements TrainingData {
+        private final List<Batch> batches;
+        private long step;
+
+        ListData(List<Batch> batches) {
+            for (Batch b : batches) {
+                assertFalse(b.continues(), "every step starts from the zero state");
+            }
+            this.batches = List.copyOf(batches);
+        }
+
+        @Override
+        public Batch next() {
+            return batches.get((int) (step++ % batches.size()));
+        }
+
+        @Override
+        public long step() {
+            return step;
+        }
+
+        @Override
+        public void seekToStep(long steps) {
+            step = steps;
+        }
+
+        @Override
+        public int batchesPerEpoch() {
+            return batches.size();
+        }
     }
 
     /** The optimizer named by the metadata, with every hyper-parameter read from it. */
-    private static <A> Optimizer<A> optimizer(Map<String, String> m, Precision<A> pr, Map<String, Parameter<A>> params) {
+    private static OptimizerChoice optimizer(Map<String, String> m) {
         double lr = doubleMeta(m, "lr");
+        boolean maximize = m.containsKey("maximize") && boolMeta(m, "maximize");
         String kind = m.get("optimizer");
         switch (kind == null ? "(missing)" : kind) {
             case "sgd":
-                return new Sgd<>(pr, params, SgdConfig.builder(lr)
+                return new OptimizerChoice.SgdChoice(SgdConfig.builder(lr)
                         .momentum(doubleMeta(m, "momentum"))
                         .dampening(doubleMeta(m, "dampening"))
                         .nesterov(boolMeta(m, "nesterov"))
                         .weightDecay(doubleMeta(m, "weight_decay"))
-                        .maximize(m.containsKey("maximize") && boolMeta(m, "maximize"))
+                        .maximize(maximize)
                         .build());
             case "adam":
             case "adamw": {
@@ -279,39 +396,40 @@ class GoldenCaseTest {
                         .eps(doubleMeta(m, "eps"))
                         .weightDecay(doubleMeta(m, "weight_decay"))
                         .amsgrad(boolMeta(m, "amsgrad"))
-                        .maximize(m.containsKey("maximize") && boolMeta(m, "maximize"))
+                        .maximize(maximize)
                         .build();
-                return "adam".equals(kind) ? new Adam<>(pr, params, c) : new AdamW<>(pr, params, c);
+                return "adam".equals(kind) ? new OptimizerChoice.AdamChoice(c) : new OptimizerChoice.AdamWChoice(c);
             }
             case "rmsprop":
-                return new RMSprop<>(pr, params, RMSpropConfig.builder()
+                return new OptimizerChoice.RMSpropChoice(RMSpropConfig.builder()
                         .lr(lr)
                         .alpha(doubleMeta(m, "alpha"))
                         .eps(doubleMeta(m, "eps"))
                         .weightDecay(doubleMeta(m, "weight_decay"))
                         .momentum(doubleMeta(m, "momentum"))
                         .centered(boolMeta(m, "centered"))
-                        .maximize(m.containsKey("maximize") && boolMeta(m, "maximize"))
+                        .maximize(maximize)
                         .build());
             default:
                 throw new AssertionError("optimizer '" + kind + "' is not known to this test");
         }
     }
 
-    /** Every tensor of the file that is not an input (parameters, tokens, targets): the expected results. */
-    private static <A> Set<String> outputs(SafetensorsFile f, CharLanguageModel<A> model) {
-        Set<String> inputs = model.namedParameters().keySet();
+    /** Every tensor of the file that is neither a parameter nor an input: the expected results. */
+    private static Set<String> results(SafetensorsFile f, Set<String> parameters, Set<String> inputs) {
         return f.names().stream()
-                .filter(n -> !inputs.contains(n))
-                .filter(n -> !n.equals("tokens") && !n.equals("targets")
-                        && !n.startsWith("tokens.") && !n.startsWith("targets."))
+                .filter(n -> !parameters.contains(n) && !inputs.contains(n))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** An I64 {@code [T, B]} tensor as ints. */
     private static int[] ints(SafetensorsFile f, String name, int nt, int nb) {
         assertArrayEquals(new int[] {nt, nb}, f.shape(name), "shape of " + name);
-        return Arrays.stream(f.longs(name)).mapToInt(Math::toIntExact).toArray();
+        return toInts(f.longs(name));
+    }
+
+    private static int[] toInts(long[] values) {
+        return Arrays.stream(values).mapToInt(Math::toIntExact).toArray();
     }
 
     private static double doubleMeta(Map<String, String> m, String key) {
