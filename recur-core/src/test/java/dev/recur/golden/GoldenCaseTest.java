@@ -15,9 +15,14 @@ import dev.recur.model.SequenceModelConfig;
 import dev.recur.nn.Activations;
 import dev.recur.nn.Embedding;
 import dev.recur.nn.Parameter;
+import dev.recur.nn.Pooling;
 import dev.recur.nn.loss.CrossEntropy;
+import dev.recur.nn.loss.HuberLoss;
+import dev.recur.nn.loss.L1Loss;
 import dev.recur.nn.loss.Loss;
 import dev.recur.nn.loss.LossValue;
+import dev.recur.nn.loss.MeanSquaredError;
+import dev.recur.nn.loss.Reduction;
 import dev.recur.nn.loss.Targets;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.nn.sequence.InputGradients;
@@ -55,17 +60,23 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every golden case computed by PyTorch in float64 (see {@code golden/cases/README.md}), checked
- * in float64 and in float32 with the tolerances of its §8. The cases come from {@link GoldenDir}.
+ * Every golden case computed by PyTorch in float64 (see {@code golden/cases/README.md} and
+ * {@code golden/cases_seq/README.md}), checked in float64 and in float32 with the tolerances of
+ * its §8. The cases come from {@link GoldenDir}.
  *
- * <p>The character model of the {@code model} and {@code training} cases is a
- * {@link SequenceModel} loaded by its {@code state_dict} names; its optimizer steps are taken by
- * the one {@link Trainer}.
+ * <p>The models of the {@code model}, {@code training}, {@code classifier}, {@code regressor} and
+ * {@code tagger} cases are {@link SequenceModel}s built from the metadata alone and loaded by their
+ * {@code state_dict} names; their optimizer steps are taken by the one {@link Trainer}.
  */
 class GoldenCaseTest {
 
     /** Kinds this build checks; a case of any other kind is reported as skipped. */
-    private static final Set<String> SUPPORTED = Set.of("layer", "packed", "model", "training");
+    private static final Set<String> SUPPORTED = Set.of("layer", "packed", "model", "training", "classifier",
+            "regressor", "tagger");
+
+    /** Tensors of a {@code classifier}, {@code regressor} or {@code tagger} case that are inputs, not results. */
+    private static final Set<String> SEQ_INPUTS = Set.of("lengths", "tokens", "labels", "class_weights", "x",
+            "targets", "tags");
 
     private static final Map<String, AtomicInteger> CHECKED = new ConcurrentHashMap<>();
     private static final Map<String, AtomicInteger> SKIPPED = new ConcurrentHashMap<>();
@@ -100,7 +111,7 @@ class GoldenCaseTest {
         CHECKED.forEach((k, v) -> checked.put(k, v.get()));
         Map<String, Integer> skipped = new TreeMap<>();
         SKIPPED.forEach((k, v) -> skipped.put(k, v.get()));
-        System.out.println("golden cases in " + GoldenDir.dir() + ": checked (float64 and float32) " + checked
+        System.out.println("golden cases in " + GoldenDir.describe() + ": checked (float64 and float32) " + checked
                 + (skipped.isEmpty() ? "" : "; skipped (kind not supported) " + skipped));
     }
 
@@ -109,6 +120,7 @@ class GoldenCaseTest {
             case "layer", "packed" -> checkLayerCase(f, pr);
             case "model" -> checkModelCase(f, pr);
             case "training" -> checkTrainingCase(f, pr);
+            case "classifier", "regressor", "tagger" -> checkSequenceModelCase(kind, f, pr);
             default -> throw new AssertionError("no check for kind " + kind);
         }
     }
@@ -261,6 +273,161 @@ class GoldenCaseTest {
         SequenceModel<A> model = SequenceModel.create(config, pr, 0);
         loadParameters(f, pr, model);
         return model;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // classifier, regressor and tagger cases (golden cases_seq, README §11)
+
+    /**
+     * A {@code classifier}, {@code regressor} or {@code tagger} case: the model built from the
+     * metadata alone, its outputs ({@code pooled} or {@code rnn_output}, then {@code logits} or
+     * {@code outputs}), the loss and every parameter's gradient on the stored batch; then 5
+     * optimizer steps of the {@link Trainer} on that same batch: the losses, the gradient norms
+     * before clipping and every final parameter.
+     */
+    static <A> void checkSequenceModelCase(String kind, SafetensorsFile f, Precision<A> pr) {
+        Map<String, String> m = f.metadata();
+        assertEquals("true", m.get("bias"), "bias");
+        assertEquals(0.0, doubleMeta(m, "dropout"), "dropout");
+        assertEquals("true", m.get("time_major"), "time_major");
+        assertEquals("zeros", m.get("initial_state"), "initial_state");
+        assertEquals("mean", m.get("reduction"), "reduction");
+        assertEquals(2.0, doubleMeta(m, "norm_type"), "norm_type");
+        assertEquals("true", m.get("same_batch_every_step"), "same_batch_every_step");
+        int nt = intMeta(m, "seq_len");
+        int nb = intMeta(m, "batch");
+
+        SequenceModelConfig config = sequenceModelConfig(kind, m);
+        SequenceModel<A> model = SequenceModel.create(config, pr, 0);
+        // the stack is exactly these modules (PyTorch's names; pooling without parameters has none there)
+        List<String> modules = new ArrayList<>();
+        if (config.hasTokens()) {
+            modules.add("embedding");
+        }
+        modules.add("rnn");
+        if (!kind.equals("tagger")) {
+            modules.add("pool");
+        }
+        modules.add("head");
+        assertEquals(modules, new ArrayList<>(model.children().keySet()), "the model's modules");
+        loadParameters(f, pr, model);
+
+        Batch batch = sequenceBatch(kind, f, config, nt, nb);
+        Loss loss = sequenceLoss(kind, m, f);
+        Tolerance tol = Tolerance.of(pr.isDouble(), nt);
+        Set<String> compared = new TreeSet<>();
+
+        // the recurrent output and the pooled vectors, from the model's own layers in the model's order
+        Activations<A> x = config.hasTokens() ? model.embedding().forward(batch.tokenIds()) : batch.features(pr);
+        Activations<A> y = model.rnn().forward(x);
+        if (kind.equals("tagger")) {
+            compare(f, pr, tol, "rnn_output", y.values(), compared);
+        } else {
+            Activations<A> pooled = model.pool().forward(y);
+            assertEquals(0, pooled.steps(), "one row per sequence");
+            compare(f, pr, tol, "pooled", pooled.values(), compared);
+        }
+
+        // the whole model: outputs, loss, gradients
+        model.zeroGrad();
+        Activations<A> out = model.forward(batch);
+        assertEquals(kind.equals("tagger") ? nt : 0, out.steps(), "outputs per step or per sequence");
+        compare(f, pr, tol, kind.equals("regressor") ? "outputs" : "logits", out.values(), compared);
+        lossAndBackward(f, pr, tol, model, loss, batch, out, compared);
+        for (Map.Entry<String, Parameter<A>> e : model.namedParameters().entrySet()) {
+            compare(f, pr, tol, "grad." + e.getKey(), e.getValue().grad(), compared);
+        }
+
+        // 5 steps on the same batch
+        int steps = intMeta(m, "steps");
+        TrainRun run = train(model, loss, List.of(batch), optimizer(m), doubleMeta(m, "max_norm"), steps);
+        String what = f.path().getFileName() + " " + pr + " ";
+        tol.check(what + "train.losses", f.doubles("train.losses"), run.losses);
+        compared.add("train.losses");
+        tol.check(what + "train.grad_norms", f.doubles("train.grad_norms"), run.gradNorms);
+        compared.add("train.grad_norms");
+        for (Map.Entry<String, Parameter<A>> e : model.namedParameters().entrySet()) {
+            compare(f, pr, tol, "final." + e.getKey(), e.getValue().value(), compared);
+        }
+        assertEquals(results(f, model.namedParameters().keySet(), SEQ_INPUTS), compared, "expected tensors compared");
+    }
+
+    /** The model of a sequence case, from the metadata only (README §11). */
+    private static SequenceModelConfig sequenceModelConfig(String kind, Map<String, String> m) {
+        SequenceModelConfig.Builder b = SequenceModelConfig.builder();
+        if (kind.equals("regressor")) {
+            b.features(intMeta(m, "num_features"));
+        } else {
+            b.tokens(intMeta(m, "vocab_size"), intMeta(m, "embedding_dim")).paddingIdx(intMeta(m, "padding_idx"));
+        }
+        b.cell(CellKind.fromId(m.get("cell")), intMeta(m, "hidden_size"))
+                .layers(intMeta(m, "num_layers"))
+                .bidirectional(boolMeta(m, "bidirectional"))
+                .projSize(Integer.parseInt(m.getOrDefault("proj_size", "0")))
+                .bias(boolMeta(m, "bias"))
+                .dropout(doubleMeta(m, "dropout"));
+        if (!kind.equals("tagger")) {
+            b.pooling(Pooling.Kind.fromId(m.get("pooling")))
+                    .attentionSize(Integer.parseInt(m.getOrDefault("attention_size", "0")));
+        }
+        b.outputs(intMeta(m, kind.equals("regressor") ? "output_size" : "num_classes"));
+        SequenceModelConfig c = b.build();
+        assertEquals(kind.equals("tagger"), c.perStep(), "one output per step");
+        return c;
+    }
+
+    /** The stored batch: tokens or features {@code [T, B, ·]} padded to the longest of the lengths, and the targets. */
+    private static Batch sequenceBatch(String kind, SafetensorsFile f, SequenceModelConfig config, int nt, int nb) {
+        assertArrayEquals(new int[] {nb}, f.shape("lengths"), "shape of lengths");
+        int[] lengths = toInts(f.longs("lengths"));
+        assertEquals(nt, Arrays.stream(lengths).max().orElseThrow(), "seq_len = the longest length");
+        switch (kind) {
+            case "classifier" -> {
+                assertArrayEquals(new int[] {nb}, f.shape("labels"), "shape of labels");
+                return Batch.ofTokens(ints(f, "tokens", nt, nb), nt, nb, lengths,
+                        new Targets.Classes(toInts(f.longs("labels"))));
+            }
+            case "tagger" -> {
+                return Batch.ofTokens(ints(f, "tokens", nt, nb), nt, nb, lengths,
+                        new Targets.Classes(ints(f, "tags", nt, nb)));
+            }
+            default -> {
+                int nf = config.features();
+                int no = config.outputs();
+                assertArrayEquals(new int[] {nt, nb, nf}, f.shape("x"), "shape of x");
+                assertArrayEquals(new int[] {nb, no}, f.shape("targets"), "shape of targets");
+                return Batch.ofFeatures(f.doubles("x"), nt, nb, nf, lengths,
+                        new Targets.Values(f.doubles("targets"), no));
+            }
+        }
+    }
+
+    /** The loss named by the metadata, with its settings. */
+    private static Loss sequenceLoss(String kind, Map<String, String> m, SafetensorsFile f) {
+        String name = m.get("loss");
+        switch (kind) {
+            case "classifier" -> {
+                assertEquals("cross_entropy", name, "loss");
+                return CrossEntropy.builder()
+                        .classWeights(boolMeta(m, "class_weights") ? f.doubles("class_weights") : null)
+                        .labelSmoothing(doubleMeta(m, "label_smoothing"))
+                        .reduction(Reduction.MEAN)
+                        .build();
+            }
+            case "tagger" -> {
+                assertEquals("cross_entropy", name, "loss");
+                return CrossEntropy.builder().ignoreIndex(intMeta(m, "ignore_index")).reduction(Reduction.MEAN).build();
+            }
+            default -> {
+                return switch (name == null ? "(missing)" : name) {
+                    case "mse" -> new MeanSquaredError(Reduction.MEAN);
+                    case "l1" -> new L1Loss(Reduction.MEAN);
+                    case "huber" -> HuberLoss.builder().delta(doubleMeta(m, "huber_delta")).reduction(Reduction.MEAN)
+                            .build();
+                    default -> throw new AssertionError("regressor loss '" + name + "' is not known to this test");
+                };
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------
