@@ -1,8 +1,16 @@
 /**
- * Text data for character language models: corpus loading, the character vocabulary, the
- * train/validation split and the batching for truncated back-propagation through time.
+ * Data: what a model reads and the streams a trainer draws from.
  *
- * <p>The pipeline, matching the reference protocol of {@code charlm_torch.py} character for
+ * <ul>
+ *   <li>{@link dev.recur.data.Batch}: sequences of token ids and/or numeric features, padded, with
+ *       their lengths and targets; {@link dev.recur.data.TrainingData}: an endless, deterministic
+ *       stream of batches whose position is its step count.</li>
+ *   <li>{@link dev.recur.data.Example} and {@link dev.recur.data.ExampleBatches}: labelled sequences
+ *       of their own lengths, shuffled per epoch, bucketed by length, split for validation;
+ *       {@link dev.recur.data.Normalization}: feature standardisation.</li>
+ * </ul>
+ *
+ * <p>Text for character language models, matching the reference protocol of {@code charlm_torch.py} character for
  * character:
  * <ol>
  *   <li>{@link dev.recur.data.TextCorpus} reads a file, stream or resource as strict UTF-8 (a
