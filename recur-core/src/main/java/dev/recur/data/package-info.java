@@ -10,8 +10,8 @@
  *       {@link dev.recur.data.Normalization}: feature standardisation.</li>
  * </ul>
  *
- * <p>Text for character language models, matching the reference protocol of {@code charlm_torch.py} character for
- * character:
+ * <p>Text for character language models, matching the reference protocol of
+ * {@code charlm_torch.py} character for character:
  * <ol>
  *   <li>{@link dev.recur.data.TextCorpus} reads a file, stream or resource as strict UTF-8 (a
  *       leading byte-order mark dropped, line ends normalised as Python's text mode does) into
