@@ -166,8 +166,7 @@ public final class ManifestFormat {
                 try {
                     c = SequenceModelConfig.fromMap(config);
                 } catch (IllegalArgumentException e) {
-                    throw new FormatException(file, "a valid model configuration", JsonFields.oneLine(e.getMessage()),
-                            OTHER, e);
+                    throw RunWriter.refused(file, "a valid model configuration", e, OTHER);
                 }
                 if (preprocessing.vocabulary() != null && preprocessing.vocabulary().size() != c.vocabSize()) {
                     throw new FormatException(file, "model.config.vocab_size = the number of vocabulary code points ("
@@ -241,8 +240,7 @@ public final class ManifestFormat {
                     f.integer(m, "model.hidden_size", 1, Integer.MAX_VALUE),
                     f.integer(m, "model.num_layers", 1, Integer.MAX_VALUE), f.number(m, "model.dropout"));
         } catch (IllegalArgumentException e) {
-            throw new FormatException(f.file(), "a valid model configuration", JsonFields.oneLine(e.getMessage()), OTHER,
-                    e);
+            throw RunWriter.refused(f.file(), "a valid model configuration", e, OTHER);
         }
     }
 
