@@ -1,24 +1,30 @@
 package dev.recur.train;
 
+import static dev.recur.testing.FileFixtures.poke;
 import static dev.recur.testing.FileFixtures.snapshot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.recur.charlm.CharModelRun;
+import dev.recur.charlm.CharModelSettings;
+import dev.recur.checkpoint.Checkpoint;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
+import dev.recur.checkpoint.RunWriter;
 import dev.recur.data.TextCorpus;
-import dev.recur.io.Checkpoint;
 import dev.recur.io.FormatException;
 import dev.recur.io.SafetensorsFile;
 import dev.recur.io.SafetensorsWriter;
 import dev.recur.io.TensorEntry;
+import dev.recur.model.EvalResult;
 import dev.recur.nn.Parameter;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.optim.AdamConfig;
-import dev.recur.optim.OptimizerState;
 import dev.recur.optim.SgdConfig;
-import dev.recur.tensor.Parallel;
 import dev.recur.tensor.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,10 +32,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Trainer}: the training loop, exact resumption from a checkpoint, budgets and errors. */
+/**
+ * The {@link Trainer} training a character language model ({@link CharModelRun}): exact resumption
+ * from a checkpoint, determinism across thread counts, budgets, listeners, divergence, and the
+ * refusals of a resume that does not fit the run.
+ */
 class TrainerTest {
 
     /** About 2,000 characters: 4 streams of 16 steps give 28 chunks per epoch, so 40 steps wrap an epoch. */
@@ -38,26 +50,43 @@ class TrainerTest {
     @TempDir
     Path tmp;
 
-    private static TrainConfig.Builder small(CellKind cell) {
-        return TrainConfig.builder().cell(cell).embeddingDim(8).hiddenSize(16).layers(2).dropout(0.1)
-                .batch(4).seq(16).steps(40).evalEvery(10).checkpointEvery(0).seed(5).threads(1)
-                .optimizer(new OptimizerChoice.AdamChoice(AdamConfig.adam().lr(0.01).build()));
+    private static CharModelSettings small(CellKind cell, UnaryOperator<TrainConfig.Builder> train) {
+        CharModelSettings.Builder b = CharModelSettings.builder().cell(cell).embeddingDim(8).hiddenSize(16).layers(2)
+                .dropout(0.1).batch(4).seq(16);
+        return b.train(train.apply(b.train().toBuilder().steps(40).evalEvery(10).checkpointEvery(0).seed(5).threads(1)
+                .optimizer(new OptimizerChoice.AdamChoice(AdamConfig.adam().lr(0.01).build()))).build()).build();
     }
 
-    /** Collects the step losses reported to the listener. */
-    private static final class Recorder implements TrainingListener {
+    private static CharModelSettings small(CellKind cell) {
+        return small(cell, UnaryOperator.identity());
+    }
+
+    /** Records the events in order. */
+    private static class Recorder implements TrainingListener {
         final List<Double> losses = new ArrayList<>();
         final List<Double> validations = new ArrayList<>();
+        final List<String> events = new ArrayList<>();
 
         @Override
         public void onStep(TrainingEvents.Step event) {
             losses.add(event.loss());
+            events.add("step " + event.step());
         }
 
         @Override
         public void onValidation(TrainingEvents.Validation event) {
             validations.add(event.result().loss());
+            events.add("validation " + event.step());
         }
+
+        @Override
+        public void onCheckpoint(TrainingEvents.Saved event) {
+            events.add("checkpoint " + event.step());
+        }
+    }
+
+    private static double[] array(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static <A> double[] weights(Trainer<A> t) {
@@ -67,43 +96,62 @@ class TrainerTest {
                 all.add(v);
             }
         }
-        return all.stream().mapToDouble(Double::doubleValue).toArray();
+        return array(all);
+    }
+
+    /** A run killed right after its checkpoint at {@code step}: the listener throws. */
+    private static final class Killed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
     }
 
     private <A> void resumeIsExact(CellKind cell, Precision<A> precision, int stopAt) throws IOException {
-        TrainConfig config = small(cell).build();
-        Trainer<A> whole = Trainer.create(config, precision, CORPUS);
-        Recorder a = new Recorder();
-        TrainingEvents.Summary sa = whole.train(a);
+        CharModelSettings settings = small(cell, t -> t.checkpointEvery(stopAt));
+        Path whole = tmp.resolve(cell.id() + "-whole");
+        CharModelRun<A> a = CharModelRun.start(settings, precision, CORPUS).checkpointInto(whole,
+                Checkpoint.WriteHook.NONE);
+        Recorder ra = new Recorder();
+        TrainingEvents.Summary sa = a.trainer().train(ra);
         assertEquals(40, sa.steps());
         assertEquals(TrainingEvents.StopReason.STEPS, sa.reason());
 
-        // The first part as train() runs it, without the validation train() adds at the end of a budget.
-        Trainer<A> first = Trainer.create(config, precision, CORPUS);
-        Recorder b = new Recorder();
-        for (int i = 0; i < stopAt; i++) {
-            b.onStep(first.step());
-            if (first.stepCount() % config.evalEvery() == 0) {
-                b.onValidation(first.validate());
+        Path part = tmp.resolve(cell.id() + "-killed");
+        Recorder rb = new Recorder() {
+            @Override
+            public void onCheckpoint(TrainingEvents.Saved event) {
+                super.onCheckpoint(event);
+                if (event.step() == stopAt) {
+                    throw new Killed();
+                }
             }
-        }
-        Path run = tmp.resolve(cell.id() + "-" + precision.name());
-        first.save(run);
-        Trainer<A> second = Trainer.resume(run, config, precision, CORPUS);
-        assertEquals(stopAt, second.stepCount());
-        second.train(b);
+        };
+        CharModelRun<A> b = CharModelRun.start(settings, precision, CORPUS).checkpointInto(part,
+                Checkpoint.WriteHook.NONE);
+        assertThrows(Killed.class, () -> b.trainer().train(rb));
+        CharModelRun<A> resumed = CharModelRun.resume(part, TrainConfig.Changes.NONE, precision, CORPUS,
+                Checkpoint.WriteHook.NONE);
+        assertEquals(stopAt, resumed.trainer().stepCount());
+        resumed.trainer().train(rb);
 
-        assertArrayEquals(a.losses.stream().mapToDouble(Double::doubleValue).toArray(),
-                b.losses.stream().mapToDouble(Double::doubleValue).toArray(), 0.0, "step losses");
-        assertArrayEquals(whole.trainLossHistory(), second.trainLossHistory(), 0.0, "loss history");
-        assertEquals(a.validations, b.validations, "validation losses");
-        assertArrayEquals(weights(whole), weights(second), 0.0, "final weights");
-        assertEquals(whole.validationHistory().length, second.validationHistory().length);
-        for (int i = 0; i < whole.validationHistory().length; i++) {
-            assertArrayEquals(whole.validationHistory()[i], second.validationHistory()[i], 0.0, "validation " + i);
+        assertArrayEquals(array(ra.losses), array(rb.losses), 0.0, "step losses");
+        assertEquals(ra.validations, rb.validations, "validation losses");
+        Trainer<A> ta = a.trainer();
+        Trainer<A> tb = resumed.trainer();
+        assertArrayEquals(ta.trainLossHistory(), tb.trainLossHistory(), 0.0, "loss history");
+        assertArrayEquals(weights(ta), weights(tb), 0.0, "final weights");
+        assertEquals(ta.validationHistory().length, tb.validationHistory().length);
+        for (int i = 0; i < ta.validationHistory().length; i++) {
+            assertArrayEquals(ta.validationHistory()[i], tb.validationHistory()[i], 0.0, "validation " + i);
         }
-        assertEquals(whole.smoothedLoss(), second.smoothedLoss(), 0.0);
-        assertEquals(whole.model().dropoutPasses(), second.model().dropoutPasses());
+        assertEquals(ta.smoothedLoss(), tb.smoothedLoss(), 0.0);
+        assertEquals(ta.model().randomState(), tb.model().randomState());
+        assertEquals(ta.tokens(), tb.tokens());
+        // and the files of step 40 are the same, byte for byte
+        for (String role : List.of("model", "optimizer", "trainer")) {
+            Manifest.FileRef x = ManifestFormat.read(whole).files().get(role);
+            Manifest.FileRef y = ManifestFormat.read(part).files().get(role);
+            assertEquals(x.name(), y.name());
+            assertEquals(x.sha256(), y.sha256(), role);
+        }
     }
 
     @Test
@@ -117,34 +165,105 @@ class TrainerTest {
     }
 
     @Test
+    void theLossesDoNotDependOnTheThreadCount() throws IOException {
+        List<double[]> losses = new ArrayList<>();
+        List<double[]> weights = new ArrayList<>();
+        for (int threads : new int[] {1, 3, 4}) {
+            CharModelRun<float[]> r = CharModelRun.start(small(CellKind.LSTM, t -> t.steps(12).threads(threads)),
+                    Precision.F32, CORPUS);
+            assertEquals(threads, r.trainer().precision().kernels().threads());
+            Recorder rec = new Recorder();
+            r.trainer().train(rec);
+            losses.add(array(rec.losses));
+            weights.add(weights(r.trainer()));
+        }
+        for (int i = 1; i < losses.size(); i++) {
+            assertArrayEquals(losses.get(0), losses.get(i), 0.0, "losses on run " + i);
+            assertArrayEquals(weights.get(0), weights.get(i), 0.0, "weights on run " + i);
+        }
+    }
+
+    @Test
+    void aResumeMayChangeTheThreadCountAndStaysExact() throws IOException {
+        Path run = tmp.resolve("threads");
+        CharModelRun.start(small(CellKind.GRU, t -> t.steps(6)), Precision.F32, CORPUS)
+                .checkpointInto(run, Checkpoint.WriteHook.NONE).trainer().train();
+        CharModelRun<float[]> resumed = CharModelRun.resume(run, new TrainConfig.Changes(12L, null, null, null, null,
+                3), Precision.F32, CORPUS, Checkpoint.WriteHook.NONE);
+        assertEquals(3, resumed.config().threads());
+        assertEquals(3, resumed.trainer().precision().kernels().threads());
+        resumed.trainer().train();
+        CharModelRun<float[]> whole = CharModelRun.start(small(CellKind.GRU, t -> t.steps(12)), Precision.F32, CORPUS);
+        whole.trainer().train();
+        assertArrayEquals(whole.trainer().trainLossHistory(), resumed.trainer().trainLossHistory(), 0.0);
+        assertArrayEquals(weights(whole.trainer()), weights(resumed.trainer()), 0.0);
+    }
+
+    @Test
     void trainingLowersTheValidationLoss() throws IOException {
-        Trainer<float[]> t = Trainer.create(small(CellKind.LSTM).dropout(0).steps(60).build(), Precision.F32, CORPUS);
-        Recorder r = new Recorder();
-        TrainingEvents.Summary s = t.train(r);
-        assertEquals(6, r.validations.size());   // steps 10, 20, ..., 60, and none extra at the end
-        assertTrue(r.validations.get(r.validations.size() - 1) < r.validations.get(0) - 0.3,
-                "validation loss " + r.validations);
+        CharModelRun<float[]> r = CharModelRun.start(small(CellKind.LSTM, t -> t.steps(60)).toBuilder().dropout(0)
+                .build(), Precision.F32, CORPUS);
+        Recorder rec = new Recorder();
+        TrainingEvents.Summary s = r.trainer().train(rec);
+        assertEquals(6, rec.validations.size());   // steps 10, 20, ..., 60, and none extra at the end
+        assertTrue(rec.validations.get(rec.validations.size() - 1) < rec.validations.get(0) - 0.3,
+                "validation loss " + rec.validations);
         assertNotNull(s.validation());
         assertEquals(60L * 4 * 16, s.tokens());
         EvalResult v = s.validation();
         assertEquals(v.loss() / Math.log(2), v.bitsPerChar(), 1e-12);
         assertEquals(Math.exp(v.loss()), v.perplexity(), 1e-9);
+        // every validation character predicted once: the validation text less its first character
+        assertEquals(r.validationCharacters() - 1, v.predictions());
+    }
+
+    @Test
+    void listenersReceiveEveryStepValidationAndCheckpointInOrder() throws IOException {
+        Path run = tmp.resolve("events");
+        CharModelRun<float[]> r = CharModelRun.start(small(CellKind.LSTM, t -> t.steps(12).evalEvery(5)
+                .checkpointEvery(4)), Precision.F32, CORPUS).checkpointInto(run, Checkpoint.WriteHook.NONE);
+        List<TrainingEvents.Step> steps = new ArrayList<>();
+        Recorder rec = new Recorder() {
+            @Override
+            public void onStep(TrainingEvents.Step event) {
+                super.onStep(event);
+                steps.add(event);
+            }
+        };
+        r.trainer().train(rec);
+        List<String> expected = new ArrayList<>();
+        for (int s = 1; s <= 12; s++) {
+            expected.add("step " + s);
+            if (s % 5 == 0 || s == 12) {
+                expected.add("validation " + s);
+            }
+            if (s % 4 == 0) {
+                expected.add("checkpoint " + s);
+            }
+        }
+        assertEquals(expected, rec.events);
+        // each step event: its number, the budget, the learning rate, the clipped norm, the running counts
+        double smoothed = Double.NaN;
+        for (TrainingEvents.Step e : steps) {
+            assertEquals(12, e.totalSteps());
+            assertEquals(0.01, e.learningRate());
+            assertTrue(e.gradNorm() > 0 && Double.isFinite(e.gradNorm()), "norm " + e.gradNorm());
+            assertEquals(e.step() * 4 * 16, e.tokens());
+            assertFalse(e.skipped());
+            smoothed = e.step() == 1 ? e.loss() : 0.98 * smoothed + 0.02 * e.loss();
+            assertEquals(smoothed, e.smoothedLoss(), 1e-12, "smoothed loss at step " + e.step());
+        }
     }
 
     @Test
     void checkpointsAreWrittenAtTheIntervalAndAtTheEnd() throws IOException {
         Path run = tmp.resolve("run");
-        List<Long> saved = new ArrayList<>();
-        Trainer<float[]> t = Trainer.create(small(CellKind.LSTM).steps(25).checkpointEvery(10).build(), Precision.F32,
-                CORPUS).checkpointInto(run, Checkpoint.WriteHook.NONE);
-        t.train(new TrainingListener() {
-            @Override
-            public void onCheckpoint(TrainingEvents.Saved event) {
-                saved.add(event.step());
-            }
-        });
-        assertEquals(List.of(10L, 20L, 25L), saved);
-        assertEquals(25, Checkpoint.readManifest(run).step());
+        Recorder rec = new Recorder();
+        CharModelRun.start(small(CellKind.LSTM, t -> t.steps(25).checkpointEvery(10)), Precision.F32, CORPUS)
+                .checkpointInto(run, Checkpoint.WriteHook.NONE).trainer().train(rec);
+        assertEquals(List.of("checkpoint 10", "checkpoint 20", "checkpoint 25"),
+                rec.events.stream().filter(e -> e.startsWith("checkpoint")).toList());
+        assertEquals(25, ManifestFormat.read(run).step());
         try (var files = Files.list(run)) {
             assertEquals(List.of("checkpoint.json", "model-00000025.safetensors", "optimizer-00000025.safetensors",
                     "trainer-00000025.safetensors"), files.map(p -> p.getFileName().toString()).sorted().toList());
@@ -154,34 +273,53 @@ class TrainerTest {
     @Test
     void aResumedRunThatIsCompleteDoesNothingMore() throws IOException {
         Path run = tmp.resolve("done");
-        TrainConfig config = small(CellKind.LSTM).steps(12).build();
-        Trainer.create(config, Precision.F32, CORPUS).checkpointInto(run, Checkpoint.WriteHook.NONE)
-                .train(TrainingListener.NONE);
-        String before = Files.readString(run.resolve(Checkpoint.MANIFEST));
-        Trainer<float[]> again = Trainer.resume(run, config, Precision.F32, CORPUS);
-        Recorder r = new Recorder();
-        TrainingEvents.Summary s = again.checkpointInto(run, Checkpoint.WriteHook.NONE).train(r);
+        CharModelRun.start(small(CellKind.LSTM, t -> t.steps(12)), Precision.F32, CORPUS)
+                .checkpointInto(run, Checkpoint.WriteHook.NONE).trainer().train();
+        String before = Files.readString(run.resolve(Manifest.FILE));
+        CharModelRun<float[]> again = CharModelRun.resume(run, TrainConfig.Changes.NONE, Precision.F32, CORPUS,
+                Checkpoint.WriteHook.NONE);
+        assertEquals(run, again.directory());
+        Recorder rec = new Recorder();
+        TrainingEvents.Summary s = again.trainer().train(rec);
         assertEquals(0, s.stepsThisRun());
-        assertEquals(List.of(), r.losses);
-        assertEquals(List.of(), r.validations);   // the last validation is in the checkpoint
-        assertEquals(before, Files.readString(run.resolve(Checkpoint.MANIFEST)));
+        assertEquals(List.of(), rec.events, "no step, no validation (the last is in the checkpoint), no checkpoint");
+        assertEquals(before, Files.readString(run.resolve(Manifest.FILE)));
         // A longer budget continues the run.
-        Trainer<float[]> longer = Trainer.resume(run, config.toBuilder().steps(15).build(), Precision.F32, CORPUS);
-        assertEquals(3, longer.train(r).stepsThisRun());
+        CharModelRun<float[]> longer = CharModelRun.resume(run, new TrainConfig.Changes(15L, null, null, null, null,
+                null), Precision.F32, CORPUS, Checkpoint.WriteHook.NONE);
+        assertEquals(3, longer.trainer().train(rec).stepsThisRun());
+        assertEquals(15, ManifestFormat.read(run).step());
+        assertThrows(IllegalStateException.class, () -> longer.checkpointInto(tmp.resolve("elsewhere"),
+                Checkpoint.WriteHook.NONE), "a resumed run writes into its own folder");
     }
 
     @Test
-    void aTimeBudgetStopsTheRun() throws IOException {
-        Trainer<float[]> t = Trainer.create(small(CellKind.LSTM).steps(0).timeBudgetSeconds(1e-9).build(),
+    void theBudgetsStopTheRun() throws IOException {
+        TrainingEvents.Summary time = CharModelRun.start(small(CellKind.LSTM, t -> t.steps(0).timeBudgetSeconds(1e-9)),
+                Precision.F32, CORPUS).trainer().train();
+        assertEquals(TrainingEvents.StopReason.TIME, time.reason());
+        assertEquals(1, time.steps(), "a step takes more than a nanosecond");
+
+        CharModelRun<float[]> epoch = CharModelRun.start(small(CellKind.LSTM, t -> t.steps(0).epochs(1).evalEvery(0)),
                 Precision.F32, CORPUS);
-        TrainingEvents.Summary s = t.train(TrainingListener.NONE);
-        assertEquals(TrainingEvents.StopReason.TIME, s.reason());
-        assertEquals(1, s.steps());
+        // 90% of the corpus trains, cut into 4 streams; chunks of 16 steps, each needing its next character
+        int stream = (epoch.trainCharacters() - 1) / 4;
+        assertEquals((stream - 1) / 16, epoch.trainer().data().batchesPerEpoch());
+        TrainingEvents.Summary e = epoch.trainer().train();
+        assertEquals(TrainingEvents.StopReason.EPOCHS, e.reason());
+        assertEquals((stream - 1) / 16, e.steps());
+        assertEquals(28, e.steps());
+
+        TrainingEvents.Summary steps = CharModelRun.start(small(CellKind.LSTM, t -> t.steps(3).epochs(1)),
+                Precision.F32, CORPUS).trainer().train();
+        assertEquals(TrainingEvents.StopReason.STEPS, steps.reason());
+        assertEquals(3, steps.steps());
     }
 
     @Test
     void requestStopEndsAfterTheCurrentStep() throws IOException {
-        Trainer<float[]> t = Trainer.create(small(CellKind.LSTM).build(), Precision.F32, CORPUS);
+        CharModelRun<float[]> r = CharModelRun.start(small(CellKind.LSTM), Precision.F32, CORPUS);
+        Trainer<float[]> t = r.trainer();
         TrainingEvents.Summary s = t.train(new TrainingListener() {
             @Override
             public void onStep(TrainingEvents.Step event) {
@@ -192,24 +330,27 @@ class TrainerTest {
         });
         assertEquals(TrainingEvents.StopReason.REQUESTED, s.reason());
         assertEquals(3, s.steps());
-        assertNotNull(s.validation());
+        assertNotNull(s.validation(), "validated at the stop");
     }
 
     @Test
-    void resumingWithAnotherSettingCorpusOrPrecisionIsRefused() throws IOException {
+    void resumingWithAnotherCorpusPrecisionOrBudgetIsRefused() throws IOException {
         Path run = tmp.resolve("run");
-        TrainConfig config = small(CellKind.LSTM).steps(5).build();
-        Trainer.create(config, Precision.F32, CORPUS).checkpointInto(run, Checkpoint.WriteHook.NONE)
-                .train(TrainingListener.NONE);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Trainer.resume(run, config.toBuilder().hiddenSize(32).build(), Precision.F32, CORPUS));
-        assertTrue(e.getMessage().contains("hidden_size cannot change"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> Trainer.resume(run, config, Precision.F64, CORPUS));
-        assertTrue(e.getMessage().contains("expected precision float32"), e.getMessage());
+        CharModelRun.start(small(CellKind.LSTM, t -> t.steps(5)), Precision.F32, CORPUS)
+                .checkpointInto(run, Checkpoint.WriteHook.NONE).trainer().train();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CharModelRun.resume(run,
+                TrainConfig.Changes.NONE, Precision.F64, CORPUS, Checkpoint.WriteHook.NONE));
+        assertEquals("resume " + run + ": expected precision float32 (that of the checkpoint), found float64; likely "
+                + "cause: another --dtype than the run was started with", e.getMessage());
         TextCorpus other = TinyCorpus.english(2100);
-        e = assertThrows(IllegalArgumentException.class, () -> Trainer.resume(run, config, Precision.F32, other));
-        assertTrue(e.getMessage().contains("expected the corpus the run was trained on"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CharModelRun.resume(run, TrainConfig.Changes.NONE,
+                Precision.F32, other, Checkpoint.WriteHook.NONE));
+        assertEquals("tiny-english.txt: expected the corpus the run was trained on (tiny-english.txt, SHA-256 "
+                + CORPUS.sha256() + "), found SHA-256 " + other.sha256() + "; likely cause: the corpus file changed "
+                + "since, or another file was given", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CharModelRun.resume(run, new TrainConfig.Changes(0L,
+                null, null, null, null, null), Precision.F32, CORPUS, Checkpoint.WriteHook.NONE));
+        assertEquals("budget: expected a step, epoch or time budget, found none", e.getMessage());
     }
 
     /**
@@ -219,29 +360,40 @@ class TrainerTest {
     @Test
     void aCarriedStateOfAnotherShapeIsRefused() throws IOException {
         Path run = tmp.resolve("reshaped");
-        TrainConfig config = small(CellKind.LSTM).steps(5).build();
-        Trainer.create(config, Precision.F32, CORPUS).checkpointInto(run, Checkpoint.WriteHook.NONE)
-                .train(TrainingListener.NONE);
-        Checkpoint.FileRef ref = Checkpoint.readManifest(run).files().get("trainer");
+        CharModelRun.start(small(CellKind.LSTM, t -> t.steps(5)), Precision.F32, CORPUS)
+                .checkpointInto(run, Checkpoint.WriteHook.NONE).trainer().train();
+        Manifest.FileRef ref = ManifestFormat.read(run).files().get("trainer");
         Path file = run.resolve(ref.name());
         byte[] original = Files.readAllBytes(file);
-        String manifest = Files.readString(run.resolve(Checkpoint.MANIFEST));
+        String manifest = Files.readString(run.resolve(Manifest.FILE));
+        String refused = run.resolve(Manifest.FILE) + ": expected a consistent training state, found ";
+        String cause = "; likely cause: the files of the checkpoint do not belong together (edited or mixed up)";
 
         rewriteTrainerFile(run, ref, manifest, t -> t.name().equals("carry.h") ? new int[] {2, 2, 32} : t.shape());
-        Exception e = assertThrows(Exception.class, () -> Trainer.resume(run, config, Precision.F32, CORPUS));
-        assertTrue(e.getMessage().contains("the carried recurrent state does not fit [L, B, H] = [2, 4, 16]: found"
-                + " carry.h [2, 2, 32], carry.c [2, 4, 16]"), e.getMessage());
+        FormatException e = assertThrows(FormatException.class, () -> resume(run));
+        assertEquals(refused + "the carried recurrent state does not fit [L*D, B, Hout] = [2, 4, 16]: found carry.h "
+                + "[2, 2, 32], carry.c [2, 4, 16]" + cause, e.getMessage());
 
         Files.write(file, original);
         rewriteTrainerFile(run, ref, manifest, t -> t.name().equals("carry.c") ? null : t.shape());
-        e = assertThrows(Exception.class, () -> Trainer.resume(run, config, Precision.F32, CORPUS));
-        assertTrue(e.getMessage().contains("the carried recurrent state does not fit a lstm: expected carry.c beside"
-                + " carry.h, found none"), e.getMessage());
+        e = assertThrows(FormatException.class, () -> resume(run));
+        assertEquals(refused + "the carried recurrent state does not fit a lstm: expected carry.c beside carry.h, "
+                + "found none" + cause, e.getMessage());
+
+        Files.write(file, original);
+        rewriteTrainerFile(run, ref, manifest, t -> t.name().equals("carry.h") ? null : t.shape());
+        e = assertThrows(FormatException.class, () -> resume(run));
+        assertEquals(refused + "the carried recurrent state: expected carry.h beside carry.c, found none" + cause,
+                e.getMessage());
+    }
+
+    private static CharModelRun<float[]> resume(Path run) throws IOException {
+        return CharModelRun.resume(run, TrainConfig.Changes.NONE, Precision.F32, CORPUS, Checkpoint.WriteHook.NONE);
     }
 
     /** Writes the run's trainer file again with each tensor in the shape {@code shape} gives it (null: left out). */
-    private static void rewriteTrainerFile(Path run, Checkpoint.FileRef ref, String manifest,
-                                           java.util.function.Function<TensorEntry, int[]> shape) throws IOException {
+    private static void rewriteTrainerFile(Path run, Manifest.FileRef ref, String manifest,
+                                           Function<TensorEntry, int[]> shape) throws IOException {
         Path file = run.resolve(ref.name());
         SafetensorsFile old = SafetensorsFile.read(file);
         SafetensorsWriter w = new SafetensorsWriter().metadata(old.metadata());
@@ -253,7 +405,7 @@ class TrainerTest {
         }
         byte[] bytes = w.toBytes();
         Files.write(file, bytes);
-        Files.writeString(run.resolve(Checkpoint.MANIFEST), manifest.replace(ref.sha256(), Checkpoint.sha256(bytes))
+        Files.writeString(run.resolve(Manifest.FILE), manifest.replace(ref.sha256(), Checkpoint.sha256(bytes))
                 .replace("\"bytes\" : " + ref.bytes(), "\"bytes\" : " + bytes.length));
     }
 
@@ -264,104 +416,101 @@ class TrainerTest {
     @Test
     void anInvalidSavedSettingGivesOneLikelyCause() throws IOException {
         Path run = tmp.resolve("threads");
-        TrainConfig config = small(CellKind.LSTM).steps(5).build();
-        Trainer.create(config, Precision.F32, CORPUS).checkpointInto(run, Checkpoint.WriteHook.NONE)
-                .train(TrainingListener.NONE);
-        Path json = run.resolve(Checkpoint.MANIFEST);
+        CharModelRun.start(small(CellKind.LSTM, t -> t.steps(5)), Precision.F32, CORPUS)
+                .checkpointInto(run, Checkpoint.WriteHook.NONE).trainer().train();
+        Path json = run.resolve(Manifest.FILE);
         String manifest = Files.readString(json);
         assertTrue(manifest.contains("\"threads\" : 1"), manifest);
         Files.writeString(json, manifest.replace("\"threads\" : 1", "\"threads\" : -1"));
-        FormatException e = assertThrows(FormatException.class,
-                () -> Trainer.savedConfig(Checkpoint.readManifest(run)));
-        assertTrue(e.getMessage().startsWith(json + ": expected a valid training configuration, found threads:"),
-                e.getMessage());
+        String expected = json + ": expected a valid training configuration, found threads: expected 0..256 (0 = one "
+                + "per processor), found -1; likely cause: the file was edited by hand, or the checkpoint holds a model"
+                + " saved without its training state";
+        FormatException e = assertThrows(FormatException.class, () -> RunWriter.savedConfig(ManifestFormat.read(run)));
+        assertEquals(expected, e.getMessage());
+        assertEquals(expected, assertThrows(FormatException.class, () -> resume(run)).getMessage());
+
+        Files.writeString(json, manifest.replace("\"name\" : \"cross_entropy\"", "\"name\" : \"hinge\""));
+        e = assertThrows(FormatException.class, () -> RunWriter.savedLoss(ManifestFormat.read(run)));
+        assertTrue(e.getMessage().startsWith(json + ": expected a valid loss, found "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; likely cause: the file was edited by hand"), e.getMessage());
         assertEquals(1, e.getMessage().split("likely cause", -1).length - 1, e.getMessage());
-        assertTrue(e.getMessage().endsWith("found -1; likely cause: the file was edited by hand, or the checkpoint holds"
-                + " a model saved without its training state"), e.getMessage());
     }
 
     @Test
     void aCorpusTooShortForOneBatchIsNamedInTheError() {
         TextCorpus tiny = TinyCorpus.corpus("just a few words here\n", "short.txt");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Trainer.create(small(CellKind.LSTM).build(), Precision.F32, tiny));
+                () -> CharModelRun.start(small(CellKind.LSTM), Precision.F32, tiny));
         assertTrue(e.getMessage().startsWith("short.txt (22 characters): training text: expected at least 65"),
                 e.getMessage());
     }
 
     @Test
     void aDivergingRunStopsWithAClearError() {
-        TrainConfig config = small(CellKind.RNN_RELU).dropout(0).clipNorm(0)
-                .optimizer(new OptimizerChoice.SgdChoice(SgdConfig.builder(1e12).build())).build();
-        Trainer<float[]> t = Trainer.create(config, Precision.F32, CORPUS);
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.train(TrainingListener.NONE));
+        CharModelSettings settings = small(CellKind.RNN_RELU, t -> t.clipNorm(0)
+                .optimizer(new OptimizerChoice.SgdChoice(SgdConfig.builder(1e12).build()))).toBuilder().dropout(0)
+                .build();
+        Trainer<float[]> t = CharModelRun.start(settings, Precision.F32, CORPUS).trainer();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.train());
         assertTrue(e.getMessage().matches("training diverged at step \\d+: expected a finite loss, found .*; likely "
                 + "cause: the learning rate \\(1\\.0E12\\) is too high, or no gradient clipping"), e.getMessage());
     }
 
     /** Trains with a checkpoint every step until it diverges; returns the divergence. */
-    private static TrainingDivergedException divergeWithCheckpoints(TrainConfig config, Path run) {
-        Trainer<float[]> t = Trainer.create(config.toBuilder().checkpointEvery(1).build(), Precision.F32, CORPUS)
-                .checkpointInto(run, Checkpoint.WriteHook.NONE);
-        return assertThrows(TrainingDivergedException.class, () -> t.train(TrainingListener.NONE));
+    private static TrainingDivergedException divergeWithCheckpoints(CharModelSettings settings, Path run) {
+        CharModelSettings every = settings.toBuilder().train(settings.train().toBuilder().checkpointEvery(1).build())
+                .build();
+        Trainer<float[]> t = CharModelRun.start(every, Precision.F32, CORPUS).checkpointInto(run,
+                Checkpoint.WriteHook.NONE).trainer();
+        return assertThrows(TrainingDivergedException.class, () -> t.train());
+    }
+
+    private static long divergedAt(TrainingDivergedException e) {
+        return Long.parseLong(e.getMessage().replaceAll("training diverged at step (\\d+):.*", "$1"));
     }
 
     @Test
     void anUpdateThatMakesAWeightInfiniteIsDivergenceAndTheLastGoodCheckpointStays() throws IOException {
-        // A finite loss, but the update overflows the embedding: before, the step was saved with
-        // infinite weights and the next forward pass blamed its input.
+        // A finite loss, but the update overflows the embedding: the step must not be saved with
+        // infinite weights (the next forward pass would blame its input).
         Path run = tmp.resolve("sgd");
-        TrainConfig config = small(CellKind.LSTM).dropout(0).clipNorm(0).evalEvery(0)
-                .optimizer(new OptimizerChoice.SgdChoice(SgdConfig.builder(1e30).build())).build();
-        TrainingDivergedException e = divergeWithCheckpoints(config, run);
+        CharModelSettings settings = small(CellKind.LSTM, t -> t.clipNorm(0).evalEvery(0)
+                .optimizer(new OptimizerChoice.SgdChoice(SgdConfig.builder(1e30).build()))).toBuilder().dropout(0)
+                .build();
+        TrainingDivergedException e = divergeWithCheckpoints(settings, run);
         assertTrue(e.getMessage().matches("training diverged at step \\d+: expected finite parameters and optimizer"
                 + " state after the update, found parameter [a-z_.0-9]+\\[\\d+(, \\d+)*\\] = -?Infinity;"
                 + " likely cause: the learning rate \\(1\\.0E30\\) is too high, or no gradient clipping"),
                 e.getMessage());
-        long diverged = Long.parseLong(e.getMessage().replaceAll("training diverged at step (\\d+):.*", "$1"));
-        Checkpoint.Contents<float[]> last = Checkpoint.load(run, Precision.F32);   // finite, hence loadable
-        assertEquals(diverged - 1, last.step());
+        assertEquals(divergedAt(e) - 1, Checkpoint.load(run, Precision.F32).manifest().step());   // finite, loadable
     }
 
     @Test
     void anInfiniteOptimizerStateIsDivergenceEvenWhileTheWeightsStayFinite() throws IOException {
-        // Adam's exp_avg_sq overflows, after which its updates are 0 and the weights stay finite:
-        // before, the run ended "successfully" and its checkpoint held the infinite state.
+        // Adam's exp_avg_sq overflows, after which its updates are 0 and the weights stay finite: the
+        // run must not end "successfully" with a checkpoint holding the infinite state.
         Path run = tmp.resolve("adam");
-        TrainConfig config = small(CellKind.LSTM).layers(1).hiddenSize(8).embeddingDim(4).dropout(0).clipNorm(0)
-                .evalEvery(0).optimizer(new OptimizerChoice.AdamChoice(AdamConfig.adam().lr(1e30).build())).build();
-        TrainingDivergedException e = divergeWithCheckpoints(config, run);
+        CharModelSettings settings = small(CellKind.LSTM, t -> t.clipNorm(0).evalEvery(0)
+                .optimizer(new OptimizerChoice.AdamChoice(AdamConfig.adam().lr(1e30).build()))).toBuilder().layers(1)
+                .hiddenSize(8).embeddingDim(4).dropout(0).build();
+        TrainingDivergedException e = divergeWithCheckpoints(settings, run);
         assertTrue(e.getMessage().contains(", found optimizer state "), e.getMessage());
         assertTrue(e.getMessage().contains(".exp_avg_sq["), e.getMessage());
-        long diverged = Long.parseLong(e.getMessage().replaceAll("training diverged at step (\\d+):.*", "$1"));
-        assertEquals(diverged - 1, Checkpoint.load(run, Precision.F32).step());
+        assertEquals(divergedAt(e) - 1, Checkpoint.load(run, Precision.F32).manifest().step());
     }
 
     @Test
     void aCorruptOptimizerStateResumedFromIsDivergenceAndTheCheckpointIsKept() throws IOException {
         Path run = tmp.resolve("corrupt");
-        TrainConfig config = small(CellKind.LSTM).steps(5).build();
-        Trainer.create(config, Precision.F32, CORPUS).checkpointInto(run, Checkpoint.WriteHook.NONE)
-                .train(TrainingListener.NONE);
+        CharModelRun.start(small(CellKind.LSTM, t -> t.steps(5)), Precision.F32, CORPUS)
+                .checkpointInto(run, Checkpoint.WriteHook.NONE).trainer().train();
         // A negative running mean of squares (finite, so it loads): Adam's square root makes NaN of it.
-        Checkpoint.Contents<float[]> c = Checkpoint.load(run, Precision.F32);
-        List<OptimizerState.Entry> arrays = new ArrayList<>();
-        for (OptimizerState.Entry a : c.optimizer().arrays()) {
-            double[] v = a.values();
-            if (a.name().equals("head.bias.exp_avg_sq")) {
-                v[3] = -1;
-            }
-            arrays.add(new OptimizerState.Entry(a.name(), a.shape(), v));
-        }
-        Checkpoint.save(run, new Checkpoint.Contents<>(c.model(), c.vocabulary(), c.step(),
-                new OptimizerState(c.optimizer().optimizer(), c.optimizer().steps(), arrays), c.state(),
-                c.provenance(), c.training()));
+        poke(run, "optimizer", "head.bias.exp_avg_sq", 3, -1);
         List<String> before = snapshot(run);
 
-        Trainer<float[]> t = Trainer.resume(run, config.toBuilder().steps(8).checkpointEvery(1).build(), Precision.F32,
-                CORPUS).checkpointInto(run, Checkpoint.WriteHook.NONE);
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> t.train(TrainingListener.NONE));
+        Trainer<float[]> t = CharModelRun.resume(run, new TrainConfig.Changes(8L, null, null, null, 1, null),
+                Precision.F32, CORPUS, Checkpoint.WriteHook.NONE).trainer();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.train());
         assertEquals("training diverged at step 6: expected finite parameters and optimizer state after"
                 + " the update, found parameter head.bias[3] = NaN; likely cause: the learning rate (0.01) is too high,"
                 + " or no gradient clipping, or a corrupt optimizer state in the checkpoint resumed from (" + run + ")",
@@ -371,58 +520,12 @@ class TrainerTest {
 
     @Test
     void aNonFiniteValidationLossIsDivergenceAndIsNotRecorded() {
-        Trainer<float[]> t = Trainer.create(small(CellKind.LSTM).build(), Precision.F32, CORPUS);
+        Trainer<float[]> t = CharModelRun.start(small(CellKind.LSTM), Precision.F32, CORPUS).trainer();
         t.step();
         t.model().namedParameters().get("head.bias").value()[0] = Float.POSITIVE_INFINITY;   // as if logits overflowed
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::validate);
         assertTrue(e.getMessage().startsWith("training diverged at step 1: expected a finite validation loss, found "),
                 e.getMessage());
         assertEquals(0, t.validationHistory().length);
-    }
-
-    @Test
-    void theConfigurationRoundTripsThroughItsMap() {
-        TrainConfig c = small(CellKind.GRU).schedule(new ScheduleConfig(ScheduleConfig.Kind.COSINE, 3, 1e-4, 37, 0, 1))
-                .optimizer(new OptimizerChoice.AdamWChoice(AdamConfig.adamW().lr(3e-3).beta2(0.99).build()))
-                .timeBudgetSeconds(12.5).build();
-        Map<String, Object> m = c.toMap();
-        assertEquals(c, TrainConfig.fromMap(m));
-        for (OptimizerChoice o : List.of(new OptimizerChoice.SgdChoice(SgdConfig.builder(0.1).momentum(0.9).build()),
-                new OptimizerChoice.RMSpropChoice(dev.recur.optim.RMSpropConfig.builder().build()))) {
-            assertEquals(o, OptimizerChoice.fromMap(o.toMap()));
-        }
-        // an optimizer's settings under another optimizer's name: the missing and the extra ones named
-        Map<String, Object> adamAsSgd = new java.util.LinkedHashMap<>(
-                new OptimizerChoice.AdamChoice(AdamConfig.adam().build()).toMap());
-        adamAsSgd.put("name", "sgd");
-        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
-                () -> OptimizerChoice.fromMap(adamAsSgd));
-        assertEquals("optimizer sgd: expected the settings lr, momentum, dampening, nesterov, weightDecay, maximize,"
-                + " found no momentum, dampening, nesterov, and others: beta1, beta2, eps, amsgrad", wrong.getMessage());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrainConfig.builder().steps(0).build());
-        assertTrue(e.getMessage().startsWith("budget: expected a step budget or a time budget"), e.getMessage());
-    }
-
-    @Test
-    void threadsAreCappedAsEverywhereElse() {
-        assertEquals(256, TrainConfig.builder().threads(256).build().threads());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrainConfig.builder().threads(100_000).build());
-        assertEquals("threads: expected 0..256 (0 = one per processor), found 100000; likely cause: a count larger "
-                + "than useful (more threads only add overhead, and the results do not depend on the count)",
-                e.getMessage());
-        // the one rule, which recur's --threads uses too
-        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().threads(-1).build());
-        assertEquals("threads: expected 0..256 (0 = one per processor), found -1; likely cause: a negative count (0 "
-                + "gives one thread per processor)", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Parallel.requireThreads("--threads", 0, false));
-        assertEquals("--threads: expected 1..256, found 0; likely cause: 0 or a negative count (the computation runs "
-                + "on at least one thread)", e.getMessage());
-        assertEquals(1, Parallel.requireThreads("--threads", 1, false));
-        // a run saved before the cap still resumes
-        Map<String, Object> saved = new java.util.LinkedHashMap<>(small(CellKind.LSTM).build().toMap());
-        saved.put("threads", 300);
-        assertEquals(256, TrainConfig.fromMap(saved).threads());
     }
 }
