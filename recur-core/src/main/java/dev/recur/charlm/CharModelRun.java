@@ -155,15 +155,20 @@ public final class CharModelRun<A> {
         try {
             MapFields data = manifest.trainingSection("data");
             if (!StreamBatcher.KIND.equals(data.text("kind"))) {
-                throw new IllegalArgumentException("training.data.kind: expected " + StreamBatcher.KIND + ", found "
-                        + data.text("kind"));
+                throw new FormatException(manifest.file(), "training.data.kind \"" + StreamBatcher.KIND + "\" (a "
+                        + "character model's text streams)", "\"" + data.text("kind") + "\"",
+                        "the run was trained by another command");
             }
             var rnn = model.rnn();
             return new CharModelSettings(rnn.cell(), model.embeddingDim(), rnn.hiddenSize(), rnn.numLayers(),
                     rnn.dropout(), data.integer("batch"), data.integer("seq"), data.number("train_fraction"),
                     RunWriter.savedConfig(manifest));
         } catch (IllegalArgumentException e) {
-            throw FormatException.wrapping(manifest.file(), "valid character model settings", e);
+            // the check's own likely cause is written for a value given as an option
+            String found = String.valueOf(e.getMessage());
+            int own = found.indexOf("; likely cause: ");
+            throw new FormatException(manifest.file(), "valid character model settings",
+                    own < 0 ? found : found.substring(0, own), "the file was edited by hand", e);
         }
     }
 
@@ -231,7 +236,8 @@ public final class CharModelRun<A> {
         try {
             return new CharLanguageModel<>(loaded.model(), vocabulary);
         } catch (IllegalArgumentException e) {
-            throw FormatException.wrapping(loaded.manifest().file(), "a character language model", e);
+            throw new FormatException(loaded.manifest().file(), "a character language model", e.getMessage(),
+                    "the run holds another kind of model, or the file was edited by hand", e);
         }
     }
 
