@@ -247,6 +247,22 @@ class CheckpointTest {
                 + " architecture (cell, sizes or vocabulary)"), e.getMessage());
         messages.add(e.getMessage());
 
+        // ... a layer the file has no weights for
+        Files.writeString(json, original);
+        editManifest(run, m -> at(m, "model", "config").put("layer_norm", true));
+        e = assertThrows(FormatException.class, () -> Checkpoint.load(run, Precision.F32));
+        assertTrue(e.getMessage().startsWith(modelFile + ": expected tensor 'norm.weight' ("), e.getMessage());
+        assertTrue(e.getMessage().contains("), found no such tensor (nor 1 more); the file holds "), e.getMessage());
+        messages.add(e.getMessage());
+        // ... and a shape the weights cannot tell, which the character model's own check refuses
+        Files.writeString(json, original);
+        editManifest(run, m -> at(m, "model", "config").put("pooling", "mean"));
+        e = assertThrows(FormatException.class, () -> CharModelRun.load(run, Precision.F32));
+        assertEquals(json + ": expected a character language model, found character model: expected a model reading and"
+                + " predicting the " + v + " characters of the vocabulary at every step, found " + v + " token ids in, "
+                + v + " outputs per sequence; likely cause: the run holds another kind of model, or the file was edited"
+                + " by hand", e.getMessage());
+
         // ... and its vocabulary size against the vocabulary's code points
         Files.writeString(json, original);
         editManifest(run, m -> at(m, "model", "config").put("vocab_size", v + 1));
@@ -367,6 +383,24 @@ class CheckpointTest {
         editManifest(run, m -> at(m, "training").put("skipped", 1));
         e = assertThrows(FormatException.class, () -> resume(run));
         assertEquals(refused + "the loss history has 0 NaN entries for 1 skipped steps" + cause, e.getMessage());
+
+        Files.writeString(json, original);
+        // the data section: the character model's settings, with the manifest's likely cause alone
+        editManifest(run, m -> at(m, "training", "data").put("batch", 0));
+        e = assertThrows(FormatException.class, () -> resume(run));
+        assertEquals(json + ": expected valid character model settings, found batch: expected a positive integer, "
+                + "found 0; likely cause: the file was edited by hand", e.getMessage());
+        Files.writeString(json, original);
+        editManifest(run, m -> at(m, "training", "data").put("seq", 1 << 30).put("batch", 1 << 20));
+        e = assertThrows(FormatException.class, () -> resume(run));
+        assertTrue(e.getMessage().startsWith(json + ": expected valid character model settings, found batch and seq: "
+                + "expected a size whose tensors fit in a Java array"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" elements; likely cause: the file was edited by hand"), e.getMessage());
+        Files.writeString(json, original);
+        editManifest(run, m -> at(m, "training", "data").put("kind", "examples"));
+        e = assertThrows(FormatException.class, () -> resume(run));
+        assertEquals(json + ": expected training.data.kind \"text_streams\" (a character model's text streams), found "
+                + "\"examples\"; likely cause: the run was trained by another command", e.getMessage());
 
         Files.writeString(json, original);
         assertEquals(6, resume(run).trainer().stepCount());
