@@ -115,7 +115,10 @@ final class InspectPage {
                 m.put("r", u.correlation());
                 units.add(m);
             }
-            features.add(Map.of("feature", e.getKey(), "units", units));
+            Map<String, Object> feature = new LinkedHashMap<>();   // in this order on every run (Map.of has none)
+            feature.put("feature", e.getKey());
+            feature.put("units", units);
+            features.add(feature);
         }
         data.put("correlations", features);
         // '<' only occurs inside JSON strings, where \u003c means the same; this keeps "</script>" in the
