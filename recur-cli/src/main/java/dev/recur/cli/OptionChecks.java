@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import dev.recur.checkpoint.Manifest;
-import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.model.TokenSampler;
 import dev.recur.tensor.Parallel;
 

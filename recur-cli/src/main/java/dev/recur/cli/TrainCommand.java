@@ -14,7 +14,6 @@ import dev.recur.checkpoint.Manifest;
 import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.data.TextCorpus;
 import dev.recur.model.CharLanguageModel;
-import dev.recur.model.EvalResult;
 import dev.recur.model.TokenSampler;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.tensor.Precision;
@@ -23,8 +22,6 @@ import dev.recur.train.ScheduleConfig;
 import dev.recur.train.TrainConfig;
 import dev.recur.train.Trainer;
 import dev.recur.train.TrainingDivergedException;
-import dev.recur.train.TrainingEvents;
-import dev.recur.train.TrainingListener;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -338,20 +335,16 @@ public final class TrainCommand extends RecurCommand {
                 session.batch(), session.seq(), budget(c), c.evalEvery());
         out.notice("run folder: %s", run);
 
-        boolean bar = !isQuiet();
         boolean bySteps = c.steps() > 0;
         long max = bySteps ? c.steps() : (long) Math.ceil(c.timeBudgetSeconds());
         long start = bySteps ? trainer.stepCount() : (long) trainer.trainSeconds();
-        long steps0 = trainer.stepCount();
-        long tokens0 = trainer.tokens();
-        double seconds0 = trainer.trainSeconds();
-        Listener listener;
+        TrainReport report;
         TrainingDivergedException diverged = null;
-        try (ProgressDisplay progress = new ProgressDisplay(stderr, bar, "train", max, start,
+        try (ProgressDisplay progress = new ProgressDisplay(stderr, !isQuiet(), "train", max, start,
                 bySteps ? " steps" : " s")) {
-            listener = new Listener(out, stdout, progress, trainer, run, bySteps);
+            report = new TrainReport(out, stdout, progress, trainer, run, bySteps, testStepDelayMs);
             try {
-                trainer.train(listener);
+                trainer.train(report);
             } catch (TrainingDivergedException e) {
                 diverged = e;
             }
@@ -365,38 +358,7 @@ public final class TrainCommand extends RecurCommand {
             stderr.flush();
             return ExitCodes.FAILURE;
         }
-        EvalResult v = trainer.lastValidation();
-        double rate = listener.charactersPerSecond();
-        if (fresh) {
-            out.notice("trained %,d steps (%,d characters) in %.1f s of training: %,.0f characters/s",
-                    trainer.stepCount(), trainer.tokens(), trainer.trainSeconds(), rate);
-        } else {
-            // a resumed run: what this run of the command did, then where the run as a whole stands
-            out.notice("trained %,d more steps (%,d characters) in %.1f s of training: %,.0f characters/s; the run is"
-                    + " at step %,d (%,d characters, %.1f s of training in all)", trainer.stepCount() - steps0,
-                    trainer.tokens() - tokens0, trainer.trainSeconds() - seconds0, rate, trainer.stepCount(),
-                    trainer.tokens(), trainer.trainSeconds());
-        }
-        Path chart = run.resolve("loss.png");
-        if (out.isJson()) {
-            Map<String, Object> done = new LinkedHashMap<>();
-            done.put("event", "done");
-            done.put("run", run.toString());
-            done.put("step", trainer.stepCount());
-            done.put("tokens", trainer.tokens());
-            done.put("train_seconds", round(trainer.trainSeconds(), 3));
-            done.put("tokens_per_second", round(rate, 1));
-            done.put("val_loss", v == null ? null : v.loss());
-            done.put("val_bits_per_char", v == null ? null : v.bitsPerChar());
-            done.put("loss_curve", listener.chartWritten ? chart.toString() : null);
-            out.row(done);
-        } else {
-            stdout.println("run: " + run + " (checkpoint at step " + trainer.stepCount() + ")");
-            if (listener.chartWritten) {
-                stdout.println("loss curve: " + chart);
-            }
-            stdout.flush();
-        }
+        report.done(fresh);
         if (sampleLength > 0) {
             CharLanguageModel<A> model = session.model();
             String prime = SampleCommand.defaultPrime(model.vocabulary());
@@ -445,11 +407,6 @@ public final class TrainCommand extends RecurCommand {
         String s = c.steps() > 0 ? String.format(Locale.ROOT, "%,d steps", c.steps()) : "";
         String t = c.timeBudgetSeconds() > 0 ? String.format(Locale.ROOT, "%.0f s", c.timeBudgetSeconds()) : "";
         return s.isEmpty() ? t : t.isEmpty() ? s : s + " or " + t + ", whichever comes first";
-    }
-
-    private static double round(double v, int digits) {
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
     }
 
     /** The testing hook: stalls inside the chosen checkpoint write, so that a test can kill the process there. */
@@ -514,105 +471,5 @@ public final class TrainCommand extends RecurCommand {
         if (value < 1) {
             throw new IllegalArgumentException(option + ": expected a positive integer, found " + value);
         }
-    }
-
-    /** Turns training events into the progress bar, result lines and the loss chart. */
-    private final class Listener implements TrainingListener {
-        private final Output out;
-        private final PrintWriter stdout;
-        private final ProgressDisplay progress;
-        private final Trainer<?> trainer;
-        private final Path run;
-        private final boolean bySteps;
-        private final long tokens0;
-        private final double seconds0;
-        private boolean chartWritten;
-        private boolean chartFailed;
-
-        Listener(Output out, PrintWriter stdout, ProgressDisplay progress, Trainer<?> trainer, Path run,
-                 boolean bySteps) {
-            this.out = out;
-            this.stdout = stdout;
-            this.progress = progress;
-            this.trainer = trainer;
-            this.run = run;
-            this.bySteps = bySteps;
-            this.tokens0 = trainer.tokens();
-            this.seconds0 = trainer.trainSeconds();
-        }
-
-        double charactersPerSecond() {
-            double s = trainer.trainSeconds() - seconds0;
-            return s > 0 ? (trainer.tokens() - tokens0) / s : 0;
-        }
-
-        @Override
-        public void onStep(TrainingEvents.Step e) {
-            progress.update(bySteps ? e.step() : (long) e.trainSeconds(),
-                    String.format(Locale.ROOT, "loss %.4f, %s chars/s", e.smoothedLoss(),
-                            human(charactersPerSecond())));
-            if (testStepDelayMs > 0) {
-                try {
-                    Thread.sleep(testStepDelayMs);
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        @Override
-        public void onValidation(TrainingEvents.Validation e) {
-            EvalResult r = e.result();
-            if (out.isJson()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("event", "validation");
-                row.put("step", e.step());
-                row.put("val_loss", r.loss());
-                row.put("val_bits_per_char", r.bitsPerChar());
-                row.put("train_loss", Double.isNaN(e.smoothedLoss()) ? null : e.smoothedLoss());
-                row.put("tokens", e.tokens());
-                row.put("train_seconds", round(e.trainSeconds(), 3));
-                progress.println(stdout, toJson(row));
-            } else {
-                progress.println(stdout, String.format(Locale.ROOT,
-                        "val loss %.4f nats/char (%.4f bits/char) at step %d", r.loss(), r.bitsPerChar(), e.step()));
-            }
-        }
-
-        @Override
-        public void onCheckpoint(TrainingEvents.Saved e) {
-            if (chartFailed) {
-                return;
-            }
-            try {
-                LossChart.write(run.resolve("loss.png"), "recur train " + run.getFileName(),
-                        trainer.trainLossHistory(), trainer.validationHistory());
-                chartWritten = true;
-            } catch (IOException | RuntimeException | LinkageError | InternalError ex) {
-                chartFailed = true;
-                progress.notice("warning: the loss curve could not be drawn (" + ex.getClass().getSimpleName()
-                        + (ex.getMessage() == null ? "" : ": " + CliErrors.oneLine(ex.getMessage()))
-                        + "); training goes on");
-            }
-        }
-    }
-
-    private static String toJson(Map<String, Object> row) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(row);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** E.g. {@code 31.2k}. */
-    static String human(double v) {
-        if (v >= 1e6) {
-            return String.format(Locale.ROOT, "%.2fM", v / 1e6);
-        }
-        if (v >= 1e3) {
-            return String.format(Locale.ROOT, "%.1fk", v / 1e3);
-        }
-        return String.format(Locale.ROOT, "%.0f", v);
     }
 }

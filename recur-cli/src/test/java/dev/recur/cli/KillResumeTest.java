@@ -22,7 +22,6 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.recur.checkpoint.Checkpoint;
 import dev.recur.checkpoint.Manifest;
 import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.io.SafetensorsFile;
