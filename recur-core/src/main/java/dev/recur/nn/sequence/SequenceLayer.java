@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  * taken at its own last step, and the reverse direction starts at its own end.
  *
  * <p>Two ways to run it. As a {@link Layer} ({@link #forward(Activations, State)} and
- * {@link #backward(Activations, State)}) it is one module of a model: it keeps the record of its last
+ * {@link #backward(Activations, State, boolean)}) it is one module of a model: it keeps the record of its last
  * forward pass itself and runs in the mode of the module tree. The explicit form
  * ({@link #forward(Activations, State, boolean, Workspace)} and
  * {@link #backward(Tape, Object, State, boolean)}) hands the record over as a {@link Tape} and
@@ -199,7 +199,7 @@ public final class SequenceLayer<A> extends Module<A>
 
     /**
      * Runs the stack over a batch of sequences from a given state, in the module's mode (dropout
-     * between layers in training), keeping what {@link #backward(Activations, State)} needs.
+     * between layers in training), keeping what {@link #backward(Activations, State, boolean)} needs.
      *
      * @param x       {@code [T, B, I]} with optional lengths
      * @param initial the state to start from, e.g. the previous chunk's {@link #finalState()}; null
