@@ -17,7 +17,8 @@ package dev.recur.tasks;
  * @param evalEvery      steps between evaluations on the test set (the last step is always evaluated)
  * @param testSize       test sequences, drawn once per seed, at most {@value #MAX_TEST_SIZE}
  * @param chrono         whether the gated cells get the chrono initialisation of their gate biases with
- *                       the task's longest sequence as horizon (see {@link ManyToOneConfig})
+ *                       the task's longest sequence as horizon (see
+ *                       {@link dev.recur.model.SequenceModelConfig#chronoHorizon()})
  * @param stopWhenSolved whether to stop at the first evaluation that meets the task's criterion
  * @param forgetBias     without the chrono initialisation: the LSTM's forget-gate bias ({@code b_ih}
  *                       of the f rows, {@code b_hh} 0), or NaN for PyTorch's initialisation (the

@@ -147,7 +147,7 @@ public final class FiniteDifference {
 
     /**
      * {@code CE(u) − CE(v)} for two arrays of logits {@code [N, V]}, where {@code CE} is the mean
-     * cross-entropy of {@link Losses} over the rows with {@code mask} set (all when null): per row
+     * cross-entropy of {@link dev.recur.nn.loss.CrossEntropy} over the rows with {@code mask} set (all when null): per row
      * {@code log1p(Σ_j softmax(v)_j·expm1(u_j − v_j)) − (u_t − v_t)}, summed with compensation. Its
      * rounding error is that of the logits, not that of the loss.
      */

@@ -15,8 +15,8 @@ final class DoubleLossKernels implements LossKernels<double[]> {
     private DoubleLossKernels() {
     }
 
-    // A copy of dev.recur.nn.DoubleLossKernels.softmaxCrossEntropy, operation for operation: the
-    // character language model's loss must stay bit-identical.
+    // The operations of earlier versions' cross-entropy, one for one: the character language
+    // model's loss, and so every resumed run, must stay bit-identical.
     @Override
     public double/*keep*/ softmaxCrossEntropy(double[] z, int r0, int r1, int vocab, int[] targets,
                                               double/*keep*/[] weights, double/*keep*/ gradScale, double[] dz) {

@@ -22,7 +22,7 @@ import java.util.Objects;
  * (every counted row of a class of weight 0) and return NaN, MEAN here gives value 0, weight 0 and a
  * zero gradient, as for a batch in which no row counts.
  *
- * <p>Without label smoothing the arithmetic is that of {@code dev.recur.nn.Losses} bit for bit
+ * <p>Without label smoothing the arithmetic is that of earlier versions' {@code Losses} bit for bit
  * (the row weight is {@code w[y_r]}, or 1, and 0 for rows that do not count); the rows are split
  * over the precision's threads in fixed blocks of 256 whose sums are added in block order, so the
  * result does not depend on the thread count.
@@ -39,7 +39,7 @@ public record CrossEntropy(double[] classWeights, double labelSmoothing, int ign
     /** The name in {@link #toMap()}. */
     static final String NAME = "cross_entropy";
 
-    /** Rows that one thread takes at a time (as in {@code dev.recur.nn.Losses}). */
+    /** Rows that one thread takes at a time (as in earlier versions' {@code Losses}). */
     private static final int LOSS_BLOCK = 256;
 
     /**
@@ -133,7 +133,7 @@ public record CrossEntropy(double[] classWeights, double labelSmoothing, int ign
                 : smoothed(precision, output.values(), rows, classes, ids, counted, gradient);
     }
 
-    /** Without label smoothing: the arithmetic of {@code dev.recur.nn.Losses.weighted}, bit for bit. */
+    /** Without label smoothing: the arithmetic of earlier versions' {@code Losses}, bit for bit. */
     private <A> LossValue plain(Precision<A> precision, A logits, int rows, int vocab, int[] targets,
                                 boolean[] counted, A dLogits) {
         // w_r = class weight of the row's target (or 1), 0 for rows that do not count; null when all are 1

@@ -22,7 +22,7 @@ interface LossKernels<A> {
 
     /**
      * Softmax cross-entropy of rows {@code [r0, r1)} of {@code vocab} logits, the arithmetic of
-     * {@code dev.recur.nn.Losses} exactly.
+     * earlier versions' {@code Losses} exactly (every checkpoint trained before was trained on it).
      *
      * <p>Returns {@code Σ_r w_r·(logsumexp(z_r) − z_r[t_r])} over the rows with {@code w_r != 0}
      * ({@code w_r = 1} for every row when {@code weights} is null). When {@code dLogits} is not null,
@@ -85,7 +85,7 @@ interface LossKernels<A> {
                               double gradScale, A dLogits);
 
     /**
-     * Squared error, the arithmetic of {@code dev.recur.nn.Losses} exactly: returns
+     * Squared error, the arithmetic of earlier versions' {@code Losses} exactly: returns
      * {@code Σ (p − y)²} over the elements of the rows that count; overwrites {@code dPred} with
      * {@code 2·gradScale·(p − y)}.
      *

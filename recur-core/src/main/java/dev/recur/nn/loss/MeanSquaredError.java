@@ -11,7 +11,7 @@ import java.util.Map;
  * MEAN = (1/n)·Σ (p − y)²,   d/dp = 2·(p − y)/n        SUM = Σ (p − y)²,   d/dp = 2·(p − y)
  * </pre>
  * The targets are rounded to the output's precision first. When every row counts, MEAN is
- * {@code dev.recur.nn.Losses.meanSquaredError} bit for bit.
+ * the mean squared error of earlier versions ({@code Losses.meanSquaredError}) bit for bit.
  *
  * @param reduction mean or sum
  */
