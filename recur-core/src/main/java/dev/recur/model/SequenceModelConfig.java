@@ -242,27 +242,31 @@ public record SequenceModelConfig(int vocabSize, int embeddingDim, int paddingId
 
     /**
      * Builds a {@link SequenceModelConfig}. Defaults: no inputs (give {@link #tokens} and/or
-     * {@link #features}), token padding index 0, an LSTM of 64 units, one layer, unidirectional, no
-     * projection, biases, PyTorch's initialisation, no dropout, no normalisation, one output per step
+     * {@link #features}), token padding index 0, an LSTM of 64 units with {@link RecurrentConfig}'s
+     * defaults for the rest of the stack (one layer, unidirectional, no projection, biases, PyTorch's
+     * initialisation, no dropout), no input or output dropout, no normalisation, one output per step
      * (no pooling), no hidden layer (tanh if one is asked for), no chrono initialisation; the number
      * of outputs must be given.
      */
     public static final class Builder {
+        /** The recurrent stack's defaults are {@link RecurrentConfig.Builder}'s; its input size is set at build. */
+        private static final RecurrentConfig RNN = RecurrentConfig.builder(CellKind.LSTM, 1, 64).build();
+
         private int vocabSize;
         private int embeddingDim;
         private int paddingIdx = 0;
         private int features;
         private double inputDropout;
-        private CellKind cell = CellKind.LSTM;
-        private int hiddenSize = 64;
-        private int layers = 1;
-        private boolean bidirectional;
-        private int projSize;
-        private boolean bias = true;
-        private double dropout;
-        private WeightInit inputInit = WeightInit.UNIFORM;
-        private WeightInit recurrentInit = WeightInit.UNIFORM;
-        private double forgetBias = Double.NaN;
+        private CellKind cell = RNN.cell();
+        private int hiddenSize = RNN.hiddenSize();
+        private int layers = RNN.numLayers();
+        private boolean bidirectional = RNN.bidirectional();
+        private int projSize = RNN.projSize();
+        private boolean bias = RNN.bias();
+        private double dropout = RNN.dropout();
+        private WeightInit inputInit = RNN.inputInit();
+        private WeightInit recurrentInit = RNN.recurrentInit();
+        private double forgetBias = RNN.forgetBias();
         private boolean layerNorm;
         private Pooling.Kind pooling;
         private int attentionSize;
