@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -147,10 +148,15 @@ public final class CharModelRun<A> {
      */
     public static CharModelSettings savedSettings(Manifest manifest) throws FormatException {
         var model = manifest.sequenceModel().orElse(null);
-        if (model == null || !model.hasTokens() || !model.perStep() || manifest.preprocessing().vocabulary() == null) {
-            throw new FormatException(manifest.file(), "a character language model's checkpoint", "a "
-                    + manifest.modelType() + " checkpoint without a character vocabulary",
-                    "the run was trained by another command");
+        String other = model == null ? "a model of type '" + manifest.modelType() + "'"
+                : !model.hasTokens() ? "a sequence model without token input"
+                : !model.perStep() ? "a sequence model with " + model.pooling().name().toLowerCase(Locale.ROOT)
+                        + " pooling (one output per sequence, not per step)"
+                : manifest.preprocessing().vocabulary() == null ? "a sequence model without a character vocabulary"
+                : null;
+        if (other != null) {
+            throw new FormatException(manifest.file(), "a character language model's checkpoint", other,
+                    "the run was trained by another command or program");
         }
         try {
             MapFields data = manifest.trainingSection("data");

@@ -181,13 +181,15 @@ public final class Checkpoint {
      * @return the manifest written
      * @throws IOException              if writing fails or the hook throws (the previous checkpoint stays current)
      * @throws IllegalArgumentException if a weight, an optimizer array or a trainer tensor holds NaN or
-     *                                  infinity (a diverged run); nothing is written then
+     *                                  infinity (a diverged run), the model's type has no registered codec,
+     *                                  or the preprocessing does not fit the model; nothing is written then
      */
     public static <A> Manifest save(Path directory, Contents<A> contents, WriteHook hook) throws IOException {
         Objects.requireNonNull(contents, "contents");
         Objects.requireNonNull(hook, "hook");
         Model<A> model = contents.model();
         ModelCodec codec = ModelCodecs.forModel(model);
+        codec.checkPreprocessing(codec.config(model), contents.preprocessing());
         Precision<A> precision = model.precision();
         requireFinite(directory, contents);
         Files.createDirectories(directory);

@@ -15,6 +15,7 @@ import dev.recur.data.StreamBatcher;
 import dev.recur.data.Vocabulary;
 import dev.recur.io.FormatException;
 import dev.recur.model.CharLanguageModel;
+import dev.recur.model.ModelCodec;
 import dev.recur.model.ModelCodecs;
 import dev.recur.model.Preprocessing;
 import dev.recur.model.SequenceModelConfig;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -171,6 +173,14 @@ public final class ManifestFormat {
                 if (preprocessing.vocabulary() != null && preprocessing.vocabulary().size() != c.vocabSize()) {
                     throw new FormatException(file, "model.config.vocab_size = the number of vocabulary code points ("
                             + preprocessing.vocabulary().size() + ")", Integer.toString(c.vocabSize()), EDITED);
+                }
+            }
+            Optional<ModelCodec> codec = ModelCodecs.find(type);
+            if (codec.isPresent()) {
+                try {
+                    codec.get().checkPreprocessing(config, preprocessing);
+                } catch (IllegalArgumentException e) {
+                    throw RunWriter.refused(file, "preprocessing that fits the model", e, EDITED);
                 }
             }
         }

@@ -5,6 +5,8 @@ import dev.recur.data.Batch;
 import dev.recur.data.Position;
 import dev.recur.data.TrainingData;
 import dev.recur.io.FormatException;
+import dev.recur.model.ModelCodec;
+import dev.recur.model.ModelCodecs;
 import dev.recur.model.Preprocessing;
 import dev.recur.nn.loss.Loss;
 import dev.recur.train.CheckpointSink;
@@ -79,6 +81,13 @@ public final class RunWriter implements CheckpointSink {
     /** The run folder. */
     public Path directory() {
         return directory;
+    }
+
+    /** Refuses a model whose type has no registered codec, or preprocessing that does not fit it. */
+    @Override
+    public <A> void check(Trainer<A> trainer) {
+        ModelCodec codec = ModelCodecs.forModel(trainer.model());
+        codec.checkPreprocessing(codec.config(trainer.model()), preprocessing);
     }
 
     @Override

@@ -1,10 +1,14 @@
 package dev.recur.data;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Per-feature standardisation fitted on training data and saved with a model, so that prediction
- * transforms new data exactly as training did: {@code x' = (x − mean) / std}.
+ * transforms new data exactly as training did: {@code x' = (x − mean) / std}. {@link #fit} computes
+ * it from the training examples, {@link #apply(List)} standardises examples; give it to the run's
+ * {@code Preprocessing} so that it is saved, and prediction applies the saved one.
  *
  * @param mean one per feature
  * @param std  one per feature, each {@code > 0}
@@ -32,6 +36,84 @@ public record Normalization(double[] mean, double[] std) {
         }
         mean = mean.clone();
         std = std.clone();
+    }
+
+    /**
+     * Fits the statistics on training examples, as scikit-learn's {@code StandardScaler}: each
+     * feature's mean and population standard deviation over every step of every example. A feature
+     * that is constant in the data gets a deviation of 1: it is centred, not scaled.
+     *
+     * @param examples the training examples, each with numeric features of one width
+     * @return the normalisation
+     * @throws IllegalArgumentException if there are no examples, one has no features, the widths
+     *                                  differ, or a value is not finite
+     */
+    public static Normalization fit(List<Example> examples) {
+        if (examples == null || examples.isEmpty()) {
+            throw new IllegalArgumentException("normalization: expected training examples to fit it on, found none");
+        }
+        int nf = examples.get(0).featureWidth();
+        double[] mean = new double[nf];
+        long rows = 0;
+        for (int i = 0; i < examples.size(); i++) {
+            double[] x = features(examples.get(i), i, nf);
+            for (int j = 0; j < x.length; j++) {
+                if (!Double.isFinite(x[j])) {
+                    throw new IllegalArgumentException("normalization: example " + i + " step " + j / nf + " feature "
+                            + j % nf + " is " + x[j] + ": expected a finite number; likely cause: a missing value "
+                            + "in the data");
+                }
+                mean[j % nf] += x[j];
+            }
+            rows += x.length / nf;
+        }
+        for (int f = 0; f < nf; f++) {
+            mean[f] /= rows;
+        }
+        // two passes: the variance of the deviations from the mean, which loses no precision to a large mean
+        double[] std = new double[nf];
+        for (Example e : examples) {
+            double[] x = e.features();
+            for (int j = 0; j < x.length; j++) {
+                double d = x[j] - mean[j % nf];
+                std[j % nf] += d * d;
+            }
+        }
+        for (int f = 0; f < nf; f++) {
+            std[f] = Math.sqrt(std[f] / rows);
+            if (!(std[f] > 0)) {
+                std[f] = 1;
+            }
+        }
+        return new Normalization(mean, std);
+    }
+
+    /**
+     * The examples with their features standardised; the tokens and targets are kept, the given
+     * examples are not modified.
+     *
+     * @param examples examples with this normalisation's number of features
+     * @return new examples, in the same order
+     * @throws IllegalArgumentException if an example has no features or another number of them
+     */
+    public List<Example> apply(List<Example> examples) {
+        List<Example> out = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            double[] x = features(e, i, mean.length).clone();
+            apply(x);
+            out.add(new Example(e.tokens(), x, e.featureWidth(), e.target()));
+        }
+        return out;
+    }
+
+    private static double[] features(Example e, int index, int width) {
+        if (e.features() == null || e.featureWidth() != width) {
+            throw new IllegalArgumentException("normalization: expected " + width + " numeric features per step in "
+                    + "every example, found " + (e.features() == null ? "none" : e.featureWidth()) + " in example "
+                    + index + "; likely cause: examples of another data set, or of tokens only");
+        }
+        return e.features();
     }
 
     /** The number of features. */

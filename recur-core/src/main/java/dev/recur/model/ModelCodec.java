@@ -41,4 +41,15 @@ public interface ModelCodec {
      * @throws IllegalArgumentException naming a setting that is missing or invalid
      */
     <A> Model<A> create(Map<String, ?> config, Precision<A> precision, long seed);
+
+    /**
+     * Checks that the preprocessing saved beside a model of {@code config} fits it: called before a
+     * checkpoint is written and when one is read. Every part is optional; the default accepts any.
+     *
+     * @param config        what {@link #config} returned
+     * @param preprocessing what prediction needs besides the weights
+     * @throws IllegalArgumentException naming the part that does not fit, what was expected and what was found
+     */
+    default void checkPreprocessing(Map<String, ?> config, Preprocessing preprocessing) {
+    }
 }

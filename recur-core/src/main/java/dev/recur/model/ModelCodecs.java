@@ -5,6 +5,7 @@ import dev.recur.tensor.Precision;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -49,13 +50,18 @@ public final class ModelCodecs {
      * @throws IllegalArgumentException naming the registered types if there is none
      */
     public static ModelCodec forType(String type) {
-        for (ModelCodec c : CODECS) {
-            if (c.type().equals(type)) {
-                return c;
-            }
-        }
-        throw new IllegalArgumentException("model type: expected one of " + types() + ", found '" + type
-                + "'; likely cause: a checkpoint of a custom model whose codec is not registered");
+        return find(type).orElseThrow(() -> new IllegalArgumentException("model type: expected one of " + types() + ", found '" + type
+                + "'; likely cause: a checkpoint of a custom model whose codec is not registered"));
+    }
+
+    /**
+     * The codec of a model type, if one is registered.
+     *
+     * @param type the type name
+     * @return the codec, or empty
+     */
+    public static Optional<ModelCodec> find(String type) {
+        return CODECS.stream().filter(c -> c.type().equals(type)).findFirst();
     }
 
     /**
@@ -122,6 +128,11 @@ public final class ModelCodecs {
         @Override
         public <A> Model<A> create(Map<String, ?> config, Precision<A> precision, long seed) {
             return SequenceModel.create(SequenceModelConfig.fromMap(config), precision, seed);
+        }
+
+        @Override
+        public void checkPreprocessing(Map<String, ?> config, Preprocessing preprocessing) {
+            SequenceModelConfig.fromMap(config).checkPreprocessing(preprocessing);
         }
     }
 }

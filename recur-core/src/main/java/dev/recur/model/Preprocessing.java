@@ -1,5 +1,6 @@
 package dev.recur.model;
 
+import dev.recur.data.Example;
 import dev.recur.data.Normalization;
 import dev.recur.data.Vocabulary;
 import java.util.List;
@@ -26,6 +27,35 @@ public record Preprocessing(Vocabulary vocabulary, Normalization normalization, 
      */
     public Preprocessing {
         labels = labels == null ? null : List.copyOf(labels);
+    }
+
+    /**
+     * Examples as the model takes them: their features standardised by the saved normalisation,
+     * when there is one (the given examples are not modified).
+     *
+     * @param examples raw examples
+     * @return the examples to batch
+     * @throws IllegalArgumentException if the examples do not have the normalisation's features
+     */
+    public List<Example> prepare(List<Example> examples) {
+        return normalization == null ? List.copyOf(examples) : normalization.apply(examples);
+    }
+
+    /**
+     * The name of class {@code k}: its label when the run saved label names, else the number.
+     *
+     * @param k a class id, e.g. from {@link Predictions#classes}
+     * @return the name
+     * @throws IllegalArgumentException if there are labels and {@code k} is not one of them
+     */
+    public String label(int k) {
+        if (labels == null) {
+            return Integer.toString(k);
+        }
+        if (k < 0 || k >= labels.size()) {
+            throw new IllegalArgumentException("class " + k + ": expected 0.." + (labels.size() - 1) + " (one per label)");
+        }
+        return labels.get(k);
     }
 
     /**

@@ -235,6 +235,30 @@ public record SequenceModelConfig(int vocabSize, int embeddingDim, int paddingId
         return hiddenUnits > 0 ? hiddenUnits : rnnWidth();
     }
 
+    /**
+     * Checks that the preprocessing saved beside this model fits it: a normalisation of exactly its
+     * {@code F} numeric features, one label per output, a vocabulary of exactly {@code V} tokens.
+     *
+     * @param preprocessing what prediction needs besides the weights
+     * @throws IllegalArgumentException naming the part that does not fit
+     */
+    public void checkPreprocessing(Preprocessing preprocessing) {
+        if (preprocessing.normalization() != null && preprocessing.normalization().width() != features) {
+            throw new IllegalArgumentException("normalization: expected one mean and deviation per numeric feature "
+                    + "(features = " + features + "), found " + preprocessing.normalization().width()
+                    + "; likely cause: statistics fitted on other data" + (features == 0
+                    ? ", or a normalization given to a model of tokens only" : ""));
+        }
+        if (preprocessing.labels() != null && preprocessing.labels().size() != outputs) {
+            throw new IllegalArgumentException("labels: expected one name per output (outputs = " + outputs
+                    + "), found " + preprocessing.labels().size() + "; likely cause: label names of another data set");
+        }
+        if (preprocessing.vocabulary() != null && preprocessing.vocabulary().size() != vocabSize) {
+            throw new IllegalArgumentException("vocabulary: expected vocab_size = " + vocabSize + " tokens, found "
+                    + preprocessing.vocabulary().size() + "; likely cause: a vocabulary of other data");
+        }
+    }
+
     /** A builder with the defaults. */
     public static Builder builder() {
         return new Builder();

@@ -11,6 +11,18 @@ import java.io.IOException;
 public interface CheckpointSink {
 
     /**
+     * Checks, before any step, that this sink can save the trainer's model (e.g. that its type is one
+     * a checkpoint can record), so that a run does not fail at its first checkpoint. The default
+     * accepts any.
+     *
+     * @param trainer the trainer the sink is given to
+     * @param <A>     the array type
+     * @throws IllegalArgumentException naming what this sink cannot save
+     */
+    default <A> void check(Trainer<A> trainer) {
+    }
+
+    /**
      * Saves the trainer's current state, replacing the previous checkpoint.
      *
      * @param trainer the trainer, between steps

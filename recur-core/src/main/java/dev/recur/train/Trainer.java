@@ -207,9 +207,11 @@ public final class Trainer<A> {
      *
      * @param sink where checkpoints go
      * @return this trainer
+     * @throws IllegalArgumentException if the sink cannot save this trainer's model ({@link CheckpointSink#check})
      */
     public Trainer<A> checkpointTo(CheckpointSink sink) {
-        this.sink = Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(sink, "sink").check(this);
+        this.sink = sink;
         return this;
     }
 

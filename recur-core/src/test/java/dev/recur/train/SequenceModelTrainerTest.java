@@ -125,7 +125,8 @@ class SequenceModelTrainerTest {
         Trainer<double[]> t = Trainer.create(SequenceModel.create(model, Precision.F64, config.seed()), loss,
                 data.batches(config.seed()), data.validationBatches(), config);
         if (dir != null) {
-            t.checkpointTo(RunWriter.create(dir, new Preprocessing(null, null, List.of("x", "y", "z")), data.section(),
+            List<String> labels = model.outputs() == 3 ? List.of("x", "y", "z") : null;   // the classifier's
+            t.checkpointTo(RunWriter.create(dir, new Preprocessing(null, null, labels), data.section(),
                     new Provenance("test", config.seed(), "synthetic", "0".repeat(64), data.train().size(),
                             "2026-01-01T00:00:00Z", "17"), Checkpoint.WriteHook.NONE));
         }
@@ -528,8 +529,8 @@ class SequenceModelTrainerTest {
         FormatException e = assertThrows(FormatException.class, () -> CharModelRun.resume(run,
                 TrainConfig.Changes.NONE, Precision.F64, corpus, Checkpoint.WriteHook.NONE));
         assertEquals(run.resolve(Manifest.FILE) + ": expected a character language model's checkpoint, found a "
-                + "sequence_model checkpoint without a character vocabulary; likely cause: the run was trained by "
-                + "another command", e.getMessage());
+                + "sequence model with mean pooling (one output per sequence, not per step); likely cause: the run "
+                + "was trained by another command or program", e.getMessage());
         e = assertThrows(FormatException.class, () -> CharModelRun.load(run, Precision.F64));
         assertTrue(e.getMessage().startsWith(run.resolve(Manifest.FILE) + ": expected a character model's vocabulary"),
                 e.getMessage());
