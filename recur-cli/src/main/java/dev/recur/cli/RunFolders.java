@@ -90,6 +90,10 @@ final class RunFolders {
             throw e.withRemedy("needed to find the latest run under " + runs + ": " + remedy + ", or repair or remove "
                     + ManifestFormat.runDirectory(e.file()));
         }
+        if (latest.isEmpty() && Files.exists(runs) && !Files.isDirectory(runs)) {
+            throw new FileNotFoundException(runs + ": expected a folder of runs, found a file; likely cause: "
+                    + "--runs-dir names a file (" + remedy + ")");
+        }
         if (latest.isEmpty()) {
             throw new FileNotFoundException(runs + ": expected a run folder with a checkpoint, found none; likely"
                     + " cause: no 'recur train' has written a checkpoint under " + runs

@@ -96,6 +96,11 @@ public record Manifest(Path directory, int formatVersion, long step, String save
      * @throws IllegalArgumentException if it is missing or not an object
      */
     public MapFields trainingSection(String key) {
+        if (training.isEmpty()) {
+            throw new IllegalArgumentException("training: expected the training section of a run, found none; likely "
+                    + "cause: a checkpoint saved without a trainer (it can be loaded, not resumed), or a file edited by "
+                    + "hand");
+        }
         return new MapFields("training." + key, new MapFields("training", training).object(key));
     }
 

@@ -30,6 +30,12 @@ public final class MapFields {
         return map;
     }
 
+    /** A found value as a message shows it: a string in quotes, an object or a list by its kind. */
+    private static String shown(Object v) {
+        return v instanceof String s ? "\"" + s + "\"" : v instanceof Map<?, ?> ? "an object"
+                : v instanceof java.util.List<?> ? "a list" : String.valueOf(v);
+    }
+
     private Object get(String key) {
         Object v = map.get(key);
         if (v == null) {
@@ -38,7 +44,7 @@ public final class MapFields {
         return v;
     }
 
-    /** Whether {@code key} holds a value (not absent, not null). @throws IllegalArgumentException if absent or of another type */
+    /** Whether {@code key} holds a value (not absent, not null). */
     public boolean has(String key) {
         return map.get(key) != null;
     }
@@ -47,7 +53,7 @@ public final class MapFields {
     public String text(String key) {
         Object v = get(key);
         if (!(v instanceof String s)) {
-            throw new IllegalArgumentException(section + "." + key + ": expected a string, found " + v);
+            throw new IllegalArgumentException(section + "." + key + ": expected a string, found " + shown(v));
         }
         return s;
     }
@@ -61,7 +67,7 @@ public final class MapFields {
         if (v instanceof java.math.BigInteger b && b.bitLength() < 64) {
             return b.longValue();
         }
-        throw new IllegalArgumentException(section + "." + key + ": expected an integer, found " + v);
+        throw new IllegalArgumentException(section + "." + key + ": expected an integer, found " + shown(v));
     }
 
     /** The 32-bit integer at {@code key}. @throws IllegalArgumentException if absent or of another type */
@@ -77,7 +83,7 @@ public final class MapFields {
     public double number(String key) {
         Object v = get(key);
         if (!(v instanceof Number n)) {
-            throw new IllegalArgumentException(section + "." + key + ": expected a number, found " + v);
+            throw new IllegalArgumentException(section + "." + key + ": expected a number, found " + shown(v));
         }
         return n.doubleValue();
     }
@@ -86,7 +92,7 @@ public final class MapFields {
     public boolean bool(String key) {
         Object v = get(key);
         if (!(v instanceof Boolean b)) {
-            throw new IllegalArgumentException(section + "." + key + ": expected true or false, found " + v);
+            throw new IllegalArgumentException(section + "." + key + ": expected true or false, found " + shown(v));
         }
         return b;
     }
@@ -96,7 +102,7 @@ public final class MapFields {
     public Map<String, Object> object(String key) {
         Object v = get(key);
         if (!(v instanceof Map<?, ?>)) {
-            throw new IllegalArgumentException(section + "." + key + ": expected an object, found " + v);
+            throw new IllegalArgumentException(section + "." + key + ": expected an object, found " + shown(v));
         }
         return (Map<String, Object>) v;
     }
