@@ -41,9 +41,8 @@ public record Activations<A>(A values, int steps, int batch, int width, int[] le
         long expected = (long) Math.max(steps, 1) * batch * width;
         int found = values == null ? -1 : Array.getLength(values);
         if (found != expected) {
-            String shape = steps > 0 ? "[T, B, F] = [" + steps + ", " + batch + ", " + width + "]"
-                    : "[B, F] = [" + batch + ", " + width + "]";
-            throw new IllegalArgumentException("activations: expected " + shape + " = " + expected + " values, found "
+            throw new IllegalArgumentException("activations: expected " + LayerShapes.shape(steps, batch, width)
+                    + " = " + expected + " values, found "
                     + (values == null ? "null" : found) + "; likely cause: T, B and F do not describe the array");
         }
         if (lengths != null && steps == 0) {
@@ -184,9 +183,8 @@ public record Activations<A>(A values, int steps, int batch, int width, int[] le
 
     /** The shape in words, e.g. {@code [T, B, F] = [7, 3, 16] with lengths [7, 2, 5]}. */
     public String describe() {
-        return steps > 0 ? "[T, B, F] = [" + steps + ", " + batch + ", " + width + "]"
-                + (lengths == null ? "" : " with lengths " + Arrays.toString(lengths))
-                : "[B, F] = [" + batch + ", " + width + "]";
+        return LayerShapes.shape(steps, batch, width)
+                + (lengths == null ? "" : " with lengths " + Arrays.toString(lengths));
     }
 
     @Override

@@ -102,8 +102,7 @@ public final class Dropout<A> extends Module<A> implements Layer<A, Activations<
     @Override
     public Activations<A> backward(Activations<A> dy) {
         if (!forwarded) {
-            throw new IllegalStateException("dropout: backward without a forward pass; likely cause: forward was not "
-                    + "called, or backward was called twice");
+            throw LayerShapes.noForward("dropout");
         }
         forwarded = false;
         if (mask != null) {

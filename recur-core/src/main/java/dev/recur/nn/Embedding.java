@@ -136,8 +136,7 @@ public final class Embedding<A> extends Module<A> implements Layer<A, Tokens, Ac
     @Override
     public Tokens backward(Activations<A> dOut) {
         if (input == null) {
-            throw new IllegalStateException("embedding: backward without a forward pass; likely cause: forward was "
-                    + "not called, or backward was called twice");
+            throw LayerShapes.noForward("embedding");
         }
         dOut.require("embedding output gradient", true, dim);
         backward(input.ids(), dOut.values());

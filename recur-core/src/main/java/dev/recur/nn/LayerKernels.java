@@ -20,8 +20,7 @@ interface LayerKernels<A> {
     /** The kernels for the array type of {@code precision}. */
     @SuppressWarnings("unchecked")
     static <A> LayerKernels<A> of(Precision<A> precision) {
-        Object k = precision.kernels().alloc(0) instanceof double[]
-                ? DoubleLayerKernels.INSTANCE : FloatLayerKernels.INSTANCE;
+        Object k = precision.isDouble() ? DoubleLayerKernels.INSTANCE : FloatLayerKernels.INSTANCE;
         return (LayerKernels<A>) k;
     }
 

@@ -114,8 +114,7 @@ public final class Linear<A> extends Module<A> implements Layer<A, Activations<A
     @Override
     public Activations<A> backward(Activations<A> dy) {
         if (input == null) {
-            throw new IllegalStateException("linear layer: backward without a forward pass; likely cause: forward "
-                    + "was not called, or backward was called twice");
+            throw LayerShapes.noForward("linear layer");
         }
         dy.require("linear output gradient", input.perStep(), out);
         A dx = k.alloc(input.rows() * in);

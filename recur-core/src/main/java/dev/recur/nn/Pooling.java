@@ -179,9 +179,6 @@ public final class Pooling<A> extends Module<A> implements Layer<A, Activations<
             throw new IllegalArgumentException("attention pooling: expected an attention size A >= 1, found "
                     + attentionSize);
         }
-        if (width < 1) {
-            throw new IllegalArgumentException("attention pooling: expected a width F >= 1, found " + width);
-        }
         return new Pooling<>(precision, Kind.ATTENTION, width, 1, attentionSize, rng);
     }
 

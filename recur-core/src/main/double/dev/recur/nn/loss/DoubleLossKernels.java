@@ -180,7 +180,7 @@ final class DoubleLossKernels implements LossKernels<double[]> {
     @Override
     public double/*keep*/ squaredError(double[] p, double[] y, int rows, int width, boolean[] counted,
                                        double/*keep*/ gradScale, double[] dp) {
-        // the arithmetic of dev.recur.nn.DoubleLossKernels.squaredError, element for element
+        // the arithmetic of earlier versions' squared error (Losses.meanSquaredError), element for element
         double/*keep*/ total = 0;
         final double scale = (double) (2 * gradScale);
         for (int r = 0; r < rows; r++) {

@@ -14,19 +14,4 @@ import dev.recur.nn.Parameter;
  */
 public record CellParams<A>(Parameter<A> weightIh, Parameter<A> weightHh,
                             Parameter<A> biasIh, Parameter<A> biasHh, Parameter<A> weightHr) {
-
-    /** The parameters in PyTorch's {@code named_parameters()} order, absent ones left out. */
-    public java.util.List<Parameter<A>> list() {
-        java.util.List<Parameter<A>> out = new java.util.ArrayList<>(5);
-        out.add(weightIh);
-        out.add(weightHh);
-        if (biasIh != null) {
-            out.add(biasIh);
-            out.add(biasHh);
-        }
-        if (weightHr != null) {
-            out.add(weightHr);
-        }
-        return out;
-    }
 }

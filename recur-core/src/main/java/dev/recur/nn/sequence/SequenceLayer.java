@@ -53,7 +53,6 @@ public final class SequenceLayer<A> extends Module<A>
         implements Layer<A, Activations<A>, Activations<A>>, Module.Stochastic {
 
     private final RecurrentConfig config;
-    private final Precision<A> precision;
     private final Kernels<A> k;
     private final Cell<A> cell;
     /** {@code [L][D]}. */
@@ -71,7 +70,6 @@ public final class SequenceLayer<A> extends Module<A>
     private SequenceLayer(RecurrentConfig config, Precision<A> precision, long seed) {
         super(precision);
         this.config = config;
-        this.precision = precision;
         this.k = precision.kernels();
         this.cell = Cell.of(config.cell(), precision);
         this.dropoutSeed = seed ^ 0x5DEECE66DL;
@@ -131,21 +129,21 @@ public final class SequenceLayer<A> extends Module<A>
         int g = config.cell().gates();
         double bound = 1.0 / Math.sqrt(nh);
         for (CellParams<A> p : all()) {
-            Initializers.blocks(precision, p.weightIh(), g, config.inputInit(), bound, rng);
-            Initializers.blocks(precision, p.weightHh(), g, config.recurrentInit(), bound, rng);
+            Initializers.blocks(precision(), p.weightIh(), g, config.inputInit(), bound, rng);
+            Initializers.blocks(precision(), p.weightHh(), g, config.recurrentInit(), bound, rng);
             if (p.biasIh() != null) {
-                Initializers.uniform(precision, p.biasIh(), bound, rng);
-                Initializers.uniform(precision, p.biasHh(), bound, rng);
+                Initializers.uniform(precision(), p.biasIh(), bound, rng);
+                Initializers.uniform(precision(), p.biasHh(), bound, rng);
                 if (config.cell() == CellKind.LSTM && !Double.isNaN(config.forgetBias())) {
                     int f = LstmGate.FORGET.offset(nh);
                     for (int j = 0; j < nh; j++) {
-                        precision.set(p.biasIh().value(), f + j, config.forgetBias());
-                        precision.set(p.biasHh().value(), f + j, 0);
+                        precision().set(p.biasIh().value(), f + j, config.forgetBias());
+                        precision().set(p.biasHh().value(), f + j, 0);
                     }
                 }
             }
             if (p.weightHr() != null) {
-                Initializers.uniform(precision, p.weightHr(), bound, rng);
+                Initializers.uniform(precision(), p.weightHr(), bound, rng);
             }
         }
     }
@@ -321,10 +319,10 @@ public final class SequenceLayer<A> extends Module<A>
      * @param workspace from {@link #workspace()}
      */
     public SequenceOutput<A> forward(Activations<A> in, State<A> initial, boolean training, Workspace<A> workspace) {
-        Validation.batch(config, precision, in);
+        Validation.batch(config, precision(), in);
         final int nt = in.steps();
         final int nb = in.batch();
-        Validation.state(config, precision, initial, nb, "initial state");
+        Validation.state(config, precision(), initial, nb, "initial state");
         final int nl = config.numLayers();
         final int nd = config.directions();
         final int nh = config.hiddenSize();
@@ -494,7 +492,7 @@ public final class SequenceLayer<A> extends Module<A>
      */
     private A dropoutMask(long pass, int layer, int n) {
         long base = CounterRandom.mix(CounterRandom.mix(dropoutSeed + pass) + layer);
-        return Dropout.invertedMask(precision, config.dropout(), base, n);
+        return Dropout.invertedMask(precision(), config.dropout(), base, n);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -531,7 +529,7 @@ public final class SequenceLayer<A> extends Module<A>
         final int nh = config.hiddenSize();
         final int nout = config.outputSize();
         final int ng = config.cell().gates() * nh;
-        Validation.gradients(config, precision, dOutput, dFinal, nt, nb);
+        Validation.gradients(config, precision(), dOutput, dFinal, nt, nb);
         if (tape.consumed) {
             throw new IllegalStateException("this tape was already back-propagated: expected the tape of a forward pass "
                     + "not yet back-propagated, found a used one (backward overwrites the gate values with their "
@@ -682,7 +680,7 @@ public final class SequenceLayer<A> extends Module<A>
         if (batch < 1) {
             throw new IllegalArgumentException("stream batch size must be >= 1, found " + batch);
         }
-        Validation.state(config, precision, initial, batch, "initial state");
+        Validation.state(config, precision(), initial, batch, "initial state");
         return new Stream<>(this, batch, initial);
     }
 
