@@ -89,9 +89,7 @@ public final class ActivationRecorder {
         final int nh = rc.hiddenSize();
         List<Signal> kinds = signals(kind);
         float[][][] values = new float[nl][kinds.size()][nh * nt];
-        boolean training = model.isTraining();
-        model.setTraining(false);
-        try {
+        model.inEvaluation(() -> {
             State<A> state = null;
             for (int start = 0; start < nt; start += CHUNK) {
                 int len = Math.min(CHUNK, nt - start);
@@ -130,9 +128,7 @@ public final class ActivationRecorder {
                 }
                 state = model.finalState();
             }
-        } finally {
-            model.setTraining(training);
-        }
+        });
         List<Trace> traces = new ArrayList<>();
         for (int l = 0; l < nl; l++) {
             for (int s = 0; s < kinds.size(); s++) {

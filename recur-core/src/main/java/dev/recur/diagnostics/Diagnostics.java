@@ -152,9 +152,7 @@ public final class Diagnostics {
                         + (batch == null ? "none" : "one without"));
             }
             Precision<A> p = model.precision();
-            boolean training = model.isTraining();
-            model.setTraining(false);
-            try {
+            return model.inEvaluation(() -> {
                 Activations<A> out = model.forward(batch);
                 // the gradient of the sum of the sequences' own losses: B times that of their mean
                 A dMean = p.kernels().alloc(out.rows() * out.width());
@@ -169,9 +167,7 @@ public final class Diagnostics {
                 double[] dOut = p.toDoubles(rnn.lastOutputGradient());
                 model.zeroGrad();
                 return new Pass<>(rnn, batch, value, gates, dOut, cache);
-            } finally {
-                model.setTraining(training);
-            }
+            });
         }
 
         StateGradients stateGradients() {

@@ -70,13 +70,7 @@ public final class CharLanguageModel<A> {
      * @return {@code [V]} probabilities, indexed by token id ({@link Vocabulary#token(int)})
      */
     public double[] nextCharProbabilities(String context) {
-        boolean training = model.isTraining();
-        model.setTraining(false);
-        try {
-            return new TokenSampler(1.0, 0, 0).distribution(lastRow(prime(context)));
-        } finally {
-            model.setTraining(training);
-        }
+        return model.inEvaluation(() -> new TokenSampler(1.0, 0, 0).distribution(lastRow(prime(context))));
     }
 
     /**
@@ -129,9 +123,7 @@ public final class CharLanguageModel<A> {
         if (length < 0) {
             throw new IllegalArgumentException("length: expected >= 0 characters, found " + length);
         }
-        boolean training = model.isTraining();
-        model.setTraining(false);
-        try {
+        model.inEvaluation(() -> {
             Activations<A> out = prime(prime);
             int nv = vocabulary.size();
             for (int i = 0; i < length; i++) {
@@ -142,9 +134,7 @@ public final class CharLanguageModel<A> {
                     out = model.forward(Batch.ofTokens(new int[] {token}, 1, 1, null, null), state);
                 }
             }
-        } finally {
-            model.setTraining(training);
-        }
+        });
     }
 
     /**

@@ -41,9 +41,7 @@ public final class Evaluation {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(batches, "batches");
-        boolean training = model.isTraining();
-        model.setTraining(false);
-        try {
+        return model.inEvaluation(() -> {
             MetricAccumulator acc = new MetricAccumulator(metrics, Targets.IGNORE_INDEX);
             State<A> state = null;
             double total = 0;
@@ -60,8 +58,6 @@ public final class Evaluation {
                 acc.add(model.precision(), out, b.targets());
             }
             return new EvalResult(weight == 0 ? 0 : total / weight, weight, acc.values());
-        } finally {
-            model.setTraining(training);
-        }
+        });
     }
 }

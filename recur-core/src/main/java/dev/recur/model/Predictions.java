@@ -43,13 +43,7 @@ public final class Predictions {
 
     private static <A> Activations<A> evaluate(Model<A> model, Batch batch) {
         Objects.requireNonNull(model, "model");
-        boolean training = model.isTraining();
-        model.setTraining(false);
-        try {
-            return model.forward(batch);
-        } finally {
-            model.setTraining(training);
-        }
+        return model.inEvaluation(() -> model.forward(batch));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -149,6 +150,36 @@ public abstract class Module<A> {
     /** Whether the module is in training mode (dropout active). */
     public final boolean isTraining() {
         return training;
+    }
+
+    /**
+     * Runs {@code work} with this module tree in evaluation mode, then gives the tree back the mode
+     * it had, also when the work throws.
+     *
+     * @param work what to run, e.g. a forward pass for prediction
+     * @param <T>  what it returns
+     * @return what {@code work} returned
+     */
+    public final <T> T inEvaluation(Supplier<T> work) {
+        boolean was = training;
+        setTraining(false);
+        try {
+            return work.get();
+        } finally {
+            setTraining(was);
+        }
+    }
+
+    /**
+     * Runs {@code work} with this module tree in evaluation mode; see {@link #inEvaluation(Supplier)}.
+     *
+     * @param work what to run
+     */
+    public final void inEvaluation(Runnable work) {
+        inEvaluation(() -> {
+            work.run();
+            return null;
+        });
     }
 
     /**
