@@ -1,6 +1,8 @@
 package dev.recur.train;
 
 import dev.recur.io.MapFields;
+import dev.recur.model.EvalResult;
+import dev.recur.nn.loss.Metric;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -48,6 +50,21 @@ public record EarlyStopping(String metric, int patience, double minDelta) {
      */
     public static EarlyStopping onLoss(int patience) {
         return new EarlyStopping(LOSS, patience, 0);
+    }
+
+    /**
+     * The value this rule watches in a validation result: its loss, or the metric's value.
+     *
+     * @param result a validation result that computed {@link #metric()}
+     * @return the value
+     */
+    public double value(EvalResult result) {
+        return metric.equals(LOSS) ? result.loss() : result.metrics().get(metric);
+    }
+
+    /** Whether the watched value grows with quality: false for the loss and the error metrics. */
+    public boolean higherIsBetter() {
+        return !metric.equals(LOSS) && Metric.fromId(metric).higherIsBetter();
     }
 
     /**

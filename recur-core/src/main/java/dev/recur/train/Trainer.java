@@ -449,9 +449,8 @@ public final class Trainer<A> {
         boolean isBest = false;
         EarlyStopping es = config.earlyStopping();
         if (es != null) {
-            double value = es.metric().equals(EarlyStopping.LOSS) ? r.loss() : r.metrics().get(es.metric());
-            boolean higher = !es.metric().equals(EarlyStopping.LOSS) && Metric.fromId(es.metric()).higherIsBetter();
-            if (best == null || es.improves(value, best.value(), higher)) {
+            double value = es.value(r);
+            if (best == null || es.improves(value, best.value(), es.higherIsBetter())) {
                 best = new TrainingState.Best(step, value, 0);
                 isBest = true;
             } else if (best.step() != step) {
