@@ -322,14 +322,12 @@ public final class TrainCommand extends RecurCommand {
         }
         Trainer<A> trainer = session.trainer();
         TrainConfig c = trainer.config();
-        var rnn = session.model().model() instanceof dev.recur.model.SequenceModel<A> m ? m.config() : null;
+        CharModelSettings shape = session.settings();
         out.notice("corpus %s: %,d characters, %d distinct; %,d train, %,d validation", RunFolders.describe(text),
                 text.length(), session.vocabulary().size(), session.trainCharacters(), session.validationCharacters());
-        if (rnn != null) {
-            out.notice("model: %d-layer %s, hidden %d, embedding %d, dropout %s: %,d parameters, %s",
-                    rnn.rnn().numLayers(), rnn.rnn().cell().id(), rnn.rnn().hiddenSize(), rnn.embeddingDim(),
-                    rnn.rnn().dropout(), trainer.model().parameterCount(), trainer.precision());
-        }
+        out.notice("model: %d-layer %s, hidden %d, embedding %d, dropout %s: %,d parameters, %s", shape.layers(),
+                shape.cell().id(), shape.hiddenSize(), shape.embeddingDim(), shape.dropout(),
+                trainer.model().parameterCount(), trainer.precision());
         out.notice("training: %s lr %s, %s schedule, clip %s, batch %d x seq %d, %s; validation every %d steps",
                 c.optimizer().name(), c.optimizer().learningRate(), c.schedule().kind().id(), c.clipNorm(),
                 session.batch(), session.seq(), budget(c), c.evalEvery());

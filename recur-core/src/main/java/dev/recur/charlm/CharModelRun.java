@@ -45,7 +45,7 @@ public final class CharModelRun<A> {
 
     private final Trainer<A> trainer;
     private final CharLanguageModel<A> model;
-    private final TextCorpus corpus;
+    private final CharModelSettings settings;
     private final StreamBatcher batcher;
     private final ValidationStreams validation;
     /** What a new run's checkpoints record besides the trainer; null for a resumed run. */
@@ -53,12 +53,12 @@ public final class CharModelRun<A> {
     private final Provenance provenance;
     private Path directory;
 
-    private CharModelRun(Trainer<A> trainer, CharLanguageModel<A> model, TextCorpus corpus, StreamBatcher batcher,
-                         ValidationStreams validation, Path directory, Map<String, Object> data,
-                         Provenance provenance) {
+    private CharModelRun(Trainer<A> trainer, CharLanguageModel<A> model, CharModelSettings settings,
+                         StreamBatcher batcher, ValidationStreams validation, Path directory,
+                         Map<String, Object> data, Provenance provenance) {
         this.trainer = trainer;
         this.model = model;
-        this.corpus = corpus;
+        this.settings = settings;
         this.batcher = batcher;
         this.validation = validation;
         this.directory = directory;
@@ -105,7 +105,7 @@ public final class CharModelRun<A> {
         Provenance provenance = new Provenance(Version.get(), settings.train().seed(), corpus.source(),
                 corpus.sha256(), corpus.length(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
                 System.getProperty("java.version", "unknown"));
-        return new CharModelRun<>(trainer, new CharLanguageModel<>(model, vocabulary), corpus, s.train(),
+        return new CharModelRun<>(trainer, new CharLanguageModel<>(model, vocabulary), settings, s.train(),
                 s.validation(), null, dataSection(settings, s), provenance);
     }
 
@@ -170,11 +170,8 @@ public final class CharModelRun<A> {
                     rnn.dropout(), data.integer("batch"), data.integer("seq"), data.number("train_fraction"),
                     RunWriter.savedConfig(manifest));
         } catch (IllegalArgumentException e) {
-            // the check's own likely cause is written for a value given as an option
-            String found = String.valueOf(e.getMessage());
-            int own = found.indexOf("; likely cause: ");
-            throw new FormatException(manifest.file(), "valid character model settings",
-                    own < 0 ? found : found.substring(0, own), "the file was edited by hand", e);
+            throw FormatException.refused(manifest.file(), "valid character model settings", e,
+                    "the file was edited by hand");
         }
     }
 
@@ -217,9 +214,10 @@ public final class CharModelRun<A> {
                     "another vocabulary", "the file was edited by hand");
         }
         Streams s = Streams.of(corpus, vocabulary, saved.batch(), saved.seq(), saved.trainFraction());
-        Trainer<A> trainer = RunWriter.resume(restored, s.train(), s.validation().batches(), changes, hook);
-        return new CharModelRun<>(trainer, new CharLanguageModel<>(restored.model(), vocabulary), corpus, s.train(),
-                s.validation(), restored.manifest().directory(), null, null);
+        Trainer<A> trainer = RunWriter.resume(restored, s.train(), s.validation().batches(), config, hook);
+        return new CharModelRun<>(trainer, new CharLanguageModel<>(restored.model(), vocabulary),
+                saved.toBuilder().train(config).build(), s.train(), s.validation(), restored.manifest().directory(),
+                null, null);
     }
 
     /**
@@ -257,9 +255,9 @@ public final class CharModelRun<A> {
         return model;
     }
 
-    /** The corpus. */
-    public TextCorpus corpus() {
-        return corpus;
+    /** The settings the run trains with (for a resumed run, its saved ones with the changes applied). */
+    public CharModelSettings settings() {
+        return settings;
     }
 
     /** The vocabulary. */

@@ -232,7 +232,8 @@ public final class Checkpoint {
                 codec.config(model), precision.name(), contents.preprocessing(),
                 contents.optimizer() == null ? null : contents.optimizer().optimizer(), contents.provenance(),
                 contents.training(), files);
-        AtomicFiles.writeBytes(directory.resolve(Manifest.FILE), ManifestFormat.write(manifest));
+        AtomicFiles.writeBytes(directory.resolve(Manifest.FILE), ManifestFormat.write(manifest,
+                contents.optimizer() == null ? 0 : contents.optimizer().steps()));
         removeStale(directory, files);
         return manifest;
     }

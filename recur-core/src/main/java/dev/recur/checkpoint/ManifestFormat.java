@@ -168,7 +168,7 @@ public final class ManifestFormat {
                 try {
                     c = SequenceModelConfig.fromMap(config);
                 } catch (IllegalArgumentException e) {
-                    throw RunWriter.refused(file, "a valid model configuration", e, OTHER);
+                    throw FormatException.refused(file, "a valid model configuration", e, OTHER);
                 }
                 if (preprocessing.vocabulary() != null && preprocessing.vocabulary().size() != c.vocabSize()) {
                     throw new FormatException(file, "model.config.vocab_size = the number of vocabulary code points ("
@@ -180,7 +180,7 @@ public final class ManifestFormat {
                 try {
                     codec.get().checkPreprocessing(config, preprocessing);
                 } catch (IllegalArgumentException e) {
-                    throw RunWriter.refused(file, "preprocessing that fits the model", e, EDITED);
+                    throw FormatException.refused(file, "preprocessing that fits the model", e, EDITED);
                 }
             }
         }
@@ -250,7 +250,7 @@ public final class ManifestFormat {
                     f.integer(m, "model.hidden_size", 1, Integer.MAX_VALUE),
                     f.integer(m, "model.num_layers", 1, Integer.MAX_VALUE), f.number(m, "model.dropout"));
         } catch (IllegalArgumentException e) {
-            throw RunWriter.refused(f.file(), "a valid model configuration", e, OTHER);
+            throw FormatException.refused(f.file(), "a valid model configuration", e, OTHER);
         }
     }
 
@@ -413,11 +413,13 @@ public final class ManifestFormat {
     /**
      * The JSON of a manifest (version 2).
      *
-     * @param m the manifest
+     * @param m              the manifest
+     * @param optimizerSteps the optimizer's own step count (its file's {@code steps}), recorded as
+     *                       {@code optimizer.step_count} for a reader; not read back
      * @return the bytes to write
      * @throws IOException if it cannot be encoded
      */
-    static byte[] write(Manifest m) throws IOException {
+    static byte[] write(Manifest m, long optimizerSteps) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("format_version", VERSION);
@@ -454,7 +456,7 @@ public final class ManifestFormat {
         if (m.optimizer() != null) {
             ObjectNode o = root.putObject("optimizer");
             o.put("name", m.optimizer());
-            o.put("step_count", m.training().get("skipped") instanceof Number s ? m.step() - s.longValue() : m.step());
+            o.put("step_count", optimizerSteps);
         }
         Provenance pv = m.provenance();
         ObjectNode pn = root.putObject("provenance");

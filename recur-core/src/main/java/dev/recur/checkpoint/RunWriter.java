@@ -5,6 +5,7 @@ import dev.recur.data.Batch;
 import dev.recur.data.Position;
 import dev.recur.data.TrainingData;
 import dev.recur.io.FormatException;
+import dev.recur.io.MapFields;
 import dev.recur.model.ModelCodec;
 import dev.recur.model.ModelCodecs;
 import dev.recur.model.Preprocessing;
@@ -123,7 +124,7 @@ public final class RunWriter implements CheckpointSink {
         try {
             return TrainConfig.fromMap(manifest.trainingSection("config").map());
         } catch (IllegalArgumentException e) {
-            throw refused(manifest.file(), "a valid training configuration", e,
+            throw FormatException.refused(manifest.file(), "a valid training configuration", e,
                     "the file was edited by hand, or the checkpoint holds a model saved without its training state");
         }
     }
@@ -139,7 +140,7 @@ public final class RunWriter implements CheckpointSink {
         try {
             return Loss.fromMap(manifest.trainingSection("loss").map());
         } catch (IllegalArgumentException e) {
-            throw refused(manifest.file(), "a valid loss", e, "the file was edited by hand");
+            throw FormatException.refused(manifest.file(), "a valid loss", e, "the file was edited by hand");
         }
     }
 
@@ -161,41 +162,43 @@ public final class RunWriter implements CheckpointSink {
      */
     public static <A> Trainer<A> resume(Checkpoint.Restored<A> restored, TrainingData data, Iterable<Batch> validation,
                                         TrainConfig.Changes changes, Checkpoint.WriteHook hook) throws IOException {
+        return resume(restored, data, validation, savedConfig(restored.manifest()).with(changes), hook);
+    }
+
+    /**
+     * Continues a run with a configuration its caller has already derived from the checkpoint's
+     * ({@code savedConfig(manifest).with(changes)}); see the other {@code resume}.
+     *
+     * @param restored   the checkpoint
+     * @param data       the training data
+     * @param validation the validation batches
+     * @param config     the saved configuration with the changes applied
+     * @param hook       called inside each save before the commit
+     * @param <A>        the array type
+     * @return the trainer
+     * @throws FormatException if the saved loss or state is invalid or does not fit the data
+     * @throws IOException     if the manifest cannot be read
+     */
+    public static <A> Trainer<A> resume(Checkpoint.Restored<A> restored, TrainingData data, Iterable<Batch> validation,
+                                        TrainConfig config, Checkpoint.WriteHook hook) throws IOException {
         Manifest m = restored.manifest();
-        TrainConfig config = savedConfig(m).with(changes);
         Trainer<A> trainer = Trainer.create(restored.model(), savedLoss(m), data, validation, config);
-        Path file = m.file();
         try {
             trainer.restore(TrainingStates.decode(restored), m.directory().toString());
-        } catch (IllegalArgumentException e) {
-            throw refused(file, "a consistent training state", e,
-                    "the files of the checkpoint do not belong together (edited or mixed up)");
-        }
-        try {
-            Position saved = new Position(m.trainingSection("position").longValue("epoch"),
-                    m.trainingSection("position").integer("index"));
+            MapFields position = m.trainingSection("position");
+            Position saved = new Position(position.longValue("epoch"), position.integer("index"));
             if (!saved.equals(data.position())) {
                 throw new IllegalArgumentException("training.position (epoch " + saved.epoch() + ", index "
                         + saved.index() + ") does not match step " + m.step() + " for this data ("
                         + data.position() + ")");
             }
         } catch (IllegalArgumentException e) {
-            throw refused(file, "a consistent training state", e,
+            throw FormatException.refused(m.file(), "a consistent training state", e,
                     "the files of the checkpoint do not belong together (edited or mixed up)");
         }
         Manifest.FileRef best = m.files().get("best");
-        trainer.checkpointTo(new RunWriter(m.directory(), m.preprocessing(), new LinkedHashMap<>(m.trainingSection("data").map()),
-                m.provenance(), hook, best));
+        trainer.checkpointTo(new RunWriter(m.directory(), m.preprocessing(),
+                new LinkedHashMap<>(m.trainingSection("data").map()), m.provenance(), hook, best));
         return trainer;
-    }
-
-    /**
-     * A checkpoint refused because a check on its contents failed, with the checkpoint's likely cause:
-     * the check's own, written for a value given as an option, is left out of what was found.
-     */
-    static FormatException refused(Path file, String expected, IllegalArgumentException e, String likelyCause) {
-        String found = String.valueOf(e.getMessage());
-        int own = found.indexOf("; likely cause: ");
-        return new FormatException(file, expected, own < 0 ? found : found.substring(0, own), likelyCause, e);
     }
 }

@@ -69,6 +69,24 @@ public final class FormatException extends IOException {
     }
 
     /**
+     * The exception for a file's content that a check refused, with the file's likely cause instead
+     * of the check's own: a check's message is written for a value given directly (an option, an
+     * argument), so its {@code "; likely cause: …"} is left out of what was found.
+     *
+     * @param file        the offending file
+     * @param expected    what the format requires, e.g. {@code "a valid training configuration"}
+     * @param refusal     the check's exception; its message says what was found
+     * @param likelyCause the likely cause for a file, e.g. {@code "the file was edited by hand"}
+     * @return {@code "FILE: expected EXPECTED, found MESSAGE; likely cause: LIKELY_CAUSE"}, caused by {@code refusal}
+     */
+    public static FormatException refused(Path file, String expected, IllegalArgumentException refusal,
+                                          String likelyCause) {
+        String found = String.valueOf(refusal.getMessage());
+        int own = found.indexOf("; likely cause: ");
+        return new FormatException(file, expected, own < 0 ? found : found.substring(0, own), likelyCause, refusal);
+    }
+
+    /**
      * The same problem with what the user can do about it appended to the message, in parentheses.
      *
      * @param remedy e.g. {@code "give --checkpoint RUN_FOLDER, or remove runs/x"}
