@@ -141,10 +141,9 @@ public final class ExampleBatches implements TrainingData {
 
     @Override
     public Batch next() {
-        long epoch = step / perEpoch;
-        int index = (int) (step % perEpoch);
+        Position at = position();
         step++;
-        return assemble(order(epoch)[index]);
+        return assemble(order(at.epoch())[at.index()]);
     }
 
     @Override

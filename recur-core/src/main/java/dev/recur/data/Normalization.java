@@ -136,18 +136,6 @@ public record Normalization(double[] mean, double[] std) {
         }
     }
 
-    /**
-     * Undoes {@link #apply} in place: {@code x = x'·std + mean}. Modifies {@code x}.
-     *
-     * @param x {@code [N, F]}
-     */
-    public void invert(double[] x) {
-        int nf = mean.length;
-        for (int i = 0; i < x.length; i++) {
-            x[i] = x[i] * std[i % nf] + mean[i % nf];
-        }
-    }
-
     @Override
     public double[] mean() {
         return mean.clone();

@@ -165,17 +165,7 @@ public final class StreamBatcher implements TrainingData {
     }
 
     /**
-     * Returns the position of the chunk the next {@link #next()} returns.
-     *
-     * @return the position
-     */
-    @Override
-    public Position position() {
-        return new Position(epoch, chunk);
-    }
-
-    /**
-     * Moves to a position saved by {@link #position()}, so that {@link #next()} continues exactly
+     * Moves to a position saved by {@link #position()} (the {@link TrainingData} default), so that {@link #next()} continues exactly
      * from there.
      *
      * @param position the position
@@ -217,11 +207,7 @@ public final class StreamBatcher implements TrainingData {
      */
     @Override
     public void seekToStep(long steps) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("steps: expected >= 0, found " + steps);
-        }
-        this.epoch = steps / chunksPerEpoch;
-        this.chunk = (int) (steps % chunksPerEpoch);
+        seek(Position.afterSteps(steps, chunksPerEpoch));
     }
 
     /**

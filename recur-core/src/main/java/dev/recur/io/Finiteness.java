@@ -11,9 +11,8 @@ import java.nio.file.Path;
  */
 public final class Finiteness {
 
-    /** The likely cause of a NaN or infinity in a file. */
     /** The likely cause of a NaN or infinity found in a file. */
-    public static final String IN_FILE = "the file is corrupt or was edited by hand, or it was saved from a diverged"
+    private static final String IN_FILE = "the file is corrupt or was edited by hand, or it was saved from a diverged"
             + " training run by an older version of recur";
 
     private Finiteness() {

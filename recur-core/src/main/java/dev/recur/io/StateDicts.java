@@ -96,7 +96,7 @@ public final class StateDicts {
      * @param shape  the shape, whose product is {@code size}
      * @param <A>    the array type
      */
-    public static <A> void put(SafetensorsWriter w, Precision<A> p, String name, A values, int size, int[] shape) {
+    static <A> void put(SafetensorsWriter w, Precision<A> p, String name, A values, int size, int[] shape) {
         if (p.isDouble()) {
             w.put(name, Arrays.copyOf((double[]) values, size), shape);
         } else {
