@@ -20,6 +20,7 @@ import dev.recur.diagnostics.UnitCorrelations.UnitCorrelation;
 import dev.recur.io.AtomicFiles;
 import dev.recur.checkpoint.Manifest;
 import dev.recur.checkpoint.ManifestFormat;
+import dev.recur.nn.sequence.RecurrentConfig;
 import dev.recur.tensor.Precision;
 import dev.recur.charlm.CharModelRun;
 import dev.recur.model.CharLanguageModel;
@@ -113,10 +114,10 @@ public final class InspectCommand extends RecurCommand {
                     + mc.hiddenSize() + " units = " + perChar + " values per character, at most " + MAX_PAGE_VALUES
                     + " in a page), found " + maxChars);
         }
-        return inspect(out, run, manifest, SampleCommand.precisionOf(manifest, threads));
+        return inspect(out, run, manifest, mc, SampleCommand.precisionOf(manifest, threads));
     }
 
-    private <A> int inspect(Output out, Path run, Manifest manifest, Precision<A> precision)
+    private <A> int inspect(Output out, Path run, Manifest manifest, RecurrentConfig mc, Precision<A> precision)
             throws IOException {
         CharLanguageModel<A> model = CharModelRun.load(run, precision);
         int[] text = text(manifest);
@@ -153,7 +154,6 @@ public final class InspectCommand extends RecurCommand {
         for (int c : text) {
             chars.add(new String(Character.toChars(c)));
         }
-        var mc = RunFolders.recurrent(manifest);
         String description = String.format("%s: %d-layer %s, %d units per layer, step %d; %,d characters of %s",
                 run, mc.numLayers(), mc.cell().id(), mc.hiddenSize(), manifest.step(), text.length, source);
         String html = InspectPage.render(description, chars, activations, correlations);

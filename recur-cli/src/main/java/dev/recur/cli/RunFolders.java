@@ -103,14 +103,6 @@ final class RunFolders {
     }
 
     /**
-     * Loads a corpus: a file, or the bundled tinyshakespeare when {@code file} is null.
-     *
-     * @param file the corpus file, or null
-     * @return the corpus
-     * @throws IOException if the file is missing, not a regular file (a directory, a device, a pipe),
-     *                     unreadable, empty or not UTF-8 text
-     */
-    /**
      * The recurrent stack of a run's model, for messages and size checks before it is loaded.
      *
      * @param manifest the run's manifest
@@ -123,6 +115,14 @@ final class RunFolders {
                 "type " + manifest.modelType(), "the run holds a custom model this command cannot read"));
     }
 
+    /**
+     * Loads a corpus: a file, or the bundled tinyshakespeare when {@code file} is null.
+     *
+     * @param file the corpus file, or null
+     * @return the corpus
+     * @throws IOException if the file is missing, not a regular file (a directory, a device, a pipe),
+     *                     unreadable, empty or not UTF-8 text
+     */
     static TextCorpus corpus(Path file) throws IOException {
         if (file == null) {
             return BundledCorpus.tinyShakespeare();

@@ -250,13 +250,10 @@ public final class Experiment<A> {
         TrainingListener recorder = new TrainingListener() {
             private double lossSum;
             private long lossCount;
-            private long skipped;
 
             @Override
             public void onStep(TrainingEvents.Step e) {
-                if (e.skipped()) {
-                    skipped++;
-                } else {
+                if (!e.skipped()) {
                     lossSum += e.loss();
                     lossCount++;
                 }
@@ -272,7 +269,7 @@ public final class Experiment<A> {
                 }
                 boolean last = v.step() == config.steps() || (solved && config.stopWhenSolved());
                 Evaluation e = new Evaluation(v.step(), lossCount == 0 ? Double.NaN : lossSum / lossCount, loss,
-                        accuracy, (System.nanoTime() - start) / 1e9, skipped, solved, last);
+                        accuracy, (System.nanoTime() - start) / 1e9, trainer.skipped(), solved, last);
                 evaluations.add(e);
                 if (listener != null) {
                     listener.accept(e);
