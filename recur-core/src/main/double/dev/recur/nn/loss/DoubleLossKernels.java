@@ -32,18 +32,8 @@ final class DoubleLossKernels implements LossKernels<double[]> {
             }
             final int t = targets[r];
             // lse = m + log Σ_j exp(z_j − m),  m = max_j z_j  (no exp overflows)
-            double m = z[zr];
-            for (int j = 1; j < vocab; j++) {
-                m = Math.max(m, z[zr + j]);
-            }
-            double s = 0;
-            for (int j = 0; j < vocab; j++) {
-                final double e = (double) Math.exp(z[zr + j] - m);
-                if (dz != null) {
-                    dz[zr + j] = e;   // kept for the gradient below
-                }
-                s += e;
-            }
+            final double m = rowMax(z, zr, vocab);
+            final double s = expSum(z, zr, vocab, m, dz);   // exp(z_j − m) kept in dz for the gradient below
             final double lse = m + (double) Math.log(s);
             // loss_r = lse − z_t
             total += w * (double/*keep*/) (lse - z[zr + t]);
@@ -101,18 +91,8 @@ final class DoubleLossKernels implements LossKernels<double[]> {
             final int t = targets[r];
             final double/*keep*/ wt = classWeights == null ? 1 : classWeights[t];
             // lse = m + log Σ_j exp(z_j − m),  m = max_j z_j  (no exp overflows)
-            double m = z[zr];
-            for (int j = 1; j < vocab; j++) {
-                m = Math.max(m, z[zr + j]);
-            }
-            double s = 0;
-            for (int j = 0; j < vocab; j++) {
-                final double e = (double) Math.exp(z[zr + j] - m);
-                if (dz != null) {
-                    dz[zr + j] = e;   // kept for the gradient below
-                }
-                s += e;
-            }
+            final double m = rowMax(z, zr, vocab);
+            final double s = expSum(z, zr, vocab, m, dz);   // exp(z_j − m) kept in dz for the gradient below
             final double lse = m + (double) Math.log(s);
             // Σ_c w_c·p_c,  p_c = z_c − lse
             double/*keep*/ smooth = 0;
@@ -256,5 +236,27 @@ final class DoubleLossKernels implements LossKernels<double[]> {
             }
         }
         return total;
+    }
+
+    /** {@code max_j z[o + j]} over {@code n} values. */
+    private static double rowMax(double[] z, int o, int n) {
+        double m = z[o];
+        for (int j = 1; j < n; j++) {
+            m = Math.max(m, z[o + j]);
+        }
+        return m;
+    }
+
+    /** {@code Σ_j exp(z[o + j] − m)} in order; each term also written to {@code dz[o + j]} when it is not null. */
+    private static double expSum(double[] z, int o, int n, double m, double[] dz) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+            final double e = (double) Math.exp(z[o + j] - m);
+            if (dz != null) {
+                dz[o + j] = e;
+            }
+            s += e;
+        }
+        return s;
     }
 }

@@ -91,16 +91,9 @@ public record BinaryCrossEntropy(double[] posWeight, Reduction reduction) implem
                 }
             }
         }
-        int n = LossInputs.count(counted, rows) * width;
-        if (n == 0) {
-            LossInputs.zero(precision, gradient);
-            return new LossValue(0, 0, reduction);
-        }
-        // MEAN = (1/n)·Σ l, so every element's gradient is scaled by 1/n
-        double scale = reduction == Reduction.MEAN ? 1.0 / n : 1;
-        double sum = LossKernels.of(precision).binaryCrossEntropy(output.values(), precision.fromDoubles(y), rows,
-                width, counted, posWeight, scale, gradient);
-        return new LossValue(reduction == Reduction.MEAN ? sum / n : sum, n, reduction);
+        return Elementwise.reduce(reduction, precision, LossInputs.count(counted, rows) * width, gradient,
+                scale -> LossKernels.of(precision).binaryCrossEntropy(output.values(), precision.fromDoubles(y), rows,
+                        width, counted, posWeight, scale, gradient));
     }
 
     @Override
