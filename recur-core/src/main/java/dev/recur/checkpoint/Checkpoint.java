@@ -103,11 +103,13 @@ public final class Checkpoint {
             values = values.clone();
         }
 
+        /** The shape (a copy). */
         @Override
         public int[] shape() {
             return shape.clone();
         }
 
+        /** The elements, row-major (a copy). */
         @Override
         public double[] values() {
             return values.clone();

@@ -136,11 +136,13 @@ public record Normalization(double[] mean, double[] std) {
         }
     }
 
+    /** The means, one per feature (a copy). */
     @Override
     public double[] mean() {
         return mean.clone();
     }
 
+    /** The standard deviations, one per feature (a copy). */
     @Override
     public double[] std() {
         return std.clone();

@@ -75,6 +75,7 @@ public record TrainingState<A>(long step, long tokens, double trainSeconds, long
         randomState = Map.copyOf(randomState == null ? Map.of() : randomState);
     }
 
+    /** The training loss of every step so far (a copy; NaN at skipped steps). */
     @Override
     public double[] losses() {
         return losses.clone();
