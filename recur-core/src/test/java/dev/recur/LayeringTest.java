@@ -31,7 +31,7 @@ class LayeringTest {
             new String[] {"train", "dev.recur.train.."},
             new String[] {"checkpoint", "dev.recur.checkpoint.."},
             new String[] {"kinds", "dev.recur.charlm..", "dev.recur.tasks..", "dev.recur.diagnostics..",
-                    "dev.recur.bench..", "dev.recur.classify.."});
+                    "dev.recur.bench..", "dev.recur.classify..", "dev.recur.forecast.."});
 
     private static final JavaClasses CORE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
