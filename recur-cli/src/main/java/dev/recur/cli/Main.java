@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
             ExperimentCommand.class,
             DiagnoseCommand.class,
             TrainCommand.class,
+            ForecastCommand.class,
+            ClassifyCommand.class,
             SampleCommand.class,
             EvalCommand.class,
             InspectCommand.class,

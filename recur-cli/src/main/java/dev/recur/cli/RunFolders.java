@@ -57,6 +57,26 @@ final class RunFolders {
     }
 
     /**
+     * Removes a run folder that a failed command created and that holds no checkpoint: its files and
+     * the folder (best effort: an empty or partial run folder is ignored by every command anyway).
+     *
+     * @param run the run folder
+     */
+    static void removeUnfinished(Path run) {
+        if (Files.exists(run.resolve(Manifest.FILE))) {
+            return;
+        }
+        try (var files = Files.list(run)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(run);
+        } catch (IOException e) {
+            // best effort, as above
+        }
+    }
+
+    /**
      * The run folder a command works on: the given one, or the latest run under {@code runs}. A bare
      * name (one without a folder, such as {@code 20250101-120000}) that is not in the working
      * directory is the run of that name under {@code runs}.

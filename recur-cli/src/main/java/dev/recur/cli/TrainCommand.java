@@ -384,16 +384,8 @@ public final class TrainCommand extends RecurCommand {
 
     /** Deletes a new run folder that never got a checkpoint (so that a failed run leaves nothing behind). */
     private static void removeIfEmpty(boolean fresh, Path run) {
-        if (!fresh || java.nio.file.Files.exists(run.resolve(Manifest.FILE))) {
-            return;
-        }
-        try (var files = java.nio.file.Files.list(run)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                java.nio.file.Files.deleteIfExists(p);
-            }
-            java.nio.file.Files.deleteIfExists(run);
-        } catch (IOException e) {
-            // best effort: an empty or partial run folder is ignored by every command
+        if (fresh) {
+            RunFolders.removeUnfinished(run);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.recur.checkpoint;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -353,7 +354,11 @@ public final class ManifestFormat {
                 labels.add(x.textValue());
             }
         }
-        return new Preprocessing(vocabulary, normalization, labels);
+        Map<String, Object> task = null;
+        if (p.has("task") && !p.get("task").isNull()) {
+            task = JSON.convertValue(f.object(p, "preprocessing.task"), new TypeReference<Map<String, Object>>() { });
+        }
+        return new Preprocessing(vocabulary, normalization, labels, task);
     }
 
     private static double[] doubles(JsonFields f, JsonNode parent, String path) throws FormatException {
@@ -452,6 +457,9 @@ public final class ManifestFormat {
         if (pre.labels() != null) {
             ArrayNode labels = p.putArray("labels");
             pre.labels().forEach(labels::add);
+        }
+        if (pre.task() != null) {
+            p.set("task", JSON.valueToTree(pre.task()));
         }
         if (m.optimizer() != null) {
             ObjectNode o = root.putObject("optimizer");

@@ -30,7 +30,7 @@ import java.util.Objects;
 public final class RunWriter implements CheckpointSink {
 
     private final Path directory;
-    private final Preprocessing preprocessing;
+    private Preprocessing preprocessing;
     private final Map<String, Object> data;
     private Provenance provenance;
     private final Checkpoint.WriteHook hook;
@@ -82,6 +82,23 @@ public final class RunWriter implements CheckpointSink {
     /** The run folder. */
     public Path directory() {
         return directory;
+    }
+
+    /** What the checkpoints record besides the weights. */
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    /**
+     * Sets what later checkpoints record besides the weights: e.g. a calibration measured on the
+     * validation data once training has ended, saved by a further {@link #save}.
+     *
+     * @param value the preprocessing (null for none)
+     * @return this writer
+     */
+    public RunWriter preprocessing(Preprocessing value) {
+        this.preprocessing = value == null ? Preprocessing.NONE : value;
+        return this;
     }
 
     /** Refuses a model whose type has no registered codec, or preprocessing that does not fit it. */

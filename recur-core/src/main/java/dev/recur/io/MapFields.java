@@ -106,4 +106,38 @@ public final class MapFields {
         }
         return (Map<String, Object>) v;
     }
+
+    /** The list of strings at {@code key}. @throws IllegalArgumentException if absent or of another type */
+    public java.util.List<String> texts(String key) {
+        Object v = get(key);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (v instanceof java.util.List<?> list) {
+            for (Object x : list) {
+                if (!(x instanceof String s)) {
+                    throw new IllegalArgumentException(section + "." + key + ": expected a list of strings, found "
+                            + shown(x) + " in it");
+                }
+                out.add(s);
+            }
+            return out;
+        }
+        throw new IllegalArgumentException(section + "." + key + ": expected a list of strings, found " + shown(v));
+    }
+
+    /** The list of numbers at {@code key}. @throws IllegalArgumentException if absent or of another type */
+    public double[] numbers(String key) {
+        Object v = get(key);
+        if (v instanceof java.util.List<?> list) {
+            double[] out = new double[list.size()];
+            for (int i = 0; i < out.length; i++) {
+                if (!(list.get(i) instanceof Number n)) {
+                    throw new IllegalArgumentException(section + "." + key + ": expected a list of numbers, found "
+                            + shown(list.get(i)) + " at " + i);
+                }
+                out[i] = n.doubleValue();
+            }
+            return out;
+        }
+        throw new IllegalArgumentException(section + "." + key + ": expected a list of numbers, found " + shown(v));
+    }
 }

@@ -6,7 +6,8 @@ import dev.recur.tensor.Precision;
 import java.util.Objects;
 
 /**
- * Answers from a model's outputs: the most likely class of each row and its probabilities.
+ * Answers from a model's outputs: the most likely class of each row and its probabilities, or the
+ * values a regression model outputs.
  * A row is a sequence ({@code [B, K]} outputs) or a step of a sequence ({@code [T, B, K]}, row
  * {@code t*B + b}; a padding step's answer is {@code -1}, its probabilities null).
  */
@@ -39,6 +40,29 @@ public final class Predictions {
      */
     public static <A> double[][] probabilities(Model<A> model, Batch batch) {
         return probabilities(model.precision(), evaluate(model, batch));
+    }
+
+    /**
+     * The outputs of a regression model for every row of a batch, the model run in evaluation mode.
+     *
+     * @param model the model
+     * @param batch the inputs
+     * @param <A>   the array type
+     * @return {@code [rows][K]}; null rows at padding steps
+     */
+    public static <A> double[][] values(Model<A> model, Batch batch) {
+        Activations<A> out = evaluate(model, batch);
+        int k = out.width();
+        double[][] rows = new double[out.rows()][];
+        for (int r = 0; r < rows.length; r++) {
+            if (valid(out, r)) {
+                rows[r] = new double[k];
+                for (int c = 0; c < k; c++) {
+                    rows[r][c] = model.precision().get(out.values(), r * k + c);
+                }
+            }
+        }
+        return rows;
     }
 
     private static <A> Activations<A> evaluate(Model<A> model, Batch batch) {

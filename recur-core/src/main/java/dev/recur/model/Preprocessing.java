@@ -3,7 +3,10 @@ package dev.recur.model;
 import dev.recur.data.Example;
 import dev.recur.data.Normalization;
 import dev.recur.data.Vocabulary;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What prediction needs besides the weights, saved with a model: how raw data becomes its inputs
@@ -12,21 +15,48 @@ import java.util.List;
  * @param vocabulary    the tokens of a text model (token id = index)
  * @param normalization the standardisation of numeric features, fitted on the training data
  * @param labels        the names of the classes (output {@code k} is class {@code labels[k]})
+ * @param task          the settings of the task that made the model (e.g. a forecaster's columns,
+ *                      window and horizon; a classifier's tokenizer), as JSON values, read and
+ *                      checked by that task's own typed record; unmodifiable
  */
-public record Preprocessing(Vocabulary vocabulary, Normalization normalization, List<String> labels) {
+public record Preprocessing(Vocabulary vocabulary, Normalization normalization, List<String> labels,
+                            Map<String, Object> task) {
 
     /** Nothing: a model whose inputs and outputs are used as they are. */
     public static final Preprocessing NONE = new Preprocessing(null, null, null);
 
     /**
-     * Keeps a copy of the labels.
+     * Keeps copies of the labels and the task settings.
+     *
+     * @param vocabulary    the vocabulary, or null
+     * @param normalization the normalisation, or null
+     * @param labels        the class names, or null
+     * @param task          the task's settings, or null
+     */
+    public Preprocessing {
+        labels = labels == null ? null : List.copyOf(labels);
+        task = task == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(task));
+    }
+
+    /**
+     * Preprocessing without task settings.
      *
      * @param vocabulary    the vocabulary, or null
      * @param normalization the normalisation, or null
      * @param labels        the class names, or null
      */
-    public Preprocessing {
-        labels = labels == null ? null : List.copyOf(labels);
+    public Preprocessing(Vocabulary vocabulary, Normalization normalization, List<String> labels) {
+        this(vocabulary, normalization, labels, null);
+    }
+
+    /**
+     * This preprocessing with other task settings.
+     *
+     * @param settings the task's settings (JSON values), or null
+     * @return the new preprocessing
+     */
+    public Preprocessing withTask(Map<String, Object> settings) {
+        return new Preprocessing(vocabulary, normalization, labels, settings);
     }
 
     /**

@@ -1,0 +1,419 @@
+package dev.recur.cli;
+
+import dev.recur.classify.Classification;
+import dev.recur.classify.ClassificationReport;
+import dev.recur.classify.Classifier;
+import dev.recur.classify.ClassifierSettings;
+import dev.recur.classify.LabeledData;
+import dev.recur.classify.TokenKind;
+import dev.recur.data.Example;
+import dev.recur.io.AtomicFiles;
+import dev.recur.nn.Pooling;
+import dev.recur.nn.recurrent.CellKind;
+import dev.recur.tensor.Precision;
+import dev.recur.train.TrainingEvents;
+import dev.recur.train.TrainingListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code recur classify train|eval|predict}: sequence classification of texts (a CSV/JSON Lines
+ * file with a text and a label column, or a folder per label) or numeric sequences (a long-form
+ * table), beside the majority-class and linear baselines. A thin shell over {@link Classification}.
+ */
+@Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Classify texts or numeric sequences, beside honest baselines.",
+        subcommands = {ClassifyCommand.Train.class, ClassifyCommand.Eval.class, ClassifyCommand.Predict.class})
+public final class ClassifyCommand extends RecurCommand {
+
+    /** Creates the command. */
+    public ClassifyCommand() {
+    }
+
+    @Override
+    protected int execute(Output out) {
+        throw new IllegalArgumentException("classify: expected a subcommand (train, eval or predict), found none; "
+                + "see recur classify --help");
+    }
+
+    /** Where the examples come from, shared by the three subcommands. */
+    static final class DataOptions {
+        @Option(names = "--data", paramLabel = "FILE|DIR", required = true,
+                description = "CSV, TSV or JSON Lines; or a folder with one subfolder of text files per label.")
+        Path data;
+
+        @Option(names = "--text", paramLabel = "COL", defaultValue = "text",
+                description = "Text column. Default: ${DEFAULT-VALUE}.")
+        String text;
+
+        @Option(names = "--label", paramLabel = "COL", defaultValue = "label",
+                description = "Label column. Default: ${DEFAULT-VALUE}.")
+        String label;
+
+        @Option(names = "--sequences", description = "Numeric sequences in long form (one row per step) instead of "
+                + "texts: --id groups the rows of an example, --step orders them.")
+        boolean sequences;
+
+        @Option(names = "--id", paramLabel = "COL", defaultValue = "id",
+                description = "Sequences: the example id column. Default: ${DEFAULT-VALUE}.")
+        String id;
+
+        @Option(names = "--step", paramLabel = "COL",
+                description = "Sequences: the step column. Default: 'step' if present, else file order.")
+        String step;
+
+        @Option(names = "--features", paramLabel = "COL", split = ",",
+                description = "Sequences: feature columns. Default: all but id, step and label.")
+        List<String> features;
+
+        LabeledData read(boolean labels) throws IOException {
+            if (Files.isDirectory(data)) {
+                return LabeledData.folder(data);
+            }
+            if (sequences) {
+                String s = step;
+                if (s == null) {
+                    s = dev.recur.data.table.Tables.read(data).hasColumn("step") ? "step" : null;
+                }
+                return LabeledData.sequences(data, id, s, features, labels ? label : null);
+            }
+            return LabeledData.texts(data, text, labels ? label : null);
+        }
+    }
+
+    /** {@code recur classify train}. */
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Train a recurrent classifier with early stopping and report it beside the baselines on "
+                    + "held-out test examples.")
+    public static final class Train extends RecurCommand {
+        @Mixin
+        private DataOptionsMixin dataOptions;
+
+        @Option(names = "--tokens", paramLabel = "chars|words", description = "Text tokens. Default: words.")
+        private String tokens;
+
+        @Option(names = "--min-count", paramLabel = "N", description = "Least training count of a known token. "
+                + "Default: 2.")
+        private Integer minCount;
+
+        @Option(names = "--max-vocab", paramLabel = "N", description = "Most tokens kept. Default: 20000.")
+        private Integer maxVocab;
+
+        @Option(names = "--max-length", paramLabel = "N", description = "Most tokens or steps read. Default: 200.")
+        private Integer maxLength;
+
+        @Option(names = "--cell", paramLabel = "lstm|gru|rnn", description = "Recurrent cell. Default: lstm.")
+        private String cell;
+
+        @Option(names = "--embedding", paramLabel = "N", description = "Embedding size. Default: 32.")
+        private Integer embedding;
+
+        @Option(names = "--hidden", paramLabel = "N", description = "Units per layer and direction. Default: 64.")
+        private Integer hidden;
+
+        @Option(names = "--layers", paramLabel = "N", description = "Recurrent layers. Default: 1.")
+        private Integer layers;
+
+        @Option(names = "--unidirectional", description = "Read one way only (default: both).")
+        private boolean unidirectional;
+
+        @Option(names = "--pooling", paramLabel = "last|mean|max|attention", description = "Default: max.")
+        private String pooling;
+
+        @Option(names = "--dropout", paramLabel = "P", description = "Dropout in training. Default: 0.2.")
+        private Double dropout;
+
+        @Option(names = "--class-weights", paramLabel = "none|balanced", description = "Default: none.")
+        private String classWeights;
+
+        @Option(names = "--batch", paramLabel = "B", description = "Examples per step. Default: 32.")
+        private Integer batch;
+
+        @Option(names = "--epochs", paramLabel = "N", description = "The most epochs. Default: 30.")
+        private Integer epochs;
+
+        @Option(names = "--patience", paramLabel = "N", description = "Epochs without a lower validation loss "
+                + "before stopping. Default: 4.")
+        private Integer patience;
+
+        @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate. Default: 0.003.")
+        private Double lr;
+
+        @Option(names = "--seed", paramLabel = "N", description = "Seed of split and training. Default: 1.")
+        private Long seed;
+
+        @Option(names = "--threads", paramLabel = "N", description = "Threads (0 = one per processor). Default: 0.")
+        private Integer threads;
+
+        @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = RunFolders.DEFAULT_RUNS,
+                description = "Folder of the run folders. Default: ${DEFAULT-VALUE}.")
+        private Path runsDir;
+
+        @Option(names = "--run-name", paramLabel = "NAME", description = "Run folder name. Default: the start time.")
+        private String runName;
+
+        /** Creates the command. */
+        public Train() {
+        }
+
+        @Override
+        protected int execute(Output out) throws Exception {
+            ClassifierSettings.Builder b = ClassifierSettings.builder();
+            if (tokens != null) {
+                b.tokens(parse("--tokens", () -> TokenKind.fromId(tokens)));
+            }
+            if (minCount != null) {
+                b.minCount(minCount);
+            }
+            if (maxVocab != null) {
+                b.maxVocabulary(maxVocab);
+            }
+            if (maxLength != null) {
+                b.maxLength(maxLength);
+            }
+            if (cell != null) {
+                b.cell(parse("--cell", () -> CellKind.fromId(cell.equals("rnn") ? "rnn_tanh" : cell)));
+            }
+            if (embedding != null) {
+                b.embeddingDim(embedding);
+            }
+            if (hidden != null) {
+                b.hiddenSize(hidden);
+            }
+            if (layers != null) {
+                b.layers(layers);
+            }
+            b.bidirectional(!unidirectional);
+            if (pooling != null) {
+                b.pooling(parse("--pooling", () -> Pooling.Kind.fromId(pooling)));
+            }
+            if (dropout != null) {
+                b.dropout(dropout);
+            }
+            if (classWeights != null) {
+                if (!classWeights.equals("none") && !classWeights.equals("balanced")) {
+                    throw new IllegalArgumentException("--class-weights: expected none or balanced, found '"
+                            + classWeights + "'");
+                }
+                b.balanced(classWeights.equals("balanced"));
+            }
+            if (batch != null) {
+                b.batch(batch);
+            }
+            if (epochs != null) {
+                b.epochs(epochs);
+            }
+            if (patience != null) {
+                b.patience(patience);
+            }
+            if (lr != null) {
+                b.learningRate(lr);
+            }
+            if (seed != null) {
+                b.seed(seed);
+            }
+            if (threads != null) {
+                b.threads(threads);
+            }
+            ClassifierSettings settings = b.build();
+            LabeledData data = dataOptions.options.read(true);
+            Classification.split(data, settings.validationFraction(), settings.testFraction(), settings.seed());
+            Path run = RunFolders.create(runsDir, runName);
+            out.notice("classifying %d examples of %s", data.size(), data.source());
+            long t0 = System.nanoTime();
+            Classifier<float[]> c;
+            try {
+                c = Classification.train(settings, data, run, Precision.F32, progress(out));
+            } catch (RuntimeException | IOException e) {
+                RunFolders.removeUnfinished(run);
+                throw e;
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            out.notice("trained in %.1f s; run: %s", seconds, run);
+            report(out, c, data, run.resolve("confusion.png"), seconds);
+            return ExitCodes.OK;
+        }
+    }
+
+    /** The data options as a mixin (picocli mixes in a class with a public no-argument constructor). */
+    public static final class DataOptionsMixin {
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        DataOptions options;
+
+        /** Creates the options. */
+        public DataOptionsMixin() {
+        }
+    }
+
+    /** {@code recur classify eval}. */
+    @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Report a trained classifier and the baselines on the test examples of a data set.")
+    public static final class Eval extends RecurCommand {
+        @Mixin
+        private CheckpointOptions checkpointOptions;
+
+        @Mixin
+        private DataOptionsMixin dataOptions;
+
+        @Option(names = "--plot", paramLabel = "FILE", description = "Write the confusion matrix PNG here.")
+        private Path plot;
+
+        /** Creates the command. */
+        public Eval() {
+        }
+
+        @Override
+        protected int execute(Output out) throws Exception {
+            Classifier<float[]> c = Classifier.load(checkpointOptions.run(), Precision.F32);
+            report(out, c, dataOptions.options.read(true), plot, Double.NaN);
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code recur classify predict}. */
+    @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Write the predicted label and the class probabilities of every example as CSV.")
+    public static final class Predict extends RecurCommand {
+        @Mixin
+        private CheckpointOptions checkpointOptions;
+
+        @Mixin
+        private DataOptionsMixin dataOptions;
+
+        @Option(names = "--only", paramLabel = "all|test", defaultValue = "all",
+                description = "all examples, or only the test examples of the training split (the examples eval "
+                        + "reports). Default: ${DEFAULT-VALUE}.")
+        private String only;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Write the CSV here. Default: standard output.")
+        private Path outFile;
+
+        /** Creates the command. */
+        public Predict() {
+        }
+
+        @Override
+        protected int execute(Output out) throws Exception {
+            Classifier<float[]> c = Classifier.load(checkpointOptions.run(), Precision.F32);
+            boolean test = switch (only) {
+                case "all" -> false;
+                case "test" -> true;
+                default -> throw new IllegalArgumentException("--only: expected all or test, found '" + only + "'");
+            };
+            LabeledData data = dataOptions.options.read(test);
+            int[] rows;
+            if (test) {
+                dev.recur.io.MapFields t = new dev.recur.io.MapFields("preprocessing.task", c.task());
+                rows = Classification.split(data, t.number("validation_fraction"), t.number("test_fraction"),
+                        t.longValue("seed")).test();
+            } else {
+                rows = java.util.stream.IntStream.range(0, data.size()).toArray();
+            }
+            List<Example> all = c.examples(data, false);
+            List<Example> chosen = java.util.Arrays.stream(rows).mapToObj(all::get).toList();
+            double[][] p = c.probabilities(chosen);
+            StringBuilder csv = new StringBuilder("example,predicted");
+            for (String l : c.labels()) {
+                csv.append(",p_").append(csvCell(l));
+            }
+            csv.append(test ? ",actual\n" : "\n");
+            for (int i = 0; i < rows.length; i++) {
+                int best = 0;
+                for (int k = 1; k < p[i].length; k++) {
+                    best = p[i][k] > p[i][best] ? k : best;
+                }
+                csv.append(csvCell(data.where().get(rows[i]))).append(',').append(csvCell(c.labels().get(best)));
+                for (double v : p[i]) {
+                    csv.append(',').append(String.format(Locale.ROOT, "%.6f", v));
+                }
+                if (test) {
+                    csv.append(',').append(csvCell(data.labels().get(rows[i])));
+                }
+                csv.append('\n');
+            }
+            double unknown = c.unknownRate(data);
+            if (outFile != null) {
+                AtomicFiles.writeBytes(outFile, csv.toString().getBytes(StandardCharsets.UTF_8));
+                out.notice("predictions: %s (%d examples)", outFile, rows.length);
+            } else {
+                out.value("predictions", csv.toString().stripTrailing());
+            }
+            if (unknown > 0) {
+                out.notice("%.1f%% of the tokens were not in the vocabulary (read as the unknown token)",
+                        100 * unknown);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private static String csvCell(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static <T> T parse(String name, java.util.function.Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TrainingListener progress(Output out) {
+        return new TrainingListener() {
+            @Override
+            public void onValidation(TrainingEvents.Validation v) {
+                out.progress("step %d: validation loss %.4f accuracy %.4f macro-F1 %.4f%s", v.step(),
+                        v.result().loss(), v.result().metrics().get("accuracy"),
+                        v.result().metrics().get("macro_f1"), v.best() ? " *" : "");
+            }
+        };
+    }
+
+    private static void report(Output out, Classifier<float[]> c, LabeledData data, Path plot, double seconds)
+            throws IOException {
+        Classification.Result r = Classification.evaluate(c, data);
+        if (plot != null) {
+            ConfusionChart.write(plot, r.network());
+        }
+        if (out.isJson()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("source", data.source().toString());
+            m.put("test_examples", r.test());
+            for (var e : Map.of("network", r.network(), "majority", r.majority(), "linear", r.linear()).entrySet()) {
+                m.put(e.getKey(), Map.of("accuracy", e.getValue().accuracy(), "macro_f1", e.getValue().macroF1()));
+            }
+            m.put("confusion", r.network().confusion());
+            if (!Double.isNaN(seconds)) {
+                m.put("train_seconds", seconds);
+            }
+            out.record(m);
+            return;
+        }
+        StringBuilder t = new StringBuilder();
+        t.append(String.format(Locale.ROOT, "test: %d examples of %s%n", r.test(), data.source()));
+        t.append(String.format(Locale.ROOT, "%-28s %9s %9s%n", "", "accuracy", "macro-F1"));
+        row(t, "network (" + c.network().getClass().getSimpleName().replace("SequenceModel", "recurrent") + ")",
+                r.network());
+        row(t, "baseline: majority class", r.majority());
+        row(t, "baseline: linear (" + (c.readsText() ? "n-grams" : "summary") + ")", r.linear());
+        t.append(r.network().table());
+        if (plot != null) {
+            t.append("confusion matrix: ").append(plot);
+        }
+        out.value("report", t.toString().stripTrailing());
+    }
+
+    private static void row(StringBuilder t, String name, ClassificationReport r) {
+        t.append(String.format(Locale.ROOT, "%-28s %9.4f %9.4f%n", name, r.accuracy(), r.macroF1()));
+    }
+}

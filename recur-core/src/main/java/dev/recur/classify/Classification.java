@@ -1,0 +1,347 @@
+package dev.recur.classify;
+
+import dev.recur.Version;
+import dev.recur.checkpoint.Checkpoint;
+import dev.recur.checkpoint.Provenance;
+import dev.recur.checkpoint.RunWriter;
+import dev.recur.data.Example;
+import dev.recur.data.ExampleBatches;
+import dev.recur.data.Normalization;
+import dev.recur.io.FormatException;
+import dev.recur.model.Preprocessing;
+import dev.recur.model.SequenceModel;
+import dev.recur.model.SequenceModelConfig;
+import dev.recur.nn.loss.CrossEntropy;
+import dev.recur.nn.loss.Metric;
+import dev.recur.tensor.Precision;
+import dev.recur.train.EarlyStopping;
+import dev.recur.train.OptimizerChoice;
+import dev.recur.train.TrainConfig;
+import dev.recur.train.Trainer;
+import dev.recur.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * Sequence classification of a user's data: texts (characters or words as tokens) or numeric
+ * sequences, a recurrent network trained by the one {@link Trainer} with early stopping, measured on
+ * held-out test examples beside two baselines — the majority class, and a linear model on
+ * bag-of-n-gram counts (texts) or summary features (sequences) trained with recur's own layers.
+ *
+ * <p>The split is stratified and seeded: each class's examples are shuffled and its first
+ * {@code testFraction} go to test, the next {@code validationFraction} to validation (at least one
+ * each), the rest train; the same file and seed give the same split in {@link #evaluate}. The library
+ * never prints.
+ */
+public final class Classification {
+
+    /** The task kind saved in a classifier's run ({@code preprocessing.task.kind}). */
+    public static final String KIND = "classify";
+
+    /** Epochs of the linear baseline. */
+    private static final int BASELINE_EPOCHS = 20;
+
+    private Classification() {
+    }
+
+    /**
+     * The parts of a stratified split: indices into the data.
+     *
+     * @param train      training examples
+     * @param validation validation examples
+     * @param test       test examples
+     */
+    public record Split(int[] train, int[] validation, int[] test) {
+    }
+
+    /**
+     * Splits labelled data by class, seeded.
+     *
+     * @param data               the data, with labels
+     * @param validationFraction the validation share of each class
+     * @param testFraction       the test share of each class
+     * @param seed               the seed
+     * @return the split
+     * @throws FormatException if a label occurs only once (naming where), or the data has no labels or
+     *                         fewer than two classes
+     */
+    public static Split split(LabeledData data, double validationFraction, double testFraction, long seed)
+            throws FormatException {
+        if (data.labels() == null) {
+            throw new FormatException(data.source(), "a label for every example", "no labels",
+                    "the label column or folders missing");
+        }
+        Map<String, List<Integer>> byLabel = new LinkedHashMap<>();
+        for (String l : new TreeSet<>(data.labels())) {
+            byLabel.put(l, new ArrayList<>());
+        }
+        for (int i = 0; i < data.size(); i++) {
+            byLabel.get(data.labels().get(i)).add(i);
+        }
+        if (byLabel.size() < 2) {
+            throw new FormatException(data.source(), "at least two labels", byLabel.size() + " ("
+                    + String.join(", ", byLabel.keySet()) + ")", "the wrong label column");
+        }
+        List<Integer> train = new ArrayList<>();
+        List<Integer> validation = new ArrayList<>();
+        List<Integer> test = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (Map.Entry<String, List<Integer>> e : byLabel.entrySet()) {
+            List<Integer> idx = e.getValue();
+            if (idx.size() < 2) {
+                throw new FormatException(data.source(), "at least 2 examples of each label (one to train on, one to "
+                        + "test)", "label '" + e.getKey() + "' once, at " + data.where().get(idx.get(0)),
+                        "a typo in the label, or a class too rare to learn");
+            }
+            for (int i = idx.size() - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                idx.set(i, idx.set(j, idx.get(i)));
+            }
+            int nTest = Math.max(1, (int) Math.round(idx.size() * testFraction));
+            int nVal = idx.size() - nTest >= 2 ? Math.max(1, (int) Math.round(idx.size() * validationFraction)) : 0;
+            test.addAll(idx.subList(0, nTest));
+            validation.addAll(idx.subList(nTest, nTest + nVal));
+            train.addAll(idx.subList(nTest + nVal, idx.size()));
+        }
+        return new Split(sorted(train), sorted(validation), sorted(test));
+    }
+
+    private static int[] sorted(List<Integer> l) {
+        return l.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /**
+     * Trains a classifier into a new run folder.
+     *
+     * @param settings  the settings
+     * @param data      labelled texts or sequences
+     * @param run       the run folder (absent or empty)
+     * @param precision the precision ({@link Precision#F32} for speed)
+     * @param listeners see the training
+     * @param <A>       the array type
+     * @return the classifier, as loaded from the run folder (its best weights)
+     * @throws FormatException if a label occurs once or there is only one
+     * @throws IOException     if the run cannot be written
+     */
+    public static <A> Classifier<A> train(ClassifierSettings settings, LabeledData data, Path run,
+                                          Precision<A> precision, TrainingListener... listeners) throws IOException {
+        Split split = split(data, settings.validationFraction(), settings.testFraction(), settings.seed());
+        List<String> labels = List.copyOf(new TreeSet<>(data.labels()));
+        Map<String, Object> task = new LinkedHashMap<>();
+        task.put("kind", KIND);
+        task.put("input", data.isText() ? "text" : "sequences");
+        task.put("max_length", settings.maxLength());
+        task.put("seed", settings.seed());
+        task.put("validation_fraction", settings.validationFraction());
+        task.put("test_fraction", settings.testFraction());
+        SequenceModelConfig.Builder mb = SequenceModelConfig.builder();
+        Normalization norm = null;
+        List<Example> raw = new ArrayList<>();
+        if (data.isText()) {
+            List<List<String>> trainTokens = new ArrayList<>();
+            for (int i : split.train()) {
+                trainTokens.add(settings.tokens().split(data.texts().get(i)));
+            }
+            TokenVocabulary v = TokenVocabulary.build(trainTokens, settings.minCount(), settings.maxVocabulary());
+            task.put("tokens", settings.tokens().id());
+            task.put("vocabulary", v.tokens());
+            mb.tokens(v.size(), settings.embeddingDim()).paddingIdx(0);
+        } else {
+            List<Example> trainRaw = new ArrayList<>();
+            for (int i : split.train()) {
+                trainRaw.add(new Example(null, data.sequences().get(i), data.width(), null));
+            }
+            norm = Normalization.fit(trainRaw);
+            mb.features(data.width());
+        }
+        SequenceModelConfig config = mb.cell(settings.cell(), settings.hiddenSize()).layers(settings.layers())
+                .bidirectional(settings.bidirectional()).pooling(settings.pooling()).dropout(settings.dropout())
+                .outputs(labels.size()).build();
+        Preprocessing pre = new Preprocessing(null, norm, labels, task);
+        Precision<A> p = precision.withThreads(settings.threads() == 0
+                ? Runtime.getRuntime().availableProcessors() : settings.threads());
+        SequenceModel<A> model = SequenceModel.create(config, p, settings.seed());
+
+        // examples as the saved classifier makes them, so that training and prediction agree
+        Classifier<A> shape = Classifier.of(model, labels, pre);
+        List<Example> train = pick(shape, data, split.train(), labels);
+        List<Example> validation = pick(shape, data, split.validation(), labels);
+        CrossEntropy.Builder loss = CrossEntropy.builder();
+        if (settings.balanced()) {
+            loss.classWeights(balancedWeights(train, labels.size()));
+        }
+        ExampleBatches batches = ExampleBatches.shuffled(train, Math.min(settings.batch(), train.size()),
+                settings.seed(), 0);
+        TrainConfig tc = TrainConfig.builder()
+                .optimizer(OptimizerChoice.of("adam", settings.learningRate(), null, null, null, null))
+                .clipNorm(1.0).epochs(settings.epochs()).evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
+                .metrics(List.of(Metric.ACCURACY, Metric.MACRO_F1))
+                .earlyStopping(EarlyStopping.onLoss(settings.patience())).seed(settings.seed())
+                .threads(settings.threads()).build();
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("kind", data.isText() ? "labelled_texts" : "labelled_sequences");
+        section.put("source", data.source().toString());
+        section.put("examples", data.size());
+        section.put("train", split.train().length);
+        section.put("validation", split.validation().length);
+        section.put("test", split.test().length);
+        Provenance provenance = new Provenance(Version.get(), settings.seed(), data.source().toString(), "", 0,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+                System.getProperty("java.version", "unknown"));
+        RunWriter writer = RunWriter.create(run, pre, section, provenance, Checkpoint.WriteHook.NONE);
+        Trainer.create(model, loss.build(), batches, ExampleBatches.inOrder(validation, 256).all(), tc)
+                .checkpointTo(writer).train(listeners);
+        return Classifier.load(run, p);
+    }
+
+    private static <A> List<Example> pick(Classifier<A> c, LabeledData data, int[] idx, List<String> labels) {
+        List<Example> out = new ArrayList<>(idx.length);
+        for (int i : idx) {
+            out.add(c.example(data, i, new Example.Label(labels.indexOf(data.labels().get(i)))));
+        }
+        return out;
+    }
+
+    /** {@code w_k = n / (K · n_k)}: scikit-learn's "balanced" class weights on the training examples. */
+    static double[] balancedWeights(List<Example> train, int classes) {
+        double[] count = new double[classes];
+        for (Example e : train) {
+            count[((Example.Label) e.target()).id()]++;
+        }
+        double[] w = new double[classes];
+        for (int k = 0; k < classes; k++) {
+            w[k] = count[k] == 0 ? 0 : train.size() / (classes * count[k]);
+        }
+        return w;
+    }
+
+    /**
+     * The network and both baselines on the test examples of a data set, split as in training (the
+     * same seed and fractions). The baselines are fitted on the training examples of this data: the
+     * majority class, and a linear model (bag of 1- and 2-gram counts for texts, summary features for
+     * sequences) trained for a fixed number of epochs with Adam.
+     *
+     * @param classifier the classifier
+     * @param data       labelled data of the classifier's kind
+     * @param <A>        the array type
+     * @return the reports of the network, the majority class and the linear model
+     * @throws FormatException if a label is unknown to the classifier or occurs once
+     */
+    public static <A> Result evaluate(Classifier<A> classifier, LabeledData data) throws FormatException {
+        dev.recur.io.MapFields t = new dev.recur.io.MapFields("preprocessing.task", classifier.task());
+        Split split = split(data, t.number("validation_fraction"), t.number("test_fraction"), t.longValue("seed"));
+        List<String> labels = classifier.labels();
+        List<Example> all = classifier.examples(data, true);
+        int[] actual = new int[split.test().length];
+        List<Example> test = new ArrayList<>();
+        for (int i = 0; i < actual.length; i++) {
+            Example e = all.get(split.test()[i]);
+            test.add(e);
+            actual[i] = ((Example.Label) e.target()).id();
+        }
+        ClassificationReport network = ClassificationReport.of(labels, actual, classifier.classes(test));
+        int[] trainLabels = new int[split.train().length];
+        for (int i = 0; i < trainLabels.length; i++) {
+            trainLabels[i] = ((Example.Label) all.get(split.train()[i]).target()).id();
+        }
+        int majority = ClassificationReport.majorityClass(trainLabels, labels.size());
+        int[] constant = new int[actual.length];
+        java.util.Arrays.fill(constant, majority);
+        ClassificationReport majorityReport = ClassificationReport.of(labels, actual, constant);
+        ClassificationReport linear = linearBaseline(data, split, labels, t.longValue("seed"));
+        return new Result(network, majorityReport, linear, split.test().length);
+    }
+
+    /**
+     * The three reports on one test set.
+     *
+     * @param network  the recurrent network
+     * @param majority the majority class of the training examples
+     * @param linear   the linear model on n-gram counts or summary features
+     * @param test     the number of test examples
+     */
+    public record Result(ClassificationReport network, ClassificationReport majority, ClassificationReport linear,
+                         int test) {
+    }
+
+    private static ClassificationReport linearBaseline(LabeledData data, Split split, List<String> labels, long seed) {
+        double[][] x = new double[data.size()][];
+        if (data.isText()) {
+            List<List<String>> tokens = new ArrayList<>();
+            for (String s : data.texts()) {
+                tokens.add(TokenKind.WORDS.split(s));
+            }
+            List<List<String>> trainTokens = new ArrayList<>();
+            for (int i : split.train()) {
+                trainTokens.add(tokens.get(i));
+            }
+            NgramFeatures f = NgramFeatures.fit(trainTokens, 2, 2, 20_000);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = f.vector(tokens.get(i));
+            }
+        } else {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = SummaryFeatures.of(data.sequences().get(i), data.width());
+            }
+        }
+        Map<String, Integer> ids = new HashMap<>();
+        for (int k = 0; k < labels.size(); k++) {
+            ids.put(labels.get(k), k);
+        }
+        List<Example> train = new ArrayList<>();
+        for (int i : split.train()) {
+            train.add(Example.ofFeatures(new double[][] {x[i]}, new Example.Label(ids.get(data.labels().get(i)))));
+        }
+        Normalization norm = Normalization.fit(train);
+        train = norm.apply(train);
+        List<Example> test = new ArrayList<>();
+        int[] actual = new int[split.test().length];
+        for (int j = 0; j < actual.length; j++) {
+            int i = split.test()[j];
+            actual[j] = ids.get(data.labels().get(i));
+            test.add(Example.ofFeatures(new double[][] {x[i]}, null));
+        }
+        test = norm.apply(test);
+        Precision<double[]> p = Precision.F64;
+        LinearClassifier<double[]> model = LinearClassifier.create(p, x[0].length, labels.size(), seed);
+        ExampleBatches batches = ExampleBatches.shuffled(train, Math.min(32, train.size()), seed, 0);
+        TrainConfig tc = TrainConfig.builder().optimizer(OptimizerChoice.of("adam", 1e-3, null, 1e-4, null, null))
+                .epochs(BASELINE_EPOCHS).evalEvery(0).seed(seed).build();
+        try {
+            Trainer.create(model, CrossEntropy.mean(), batches, null, tc).train();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);   // no checkpoints: cannot happen
+        }
+        int[] predicted = new int[actual.length];
+        int row = 0;
+        for (var b : ExampleBatches.inOrder(test, 256).all()) {
+            for (int c : dev.recur.model.Predictions.classes(model, b)) {
+                predicted[row++] = c;
+            }
+        }
+        return ClassificationReport.of(labels, actual, predicted);
+    }
+
+    static int[] argmax(double[][] p) {
+        int[] out = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            int best = 0;
+            for (int k = 1; k < p[i].length; k++) {
+                if (p[i][k] > p[i][best]) {
+                    best = k;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+}

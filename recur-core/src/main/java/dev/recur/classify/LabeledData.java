@@ -1,0 +1,222 @@
+package dev.recur.classify;
+
+import dev.recur.data.table.Table;
+import dev.recur.data.table.Tables;
+import dev.recur.io.FormatException;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Examples to classify as a user's files hold them: texts, or numeric sequences {@code [T, F]}, each
+ * with its label (null where a file has none) and where it came from (a line or a file, for
+ * messages). Immutable once read; thread-safe.
+ *
+ * @param source    the file or folder read
+ * @param texts     the texts, or null for numeric sequences
+ * @param sequences the sequences ({@code [T·F]} row-major), or null for texts
+ * @param width     {@code F}, or 0 for texts
+ * @param labels    one label per example, or null when the data has none
+ * @param where     one place per example, e.g. {@code line 12} or a file name
+ */
+public record LabeledData(Path source, List<String> texts, List<double[]> sequences, int width, List<String> labels,
+                          List<String> where) {
+
+    /** The most bytes a text file of a folder data set may hold (larger ones are refused). */
+    static final long MAX_TEXT_FILE = 16L << 20;
+
+    /**
+     * Keeps unmodifiable copies of the lists.
+     *
+     * @param source    the source
+     * @param texts     the texts, or null
+     * @param sequences the sequences, or null
+     * @param width     the width
+     * @param labels    the labels, or null
+     * @param where     the places
+     */
+    public LabeledData {
+        texts = texts == null ? null : List.copyOf(texts);
+        sequences = sequences == null ? null : List.copyOf(sequences);
+        labels = labels == null ? null : java.util.Collections.unmodifiableList(new ArrayList<>(labels));
+        where = List.copyOf(where);
+    }
+
+    /** The number of examples. */
+    public int size() {
+        return where.size();
+    }
+
+    /** Whether the examples are texts (else numeric sequences). */
+    public boolean isText() {
+        return texts != null;
+    }
+
+    /**
+     * Texts and labels from two columns of a CSV or JSON Lines file.
+     *
+     * @param file        the file
+     * @param textColumn  the text column
+     * @param labelColumn the label column, or null to read no labels
+     * @return the data
+     * @throws FormatException if a column is missing or a cell is empty (naming the line)
+     * @throws IOException     if the file cannot be read
+     */
+    public static LabeledData texts(Path file, String textColumn, String labelColumn) throws IOException {
+        Table t = Tables.read(file);
+        List<String> texts = t.strings(textColumn);
+        List<String> labels = labelColumn == null ? null : t.strings(labelColumn);
+        List<String> where = new ArrayList<>();
+        for (int r = 0; r < t.rows(); r++) {
+            where.add("line " + t.line(r));
+        }
+        return new LabeledData(file, texts, null, 0, labels, where);
+    }
+
+    /**
+     * Texts from a folder with one subfolder per label, each file one example (Keras'
+     * {@code text_dataset_from_directory} layout); files and folders in name order, hidden ones skipped.
+     *
+     * @param dir the folder
+     * @return the data
+     * @throws FormatException if a file is not UTF-8 or too large, or there are fewer than two labels
+     * @throws IOException     if a file cannot be read
+     */
+    public static LabeledData folder(Path dir) throws IOException {
+        List<String> texts = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        List<String> where = new ArrayList<>();
+        List<Path> classes;
+        try (Stream<Path> s = Files.list(dir)) {
+            classes = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !hidden(p)).sorted().toList();
+        }
+        for (Path c : classes) {
+            List<Path> files;
+            try (Stream<Path> s = Files.list(c)) {
+                files = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !hidden(p)).sorted()
+                        .toList();
+            }
+            for (Path f : files) {
+                long size = Files.size(f);
+                if (size > MAX_TEXT_FILE) {
+                    throw new FormatException(f, "a text file of at most " + MAX_TEXT_FILE + " bytes", size
+                            + " bytes", "a file that is not one example (e.g. an archive) in the label folder");
+                }
+                byte[] bytes = Files.readAllBytes(f);
+                try {
+                    String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                    texts.add(text.startsWith("\uFEFF") ? text.substring(1) : text);
+                } catch (CharacterCodingException e) {
+                    throw new FormatException(f, "UTF-8 text", "bytes that are not UTF-8",
+                            "a file saved in another encoding (e.g. Latin-1 or UTF-16); re-save it as UTF-8");
+                }
+                labels.add(c.getFileName().toString());
+                where.add(dir.relativize(f).toString());
+            }
+        }
+        if (classes.size() < 2) {
+            throw new FormatException(dir, "one subfolder per label, at least two", classes.size() + " subfolder(s)",
+                    "a folder of text files without label subfolders (put each label's files in a folder named "
+                            + "after it)");
+        }
+        return new LabeledData(dir, texts, null, 0, labels, where);
+    }
+
+    /**
+     * Numeric sequences from a table in long form: one row per step, an id column grouping the rows of
+     * an example (in file order, or ordered by a step column), feature columns, and a label repeated
+     * on every row of an example.
+     *
+     * @param file        the file
+     * @param idColumn    the example id column
+     * @param stepColumn  the step column, or null for file order
+     * @param features    the feature columns (null: every column but the id, step and label)
+     * @param labelColumn the label column, or null to read no labels
+     * @return the data, examples in order of first appearance
+     * @throws FormatException if a column is missing, a cell is not a number, an example's label
+     *                         changes between its rows, or its steps repeat (naming the line)
+     * @throws IOException     if the file cannot be read
+     */
+    public static LabeledData sequences(Path file, String idColumn, String stepColumn, List<String> features,
+                                        String labelColumn) throws IOException {
+        Table t = Tables.read(file);
+        if (features == null) {
+            features = new ArrayList<>(t.columns());
+            features.remove(idColumn);
+            features.remove(stepColumn);
+            features.remove(labelColumn);
+        }
+        if (features.isEmpty()) {
+            throw new FormatException(file, "at least one feature column besides the id, step and label columns",
+                    "none", "the wrong --id, --step or --label column");
+        }
+        List<String> ids = t.strings(idColumn);
+        double[] steps = stepColumn == null ? null : t.numbers(stepColumn, dev.recur.data.table.FillPolicy.NONE);
+        List<String> rowLabels = labelColumn == null ? null : t.strings(labelColumn);
+        double[][] cols = new double[features.size()][];
+        for (int c = 0; c < cols.length; c++) {
+            cols[c] = t.numbers(features.get(c), dev.recur.data.table.FillPolicy.NONE);
+        }
+        Map<String, List<Integer>> rows = new LinkedHashMap<>();
+        for (int r = 0; r < ids.size(); r++) {
+            rows.computeIfAbsent(ids.get(r), k -> new ArrayList<>()).add(r);
+        }
+        List<double[]> seqs = new ArrayList<>();
+        List<String> labels = labelColumn == null ? null : new ArrayList<>();
+        List<String> where = new ArrayList<>();
+        int nf = features.size();
+        for (Map.Entry<String, List<Integer>> e : rows.entrySet()) {
+            List<Integer> rs = e.getValue();
+            if (steps != null) {
+                Map<Double, Integer> seen = new HashMap<>();
+                for (int r : rs) {
+                    Integer before = seen.put(steps[r], r);
+                    if (before != null) {
+                        throw new FormatException(file, "one row per step of example '" + e.getKey() + "'",
+                                "step " + steps[r] + " at lines " + t.line(before) + " and " + t.line(r),
+                                "duplicated rows");
+                    }
+                }
+                TreeMap<Double, Integer> ordered = new TreeMap<>(seen);
+                rs = new ArrayList<>(ordered.values());
+            }
+            double[] x = new double[rs.size() * nf];
+            for (int s = 0; s < rs.size(); s++) {
+                for (int c = 0; c < nf; c++) {
+                    x[s * nf + c] = cols[c][rs.get(s)];
+                }
+            }
+            if (labels != null) {
+                String label = rowLabels.get(rs.get(0));
+                for (int r : rs) {
+                    if (!rowLabels.get(r).equals(label)) {
+                        throw new FormatException(file, "one label for all rows of example '" + e.getKey() + "'",
+                                "'" + label + "' and '" + rowLabels.get(r) + "' (line " + t.line(r) + ")",
+                                "rows of two examples under one id");
+                    }
+                }
+                labels.add(label);
+            }
+            seqs.add(x);
+            where.add("id " + e.getKey() + " (line " + t.line(rs.get(0)) + ")");
+        }
+        return new LabeledData(file, null, seqs, nf, labels, where);
+    }
+
+    private static boolean hidden(Path p) {
+        return p.getFileName().toString().startsWith(".");
+    }
+}

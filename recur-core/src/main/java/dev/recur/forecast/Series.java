@@ -1,0 +1,97 @@
+package dev.recur.forecast;
+
+import dev.recur.data.table.Table;
+import dev.recur.data.table.Tables;
+import dev.recur.io.FormatException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The columns of a forecasting model's inputs read from a user's table, in the order of
+ * {@link ForecastSpec#inputColumns()} (targets first), one value per row, missing cells filled by
+ * the spec's policy or refused. Arrays are kept, not copied. Immutable once made; thread-safe.
+ *
+ * @param source  the file read
+ * @param columns the column names
+ * @param values  {@code values[c][t]}: column {@code c} at row {@code t}
+ * @param times   the time column's cells ({@code null} cells allowed), or null without a time column
+ */
+public record Series(Path source, List<String> columns, double[][] values, String[] times) {
+
+    /**
+     * Checks the shapes.
+     *
+     * @param source  the file
+     * @param columns the names
+     * @param values  the values
+     * @param times   the time stamps, or null
+     */
+    public Series {
+        Objects.requireNonNull(source, "source");
+        columns = List.copyOf(columns);
+        if (values.length != columns.size() || values.length == 0) {
+            throw new IllegalArgumentException("series: expected one array per column (" + columns.size()
+                    + "), found " + values.length);
+        }
+        for (double[] v : values) {
+            if (v.length != values[0].length) {
+                throw new IllegalArgumentException("series: expected columns of equal length");
+            }
+        }
+        if (times != null && times.length != values[0].length) {
+            throw new IllegalArgumentException("series: expected one time stamp per row");
+        }
+    }
+
+    /**
+     * Reads the spec's columns from a CSV or JSON Lines file ({@link Tables#read}).
+     *
+     * @param file the file
+     * @param spec which columns, and how to fill missing cells
+     * @return the series
+     * @throws FormatException if the file is not a table, a column is missing, a cell is not a
+     *                         number, or a cell is missing without a fill policy (the message names
+     *                         the file, the line and the column)
+     * @throws IOException     if the file cannot be read
+     */
+    public static Series read(Path file, ForecastSpec spec) throws IOException {
+        return of(Tables.read(file), spec);
+    }
+
+    /**
+     * The spec's columns of a table.
+     *
+     * @param table the table
+     * @param spec  which columns, and how to fill missing cells
+     * @return the series
+     * @throws FormatException as {@link #read}
+     */
+    public static Series of(Table table, ForecastSpec spec) throws FormatException {
+        List<String> names = spec.inputColumns();
+        double[][] values = new double[names.size()][];
+        for (int c = 0; c < values.length; c++) {
+            values[c] = table.numbers(names.get(c), spec.fill());
+        }
+        String[] times = null;
+        if (spec.timeColumn() != null) {
+            int tc = table.column(spec.timeColumn());
+            times = new String[table.rows()];
+            for (int r = 0; r < times.length; r++) {
+                times[r] = table.cell(r, tc);
+            }
+        }
+        return new Series(table.source(), names, values, times);
+    }
+
+    /** The number of rows. */
+    public int rows() {
+        return values[0].length;
+    }
+
+    /** The time stamp of row {@code t}, or its number when there is no time column. */
+    public String time(int t) {
+        return times == null || times[t] == null ? Integer.toString(t) : times[t];
+    }
+}
