@@ -28,7 +28,7 @@ final class ConfusionChart {
 
     static void write(Path file, ClassificationReport report) throws IOException {
         int k = report.labels().size();
-        HeatMapChart chart = new HeatMapChartBuilder().width(160 + 60 * k).height(140 + 50 * k)
+        HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(440, 160 + 60 * k)).height(140 + 50 * k)
                 .title(String.format(java.util.Locale.ROOT, "confusion matrix (accuracy %.3f, macro-F1 %.3f)",
                         report.accuracy(), report.macroF1()))
                 .xAxisTitle("predicted").yAxisTitle("true").build();

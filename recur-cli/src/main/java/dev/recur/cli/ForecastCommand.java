@@ -217,12 +217,7 @@ public final class ForecastCommand extends RecurCommand {
             }
             ForecastSettings settings = b.build();
             Series series = Series.of(table, settings.spec());
-            ForecastSpec.Split split;
-            try {
-                split = settings.spec().split(series.rows());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(data + ": " + e.getMessage(), e);
-            }
+            ForecastSpec.Split split = Forecasting.check(settings.spec(), series);
             Path run = RunFolders.create(runsDir, runName);
             out.notice("forecasting %s of %s: %d rows (train %d, validation %d, test %d), window %d, horizon %d",
                     String.join(", ", settings.spec().targets()), data, series.rows(), split.trainEnd(),

@@ -237,10 +237,10 @@ public final class Classification {
      * @throws FormatException if a label is unknown to the classifier or occurs once
      */
     public static <A> Result evaluate(Classifier<A> classifier, LabeledData data) throws FormatException {
+        List<Example> all = classifier.examples(data, true);   // an unknown label is refused first
         dev.recur.io.MapFields t = new dev.recur.io.MapFields("preprocessing.task", classifier.task());
         Split split = split(data, t.number("validation_fraction"), t.number("test_fraction"), t.longValue("seed"));
         List<String> labels = classifier.labels();
-        List<Example> all = classifier.examples(data, true);
         int[] actual = new int[split.test().length];
         List<Example> test = new ArrayList<>();
         for (int i = 0; i < actual.length; i++) {

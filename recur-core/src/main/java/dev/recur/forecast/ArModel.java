@@ -125,7 +125,8 @@ public record ArModel(double intercept, double[] coefficients) implements Foreca
      * @param maxP       the largest order tried, {@code >= 1}
      * @return the selected model, fitted on {@code train}
      * @throws IllegalArgumentException if {@code maxP < 1}, a part is too short or has a value that
-     *                                  is not finite, or a fit is refused (see {@link #fit})
+     *                                  is not finite, or every order's fit is refused (see {@link #fit};
+     *                                  an order whose fit is refused is skipped)
      */
     public static ArModel select(double[] train, double[] validation, int maxP) {
         if (maxP < 1) {
@@ -143,8 +144,16 @@ public record ArModel(double intercept, double[] coefficients) implements Foreca
         System.arraycopy(validation, 0, series, train.length, validation.length);
         ArModel best = null;
         double bestRmse = Double.POSITIVE_INFINITY;
+        IllegalArgumentException refused = null;
         for (int p = 1; p <= maxP; p++) {
-            ArModel model = fit(train, p);
+            ArModel model;
+            try {
+                model = fit(train, p);
+            } catch (IllegalArgumentException e) {
+                // an order whose lags are collinear (an exactly periodic series): the others may fit
+                refused = refused == null ? e : refused;
+                continue;
+            }
             double sum = 0;
             for (int j = 0; j < validation.length; j++) {
                 // e_j = y_{n+j} − ŷ_{n+j | y_0 .. y_{n+j−1}}
@@ -157,6 +166,9 @@ public record ArModel(double intercept, double[] coefficients) implements Foreca
                 best = model;
                 bestRmse = rmse;
             }
+        }
+        if (best == null) {
+            throw refused;
         }
         return best;
     }

@@ -184,6 +184,26 @@ public final class Forecasting {
         return ForecastModel.load(run, p);
     }
 
+    /**
+     * Checks that a series can train a forecaster, before anything is written: enough rows for the
+     * window, horizon and split, and targets that vary over the training rows.
+     *
+     * @param spec   the data settings
+     * @param series the rows
+     * @return the split
+     * @throws IllegalArgumentException naming the file, as {@link #train} would
+     */
+    public static ForecastSpec.Split check(ForecastSpec spec, Series series) {
+        ForecastSpec.Split split;
+        try {
+            split = spec.split(series.rows());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(series.source() + ": " + e.getMessage(), e);
+        }
+        fitNormalization(series, spec, split.trainEnd());
+        return split;
+    }
+
     private static boolean isBaseline(String method) {
         return List.of(ForecastModel.NAIVE, ForecastModel.SEASONAL_NAIVE, ForecastModel.DRIFT, ForecastModel.AR)
                 .contains(method);
