@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""PyTorch twins of `recur classify train --sequences` and `recur forecast train --model lstm`.
+
+Same data, same split, same preprocessing, same model and optimiser as recur's task commands (see
+bench/tasks-vs-torch.sh). Prints one JSON line per run:
+  {"case": ..., "examples": N, "train_seconds": s, "examples_per_s": N/s, "metric": ..., "value": v}
+Only the training loop is timed (batch gathering, forward, backward, clipping, Adam step); data
+loading, the split and the validation passes are not.
+
+usage: tasks_torch.py classify DATA.csv EPOCHS [SEED]
+       tasks_torch.py forecast DATA.csv EPOCHS [SEED]
+"""
+import csv
+import json
+import math
+import sys
+import time
+
+import torch
+from torch import nn
+
+torch.set_num_threads(2)
+
+MASK64 = (1 << 64) - 1
+GOLDEN_GAMMA = 0x9E3779B97F4A7C15
+
+
+class SplittableRandom:
+    """java.util.SplittableRandom(seed): nextInt(bound) as in the JDK, so the split matches recur's."""
+
+    def __init__(self, seed):
+        self.seed = seed & MASK64
+
+    def _next_int(self):
+        self.seed = (self.seed + GOLDEN_GAMMA) & MASK64
+        z = self.seed
+        z = ((z ^ (z >> 33)) * 0x62A9D9ED799705F5) & MASK64
+        r = (((z ^ (z >> 28)) * 0xCB24D0A5C88C35B3) & MASK64) >> 32
+        return r - (1 << 32) if r >= (1 << 31) else r  # as a Java int
+
+    def next_int(self, bound):
+        r = self._next_int()
+        m = bound - 1
+        if bound & m == 0:
+            return r & m
+        u = (r & 0xFFFFFFFF) >> 1
+        while True:
+            r = u % bound
+            s = u + m - r
+            if -(1 << 31) <= s < (1 << 31):  # no int overflow: accept
+                return r
+            u = (self._next_int() & 0xFFFFFFFF) >> 1
+
+
+def java_round(x):
+    return int(math.floor(x + 0.5))
+
+
+def stratified_split(labels, val_frac, test_frac, seed):
+    """Classification.split: per label (sorted as strings), shuffle, then test, validation, train."""
+    by_label = {l: [] for l in sorted(set(labels))}
+    for i, l in enumerate(labels):
+        by_label[l].append(i)
+    rng = SplittableRandom(seed)
+    train, val, test = [], [], []
+    for l, idx in by_label.items():
+        for i in range(len(idx) - 1, 0, -1):
+            j = rng.next_int(i + 1)
+            idx[i], idx[j] = idx[j], idx[i]
+        n_test = max(1, java_round(len(idx) * test_frac))
+        n_val = max(1, java_round(len(idx) * val_frac)) if len(idx) - n_test >= 2 else 0
+        test += idx[:n_test]
+        val += idx[n_test:n_test + n_val]
+        train += idx[n_test + n_val:]
+    return sorted(train), sorted(val), sorted(test)
+
+
+def train_loop(model, loss_fn, x, y, epochs, batch, lr, clip, seed, seq_first=True):
+    """Adam over shuffled mini-batches (the last one partial); returns the training seconds."""
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    g = torch.Generator().manual_seed(seed)
+    n = y.shape[0]
+    model.train()
+    t0 = time.perf_counter()
+    for _ in range(epochs):
+        perm = torch.randperm(n, generator=g)
+        for s in range(0, n, batch):
+            b = perm[s:s + batch]
+            xb = x[:, b] if seq_first else x[b]
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), y[b])
+            loss.backward()
+            if clip > 0:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
+            opt.step()
+    return time.perf_counter() - t0
+
+
+class Classifier(nn.Module):
+    """x → dropout → BiLSTM → max over steps → dropout → Linear (recur: SequenceModelConfig)."""
+
+    def __init__(self, features, hidden, classes, dropout):
+        super().__init__()
+        self.inp = nn.Dropout(dropout)
+        self.rnn = nn.LSTM(features, hidden, bidirectional=True)
+        self.out = nn.Dropout(dropout)
+        self.head = nn.Linear(2 * hidden, classes)
+
+    def forward(self, x):  # [T, B, F]
+        y, _ = self.rnn(self.inp(x))
+        return self.head(self.out(y.max(dim=0).values))
+
+
+def classify(path, epochs, seed):
+    seqs, labels, order = {}, {}, []
+    with open(path, newline="") as f:
+        r = csv.DictReader(f)
+        feats = [c for c in r.fieldnames if c not in ("id", "step", "label")]
+        for row in r:
+            i = row["id"]
+            if i not in seqs:
+                seqs[i] = []
+                order.append(i)
+                labels[i] = row["label"]
+            seqs[i].append((float(row["step"]), [float(row[c]) for c in feats]))
+    x = torch.tensor([[v for _, v in sorted(seqs[i], key=lambda s: s[0])] for i in order],
+                     dtype=torch.float64)  # [N, T, F]
+    label_list = [labels[i] for i in order]
+    classes = sorted(set(label_list))
+    y = torch.tensor([classes.index(l) for l in label_list])
+    tr, va, _ = stratified_split(label_list, 0.1, 0.1, seed)
+    tr, va = torch.tensor(tr), torch.tensor(va)
+    flat = x[tr].reshape(-1, x.shape[2])
+    mean, std = flat.mean(0), flat.std(0, unbiased=False)
+    std[std <= 0] = 1
+    x = ((x - mean) / std).float().transpose(0, 1).contiguous()  # [T, N, F]
+    torch.manual_seed(seed)
+    # recur's classifier passes its dropout (0.2) to the recurrent stack only: between layers, so
+    # with one layer no dropout acts (input_dropout = output_dropout = 0 in its checkpoint.json)
+    model = Classifier(x.shape[2], 64, len(classes), 0.0)
+    xt, yt = x[:, tr].contiguous(), y[tr]
+    secs = train_loop(model, nn.CrossEntropyLoss(), xt, yt, epochs, 32, 3e-3, 1.0, seed)
+    model.eval()
+    with torch.no_grad():
+        acc = (model(x[:, va]).argmax(1) == y[va]).double().mean().item()
+    n = epochs * len(tr)
+    return {"case": "classify", "examples": n, "train_seconds": secs, "examples_per_s": n / secs,
+            "metric": "validation accuracy", "value": acc}
+
+
+class Forecaster(nn.Module):
+    """x → LSTM → last step → Linear(horizon)."""
+
+    def __init__(self, features, hidden, outputs):
+        super().__init__()
+        self.rnn = nn.LSTM(features, hidden)
+        self.head = nn.Linear(hidden, outputs)
+
+    def forward(self, x):  # [T, B, F]
+        y, _ = self.rnn(x)
+        return self.head(y[-1])
+
+
+def forecast(path, epochs, seed, window=28, horizon=7):
+    with open(path, newline="") as f:
+        r = csv.reader(f)
+        next(r)
+        v = torch.tensor([float(row[1]) for row in r], dtype=torch.float64)
+    rows = len(v)
+    n_val = n_test = java_round(rows * 0.15)
+    train_end, val_end = rows - n_val - n_test, rows - n_test
+    mean = v[:train_end].mean()
+    std = v[:train_end].std(unbiased=False)
+
+    def windows(lo, hi):
+        origins = range(max(lo, window), hi - horizon + 1)
+        xs = torch.stack([(v[o - window:o] - mean) / std for o in origins]).float()
+        ys = torch.stack([(v[o:o + horizon] - v[o - 1]) / std for o in origins]).float()
+        return xs.T.unsqueeze(2).contiguous(), ys  # [T, N, 1], [N, H]
+
+    xt, yt = windows(0, train_end)
+    xv, yv = windows(train_end, val_end)
+    torch.manual_seed(seed)
+    model = Forecaster(1, 32, horizon)
+    # recur's forecaster: Adam lr 0.003, batch 32, no gradient clipping (clip_norm 0)
+    secs = train_loop(model, nn.MSELoss(), xt, yt, epochs, 32, 3e-3, 0.0, seed)
+    model.eval()
+    with torch.no_grad():
+        val = nn.functional.mse_loss(model(xv), yv).item()
+    n = epochs * yt.shape[0]
+    return {"case": "forecast", "examples": n, "train_seconds": secs, "examples_per_s": n / secs,
+            "metric": "validation MSE (standardised changes)", "value": val}
+
+
+if __name__ == "__main__":
+    case, data, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    seed = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    print(json.dumps({"classify": classify, "forecast": forecast}[case](data, epochs, seed)))
