@@ -165,6 +165,7 @@ public final class Classification {
         }
         SequenceModelConfig config = mb.cell(settings.cell(), settings.hiddenSize()).layers(settings.layers())
                 .bidirectional(settings.bidirectional()).pooling(settings.pooling()).dropout(settings.dropout())
+                .inputDropout(settings.dropout()).outputDropout(settings.dropout())
                 .outputs(labels.size()).build();
         Preprocessing pre = new Preprocessing(null, norm, labels, task);
         Precision<A> p = precision.withThreads(settings.threads() == 0
@@ -183,7 +184,7 @@ public final class Classification {
                 settings.seed(), 0);
         TrainConfig tc = TrainConfig.builder()
                 .optimizer(OptimizerChoice.of("adam", settings.learningRate(), null, null, null, null))
-                .clipNorm(1.0).epochs(settings.epochs()).evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
+                .clipNorm(1.0).steps(0).epochs(settings.epochs()).evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
                 .metrics(List.of(Metric.ACCURACY, Metric.MACRO_F1))
                 .earlyStopping(EarlyStopping.onLoss(settings.patience())).seed(settings.seed())
                 .threads(settings.threads()).build();
@@ -315,7 +316,7 @@ public final class Classification {
         LinearClassifier<double[]> model = LinearClassifier.create(p, x[0].length, labels.size(), seed);
         ExampleBatches batches = ExampleBatches.shuffled(train, Math.min(32, train.size()), seed, 0);
         TrainConfig tc = TrainConfig.builder().optimizer(OptimizerChoice.of("adam", 1e-3, null, 1e-4, null, null))
-                .epochs(BASELINE_EPOCHS).evalEvery(0).seed(seed).build();
+                .steps(0).epochs(BASELINE_EPOCHS).evalEvery(0).seed(seed).build();
         try {
             Trainer.create(model, CrossEntropy.mean(), batches, null, tc).train();
         } catch (IOException e) {

@@ -216,7 +216,15 @@ public final class ForecastModel<A> {
                 default -> throw new IllegalArgumentException("method: expected one of " + methods() + ", found '"
                         + method + "'");
             };
-            out[k] = Backtest.forecasts(f, series.values()[k], origins, h);
+            out[k] = new double[origins.length][];
+            for (int i = 0; i < origins.length; i++) {
+                if (origins[i] < 1 || origins[i] > series.rows()) {
+                    throw new IllegalArgumentException(series.source() + ": a forecast from row " + origins[i]
+                            + " needs rows before it, found " + series.rows() + " rows");
+                }
+                // the history: every row before the origin (the origin may be the row after the last)
+                out[k][i] = f.forecast(java.util.Arrays.copyOf(series.values()[k], origins[i]), h);
+            }
         }
         return out;
     }
