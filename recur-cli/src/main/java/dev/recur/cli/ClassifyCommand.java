@@ -93,66 +93,67 @@ public final class ClassifyCommand extends RecurCommand {
 
     /** {@code recur classify train}. */
     @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            defaultValueProvider = Train.Defaults.class,
             description = "Train a recurrent classifier with early stopping and report it beside the baselines on "
                     + "held-out test examples.")
     public static final class Train extends RecurCommand {
         @Mixin
         private DataOptionsMixin dataOptions;
 
-        @Option(names = "--tokens", paramLabel = "chars|words", description = "Text tokens. Default: words.")
+        @Option(names = "--tokens", paramLabel = "chars|words", description = "Text tokens. Default: ${DEFAULT-VALUE}.")
         private String tokens;
 
         @Option(names = "--min-count", paramLabel = "N", description = "Least training count of a known token. "
-                + "Default: 2.")
+                + "Default: ${DEFAULT-VALUE}.")
         private Integer minCount;
 
-        @Option(names = "--max-vocab", paramLabel = "N", description = "Most tokens kept. Default: 20000.")
+        @Option(names = "--max-vocab", paramLabel = "N", description = "Most tokens kept. Default: ${DEFAULT-VALUE}.")
         private Integer maxVocab;
 
-        @Option(names = "--max-length", paramLabel = "N", description = "Most tokens or steps read. Default: 200.")
+        @Option(names = "--max-length", paramLabel = "N", description = "Most tokens or steps read. Default: ${DEFAULT-VALUE}.")
         private Integer maxLength;
 
-        @Option(names = "--cell", paramLabel = "lstm|gru|rnn", description = "Recurrent cell. Default: lstm.")
+        @Option(names = "--cell", paramLabel = "lstm|gru|rnn", description = "Recurrent cell. Default: ${DEFAULT-VALUE}.")
         private String cell;
 
-        @Option(names = "--embedding", paramLabel = "N", description = "Embedding size. Default: 32.")
+        @Option(names = "--embedding", paramLabel = "N", description = "Embedding size. Default: ${DEFAULT-VALUE}.")
         private Integer embedding;
 
-        @Option(names = "--hidden", paramLabel = "N", description = "Units per layer and direction. Default: 64.")
+        @Option(names = "--hidden", paramLabel = "N", description = "Units per layer and direction. Default: ${DEFAULT-VALUE}.")
         private Integer hidden;
 
-        @Option(names = "--layers", paramLabel = "N", description = "Recurrent layers. Default: 1.")
+        @Option(names = "--layers", paramLabel = "N", description = "Recurrent layers. Default: ${DEFAULT-VALUE}.")
         private Integer layers;
 
         @Option(names = "--unidirectional", description = "Read one way only (default: both).")
         private boolean unidirectional;
 
-        @Option(names = "--pooling", paramLabel = "last|mean|max|attention", description = "Default: max.")
+        @Option(names = "--pooling", paramLabel = "last|mean|max|attention", description = "Default: ${DEFAULT-VALUE}.")
         private String pooling;
 
-        @Option(names = "--dropout", paramLabel = "P", description = "Dropout in training. Default: 0.2.")
+        @Option(names = "--dropout", paramLabel = "P", description = "Dropout in training. Default: ${DEFAULT-VALUE}.")
         private Double dropout;
 
-        @Option(names = "--class-weights", paramLabel = "none|balanced", description = "Default: none.")
+        @Option(names = "--class-weights", paramLabel = "none|balanced", description = "Default: ${DEFAULT-VALUE}.")
         private String classWeights;
 
-        @Option(names = "--batch", paramLabel = "B", description = "Examples per step. Default: 32.")
+        @Option(names = "--batch", paramLabel = "B", description = "Examples per step. Default: ${DEFAULT-VALUE}.")
         private Integer batch;
 
-        @Option(names = "--epochs", paramLabel = "N", description = "The most epochs. Default: 30.")
+        @Option(names = "--epochs", paramLabel = "N", description = "The most epochs. Default: ${DEFAULT-VALUE}.")
         private Integer epochs;
 
         @Option(names = "--patience", paramLabel = "N", description = "Epochs without a lower validation loss "
-                + "before stopping. Default: 4.")
+                + "before stopping. Default: ${DEFAULT-VALUE}.")
         private Integer patience;
 
-        @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate. Default: 0.003.")
+        @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate. Default: ${DEFAULT-VALUE}.")
         private Double lr;
 
-        @Option(names = "--seed", paramLabel = "N", description = "Seed of split and training. Default: 1.")
+        @Option(names = "--seed", paramLabel = "N", description = "Seed of split and training. Default: ${DEFAULT-VALUE}.")
         private Long seed;
 
-        @Option(names = "--threads", paramLabel = "N", description = "Threads (0 = one per processor). Default: 0.")
+        @Option(names = "--threads", paramLabel = "N", description = "Threads (0 = one per processor). Default: ${DEFAULT-VALUE}.")
         private Integer threads;
 
         @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = RunFolders.DEFAULT_RUNS,
@@ -164,6 +165,41 @@ public final class ClassifyCommand extends RecurCommand {
 
         /** Creates the command. */
         public Train() {
+        }
+
+        /** The defaults of the options: those of {@link ClassifierSettings.Builder}. */
+        public static final class Defaults implements picocli.CommandLine.IDefaultValueProvider {
+            /** Creates the provider (picocli instantiates it reflectively). */
+            public Defaults() {
+            }
+
+            @Override
+            public String defaultValue(picocli.CommandLine.Model.ArgSpec argSpec) {
+                if (!(argSpec instanceof picocli.CommandLine.Model.OptionSpec o)) {
+                    return null;
+                }
+                ClassifierSettings d = ClassifierSettings.builder().build();
+                return switch (o.longestName()) {
+                    case "--tokens" -> d.tokens().id();
+                    case "--min-count" -> Integer.toString(d.minCount());
+                    case "--max-vocab" -> Integer.toString(d.maxVocabulary());
+                    case "--max-length" -> Integer.toString(d.maxLength());
+                    case "--cell" -> d.cell().id();
+                    case "--embedding" -> Integer.toString(d.embeddingDim());
+                    case "--hidden" -> Integer.toString(d.hiddenSize());
+                    case "--layers" -> Integer.toString(d.layers());
+                    case "--pooling" -> d.pooling().id();
+                    case "--dropout" -> Double.toString(d.dropout());
+                    case "--class-weights" -> d.balanced() ? "balanced" : "none";
+                    case "--batch" -> Integer.toString(d.batch());
+                    case "--epochs" -> Integer.toString(d.epochs());
+                    case "--patience" -> Integer.toString(d.patience());
+                    case "--lr" -> Double.toString(d.learningRate());
+                    case "--seed" -> Long.toString(d.seed());
+                    case "--threads" -> Integer.toString(d.threads());
+                    default -> null;
+                };
+            }
         }
 
         @Override
@@ -401,9 +437,8 @@ public final class ClassifyCommand extends RecurCommand {
         }
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "test: %d examples of %s%n", r.test(), data.source()));
-        t.append(String.format(Locale.ROOT, "%-28s %9s %9s%n", "", "accuracy", "macro-F1"));
-        row(t, "network (" + c.network().getClass().getSimpleName().replace("SequenceModel", "recurrent") + ")",
-                r.network());
+        t.append(String.format(Locale.ROOT, "%-44s %9s %9s%n", "", "accuracy", "macro-F1"));
+        row(t, "network: " + c.description(), r.network());
         row(t, "baseline: majority class", r.majority());
         row(t, "baseline: linear (" + (c.readsText() ? "n-grams" : "summary") + ")", r.linear());
         t.append(r.network().table());
@@ -414,6 +449,6 @@ public final class ClassifyCommand extends RecurCommand {
     }
 
     private static void row(StringBuilder t, String name, ClassificationReport r) {
-        t.append(String.format(Locale.ROOT, "%-28s %9.4f %9.4f%n", name, r.accuracy(), r.macroF1()));
+        t.append(String.format(Locale.ROOT, "%-44s %9.4f %9.4f%n", name, r.accuracy(), r.macroF1()));
     }
 }

@@ -10,13 +10,11 @@ import dev.recur.forecast.ForecastSpec;
 import dev.recur.forecast.Forecasting;
 import dev.recur.forecast.Series;
 import dev.recur.io.AtomicFiles;
-import dev.recur.nn.recurrent.CellKind;
 import dev.recur.tensor.Precision;
 import dev.recur.train.TrainingEvents;
 import dev.recur.train.TrainingListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,6 +45,7 @@ public final class ForecastCommand extends RecurCommand {
 
     /** {@code recur forecast train}. */
     @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            defaultValueProvider = Train.Defaults.class,
             description = "Train an LSTM/GRU forecaster with early stopping, score it beside the baselines on "
                     + "the test rows, and write a run folder and a plot.")
     public static final class Train extends RecurCommand {
@@ -68,65 +67,65 @@ public final class ForecastCommand extends RecurCommand {
                         + "week, day, timestamp, datetime or ds.")
         private String time;
 
-        @Option(names = "--window", paramLabel = "W", description = "Rows of history per forecast. Default: 24.")
+        @Option(names = "--window", paramLabel = "W", description = "Rows of history per forecast. Default: ${DEFAULT-VALUE}.")
         private Integer window;
 
-        @Option(names = "--horizon", paramLabel = "K", description = "Rows forecast at once. Default: 1.")
+        @Option(names = "--horizon", paramLabel = "K", description = "Rows forecast at once. Default: ${DEFAULT-VALUE}.")
         private Integer horizon;
 
         @Option(names = "--season", paramLabel = "M",
-                description = "Seasonal period in rows (seasonal naive baseline, MASE). Default: 1 (none).")
+                description = "Seasonal period in rows (seasonal naive baseline, MASE). Default: ${DEFAULT-VALUE}.")
         private Integer season;
 
         @Option(names = "--fill", paramLabel = "none|previous|linear|zero",
-                description = "How missing cells are filled. Default: none (a missing cell is an error).")
+                description = "How missing cells are filled. Default: ${DEFAULT-VALUE}.")
         private String fill;
 
         @Option(names = "--model", paramLabel = "auto|lstm|gru",
                 description = "auto: train an LSTM and a GRU and serve whichever method, network or baseline, has "
-                        + "the lowest validation error; lstm or gru: train and serve that network. Default: auto.")
+                        + "the lowest validation error; lstm or gru: train and serve that network. Default: ${DEFAULT-VALUE}.")
         private String model;
 
-        @Option(names = "--hidden", paramLabel = "N", description = "Units per layer. Default: 32.")
+        @Option(names = "--hidden", paramLabel = "N", description = "Units per layer. Default: ${DEFAULT-VALUE}.")
         private Integer hidden;
 
-        @Option(names = "--layers", paramLabel = "N", description = "Recurrent layers. Default: 1.")
+        @Option(names = "--layers", paramLabel = "N", description = "Recurrent layers. Default: ${DEFAULT-VALUE}.")
         private Integer layers;
 
-        @Option(names = "--dropout", paramLabel = "P", description = "Dropout in training. Default: 0.")
+        @Option(names = "--dropout", paramLabel = "P", description = "Dropout in training. Default: ${DEFAULT-VALUE}.")
         private Double dropout;
 
-        @Option(names = "--batch", paramLabel = "B", description = "Windows per step. Default: 32.")
+        @Option(names = "--batch", paramLabel = "B", description = "Windows per step. Default: ${DEFAULT-VALUE}.")
         private Integer batch;
 
-        @Option(names = "--epochs", paramLabel = "N", description = "The most epochs. Default: 200.")
+        @Option(names = "--epochs", paramLabel = "N", description = "The most epochs. Default: ${DEFAULT-VALUE}.")
         private Integer epochs;
 
         @Option(names = "--patience", paramLabel = "N",
-                description = "Epochs without a lower validation loss before stopping. Default: 20.")
+                description = "Epochs without a lower validation loss before stopping. Default: ${DEFAULT-VALUE}.")
         private Integer patience;
 
-        @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate. Default: 0.003.")
+        @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate. Default: ${DEFAULT-VALUE}.")
         private Double lr;
 
-        @Option(names = "--max-ar-order", paramLabel = "P", description = "Largest AR order tried. Default: 24.")
+        @Option(names = "--max-ar-order", paramLabel = "P", description = "Largest AR order tried. Default: ${DEFAULT-VALUE}.")
         private Integer maxAr;
 
         @Option(names = "--validation", paramLabel = "FRACTION",
-                description = "Share of rows for validation. Default: 0.15.")
+                description = "Share of rows for validation. Default: ${DEFAULT-VALUE}.")
         private Double validation;
 
-        @Option(names = "--test", paramLabel = "FRACTION", description = "Share of rows for test. Default: 0.15.")
+        @Option(names = "--test", paramLabel = "FRACTION", description = "Share of rows for test. Default: ${DEFAULT-VALUE}.")
         private Double test;
 
         @Option(names = "--interval", paramLabel = "LEVEL",
-                description = "Coverage of the prediction interval. Default: 0.9.")
+                description = "Coverage of the prediction interval. Default: ${DEFAULT-VALUE}.")
         private Double interval;
 
-        @Option(names = "--seed", paramLabel = "N", description = "Seed. Default: 1.")
+        @Option(names = "--seed", paramLabel = "N", description = "Seed. Default: ${DEFAULT-VALUE}.")
         private Long seed;
 
-        @Option(names = "--threads", paramLabel = "N", description = "Threads (0 = one per processor). Default: 0.")
+        @Option(names = "--threads", paramLabel = "N", description = "Threads (0 = one per processor). Default: ${DEFAULT-VALUE}.")
         private Integer threads;
 
         @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = RunFolders.DEFAULT_RUNS,
@@ -144,16 +143,53 @@ public final class ForecastCommand extends RecurCommand {
         public Train() {
         }
 
+        /** The defaults of the options: those of {@link ForecastSettings.Builder}. */
+        public static final class Defaults implements picocli.CommandLine.IDefaultValueProvider {
+            /** Creates the provider (picocli instantiates it reflectively). */
+            public Defaults() {
+            }
+
+            @Override
+            public String defaultValue(picocli.CommandLine.Model.ArgSpec argSpec) {
+                if (!(argSpec instanceof picocli.CommandLine.Model.OptionSpec o)) {
+                    return null;
+                }
+                ForecastSettings d = ForecastSettings.builder().targets(List.of("y")).build();
+                ForecastSpec sp = d.spec();
+                return switch (o.longestName()) {
+                    case "--window" -> Integer.toString(sp.window());
+                    case "--horizon" -> Integer.toString(sp.horizon());
+                    case "--season" -> Integer.toString(sp.season());
+                    case "--fill" -> sp.fill().id();
+                    case "--model" -> d.networks().size() > 1 ? "auto" : d.networks().get(0).id();
+                    case "--hidden" -> Integer.toString(d.hiddenSize());
+                    case "--layers" -> Integer.toString(d.layers());
+                    case "--dropout" -> Double.toString(d.dropout());
+                    case "--batch" -> Integer.toString(d.batch());
+                    case "--epochs" -> Integer.toString(d.epochs());
+                    case "--patience" -> Integer.toString(d.patience());
+                    case "--lr" -> Double.toString(d.learningRate());
+                    case "--max-ar-order" -> Integer.toString(d.maxArOrder());
+                    case "--validation" -> Double.toString(sp.validationFraction());
+                    case "--test" -> Double.toString(sp.testFraction());
+                    case "--interval" -> Double.toString(sp.intervalLevel());
+                    case "--seed" -> Long.toString(d.seed());
+                    case "--threads" -> Integer.toString(d.threads());
+                    default -> null;
+                };
+            }
+        }
+
         @Override
         protected int execute(Output out) throws Exception {
             Table table = Tables.read(data);
             ForecastSettings.Builder b = ForecastSettings.builder();
-            String timeColumn = time != null ? time : guessTime(table);
+            String timeColumn = time != null ? time : Series.timeColumnOf(table);
             if (time != null) {
                 table.column(time);
             }
             b.timeColumn(timeColumn);
-            b.targets(targets != null ? targets : onlyColumn(table, timeColumn, covariates));
+            b.targets(targets != null ? targets : Series.defaultTargets(table, timeColumn, covariates));
             b.covariates(covariates == null ? List.of() : covariates);
             if (window != null) {
                 b.window(window);
@@ -168,13 +204,7 @@ public final class ForecastCommand extends RecurCommand {
                 b.fill(option("--fill", () -> FillPolicy.fromId(fill)));
             }
             if (model != null) {
-                switch (model.toLowerCase(Locale.ROOT)) {
-                    case "auto" -> b.networks(List.of(CellKind.LSTM, CellKind.GRU)).select(true);
-                    case "lstm" -> b.networks(List.of(CellKind.LSTM)).select(false);
-                    case "gru" -> b.networks(List.of(CellKind.GRU)).select(false);
-                    default -> throw new IllegalArgumentException("--model: expected auto, lstm or gru, found '"
-                            + model + "'");
-                }
+                option("--model", () -> b.model(model));
             }
             if (hidden != null) {
                 b.hiddenSize(hidden);
@@ -335,28 +365,6 @@ public final class ForecastCommand extends RecurCommand {
             }
             return ExitCodes.OK;
         }
-    }
-
-    private static final List<String> TIME_NAMES = List.of("time", "date", "year", "month", "week", "day",
-            "timestamp", "datetime", "ds");
-
-    private static String guessTime(Table table) {
-        String first = table.columns().get(0);
-        return TIME_NAMES.contains(first.toLowerCase(Locale.ROOT)) ? first : null;
-    }
-
-    private static List<String> onlyColumn(Table table, String time, List<String> covariates) {
-        List<String> rest = new ArrayList<>(table.columns());
-        rest.remove(time);
-        if (covariates != null) {
-            rest.removeAll(covariates);
-        }
-        if (rest.size() != 1) {
-            throw new IllegalArgumentException("--target: expected the column(s) to forecast, one of " + rest
-                    + " (" + table.source() + " has " + rest.size() + " columns besides the time column); likely "
-                    + "cause: a file with several series (choose with --target COL)");
-        }
-        return rest;
     }
 
     private static <T> T option(String name, java.util.function.Supplier<T> parse) {

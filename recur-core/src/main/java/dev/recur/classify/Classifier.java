@@ -103,6 +103,22 @@ public final class Classifier<A> {
         return network;
     }
 
+    /**
+     * The network in a few words, e.g. {@code BiLSTM 64, 1 layer, max pooling, words}.
+     *
+     * @return the description
+     */
+    public String description() {
+        if (!(network instanceof dev.recur.model.SequenceModel<?> m)) {
+            return network.getClass().getSimpleName();
+        }
+        var c = m.config();
+        var r = c.rnn();
+        return (r.bidirectional() ? "Bi" : "") + r.cell().id().toUpperCase(java.util.Locale.ROOT) + " "
+                + r.hiddenSize() + ", " + r.numLayers() + (r.numLayers() == 1 ? " layer, " : " layers, ")
+                + c.pooling().id() + " pooling" + (readsText() ? ", " + tokens.id() : "");
+    }
+
     /** The saved task settings (JSON values): input kind, tokenizer, vocabulary, split. */
     public Map<String, Object> task() {
         return task;

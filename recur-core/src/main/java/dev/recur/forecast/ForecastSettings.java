@@ -175,6 +175,25 @@ public record ForecastSettings(ForecastSpec spec, List<CellKind> networks, boole
             return this;
         }
 
+        /**
+         * The model choice of {@code recur forecast train --model}: {@code auto} trains an LSTM and a
+         * GRU and serves the method, network or baseline, with the lowest validation score; {@code lstm}
+         * or {@code gru} trains and serves that network.
+         *
+         * @param id auto, lstm or gru
+         * @return this builder
+         * @throws IllegalArgumentException for another id
+         */
+        public Builder model(String id) {
+            switch (id.toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> networks(List.of(CellKind.LSTM, CellKind.GRU)).select(true);
+                case "lstm" -> networks(List.of(CellKind.LSTM)).select(false);
+                case "gru" -> networks(List.of(CellKind.GRU)).select(false);
+                default -> throw new IllegalArgumentException("model: expected auto, lstm or gru, found '" + id + "'");
+            }
+            return this;
+        }
+
         /** @param value whether a baseline may win by validation error (default true) @return this builder */
         public Builder select(boolean value) {
             select = value;

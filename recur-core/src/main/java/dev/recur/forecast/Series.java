@@ -85,6 +85,46 @@ public record Series(Path source, List<String> columns, double[][] values, Strin
         return new Series(table.source(), names, values, times);
     }
 
+    /** Column names taken for a time column when none is named (compared ignoring case). */
+    public static final List<String> TIME_NAMES = List.of("time", "date", "year", "month", "week", "day",
+            "timestamp", "datetime", "ds");
+
+    /**
+     * The time column of a table when none is named: its first column, if that is named as one of
+     * {@link #TIME_NAMES}.
+     *
+     * @param table the table
+     * @return the column name, or null
+     */
+    public static String timeColumnOf(Table table) {
+        String first = table.columns().get(0);
+        return TIME_NAMES.contains(first.toLowerCase(java.util.Locale.ROOT)) ? first : null;
+    }
+
+    /**
+     * The target when none is named: the one column that is neither the time column nor a covariate.
+     *
+     * @param table      the table
+     * @param time       the time column, or null
+     * @param covariates the covariates, or null
+     * @return that column, as a list
+     * @throws IllegalArgumentException if there is not exactly one such column (the message lists them)
+     */
+    public static List<String> defaultTargets(Table table, String time, List<String> covariates) {
+        List<String> rest = new java.util.ArrayList<>(table.columns());
+        rest.remove(time);
+        if (covariates != null) {
+            rest.removeAll(covariates);
+        }
+        if (rest.size() != 1) {
+            throw new IllegalArgumentException(table.source() + ": expected one column to forecast besides the time "
+                    + "column" + (time == null ? " (none found by name)" : " '" + time + "'") + ", found "
+                    + rest.size() + ": " + rest + "; likely cause: a file with several columns (name the target, "
+                    + "and the time column if it has another name)");
+        }
+        return rest;
+    }
+
     /** The number of rows. */
     public int rows() {
         return values[0].length;
