@@ -4,8 +4,7 @@
 #
 #   bench/tasks-vs-torch.sh [EPOCHS=6] [REPS=5]
 #
-# recur's trainer stops at 1000 steps by default and the task commands have no option for more:
-# forecasting runs 159 steps an epoch, so EPOCHS above 6 would give recur fewer epochs than PyTorch.
+# Both train for exactly EPOCHS epochs (recur with --patience 1000, so early stopping never acts).
 #
 # recur's training seconds are the trainer's own (checkpoint.json: training.train_seconds, without
 # validation and checkpoints); its examples are epochs × training examples (training.data). PyTorch
@@ -42,7 +41,7 @@ case, runs = sys.argv[1], sys.argv[2]
 t = json.load(open(glob.glob(runs + "/*/checkpoint.json")[0]))["training"]
 d = t["data"]
 n_train = d["train"] if case == "classify" else d["training_windows"]
-pos = t["position"]   # whole epochs, then batches of 32 into the next (the trainer stops at 1000 steps)
+pos = t["position"]   # whole epochs, then batches of 32 into the next
 n = pos["epoch"] * n_train + min(pos["index"] * 32, n_train)
 v = t["last_validation"]
 value = v["metrics"]["accuracy"] if case == "classify" else v["loss"]

@@ -135,9 +135,8 @@ def classify(path, epochs, seed):
     std[std <= 0] = 1
     x = ((x - mean) / std).float().transpose(0, 1).contiguous()  # [T, N, F]
     torch.manual_seed(seed)
-    # recur's classifier passes its dropout (0.2) to the recurrent stack only: between layers, so
-    # with one layer no dropout acts (input_dropout = output_dropout = 0 in its checkpoint.json)
-    model = Classifier(x.shape[2], 64, len(classes), 0.0)
+    # recur's classifier: dropout 0.2 on its input and before its head (one layer: none between layers)
+    model = Classifier(x.shape[2], 64, len(classes), 0.2)
     xt, yt = x[:, tr].contiguous(), y[tr]
     secs = train_loop(model, nn.CrossEntropyLoss(), xt, yt, epochs, 32, 3e-3, 1.0, seed)
     model.eval()
@@ -182,8 +181,8 @@ def forecast(path, epochs, seed, window=28, horizon=7):
     xv, yv = windows(train_end, val_end)
     torch.manual_seed(seed)
     model = Forecaster(1, 32, horizon)
-    # recur's forecaster: Adam lr 0.003, batch 32, no gradient clipping (clip_norm 0)
-    secs = train_loop(model, nn.MSELoss(), xt, yt, epochs, 32, 3e-3, 0.0, seed)
+    # recur's forecaster: Adam lr 0.003, batch 32, gradient norm clipped at 1.0
+    secs = train_loop(model, nn.MSELoss(), xt, yt, epochs, 32, 3e-3, 1.0, seed)
     model.eval()
     with torch.no_grad():
         val = nn.functional.mse_loss(model(xv), yv).item()

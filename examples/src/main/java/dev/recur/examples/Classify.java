@@ -13,7 +13,7 @@ import java.util.List;
 public final class Classify {
     public static void main(String[] args) throws Exception {
         LabeledData digits = LabeledData.sequences(Path.of("data/handwriting/digits-rows.csv"), "id", "step", null,
-                "label");
+                "label", true);
         ClassifierSettings settings = ClassifierSettings.builder().hiddenSize(64).epochs(15).seed(1).build();
         Path run = Files.createTempDirectory("recur-classify").resolve("run");
         Classifier<float[]> classifier = Classification.train(settings, digits, run, Precision.F32);

@@ -76,7 +76,13 @@ public final class ClassifyCommand extends RecurCommand {
                 description = "Sequences: feature columns. Default: all but id, step and label.")
         List<String> features;
 
-        LabeledData read(boolean labels) throws IOException {
+        /**
+         * Reads the examples.
+         *
+         * @param requireLabels whether the label column must be there (else read when present)
+         * @param trained       the feature columns a classifier was trained on, the default of --features
+         */
+        LabeledData read(boolean requireLabels, List<String> trained) throws IOException {
             if (Files.isDirectory(data)) {
                 return LabeledData.folder(data);
             }
@@ -85,9 +91,10 @@ public final class ClassifyCommand extends RecurCommand {
                 if (s == null) {
                     s = dev.recur.data.table.Tables.read(data).hasColumn("step") ? "step" : null;
                 }
-                return LabeledData.sequences(data, id, s, features, labels ? label : null);
+                return LabeledData.sequences(data, id, s, features != null ? features : trained, label,
+                        requireLabels);
             }
-            return LabeledData.texts(data, text, labels ? label : null);
+            return LabeledData.texts(data, text, label, requireLabels);
         }
     }
 
@@ -113,7 +120,7 @@ public final class ClassifyCommand extends RecurCommand {
         @Option(names = "--max-length", paramLabel = "N", description = "Most tokens or steps read. Default: ${DEFAULT-VALUE}.")
         private Integer maxLength;
 
-        @Option(names = "--cell", paramLabel = "lstm|gru|rnn", description = "Recurrent cell. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--cell", paramLabel = "lstm|gru|rnn|rnn_relu", description = "Recurrent cell. Default: ${DEFAULT-VALUE}.")
         private String cell;
 
         @Option(names = "--embedding", paramLabel = "N", description = "Embedding size. Default: ${DEFAULT-VALUE}.")
@@ -206,7 +213,7 @@ public final class ClassifyCommand extends RecurCommand {
         protected int execute(Output out) throws Exception {
             ClassifierSettings.Builder b = ClassifierSettings.builder();
             if (tokens != null) {
-                b.tokens(parse("--tokens", () -> TokenKind.fromId(tokens)));
+                b.tokens(OptionChecks.parsed("--tokens", () -> TokenKind.fromId(tokens)));
             }
             if (minCount != null) {
                 b.minCount(minCount);
@@ -218,7 +225,7 @@ public final class ClassifyCommand extends RecurCommand {
                 b.maxLength(maxLength);
             }
             if (cell != null) {
-                b.cell(parse("--cell", () -> CellKind.fromId(cell.equals("rnn") ? "rnn_tanh" : cell)));
+                b.cell(OptionChecks.parsed("--cell", () -> CellKind.fromId(cell)));
             }
             if (embedding != null) {
                 b.embeddingDim(embedding);
@@ -231,7 +238,7 @@ public final class ClassifyCommand extends RecurCommand {
             }
             b.bidirectional(!unidirectional);
             if (pooling != null) {
-                b.pooling(parse("--pooling", () -> Pooling.Kind.fromId(pooling)));
+                b.pooling(OptionChecks.parsed("--pooling", () -> Pooling.Kind.fromId(pooling)));
             }
             if (dropout != null) {
                 b.dropout(dropout);
@@ -262,7 +269,7 @@ public final class ClassifyCommand extends RecurCommand {
                 b.threads(threads);
             }
             ClassifierSettings settings = b.build();
-            LabeledData data = dataOptions.options.read(true);
+            LabeledData data = dataOptions.options.read(true, null);
             Classification.split(data, settings.validationFraction(), settings.testFraction(), settings.seed());
             Path run = RunFolders.create(runsDir, runName);
             out.notice("classifying %d examples of %s", data.size(), data.source());
@@ -311,7 +318,7 @@ public final class ClassifyCommand extends RecurCommand {
         @Override
         protected int execute(Output out) throws Exception {
             Classifier<float[]> c = Classifier.load(checkpointOptions.run(), Precision.F32);
-            report(out, c, dataOptions.options.read(true), plot, Double.NaN);
+            report(out, c, dataOptions.options.read(true, c.featureColumns()), plot, Double.NaN);
             return ExitCodes.OK;
         }
     }
@@ -346,8 +353,13 @@ public final class ClassifyCommand extends RecurCommand {
                 case "test" -> true;
                 default -> throw new IllegalArgumentException("--only: expected all or test, found '" + only + "'");
             };
-            LabeledData data = dataOptions.options.read(test);
+            LabeledData data = dataOptions.options.read(test, c.featureColumns());
             int[] rows;
+            if (test && !c.isTrainingData(data)) {
+                throw new IllegalArgumentException("--only test: expected the file the classifier was trained on "
+                        + "(its test examples are a split of it), found " + data.source() + " (another SHA-256); "
+                        + "likely cause: a new data set (predict all of it, or eval it)");
+            }
             if (test) {
                 dev.recur.io.MapFields t = new dev.recur.io.MapFields("preprocessing.task", c.task());
                 rows = Classification.split(data, t.number("validation_fraction"), t.number("test_fraction"),
@@ -360,47 +372,28 @@ public final class ClassifyCommand extends RecurCommand {
             double[][] p = c.probabilities(chosen);
             StringBuilder csv = new StringBuilder("example,predicted");
             for (String l : c.labels()) {
-                csv.append(",p_").append(csvCell(l));
+                csv.append(",p_").append(OptionChecks.csvCell(l));
             }
             csv.append(test ? ",actual\n" : "\n");
             for (int i = 0; i < rows.length; i++) {
-                int best = 0;
-                for (int k = 1; k < p[i].length; k++) {
-                    best = p[i][k] > p[i][best] ? k : best;
-                }
-                csv.append(csvCell(data.where().get(rows[i]))).append(',').append(csvCell(c.labels().get(best)));
+                int best = Classifier.mostLikely(p[i]);
+                csv.append(OptionChecks.csvCell(data.where().get(rows[i]))).append(',').append(OptionChecks.csvCell(c.labels().get(best)));
                 for (double v : p[i]) {
                     csv.append(',').append(String.format(Locale.ROOT, "%.6f", v));
                 }
                 if (test) {
-                    csv.append(',').append(csvCell(data.labels().get(rows[i])));
+                    csv.append(',').append(OptionChecks.csvCell(data.labels().get(rows[i])));
                 }
                 csv.append('\n');
             }
             double unknown = c.unknownRate(data);
-            if (outFile != null) {
-                AtomicFiles.writeBytes(outFile, csv.toString().getBytes(StandardCharsets.UTF_8));
-                out.notice("predictions: %s (%d examples)", outFile, rows.length);
-            } else {
-                out.value("predictions", csv.toString().stripTrailing());
-            }
+            OptionChecks.writeCsv(out, outFile, "predictions", csv, String.format(Locale.ROOT,
+                    "predictions: %s (%d examples)", outFile, rows.length));
             if (unknown > 0) {
                 out.notice("%.1f%% of the tokens were not in the vocabulary (read as the unknown token)",
                         100 * unknown);
             }
             return ExitCodes.OK;
-        }
-    }
-
-    private static String csvCell(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
-
-    private static <T> T parse(String name, java.util.function.Supplier<T> f) {
-        try {
-            return f.get();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
         }
     }
 
@@ -424,10 +417,17 @@ public final class ClassifyCommand extends RecurCommand {
         if (out.isJson()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("source", data.source().toString());
-            m.put("test_examples", r.test());
-            for (var e : Map.of("network", r.network(), "majority", r.majority(), "linear", r.linear()).entrySet()) {
-                m.put(e.getKey(), Map.of("accuracy", e.getValue().accuracy(), "macro_f1", e.getValue().macroF1()));
-            }
+            m.put("training_data", r.trainingData());
+            m.put("examples_scored", r.test());
+            Map<String, ClassificationReport> reports = new LinkedHashMap<>();
+            reports.put("network", r.network());
+            reports.put("majority", r.majority());
+            reports.put("linear", r.linear());
+            reports.forEach((name, rep) -> {
+                if (rep != null) {
+                    m.put(name, Map.of("accuracy", rep.accuracy(), "macro_f1", rep.macroF1()));
+                }
+            });
             m.put("confusion", r.network().confusion());
             if (!Double.isNaN(seconds)) {
                 m.put("train_seconds", seconds);
@@ -436,11 +436,16 @@ public final class ClassifyCommand extends RecurCommand {
             return;
         }
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "test: %d examples of %s%n", r.test(), data.source()));
+        t.append(r.trainingData()
+                ? String.format(Locale.ROOT, "test: %d examples of %s%n", r.test(), data.source())
+                : String.format(Locale.ROOT, "all %d examples of %s (not the training data: no baselines, which "
+                        + "need the training examples)%n", r.test(), data.source()));
         t.append(String.format(Locale.ROOT, "%-44s %9s %9s%n", "", "accuracy", "macro-F1"));
         row(t, "network: " + c.description(), r.network());
-        row(t, "baseline: majority class", r.majority());
-        row(t, "baseline: linear (" + (c.readsText() ? "n-grams" : "summary") + ")", r.linear());
+        if (r.trainingData()) {
+            row(t, "baseline: majority class", r.majority());
+            row(t, "baseline: linear (" + (c.readsText() ? "n-grams" : "summary") + ")", r.linear());
+        }
         t.append(r.network().table());
         if (plot != null) {
             t.append("confusion matrix: ").append(plot);

@@ -201,10 +201,10 @@ public final class ForecastCommand extends RecurCommand {
                 b.season(season);
             }
             if (fill != null) {
-                b.fill(option("--fill", () -> FillPolicy.fromId(fill)));
+                b.fill(OptionChecks.parsed("--fill", () -> FillPolicy.fromId(fill)));
             }
             if (model != null) {
-                option("--model", () -> b.model(model));
+                OptionChecks.parsed("--model", () -> b.model(model));
             }
             if (hidden != null) {
                 b.hiddenSize(hidden);
@@ -326,13 +326,7 @@ public final class ForecastCommand extends RecurCommand {
             int[] origins;
             switch (at) {
                 case "end" -> origins = new int[] {series.rows()};
-                case "test" -> {
-                    try {
-                        origins = Forecasting.testOrigins(spec, spec.split(series.rows()));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(data + ": " + e.getMessage(), e);
-                    }
-                }
+                case "test" -> origins = Forecasting.testOrigins(spec, fm.testSplit(series));
                 default -> throw new IllegalArgumentException("--at: expected end or test, found '" + at + "'");
             }
             if (origins[0] < spec.window()) {
@@ -346,34 +340,24 @@ public final class ForecastCommand extends RecurCommand {
                 for (int i = 0; i < origins.length; i++) {
                     for (int s = 0; s < spec.horizon(); s++) {
                         int row = origins[i] + s;
-                        csv.append(origins[i] > 0 ? series.time(origins[i] - 1) : "").append(',').append(s + 1)
-                                .append(',').append(row < series.rows() ? series.time(row) : "").append(',')
-                                .append(spec.targets().get(k)).append(',').append(fm.method()).append(',')
-                                .append(f[k][i][s]).append(',').append(f[k][i][s] - hw[s]).append(',')
+                        csv.append(origins[i] > 0 ? OptionChecks.csvCell(series.time(origins[i] - 1)) : "")
+                                .append(',').append(s + 1).append(',')
+                                .append(row < series.rows() ? OptionChecks.csvCell(series.time(row)) : "").append(',')
+                                .append(OptionChecks.csvCell(spec.targets().get(k))).append(',').append(fm.method())
+                                .append(',').append(f[k][i][s]).append(',').append(f[k][i][s] - hw[s]).append(',')
                                 .append(f[k][i][s] + hw[s]).append(',')
                                 .append(row < series.rows() ? Double.toString(series.values()[k][row]) : "")
                                 .append('\n');
                     }
                 }
             }
-            if (outFile != null) {
-                AtomicFiles.writeBytes(outFile, csv.toString().getBytes(StandardCharsets.UTF_8));
-                out.notice("forecasts: %s (%d rows, method %s)", outFile, origins.length * spec.horizon() * f.length,
-                        fm.method());
-            } else {
-                out.value("forecasts", csv.toString().stripTrailing());
-            }
+            OptionChecks.writeCsv(out, outFile, "forecasts", csv, String.format(Locale.ROOT,
+                    "forecasts: %s (%d rows, method %s)", outFile, origins.length * spec.horizon() * f.length,
+                    fm.method()));
             return ExitCodes.OK;
         }
     }
 
-    private static <T> T option(String name, java.util.function.Supplier<T> parse) {
-        try {
-            return parse.get();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-        }
-    }
 
     private static TrainingListener progress(Output out) {
         return new TrainingListener() {
@@ -403,8 +387,9 @@ public final class ForecastCommand extends RecurCommand {
             return;
         }
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "test: %d forecasts of %d step(s) from %s (rows %d..%d)%n",
-                r.testOrigins(), r.spec().horizon(), r.source(), r.split().validationEnd(), r.split().rows() - 1));
+        t.append(String.format(Locale.ROOT, "test: %d forecasts of %d step(s) from %s (rows %d..%d%s)%n",
+                r.testOrigins(), r.spec().horizon(), r.source(), r.split().validationEnd(), r.split().rows() - 1,
+                r.trainingData() ? "" : "; not the training file: the rows after its validation rows"));
         for (int k = 0; k < r.spec().targets().size(); k++) {
             t.append(String.format(Locale.ROOT, "%-16s %10s %10s %8s %7s  %s%n", r.spec().targets().get(k), "MAE",
                     "RMSE", "sMAPE%", "MASE", "RMSE by step"));
@@ -414,25 +399,11 @@ public final class ForecastCommand extends RecurCommand {
                         e.getKey() + (e.getKey().equals(r.method()) ? " *" : ""), s.mae(), s.rmse(), s.smape(),
                         s.mase(), steps(s.rmseSteps())));
             }
-            String bb = r.bestBaseline(k);
-            double net = r.methods().get(r.network()).get(k).rmse();
-            double base = r.methods().get(bb).get(k).rmse();
-            t.append(String.format(Locale.ROOT, "  %s: %s test RMSE %.4g vs %s %.4g (%+.1f%%)%n",
-                    net <= base ? "the network beats every baseline" : "a baseline beats the network",
-                    r.network(), net, bb, base, 100 * (net - base) / base));
+            t.append("  ").append(r.verdict(k)).append(System.lineSeparator());
             t.append(String.format(Locale.ROOT, "  %.0f%% interval of %s: coverage %.3f on the test rows%n",
                     100 * r.spec().intervalLevel(), r.method(), r.coverage()[k]));
         }
-        Map<String, Double> vs = r.validationScores();
-        String served = r.method();
-        String runnerUp = vs.entrySet().stream().filter(e -> !e.getKey().equals(served))
-                .min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
-        t.append(String.format(Locale.ROOT, "served: %s (* above), validation score %.4f", served, vs.get(served)));
-        if (runnerUp != null) {
-            t.append(String.format(Locale.ROOT, "; next best %s %.4f (%.1f%% higher)", runnerUp, vs.get(runnerUp),
-                    100 * (vs.get(runnerUp) - vs.get(served)) / vs.get(served)));
-        }
-        t.append("  [score: validation RMSE / training deviation]");
+        t.append(r.selection());
         if (plot != null) {
             t.append(System.lineSeparator()).append("plot: ").append(plot);
         }

@@ -81,6 +81,9 @@ class TaskCommandsTest {
         m = forecast(file("short.csv", series(5)));
         assertTrue(m.contains("short.csv") && m.contains("rows"), m);
 
+        m = forecast(file("season.csv", series(100)), "--season", "80");
+        assertTrue(m.contains("season.csv") && m.contains("season"), m);
+
         m = forecast(file("flat.csv", "month,sales\n" + "1,5\n".repeat(80)));
         assertTrue(m.contains("flat.csv") && m.contains("constant"), m);
 
@@ -132,5 +135,25 @@ class TaskCommandsTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(5, r.outLines().size(), r.out());
         assertTrue(r.err().contains("not in the vocabulary"), r.err());
+    }
+
+    @Test
+    void predictReadsASequencesFileWithItsLabelColumn() throws IOException {
+        StringBuilder s = new StringBuilder("id,step,x,y,label\n");
+        for (int i = 0; i < 40; i++) {
+            for (int t = 0; t < 4; t++) {
+                s.append(i).append(',').append(t).append(',').append((i % 2) + 0.1 * t).append(',').append(t)
+                        .append(',').append(i % 2 == 0 ? "even" : "odd").append('\n');
+            }
+        }
+        Path data = file("seq.csv", s.toString());
+        TrainCommandTest.Run r = TrainCommandTest.run("classify", "train", "--data", data.toString(), "--sequences",
+                "--runs-dir", dir.resolve("runs").toString(), "--run-name", "s", "--epochs", "2", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        r = TrainCommandTest.run("classify", "predict", "--checkpoint", dir.resolve("runs/s").toString(), "--data",
+                data.toString(), "--sequences");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("example,predicted,p_even,p_odd", r.outLines().get(0));
+        assertEquals(41, r.outLines().size());
     }
 }

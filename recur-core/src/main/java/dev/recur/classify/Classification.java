@@ -47,8 +47,12 @@ public final class Classification {
     /** The task kind saved in a classifier's run ({@code preprocessing.task.kind}). */
     public static final String KIND = "classify";
 
-    /** Epochs of the linear baseline. */
-    private static final int BASELINE_EPOCHS = 20;
+    /** The most epochs of the linear baseline. */
+    private static final int BASELINE_EPOCHS = 100;
+    /** The epochs of the linear baseline when no class has a validation example to stop on. */
+    private static final int BASELINE_EPOCHS_WITHOUT_VALIDATION = 20;
+    /** Validations without a lower loss before the linear baseline stops. */
+    private static final int BASELINE_PATIENCE = 3;
 
     private Classification() {
     }
@@ -107,7 +111,9 @@ public final class Classification {
                 idx.set(i, idx.set(j, idx.get(i)));
             }
             int nTest = Math.max(1, (int) Math.round(idx.size() * testFraction));
-            int nVal = idx.size() - nTest >= 2 ? Math.max(1, (int) Math.round(idx.size() * validationFraction)) : 0;
+            // at least one to test, one to validate when two remain, and always one to train on
+            int nVal = idx.size() - nTest >= 2 ? Math.min(idx.size() - nTest - 1,
+                    Math.max(1, (int) Math.round(idx.size() * validationFraction))) : 0;
             test.addAll(idx.subList(0, nTest));
             validation.addAll(idx.subList(nTest, nTest + nVal));
             train.addAll(idx.subList(nTest + nVal, idx.size()));
@@ -143,6 +149,8 @@ public final class Classification {
         task.put("seed", settings.seed());
         task.put("validation_fraction", settings.validationFraction());
         task.put("test_fraction", settings.testFraction());
+        task.put("balanced", settings.balanced());
+        task.put("data_sha256", data.sha256() == null ? "" : data.sha256());
         SequenceModelConfig.Builder mb = SequenceModelConfig.builder();
         Normalization norm = null;
         List<Example> raw = new ArrayList<>();
@@ -162,6 +170,9 @@ public final class Classification {
             }
             norm = Normalization.fit(trainRaw);
             mb.features(data.width());
+            if (data.features() != null) {
+                task.put("features", data.features());
+            }
         }
         SequenceModelConfig config = mb.cell(settings.cell(), settings.hiddenSize()).layers(settings.layers())
                 .bidirectional(settings.bidirectional()).pooling(settings.pooling()).dropout(settings.dropout())
@@ -195,7 +206,8 @@ public final class Classification {
         section.put("train", split.train().length);
         section.put("validation", split.validation().length);
         section.put("test", split.test().length);
-        Provenance provenance = new Provenance(Version.get(), settings.seed(), data.source().toString(), "", 0,
+        Provenance provenance = new Provenance(Version.get(), settings.seed(), data.source().toString(),
+                data.sha256() == null ? "" : data.sha256(), data.size(),
                 Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
                 System.getProperty("java.version", "unknown"));
         RunWriter writer = RunWriter.create(run, pre, section, provenance, Checkpoint.WriteHook.NONE);
@@ -239,9 +251,17 @@ public final class Classification {
      */
     public static <A> Result evaluate(Classifier<A> classifier, LabeledData data) throws FormatException {
         List<Example> all = classifier.examples(data, true);   // an unknown label is refused first
-        dev.recur.io.MapFields t = new dev.recur.io.MapFields("preprocessing.task", classifier.task());
-        Split split = split(data, t.number("validation_fraction"), t.number("test_fraction"), t.longValue("seed"));
         List<String> labels = classifier.labels();
+        dev.recur.io.MapFields t = new dev.recur.io.MapFields("preprocessing.task", classifier.task());
+        if (!classifier.isTrainingData(data)) {
+            int[] actual = new int[all.size()];
+            for (int i = 0; i < actual.length; i++) {
+                actual[i] = ((Example.Label) all.get(i).target()).id();
+            }
+            return new Result(ClassificationReport.of(labels, actual, classifier.classes(all)), null, null,
+                    all.size(), false);
+        }
+        Split split = split(data, t.number("validation_fraction"), t.number("test_fraction"), t.longValue("seed"));
         int[] actual = new int[split.test().length];
         List<Example> test = new ArrayList<>();
         for (int i = 0; i < actual.length; i++) {
@@ -258,34 +278,50 @@ public final class Classification {
         int[] constant = new int[actual.length];
         java.util.Arrays.fill(constant, majority);
         ClassificationReport majorityReport = ClassificationReport.of(labels, actual, constant);
-        ClassificationReport linear = linearBaseline(data, split, labels, t.longValue("seed"));
-        return new Result(network, majorityReport, linear, split.test().length);
+        ClassificationReport linear = linearBaseline(data, split, labels, t.longValue("seed"),
+                t.has("tokens") ? TokenKind.fromId(t.text("tokens")) : null, t.bool("balanced"));
+        return new Result(network, majorityReport, linear, split.test().length, true);
     }
 
     /**
      * The three reports on one test set.
      *
-     * @param network  the recurrent network
-     * @param majority the majority class of the training examples
-     * @param linear   the linear model on n-gram counts or summary features
-     * @param test     the number of test examples
+     * @param network      the recurrent network
+     * @param majority     the majority class of the training examples; null on other data
+     * @param linear       the linear model on n-gram counts or summary features; null on other data
+     * @param test         the number of examples scored
+     * @param trainingData whether the data is the classifier's training file (then the scored examples
+     *                     are its test split; on other data, every example, and no baseline, which
+     *                     would need the training examples)
      */
     public record Result(ClassificationReport network, ClassificationReport majority, ClassificationReport linear,
-                         int test) {
+                         int test, boolean trainingData) {
     }
 
-    private static ClassificationReport linearBaseline(LabeledData data, Split split, List<String> labels, long seed) {
+    /** One example per index: its vector at T = 1, labelled when {@code ids} is given. */
+    private static List<Example> vectors(double[][] x, int[] idx, LabeledData data, Map<String, Integer> ids) {
+        List<Example> out = new ArrayList<>(idx.length);
+        for (int i : idx) {
+            out.add(ids == null ? LinearClassifier.example(x[i])
+                    : LinearClassifier.example(x[i], ids.get(data.labels().get(i))));
+        }
+        return out;
+    }
+
+    private static ClassificationReport linearBaseline(LabeledData data, Split split, List<String> labels, long seed,
+                                                       TokenKind kind, boolean balanced) {
         double[][] x = new double[data.size()][];
         if (data.isText()) {
             List<List<String>> tokens = new ArrayList<>();
             for (String s : data.texts()) {
-                tokens.add(TokenKind.WORDS.split(s));
+                tokens.add(kind.split(s));
             }
             List<List<String>> trainTokens = new ArrayList<>();
             for (int i : split.train()) {
                 trainTokens.add(tokens.get(i));
             }
-            NgramFeatures f = NgramFeatures.fit(trainTokens, 2, 2, 20_000);
+            // word 1- and 2-grams; character 1- to 3-grams
+            NgramFeatures f = NgramFeatures.fit(trainTokens, kind == TokenKind.CHARS ? 3 : 2, 2, 20_000);
             for (int i = 0; i < x.length; i++) {
                 x[i] = f.vector(tokens.get(i));
             }
@@ -298,27 +334,33 @@ public final class Classification {
         for (int k = 0; k < labels.size(); k++) {
             ids.put(labels.get(k), k);
         }
-        List<Example> train = new ArrayList<>();
-        for (int i : split.train()) {
-            train.add(Example.ofFeatures(new double[][] {x[i]}, new Example.Label(ids.get(data.labels().get(i)))));
-        }
+        List<Example> train = vectors(x, split.train(), data, ids);
         Normalization norm = Normalization.fit(train);
         train = norm.apply(train);
-        List<Example> test = new ArrayList<>();
+        List<Example> validation = norm.apply(vectors(x, split.validation(), data, ids));
+        List<Example> test = norm.apply(vectors(x, split.test(), data, null));
         int[] actual = new int[split.test().length];
         for (int j = 0; j < actual.length; j++) {
-            int i = split.test()[j];
-            actual[j] = ids.get(data.labels().get(i));
-            test.add(Example.ofFeatures(new double[][] {x[i]}, null));
+            actual[j] = ids.get(data.labels().get(split.test()[j]));
         }
-        test = norm.apply(test);
         Precision<double[]> p = Precision.F64;
         LinearClassifier<double[]> model = LinearClassifier.create(p, x[0].length, labels.size(), seed);
         ExampleBatches batches = ExampleBatches.shuffled(train, Math.min(32, train.size()), seed, 0);
-        TrainConfig tc = TrainConfig.builder().optimizer(OptimizerChoice.of("adam", 1e-3, null, 1e-4, null, null))
-                .steps(0).epochs(BASELINE_EPOCHS).evalEvery(0).seed(seed).build();
+        CrossEntropy.Builder loss = CrossEntropy.builder();
+        if (balanced) {
+            loss.classWeights(balancedWeights(train, labels.size()));
+        }
+        // the same protocol as the network's: Adam, early stopping on the validation loss
+        TrainConfig.Builder tb = TrainConfig.builder().optimizer(OptimizerChoice.of("adam", 1e-3, null, null, null,
+                null)).steps(0).epochs(BASELINE_EPOCHS).seed(seed);
+        if (validation.isEmpty()) {
+            tb.epochs(BASELINE_EPOCHS_WITHOUT_VALIDATION).evalEvery(0);
+        } else {
+            tb.evalEvery(batches.batchesPerEpoch()).earlyStopping(EarlyStopping.onLoss(BASELINE_PATIENCE));
+        }
         try {
-            Trainer.create(model, CrossEntropy.mean(), batches, null, tc).train();
+            Trainer.create(model, loss.build(), batches, validation.isEmpty() ? null
+                    : ExampleBatches.inOrder(validation, 256).all(), tb.build()).train();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);   // no checkpoints: cannot happen
         }
@@ -332,17 +374,4 @@ public final class Classification {
         return ClassificationReport.of(labels, actual, predicted);
     }
 
-    static int[] argmax(double[][] p) {
-        int[] out = new int[p.length];
-        for (int i = 0; i < p.length; i++) {
-            int best = 0;
-            for (int k = 1; k < p[i].length; k++) {
-                if (p[i][k] > p[i][best]) {
-                    best = k;
-                }
-            }
-            out[i] = best;
-        }
-        return out;
-    }
 }

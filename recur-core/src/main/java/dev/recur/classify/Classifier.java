@@ -124,6 +124,26 @@ public final class Classifier<A> {
         return task;
     }
 
+    /**
+     * The feature columns a sequence classifier was trained on, in order (null for texts, or for
+     * sequences made in memory).
+     *
+     * @return the names, or null
+     */
+    public List<String> featureColumns() {
+        return task.get("features") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : null;
+    }
+
+    /**
+     * Whether data is the file (or folder) this classifier was trained on (the same SHA-256).
+     *
+     * @param data the data
+     * @return true for the training data
+     */
+    public boolean isTrainingData(LabeledData data) {
+        return data.sha256() != null && data.sha256().equals(task.get("data_sha256"));
+    }
+
     /** Whether the classifier reads texts (else numeric sequences). */
     public boolean readsText() {
         return vocabulary != null;
@@ -139,10 +159,19 @@ public final class Classifier<A> {
      *                         width (naming the example)
      */
     public List<Example> examples(LabeledData data, boolean withLabels) throws FormatException {
+        if (withLabels && data.labels() == null) {
+            throw new FormatException(data.source(), "a label for every example", "no label column",
+                    "the wrong --label column");
+        }
         if (data.isText() != readsText() || (!readsText() && data.width() != normalization.width())) {
             throw new FormatException(data.source(), readsText() ? "texts" : "sequences of " + normalization.width()
                     + " features", data.isText() ? "texts" : "sequences of " + data.width() + " features",
                     "data of another kind than the model was trained on");
+        }
+        List<String> trained = featureColumns();
+        if (trained != null && data.features() != null && !trained.equals(data.features())) {
+            throw new FormatException(data.source(), "the feature columns the model was trained on, in order "
+                    + trained, data.features().toString(), "another file layout; name the columns with --features");
         }
         List<Example> out = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
@@ -215,6 +244,27 @@ public final class Classifier<A> {
      * @return class ids
      */
     public int[] classes(List<Example> examples) {
-        return Classification.argmax(probabilities(examples));
+        double[][] p = probabilities(examples);
+        int[] out = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = mostLikely(p[i]);
+        }
+        return out;
+    }
+
+    /**
+     * The most likely class of one example: the first largest probability.
+     *
+     * @param probabilities one row of {@link #probabilities}
+     * @return the class id
+     */
+    public static int mostLikely(double[] probabilities) {
+        int best = 0;
+        for (int k = 1; k < probabilities.length; k++) {
+            if (probabilities[k] > probabilities[best]) {
+                best = k;
+            }
+        }
+        return best;
     }
 }

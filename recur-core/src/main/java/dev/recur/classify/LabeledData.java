@@ -21,17 +21,21 @@ import java.util.stream.Stream;
 /**
  * Examples to classify as a user's files hold them: texts, or numeric sequences {@code [T, F]}, each
  * with its label (null where a file has none) and where it came from (a line or a file, for
- * messages). Immutable once read; thread-safe.
+ * messages). The lists are unmodifiable; the sequences' arrays are kept, not copied: safe to share
+ * between threads as long as no one writes into them (nothing in recur does).
  *
  * @param source    the file or folder read
  * @param texts     the texts, or null for numeric sequences
  * @param sequences the sequences ({@code [T·F]} row-major), or null for texts
  * @param width     {@code F}, or 0 for texts
+ * @param features  the feature columns' names of sequences (in order), or null
  * @param labels    one label per example, or null when the data has none
  * @param where     one place per example, e.g. {@code line 12} or a file name
+ * @param sha256    the SHA-256 of the data as read (of a folder: of its files' names and bytes), or
+ *                  null for data made in memory
  */
-public record LabeledData(Path source, List<String> texts, List<double[]> sequences, int width, List<String> labels,
-                          List<String> where) {
+public record LabeledData(Path source, List<String> texts, List<double[]> sequences, int width, List<String> features,
+                          List<String> labels, List<String> where, String sha256) {
 
     /** The most bytes a text file of a folder data set may hold (larger ones are refused). */
     static final long MAX_TEXT_FILE = 16L << 20;
@@ -43,11 +47,14 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
      * @param texts     the texts, or null
      * @param sequences the sequences, or null
      * @param width     the width
+     * @param features  the feature names, or null
      * @param labels    the labels, or null
      * @param where     the places
+     * @param sha256    the data's SHA-256, or null
      */
     public LabeledData {
         texts = texts == null ? null : List.copyOf(texts);
+        features = features == null ? null : List.copyOf(features);
         sequences = sequences == null ? null : List.copyOf(sequences);
         labels = labels == null ? null : java.util.Collections.unmodifiableList(new ArrayList<>(labels));
         where = List.copyOf(where);
@@ -66,22 +73,24 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
     /**
      * Texts and labels from two columns of a CSV or JSON Lines file.
      *
-     * @param file        the file
-     * @param textColumn  the text column
-     * @param labelColumn the label column, or null to read no labels
+     * @param file          the file
+     * @param textColumn    the text column
+     * @param labelColumn   the label column
+     * @param requireLabels whether the label column must be there (else labels are read when it is)
      * @return the data
      * @throws FormatException if a column is missing or a cell is empty (naming the line)
      * @throws IOException     if the file cannot be read
      */
-    public static LabeledData texts(Path file, String textColumn, String labelColumn) throws IOException {
+    public static LabeledData texts(Path file, String textColumn, String labelColumn, boolean requireLabels)
+            throws IOException {
         Table t = Tables.read(file);
         List<String> texts = t.strings(textColumn);
-        List<String> labels = labelColumn == null ? null : t.strings(labelColumn);
+        List<String> labels = requireLabels || t.hasColumn(labelColumn) ? t.strings(labelColumn) : null;
         List<String> where = new ArrayList<>();
         for (int r = 0; r < t.rows(); r++) {
             where.add("line " + t.line(r));
         }
-        return new LabeledData(file, texts, null, 0, labels, where);
+        return new LabeledData(file, texts, null, 0, null, labels, where, t.sha256());
     }
 
     /**
@@ -97,6 +106,12 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
         List<String> texts = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         List<String> where = new ArrayList<>();
+        java.security.MessageDigest digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this Java runtime", e);
+        }
         List<Path> classes;
         try (Stream<Path> s = Files.list(dir)) {
             classes = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !hidden(p)).sorted().toList();
@@ -114,6 +129,9 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
                             + " bytes", "a file that is not one example (e.g. an archive) in the label folder");
                 }
                 byte[] bytes = Files.readAllBytes(f);
+                // the digest of the data set: each file's relative name, a NUL, its length and its bytes
+                digest.update((dir.relativize(f) + "\0" + bytes.length + "\0").getBytes(StandardCharsets.UTF_8));
+                digest.update(bytes);
                 try {
                     String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                             .onUnmappableCharacter(CodingErrorAction.REPORT)
@@ -132,7 +150,8 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
                     "a folder of text files without label subfolders (put each label's files in a folder named "
                             + "after it)");
         }
-        return new LabeledData(dir, texts, null, 0, labels, where);
+        return new LabeledData(dir, texts, null, 0, null, labels, where,
+                java.util.HexFormat.of().formatHex(digest.digest()));
     }
 
     /**
@@ -143,16 +162,18 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
      * @param file        the file
      * @param idColumn    the example id column
      * @param stepColumn  the step column, or null for file order
-     * @param features    the feature columns (null: every column but the id, step and label)
-     * @param labelColumn the label column, or null to read no labels
+     * @param features      the feature columns (null: every column but the id, step and label columns)
+     * @param labelColumn   the label column
+     * @param requireLabels whether the label column must be there (else labels are read when it is)
      * @return the data, examples in order of first appearance
      * @throws FormatException if a column is missing, a cell is not a number, an example's label
      *                         changes between its rows, or its steps repeat (naming the line)
      * @throws IOException     if the file cannot be read
      */
     public static LabeledData sequences(Path file, String idColumn, String stepColumn, List<String> features,
-                                        String labelColumn) throws IOException {
+                                        String labelColumn, boolean requireLabels) throws IOException {
         Table t = Tables.read(file);
+        boolean withLabels = requireLabels || t.hasColumn(labelColumn);
         if (features == null) {
             features = new ArrayList<>(t.columns());
             features.remove(idColumn);
@@ -165,7 +186,7 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
         }
         List<String> ids = t.strings(idColumn);
         double[] steps = stepColumn == null ? null : t.numbers(stepColumn, dev.recur.data.table.FillPolicy.NONE);
-        List<String> rowLabels = labelColumn == null ? null : t.strings(labelColumn);
+        List<String> rowLabels = withLabels ? t.strings(labelColumn) : null;
         double[][] cols = new double[features.size()][];
         for (int c = 0; c < cols.length; c++) {
             cols[c] = t.numbers(features.get(c), dev.recur.data.table.FillPolicy.NONE);
@@ -175,7 +196,7 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
             rows.computeIfAbsent(ids.get(r), k -> new ArrayList<>()).add(r);
         }
         List<double[]> seqs = new ArrayList<>();
-        List<String> labels = labelColumn == null ? null : new ArrayList<>();
+        List<String> labels = withLabels ? new ArrayList<>() : null;
         List<String> where = new ArrayList<>();
         int nf = features.size();
         for (Map.Entry<String, List<Integer>> e : rows.entrySet()) {
@@ -213,7 +234,7 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
             seqs.add(x);
             where.add("id " + e.getKey() + " (line " + t.line(rs.get(0)) + ")");
         }
-        return new LabeledData(file, null, seqs, nf, labels, where);
+        return new LabeledData(file, null, seqs, nf, features, labels, where, t.sha256());
     }
 
     private static boolean hidden(Path p) {

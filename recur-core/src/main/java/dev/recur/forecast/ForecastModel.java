@@ -46,12 +46,18 @@ public final class ForecastModel<A> {
     private final Normalization normalization;
     private final List<ArModel> ar;
     private final String method;
+    private final boolean selected;
     private final PredictionInterval[] intervals;
     private final Map<String, Double> validationScores;
+    private final ForecastSpec.Split trainedSplit;
+    private final String dataSha256;
 
     ForecastModel(Model<A> network, String networkName, ForecastSpec spec, Normalization normalization,
-                  List<ArModel> ar, String method, PredictionInterval[] intervals,
-                  Map<String, Double> validationScores) {
+                  List<ArModel> ar, String method, boolean selected, PredictionInterval[] intervals,
+                  Map<String, Double> validationScores, ForecastSpec.Split trainedSplit, String dataSha256) {
+        this.selected = selected;
+        this.trainedSplit = trainedSplit;
+        this.dataSha256 = dataSha256;
         this.network = Objects.requireNonNull(network, "network");
         this.networkName = networkName;
         this.spec = spec;
@@ -102,8 +108,17 @@ public final class ForecastModel<A> {
                 throw new IllegalArgumentException("preprocessing.normalization: expected one mean and deviation per "
                         + "input column (" + spec.inputColumns().size() + ")");
             }
+            MapFields split = new MapFields("preprocessing.task.split", task.object("split"));
+            ForecastSpec.Split trained = new ForecastSpec.Split(split.integer("train_end"),
+                    split.integer("validation_end"), split.integer("rows"));
+            if (trained.trainEnd() < 1 || trained.validationEnd() <= trained.trainEnd()
+                    || trained.rows() <= trained.validationEnd()) {
+                throw new IllegalArgumentException("preprocessing.task.split: expected 0 < train_end < validation_end "
+                        + "< rows, found " + trained);
+            }
             return new ForecastModel<>(loaded.model(), task.text("network"), spec, pre.normalization(), ar,
-                    task.text("method"), intervals.toArray(PredictionInterval[]::new), scores);
+                    task.text("method"), task.bool("select"), intervals.toArray(PredictionInterval[]::new), scores,
+                    trained, task.text("data_sha256"));
         } catch (IllegalArgumentException | ClassCastException e) {
             throw FormatException.wrapping(file, "valid forecaster settings", new IllegalArgumentException(
                     e.getMessage() + "; likely cause: an edited checkpoint.json", e));
@@ -134,6 +149,41 @@ public final class ForecastModel<A> {
     /** The method that serves the forecasts: the network's name ({@code lstm}, {@code gru}) or a baseline's. */
     public String method() {
         return method;
+    }
+
+    /** Whether the served method was selected by validation score (else the network was asked for). */
+    public boolean selected() {
+        return selected;
+    }
+
+    /**
+     * Whether a series is the file this forecaster was trained on (the same SHA-256).
+     *
+     * @param series the series
+     * @return true for the training file
+     */
+    public boolean isTrainingData(Series series) {
+        return series.sha256() != null && series.sha256().equals(dataSha256);
+    }
+
+    /**
+     * The rows of a series a test may score: the training split's first rows (which trained and
+     * selected the model) and every row after its validation rows.
+     *
+     * @param series the series
+     * @return the split, with the series' own row count
+     * @throws IllegalArgumentException if the series ends before a test forecast fits after the
+     *                                  validation rows (the message names the file)
+     */
+    public ForecastSpec.Split testSplit(Series series) {
+        if (series.rows() < trainedSplit.validationEnd() + spec.horizon()) {
+            throw new IllegalArgumentException(series.source() + ": expected rows after row "
+                    + trainedSplit.validationEnd() + " (the end of the rows this model was trained and selected on) "
+                    + "for at least one forecast of " + spec.horizon() + " row(s), found " + series.rows()
+                    + " rows; likely cause: a file shorter than the training file (give the training file, or one "
+                    + "with newer rows appended)");
+        }
+        return new ForecastSpec.Split(trainedSplit.trainEnd(), trainedSplit.validationEnd(), series.rows());
     }
 
     /** The network's name: {@code lstm} or {@code gru}. */

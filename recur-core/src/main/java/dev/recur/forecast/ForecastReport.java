@@ -10,28 +10,33 @@ import java.util.Map;
  * target, with the served method's interval coverage. Immutable and thread-safe.
  *
  * @param source            the file measured on
+ * @param trainingData      whether it is the file the forecaster was trained on
  * @param spec              the data settings
  * @param split             the rows of each part
  * @param testOrigins       the number of test forecasts (origins) per target
  * @param method            the served method
  * @param network           the network's name
+ * @param selected          whether the served method was selected by validation score
  * @param validationScores  each method's validation score (RMSE / training deviation, mean over targets)
  * @param methods           per method, the scores of each target (in the spec's target order)
  * @param coverage          per target, the share of test values inside the served method's interval
  */
-public record ForecastReport(String source, ForecastSpec spec, ForecastSpec.Split split, int testOrigins,
-                             String method, String network, Map<String, Double> validationScores,
+public record ForecastReport(String source, boolean trainingData, ForecastSpec spec, ForecastSpec.Split split,
+                             int testOrigins, String method, String network, boolean selected,
+                             Map<String, Double> validationScores,
                              Map<String, List<Scores>> methods, double[] coverage) {
 
     /**
      * Keeps copies.
      *
      * @param source           the file
+     * @param trainingData     whether it is the training file
      * @param spec             the spec
      * @param split            the split
      * @param testOrigins      the number of test origins
      * @param method           the served method
      * @param network          the network
+     * @param selected         whether selected by validation score
      * @param validationScores the validation scores
      * @param methods          the test scores
      * @param coverage         the coverage
@@ -126,15 +131,55 @@ public record ForecastReport(String source, ForecastSpec spec, ForecastSpec.Spli
         return best;
     }
 
+    /**
+     * Whether the network beats every baseline on target {@code k}'s test RMSE, in one sentence,
+     * e.g. {@code "a baseline beats the network: gru test RMSE 1.818 vs ar 0.7673 (+136.9%)"}.
+     *
+     * @param k the target
+     * @return the sentence
+     */
+    public String verdict(int k) {
+        String baseline = bestBaseline(k);
+        double net = methods.get(network).get(k).rmse();
+        double base = methods.get(baseline).get(k).rmse();
+        return String.format(java.util.Locale.ROOT, "%s: %s test RMSE %.4g vs %s %.4g (%+.1f%%)",
+                net <= base ? "the network beats every baseline" : "a baseline beats the network", network, net,
+                baseline, base, 100 * (net - base) / base);
+    }
+
+    /**
+     * What served and why, in one sentence: the served method's validation score beside the next
+     * best (when selection was on), or beside the best other method (when the network was asked
+     * for), e.g. {@code "ar served: validation score 0.0552, 12.7% below gru's 0.0632"}.
+     *
+     * @return the sentence
+     */
+    public String selection() {
+        double own = validationScores.get(method);
+        Map.Entry<String, Double> other = validationScores.entrySet().stream()
+                .filter(e -> !e.getKey().equals(method)).min(Map.Entry.comparingByValue()).orElse(null);
+        String head = method + " served (" + (selected ? "lowest validation score" : "asked for") + "): score "
+                + String.format(java.util.Locale.ROOT, "%.4f", own);
+        if (other == null) {
+            return head;
+        }
+        double change = 100 * (own - other.getValue()) / other.getValue();
+        return head + String.format(java.util.Locale.ROOT, ", %.1f%% %s %s's %.4f", Math.abs(change),
+                change <= 0 ? "below" : "above", other.getKey(), other.getValue())
+                + " [validation RMSE / training deviation]";
+    }
+
     /** The report as JSON values: per target, every method's scores, and the served method's coverage. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", source);
+        m.put("training_file", trainingData);
         m.put("rows", Map.of("train", split.trainEnd(), "validation", split.validationEnd() - split.trainEnd(),
                 "test", split.rows() - split.validationEnd()));
         m.put("test_forecasts", testOrigins);
         m.put("horizon", spec.horizon());
         m.put("method", method);
+        m.put("selected", selected);
         m.put("network", network);
         m.put("validation_scores", new LinkedHashMap<>(validationScores));
         List<Object> targets = new ArrayList<>();

@@ -114,11 +114,16 @@ public record ForecastSpec(String timeColumn, List<String> targets, List<String>
         int train = n - validation - test;
         // one training origin needs window + horizon rows; the held-out parts need horizon rows each
         int least = window + horizon + (int) Math.ceil(Math.max(horizon / validationFraction, horizon / testFraction));
-        if (train < window + horizon) {
+        if (train < Math.max(window + horizon, 4)) {   // one training window; AR(1) fits 4 rows
             throw new IllegalArgumentException("expected at least about " + least + " rows for a window of " + window
                     + " and a horizon of " + horizon + " with " + pct(validationFraction) + " for validation and "
                     + pct(testFraction) + " for test, found " + n + " rows; likely cause: a short series, or a "
                     + "window or horizon too long for it");
+        }
+        if (season >= train) {
+            throw new IllegalArgumentException("expected a season shorter than the " + train + " training rows (the "
+                    + "seasonal naive forecast and MASE's scale look one season back), found --season " + season
+                    + "; likely cause: a season in other units than rows, or a short series");
         }
         return new Split(train, train + validation, n);
     }

@@ -85,12 +85,7 @@ public final class Forecasting {
                     + (Files.isDirectory(run) ? "a folder with files" : "a file") + "; likely cause: the name of "
                     + "an earlier run (choose another)");
         }
-        ForecastSpec.Split split;
-        try {
-            split = spec.split(series.rows());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(series.source() + ": " + e.getMessage(), e);
-        }
+        ForecastSpec.Split split = check(spec, series);
         Normalization norm = fitNormalization(series, spec, split.trainEnd());
         Precision<A> p = precision.withThreads(settings.threads() == 0
                 ? Runtime.getRuntime().availableProcessors() : settings.threads());
@@ -107,7 +102,7 @@ public final class Forecasting {
             double[] y = series.values()[k];
             ar.add(ArModel.select(java.util.Arrays.copyOf(y, split.trainEnd()),
                     java.util.Arrays.copyOfRange(y, split.trainEnd(), split.validationEnd()),
-                    Math.min(settings.maxArOrder(), Math.max(1, (split.trainEnd() - 2) / 2 - 1))));
+                    Math.min(settings.maxArOrder(), (split.trainEnd() - 2) / 2)));   // AR(p) fits 2p + 2 rows
         }
         double[][][] validationActual = actuals(series, spec, validationOrigins);
 
@@ -117,8 +112,8 @@ public final class Forecasting {
         List<Candidate<A>> networks = new ArrayList<>();
         try {
             for (CellKind cell : settings.networks()) {
-                Path dir = settings.networks().size() == 1 ? run
-                        : Files.createTempDirectory(parent, "." + run.getFileName() + "-" + cell.id() + "-");
+                // a hidden folder beside the run, moved into place only when everything has succeeded
+                Path dir = Files.createTempDirectory(parent, "." + run.getFileName() + "-" + cell.id() + "-");
                 networks.add(trainNetwork(settings, cell, series, norm, train, validation, dir, p, listeners));
             }
             Map<String, Double> scores = new LinkedHashMap<>();
@@ -167,18 +162,18 @@ public final class Forecasting {
             task.put("spec", spec.toMap());
             task.put("network", best.name());
             task.put("method", method);
+            task.put("select", settings.select());
             task.put("targets", targets);
             task.put("validation_scores", scores);
+            task.put("split", Map.of("train_end", split.trainEnd(), "validation_end", split.validationEnd(),
+                    "rows", split.rows()));
+            task.put("data_sha256", series.sha256() == null ? "" : series.sha256());
             best.writer().preprocessing(best.writer().preprocessing().withTask(task)).save(best.trainer());
-            if (!best.directory().equals(run)) {
-                Files.deleteIfExists(run);
-                Files.move(best.directory(), run, StandardCopyOption.ATOMIC_MOVE);
-            }
+            Files.deleteIfExists(run);   // absent or empty (checked above)
+            Files.move(best.directory(), run, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             for (Candidate<A> c : networks) {
-                if (!c.directory().equals(run)) {
-                    deleteRecursively(c.directory());
-                }
+                deleteRecursively(c.directory());   // the losers; the winner has moved
             }
         }
         return ForecastModel.load(run, p);
@@ -212,7 +207,7 @@ public final class Forecasting {
     /** One trained network: its folder, trainer and writer, and its best weights loaded. */
     private record Candidate<A>(String name, Path directory, Trainer<A> trainer, RunWriter writer, Model<A> best) {
         ForecastModel<A> model(ForecastSpec spec, Normalization norm, List<ArModel> ar) {
-            return new ForecastModel<>(best, name, spec, norm, ar, name, null, Map.of());
+            return new ForecastModel<>(best, name, spec, norm, ar, name, false, null, Map.of(), null, null);
         }
     }
 
@@ -235,10 +230,9 @@ public final class Forecasting {
         data.put("rows", series.rows());
         data.put("training_windows", train.size());
         data.put("validation_windows", validation.size());
-        byte[] bytes = Files.readAllBytes(series.source());
         Provenance provenance = new Provenance(Version.get(), s.seed(), series.source().toString(),
-                Checkpoint.sha256(bytes), bytes.length, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-                System.getProperty("java.version", "unknown"));
+                series.sha256() == null ? "" : series.sha256(), series.rows(),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), System.getProperty("java.version", "unknown"));
         RunWriter writer = RunWriter.create(dir, new Preprocessing(null, norm, null), data, provenance,
                 Checkpoint.WriteHook.NONE);
         Trainer<A> trainer = Trainer.create(model, new MeanSquaredError(Reduction.MEAN), batches,
@@ -249,23 +243,20 @@ public final class Forecasting {
     }
 
     /**
-     * Measures every method of a forecaster on the test rows of a series (the rows after its
-     * validation rows, split as in training).
+     * Measures every method of a forecaster on the test rows of a series: the rows after the
+     * validation rows it was selected on ({@link ForecastModel#testSplit}), so that no row that
+     * trained or selected it is scored — the training file's test rows, or those and any rows
+     * appended since, or a file of the same columns as long as it reaches past them.
      *
      * @param model  the forecaster
      * @param series the rows (the same file as in training, or one with the same columns)
      * @param <A>    the array type
      * @return the report
-     * @throws IllegalArgumentException if the series has other columns or too few rows
+     * @throws IllegalArgumentException if the series has other columns or no row after the validation rows
      */
     public static <A> ForecastReport evaluate(ForecastModel<A> model, Series series) {
         ForecastSpec spec = model.spec();
-        ForecastSpec.Split split;
-        try {
-            split = spec.split(series.rows());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(series.source() + ": " + e.getMessage(), e);
-        }
+        ForecastSpec.Split split = model.testSplit(series);
         int[] test = testOrigins(spec, split);
         double[][][] actual = actuals(series, spec, test);
         Map<String, List<ForecastReport.Scores>> methods = new LinkedHashMap<>();
@@ -282,8 +273,8 @@ public final class Forecasting {
             }
             methods.put(m, perTarget);
         }
-        return new ForecastReport(series.source().toString(), spec, split, test.length, model.method(),
-                model.networkName(), model.validationScores(), methods, coverage);
+        return new ForecastReport(series.source().toString(), model.isTrainingData(series), spec, split, test.length,
+                model.method(), model.networkName(), model.selected(), model.validationScores(), methods, coverage);
     }
 
     /** The test origins of a split: every origin whose rows lie in the test rows. */

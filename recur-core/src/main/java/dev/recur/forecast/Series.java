@@ -11,14 +11,16 @@ import java.util.Objects;
 /**
  * The columns of a forecasting model's inputs read from a user's table, in the order of
  * {@link ForecastSpec#inputColumns()} (targets first), one value per row, missing cells filled by
- * the spec's policy or refused. Arrays are kept, not copied. Immutable once made; thread-safe.
+ * the spec's policy or refused. Arrays are kept, not copied: a series is safe to share between
+ * threads as long as no one writes into its arrays (nothing in recur does).
  *
  * @param source  the file read
  * @param columns the column names
  * @param values  {@code values[c][t]}: column {@code c} at row {@code t}
  * @param times   the time column's cells ({@code null} cells allowed), or null without a time column
+ * @param sha256  the SHA-256 of the file read, or null for a series made in memory
  */
-public record Series(Path source, List<String> columns, double[][] values, String[] times) {
+public record Series(Path source, List<String> columns, double[][] values, String[] times, String sha256) {
 
     /**
      * Checks the shapes.
@@ -27,6 +29,7 @@ public record Series(Path source, List<String> columns, double[][] values, Strin
      * @param columns the names
      * @param values  the values
      * @param times   the time stamps, or null
+     * @param sha256  the file's SHA-256, or null
      */
     public Series {
         Objects.requireNonNull(source, "source");
@@ -82,7 +85,7 @@ public record Series(Path source, List<String> columns, double[][] values, Strin
                 times[r] = table.cell(r, tc);
             }
         }
-        return new Series(table.source(), names, values, times);
+        return new Series(table.source(), names, values, times, table.sha256());
     }
 
     /** Column names taken for a time column when none is named (compared ignoring case). */

@@ -70,12 +70,18 @@ class ForecastingTest {
         double[][] actual = Backtest.actuals(series.values()[0], test, 3);
         assertEquals(r.methods().get(r.method()).get(0).rmse(),
                 ForecastMetrics.rmse(Forecasting.flat(actual), Forecasting.flat(f[0])), 0.0);
+        assertEquals(dev.recur.testing.PredictionProbe.bits(Forecasting.flat(f[0])),
+                dev.recur.testing.PredictionProbe.run("forecast", dir.resolve("run2"), dir.resolve("s.csv")),
+                "a fresh JVM forecasts the same bits");
         ForecastModel<float[]> again = ForecastModel.load(dir.resolve("run2"), Precision.F32.withThreads(2));
         for (String method : m.methods()) {
             assertArrayEquals(Forecasting.flat(m.forecasts(method, series, test)[0]),
                     Forecasting.flat(again.forecasts(method, series, test)[0]), 0.0, method);
         }
-        assertFalse(Files.exists(dir.resolve("run2").resolveSibling(".run2-lstm")));
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".run2"))
+                    .toList(), "the candidates' folders are gone");
+        }
     }
 
     @Test
@@ -91,5 +97,70 @@ class ForecastingTest {
                 Series.read(csv("short.csv", new double[] {1, 2, 3, 4, 5, 6}), s.spec()), run, Precision.F32));
         assertTrue(e.getMessage().startsWith(dir.resolve("short.csv") + ": expected at least"), e.getMessage());
         assertFalse(Files.exists(run));
+    }
+
+    /**
+     * Nothing after the training rows shapes what is fitted on them: changing every validation and
+     * test value leaves the normalisation and the AR(p) fit of the training rows as they were.
+     */
+    @Test
+    void theValidationAndTestRowsDoNotLeakIntoWhatIsFitted() throws IOException {
+        java.util.Random noise = new java.util.Random(3);
+        double[] y = new double[160];
+        for (int t = 0; t < y.length; t++) {
+            y[t] = Math.sin(t * 0.4) + 0.3 * noise.nextGaussian();
+        }
+        double[] changed = y.clone();
+        int trainEnd = 160 - 2 * (int) Math.round(160 * 0.15);
+        for (int t = trainEnd; t < changed.length; t++) {
+            changed[t] = 50 + 10 * noise.nextGaussian();
+        }
+        ForecastSettings s = ForecastSettings.builder().timeColumn("t").targets(List.of("y")).window(8)
+                .model("lstm").hiddenSize(4).epochs(1).maxArOrder(3).threads(1).build();
+        ForecastModel<float[]> a = Forecasting.train(s, Series.read(csv("a.csv", y), s.spec()), dir.resolve("a"),
+                Precision.F32);
+        ForecastModel<float[]> b = Forecasting.train(s, Series.read(csv("b.csv", changed), s.spec()),
+                dir.resolve("b"), Precision.F32);
+        assertEquals(a.testSplit(Series.read(csv("a.csv", y), s.spec())).trainEnd(), trainEnd);
+        var pa = dev.recur.checkpoint.Checkpoint.loadModel(dir.resolve("a"), Precision.F32, true).preprocessing();
+        var pb = dev.recur.checkpoint.Checkpoint.loadModel(dir.resolve("b"), Precision.F32, true).preprocessing();
+        assertArrayEquals(pa.normalization().mean(), pb.normalization().mean(), 0.0);
+        assertArrayEquals(pa.normalization().std(), pb.normalization().std(), 0.0);
+        // AR's order is chosen on the validation rows, so compare the fit of one order on the training rows
+        assertEquals(ArModel.fit(java.util.Arrays.copyOf(y, trainEnd), 3),
+                ArModel.fit(java.util.Arrays.copyOf(changed, trainEnd), 3));
+    }
+
+    /** On an AR(1) series, auto serves the AR(p) baseline and says by how much it led. */
+    @Test
+    void autoServesABaselineThatWinsOnValidation() throws IOException {
+        java.util.Random noise = new java.util.Random(11);
+        double[] y = new double[300];
+        for (int t = 1; t < y.length; t++) {
+            y[t] = 0.8 * y[t - 1] + noise.nextGaussian();
+        }
+        ForecastSettings s = ForecastSettings.builder().timeColumn("t").targets(List.of("y")).window(8)
+                .hiddenSize(4).epochs(2).patience(2).maxArOrder(4).threads(1).build();
+        Series series = Series.read(csv("ar1.csv", y), s.spec());
+        ForecastModel<float[]> m = Forecasting.train(s, series, dir.resolve("auto"), Precision.F32);
+        assertEquals("ar", m.method(), m.validationScores().toString());
+        ForecastReport r = Forecasting.evaluate(m, series);
+        assertTrue(r.selection().startsWith("ar served (lowest validation score)") && r.selection().contains("below"),
+                r.selection());
+    }
+
+    @Test
+    void aSeasonAsLongAsTheTrainingRowsIsRefusedBeforeTraining() throws IOException {
+        ForecastSettings s = ForecastSettings.builder().timeColumn("t").targets(List.of("y")).window(5).season(80)
+                .build();
+        double[] y = new double[100];
+        for (int t = 0; t < y.length; t++) {
+            y[t] = t % 7;
+        }
+        Series series = Series.read(csv("season.csv", y), s.spec());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Forecasting.check(s.spec(), series));
+        assertTrue(e.getMessage().startsWith(dir.resolve("season.csv") + ": expected a season shorter than the 70 "
+                + "training rows"), e.getMessage());
     }
 }

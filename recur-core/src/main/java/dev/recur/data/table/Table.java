@@ -45,8 +45,11 @@ public final class Table {
     private final Map<String, Integer> index;
     private final String[][] cells;
     private final long[] lines;
+    private final String sha256;
 
-    private Table(Path source, List<String> columns, Map<String, Integer> index, String[][] cells, long[] lines) {
+    private Table(Path source, List<String> columns, Map<String, Integer> index, String[][] cells, long[] lines,
+                  String sha256) {
+        this.sha256 = sha256;
         this.source = source;
         this.columns = columns;
         this.index = index;
@@ -105,7 +108,22 @@ public final class Table {
                 }
             }
         }
-        return new Table(source, names, Collections.unmodifiableMap(index), cells, lines.clone());
+        return new Table(source, names, Collections.unmodifiableMap(index), cells, lines.clone(), null);
+    }
+
+    /** This table with the SHA-256 of the file it was read from. */
+    Table withSha256(String value) {
+        return new Table(source, columns, index, cells, lines, value);
+    }
+
+    /**
+     * Returns the SHA-256 of the file's bytes as read (64 lower-case hex digits), for provenance and
+     * to tell a run's own data from other data; null for a table not read from a file.
+     *
+     * @return the digest, or null
+     */
+    public String sha256() {
+        return sha256;
     }
 
     /**

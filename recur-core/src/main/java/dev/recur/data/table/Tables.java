@@ -121,7 +121,8 @@ public final class Tables {
             throw new IllegalArgumentException("delimiter: expected a character other than a quote or a line break,"
                     + " found " + Table.quote(String.valueOf(delimiter)));
         }
-        String text = decode(file);
+        Text decoded = decode(file);
+        String text = decoded.text();
         int[] lineStarts = lineStarts(text);
         CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(delimiter).setIgnoreEmptyLines(false).get();
         List<String> columns = null;
@@ -185,7 +186,7 @@ public final class Tables {
                     "only the header (line " + headerLine + ")",
                     "the wrong file was given, or it was not written completely");
         }
-        return Table.of(file, columns, rows, lines.toArray());
+        return Table.of(file, columns, rows, lines.toArray()).withSha256(decoded.sha256());
     }
 
     /**
@@ -198,7 +199,8 @@ public final class Tables {
      */
     public static Table readJsonLines(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        String text = decode(file);
+        Text decoded = decode(file);
+        String text = decoded.text();
         List<String> columns = new ArrayList<>();
         Map<String, Integer> index = new HashMap<>();
         List<String[]> rows = new ArrayList<>();
@@ -227,7 +229,7 @@ public final class Tables {
                 rows.set(r, Arrays.copyOf(rows.get(r), columns.size()));
             }
         }
-        return Table.of(file, columns, rows, lines.toArray());
+        return Table.of(file, columns, rows, lines.toArray()).withSha256(decoded.sha256());
     }
 
     /** One object of a JSON Lines file, its keys added to the columns; as long as the columns so far. */
@@ -400,7 +402,11 @@ public final class Tables {
      * The text of a file: its bytes, at most {@link #MAX_BYTES}, decoded as strict UTF-8 without NUL
      * bytes, a leading UTF-8 byte-order mark dropped.
      */
-    static String decode(Path file) throws IOException {
+    /** A file's text and the SHA-256 of its bytes. */
+    record Text(String text, String sha256) {
+    }
+
+    static Text decode(Path file) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         if (!attributes.isRegularFile()) {
             throw new FormatException(file, "a table file",
@@ -450,7 +456,7 @@ public final class Tables {
                     bytes[bad] & 0xFF, lineAtByte(bytes, bad), bad), NOT_UTF8);
         }
         out.flip();
-        return out.toString();
+        return new Text(out.toString(), dev.recur.io.Sha256.hex(bytes));
     }
 
     /** The 1-based line of the byte at this offset. */
