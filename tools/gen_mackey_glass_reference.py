@@ -65,10 +65,11 @@ def java(name, values):
     return "    private static final double[] %s = {%s};" % (name, ", ".join(repr(v) for v in values))
 
 
-# the classic benchmark from the start (the transient of the constant history)
-print(java("CLASSIC_FIRST", generate(8, 17, 0.1, 10, 1.2, 0)))
-# the same after 300 samples (well inside the attractor)
-print(java("CLASSIC_AFTER_300", generate(8, 17, 0.1, 10, 1.2, 300)))
-# a step that does not divide the delay (tau/dt = 56.67: the delayed value is interpolated at every stage):
-# tau = 17, dt = 0.3, subsample 3, 50 samples dropped
-print(java("STEP_0_3", generate(8, 17, 0.3, 3, 1.2, 50)))
+if __name__ == "__main__":
+    # the classic benchmark from the start (the transient of the constant history)
+    print(java("CLASSIC_FIRST", generate(8, 17, 0.1, 10, 1.2, 0)))
+    # the same after 300 samples (well inside the attractor)
+    print(java("CLASSIC_AFTER_300", generate(8, 17, 0.1, 10, 1.2, 300)))
+    # a step that does not divide the delay (tau/dt = 56.67: the delayed value is interpolated at every stage):
+    # tau = 17, dt = 0.3, subsample 3, 50 samples dropped
+    print(java("STEP_0_3", generate(8, 17, 0.3, 3, 1.2, 50)))

@@ -46,7 +46,9 @@ import java.util.stream.Stream;
  * <p>{@link #train} standardises every column with statistics of the training rows only, trains
  * each network with early stopping on the validation rows (its best weights kept), scores every
  * method on the validation rows, serves the best one when selection is on, and calibrates the
- * prediction interval on that method's validation residuals; the run folder then holds all of it
+ * prediction interval on that method's validation residuals (the same rows that stopped and
+ * selected it, so the interval tends to under-cover: the test report gives its empirical coverage);
+ * the run folder then holds all of it
  * ({@link ForecastModel#load}). {@link #evaluate} measures every method on the test rows. The
  * library never prints; a {@link TrainingListener} sees the training.
  */
