@@ -270,7 +270,7 @@ public final class ClassifyCommand extends RecurCommand {
             }
             ClassifierSettings settings = b.build();
             LabeledData data = dataOptions.options.read(true, null);
-            Classification.split(data, settings.validationFraction(), settings.testFraction(), settings.seed());
+            Classification.check(settings, data);
             Path run = RunFolders.create(runsDir, runName);
             out.notice("classifying %d examples of %s", data.size(), data.source());
             long t0 = System.nanoTime();
@@ -317,6 +317,7 @@ public final class ClassifyCommand extends RecurCommand {
 
         @Override
         protected int execute(Output out) throws Exception {
+            OptionChecks.outputFile("--plot", plot, dataOptions.options.data, "the --data file");
             Classifier<float[]> c = Classifier.load(checkpointOptions.run(), Precision.F32);
             report(out, c, dataOptions.options.read(true, c.featureColumns()), plot, Double.NaN);
             return ExitCodes.OK;
@@ -347,6 +348,7 @@ public final class ClassifyCommand extends RecurCommand {
 
         @Override
         protected int execute(Output out) throws Exception {
+            OptionChecks.outputFile("--out", outFile, dataOptions.options.data, "the --data file");
             Classifier<float[]> c = Classifier.load(checkpointOptions.run(), Precision.F32);
             boolean test = switch (only) {
                 case "all" -> false;

@@ -105,13 +105,17 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
                 // folder (a run killed before its first checkpoint, ...)") say more than the class does
                 return file + ": " + oneLine(fs.getReason());
             } else if (e instanceof NoSuchFileException) {
-                return file + ": no such file or directory";
+                return file + ": no such file or directory (expected an existing file or folder; likely cause: a mistyped "
+                        + "path, or a folder not created yet)";
             } else if (e instanceof AccessDeniedException) {
-                return file + ": permission denied";
+                return file + ": permission denied (expected a file or folder this user may use; likely cause: one "
+                        + "owned by another user, or a read-only folder)";
             } else if (e instanceof FileAlreadyExistsException) {
-                return file + ": already exists";
+                return file + ": already exists (expected no file of that name; likely cause: a file where a folder "
+                        + "was meant)";
             } else if (e instanceof NotDirectoryException) {
-                return file + ": not a directory";
+                return file + ": not a directory (expected a folder, found a file on the path; likely cause: a file "
+                        + "where a folder was meant)";
             } else if (e instanceof DirectoryNotEmptyException) {
                 return file + ": directory not empty";
             }

@@ -182,6 +182,7 @@ public final class ForecastCommand extends RecurCommand {
 
         @Override
         protected int execute(Output out) throws Exception {
+            OptionChecks.outputFile("--plot", plot, data, "the --data file");
             Table table = Tables.read(data);
             ForecastSettings.Builder b = ForecastSettings.builder();
             String timeColumn = time != null ? time : Series.timeColumnOf(table);
@@ -247,7 +248,7 @@ public final class ForecastCommand extends RecurCommand {
             }
             ForecastSettings settings = b.build();
             Series series = Series.of(table, settings.spec());
-            ForecastSpec.Split split = Forecasting.check(settings.spec(), series);
+            ForecastSpec.Split split = Forecasting.check(settings, series);
             Path run = RunFolders.create(runsDir, runName);
             out.notice("forecasting %s of %s: %d rows (train %d, validation %d, test %d), window %d, horizon %d",
                     String.join(", ", settings.spec().targets()), data, series.rows(), split.trainEnd(),
@@ -288,6 +289,7 @@ public final class ForecastCommand extends RecurCommand {
 
         @Override
         protected int execute(Output out) throws Exception {
+            OptionChecks.outputFile("--plot", plot, data, "the --data file");
             ForecastModel<float[]> fm = ForecastModel.load(checkpointOptions.run(), Precision.F32);
             report(out, fm, Series.read(data, fm.spec()), plot, Double.NaN);
             return ExitCodes.OK;
@@ -320,6 +322,7 @@ public final class ForecastCommand extends RecurCommand {
 
         @Override
         protected int execute(Output out) throws Exception {
+            OptionChecks.outputFile("--out", outFile, data, "the --data file");
             ForecastModel<float[]> fm = ForecastModel.load(checkpointOptions.run(), Precision.F32);
             ForecastSpec spec = fm.spec();
             Series series = Series.read(data, spec);

@@ -127,6 +127,32 @@ final class OptionChecks {
     }
 
     /**
+     * Checks, before any work, a file a command will write: its folder exists (or can be made) and
+     * may be written, the path is a regular file or nothing (never a device, a pipe, a folder or a
+     * link), and it is not an input of the command.
+     *
+     * @param option the option that gave the file, for messages
+     * @param file   the file, or null for none
+     * @param input  an input of the command, or null
+     * @param what   what the input is, for messages
+     * @throws IllegalArgumentException if the file cannot be one the command writes
+     * @throws IOException              as {@link #writableFolder} and {@link dev.recur.io.AtomicFiles#requireReplaceable}
+     */
+    static void outputFile(String option, Path file, Path input, String what) throws IOException {
+        if (file == null) {
+            return;
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) {
+            throw new IllegalArgumentException(option + ": expected a file in an existing folder, found " + file
+                    + " (no folder " + parent + "); likely cause: a mistyped path, or the folder not created yet");
+        }
+        writableFolder(option, parent);
+        dev.recur.io.AtomicFiles.requireReplaceable(file);
+        notAnInput(option, file, input, what);
+    }
+
+    /**
      * Parses an option's value with a library parser, naming the option in the refusal.
      *
      * @param option the option, e.g. {@code --pooling}

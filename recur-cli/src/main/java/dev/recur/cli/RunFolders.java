@@ -41,11 +41,11 @@ final class RunFolders {
      * @throws IOException if it cannot be created
      */
     static Path create(Path runs, String name) throws IOException {
-        Files.createDirectories(runs);
         String base = name != null ? name : LocalDateTime.now().format(NAME);
         if (base.isEmpty() || base.contains("/") || base.contains("\\") || base.equals(".") || base.equals("..")) {
             throw new IllegalArgumentException("--run-name: expected a plain folder name, found '" + base + "'");
         }
+        Files.createDirectories(runs);
         for (int i = 1; ; i++) {
             Path dir = runs.resolve(i == 1 ? base : base + "-" + i);
             try {

@@ -136,7 +136,8 @@ class MainTest {
         Run r = run("--quiet", "fail", "--with", "io");
         assertOneLineError(r);
         assertEquals(ExitCodes.FAILURE, r.code());
-        assertEquals("recur fail: data/missing.txt: no such file or directory", r.err().strip());
+        assertTrue(r.err().strip().startsWith("recur fail: data/missing.txt: no such file or directory (expected an "
+                + "existing file or folder; likely cause: "), r.err());
     }
 
     @Test

@@ -156,4 +156,39 @@ class TaskCommandsTest {
         assertEquals("example,predicted,p_even,p_odd", r.outLines().get(0));
         assertEquals(41, r.outLines().size());
     }
+
+    @Test
+    void outputsMustBeRegularFilesThatAreNotInputsAndAreCheckedBeforeTraining() throws IOException {
+        Path data = file("sales.csv", series(90));
+        String m = forecast(data, "--plot", dir.resolve("nowhere/p.png").toString());
+        assertTrue(m.contains("--plot") && m.contains("nowhere"), m);
+        TrainCommandTest.Run r = TrainCommandTest.run("forecast", "train", "--data", data.toString(), "--runs-dir",
+                dir.resolve("runs").toString(), "--run-name", "f", "--window", "4", "--epochs", "1", "--model",
+                "lstm", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        String run = dir.resolve("runs/f").toString();
+        Path target = file("target.csv", "kept\n");
+        Path link = dir.resolve("link.csv");
+        Files.createSymbolicLink(link, target);
+        r = TrainCommandTest.run("forecast", "predict", "--checkpoint", run, "--data", data.toString(), "--out",
+                link.toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("symbolic link") && Files.isSymbolicLink(link), r.err());
+        assertEquals("kept\n", Files.readString(target));
+        r = TrainCommandTest.run("forecast", "predict", "--checkpoint", run, "--data", data.toString(), "--out",
+                data.toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("--out") && r.err().contains("the --data file"), r.err());
+        assertEquals(series(90), Files.readString(data));
+    }
+
+    @Test
+    void aSequencesFeatureListNamingTheLabelIsRefused() throws IOException {
+        StringBuilder s = new StringBuilder("id,step,x,label\n");
+        for (int i = 0; i < 20; i++) {
+            s.append(i).append(",0,").append(i).append(',').append(i % 2).append('\n');
+        }
+        String m = classify(file("leak.csv", s.toString()), "--sequences", "--features", "x,label");
+        assertTrue(m.contains("leak.csv") && m.contains("'label'"), m);
+    }
 }

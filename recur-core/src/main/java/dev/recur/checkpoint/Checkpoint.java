@@ -433,6 +433,9 @@ public final class Checkpoint {
         }
     }
 
+    /** Weights a configuration may claim beyond twice those of its file before it is refused unbuilt. */
+    private static final long MODEL_SLACK = 1L << 20;
+
     /** Builds the model of a manifest with its codec and loads the weights of {@code file} into it. */
     private static <A> Model<A> model(Manifest manifest, SafetensorsFile file, Precision<A> precision)
             throws IOException {
@@ -446,8 +449,21 @@ public final class Checkpoint {
         }
         Model<A> model;
         try {
-            model = ModelCodecs.forType(manifest.modelType()).create(manifest.modelConfig(), precision,
-                    manifest.provenance().seed());
+            ModelCodec codec = ModelCodecs.forType(manifest.modelType());
+            // never allocate what the manifest merely claims: a configuration of far more weights than
+            // the file holds is refused before the model is built (a small difference is left to the
+            // tensor-by-tensor check below, which names the tensor and both shapes)
+            long claimed = codec.parameterCount(manifest.modelConfig());
+            long held = 0;
+            for (TensorEntry t : file.entries()) {
+                held += t.elementCount();
+            }
+            if (claimed > 2 * held + MODEL_SLACK) {
+                throw new FormatException(manifest.file(), "a model.config whose model has the " + held
+                        + " weights of " + file.path().getFileName(), "one of " + claimed + " weights",
+                        "model.config or the file was edited");
+            }
+            model = codec.create(manifest.modelConfig(), precision, manifest.provenance().seed());
         } catch (IllegalArgumentException e) {
             throw FormatException.wrapping(manifest.file(), "a model type and configuration recur can build", e);
         }

@@ -140,7 +140,7 @@ public final class Classification {
      */
     public static <A> Classifier<A> train(ClassifierSettings settings, LabeledData data, Path run,
                                           Precision<A> precision, TrainingListener... listeners) throws IOException {
-        Split split = split(data, settings.validationFraction(), settings.testFraction(), settings.seed());
+        Split split = check(settings, data);
         List<String> labels = List.copyOf(new TreeSet<>(data.labels()));
         Map<String, Object> task = new LinkedHashMap<>();
         task.put("kind", KIND);
@@ -159,7 +159,12 @@ public final class Classification {
             for (int i : split.train()) {
                 trainTokens.add(settings.tokens().split(data.texts().get(i)));
             }
-            TokenVocabulary v = TokenVocabulary.build(trainTokens, settings.minCount(), settings.maxVocabulary());
+            TokenVocabulary v;
+            try {
+                v = TokenVocabulary.build(trainTokens, settings.minCount(), settings.maxVocabulary());
+            } catch (IllegalArgumentException e) {
+                throw FormatException.wrapping(data.source(), "texts with tokens to learn from", e);
+            }
             task.put("tokens", settings.tokens().id());
             task.put("vocabulary", v.tokens());
             mb.tokens(v.size(), settings.embeddingDim()).paddingIdx(0);
@@ -214,6 +219,31 @@ public final class Classification {
         Trainer.create(model, loss.build(), batches, ExampleBatches.inOrder(validation, 256).all(), tc)
                 .checkpointTo(writer).train(listeners);
         return Classifier.load(run, p);
+    }
+
+    /**
+     * Checks, before anything is written, that data can train a classifier with these settings: its
+     * split (every label at least twice), and a network whose training fits the heap.
+     *
+     * @param settings the settings
+     * @param data     the labelled data
+     * @return the split
+     * @throws FormatException          as {@link #split}
+     * @throws IllegalArgumentException if the network would not fit the heap
+     */
+    public static Split check(ClassifierSettings settings, LabeledData data) throws FormatException {
+        Split split = split(data, settings.validationFraction(), settings.testFraction(), settings.seed());
+        SequenceModelConfig.Builder mb = SequenceModelConfig.builder();
+        if (data.isText()) {
+            mb.tokens(settings.maxVocabulary(), settings.embeddingDim());   // at most this many tokens
+        } else {
+            mb.features(data.width());
+        }
+        mb.cell(settings.cell(), settings.hiddenSize()).layers(settings.layers())
+                .bidirectional(settings.bidirectional()).pooling(settings.pooling()).outputs(2).build()
+                .requireTrainable("hidden size " + settings.hiddenSize() + ", " + settings.layers() + " layer(s)",
+                        settings.batch(), settings.maxLength(), 4);
+        return split;
     }
 
     private static <A> List<Example> pick(Classifier<A> c, LabeledData data, int[] idx, List<String> labels) {

@@ -1,6 +1,8 @@
 package dev.recur.classify;
 
 import dev.recur.checkpoint.Checkpoint;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.data.Example;
 import dev.recur.data.ExampleBatches;
 import dev.recur.data.Normalization;
@@ -61,14 +63,21 @@ public final class Classifier<A> {
      * @throws IOException     if it cannot be read
      */
     public static <A> Classifier<A> load(Path run, Precision<A> precision) throws IOException {
-        Checkpoint.Loaded<A> loaded = Checkpoint.loadModel(run, precision, true);
-        Preprocessing pre = loaded.preprocessing();
-        Path file = loaded.manifest().file();
-        if (pre.task() == null || !Classification.KIND.equals(pre.task().get("kind")) || pre.labels() == null) {
-            throw new FormatException(file, "the run of a classifier (preprocessing.task.kind = \"classify\", with "
-                    + "labels)", pre.task() == null ? "no task settings" : "kind " + pre.task().get("kind"),
+        // the kind first: another command's run has no best model to look for
+        Manifest manifest = ManifestFormat.read(run);
+        Preprocessing pre = manifest.preprocessing();
+        Path file = manifest.file();
+        if (pre.task() == null || !Classification.KIND.equals(pre.task().get("kind"))) {
+            throw new FormatException(file, "the run of a classifier (preprocessing.task.kind = \"classify\")",
+                    pre.task() == null ? "no task settings" : "kind \"" + pre.task().get("kind") + "\"",
                     "a run of another command, e.g. the character model of recur train or a forecaster");
         }
+        if (pre.labels() == null) {
+            throw new FormatException(file, "the class names (preprocessing.labels)", "none",
+                    "an edited checkpoint.json");
+        }
+        Checkpoint.Loaded<A> loaded = Checkpoint.loadModel(run, precision, true);
+        pre = loaded.preprocessing();
         try {
             return of(loaded.model(), pre.labels(), pre);
         } catch (IllegalArgumentException e) {
@@ -81,8 +90,19 @@ public final class Classifier<A> {
     static <A> Classifier<A> of(Model<A> network, List<String> labels, Preprocessing pre) {
         MapFields t = new MapFields("preprocessing.task", pre.task());
         int maxLength = t.integer("max_length");
+        // the settings training would have refused, refused here too (an edited checkpoint)
+        ClassifierSettings.builder().maxLength(maxLength).validationFraction(t.number("validation_fraction"))
+                .testFraction(t.number("test_fraction")).seed(t.longValue("seed")).build();
+        t.bool("balanced");
+        if (new java.util.HashSet<>(labels).size() != labels.size()) {
+            throw new IllegalArgumentException("preprocessing.labels: expected distinct labels, found " + labels);
+        }
         if (t.text("input").equals("text")) {
             TokenVocabulary v = TokenVocabulary.of(t.texts("vocabulary"));
+            if (network instanceof dev.recur.model.SequenceModel<?> m && m.config().vocabSize() != v.size()) {
+                throw new IllegalArgumentException("preprocessing.task.vocabulary: expected the model's "
+                        + m.config().vocabSize() + " tokens, found " + v.size());
+            }
             return new Classifier<>(network, labels, TokenKind.fromId(t.text("tokens")), v, null, maxLength,
                     pre.task());
         }

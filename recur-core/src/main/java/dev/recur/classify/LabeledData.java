@@ -180,6 +180,13 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
             features.remove(stepColumn);
             features.remove(labelColumn);
         }
+        for (String f : features) {
+            if (f.equals(idColumn) || f.equals(stepColumn) || f.equals(labelColumn)) {
+                throw new FormatException(file, "feature columns other than the id, step and label columns",
+                        "'" + f + "' among the features", "the feature list names the " + (f.equals(labelColumn)
+                                ? "label (which the model would then read)" : "id or step column"));
+            }
+        }
         if (features.isEmpty()) {
             throw new FormatException(file, "at least one feature column besides the id, step and label columns",
                     "none", "the wrong --id, --step or --label column");

@@ -1,6 +1,8 @@
 package dev.recur.forecast;
 
 import dev.recur.checkpoint.Checkpoint;
+import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.data.Example;
 import dev.recur.data.ExampleBatches;
 import dev.recur.data.Normalization;
@@ -79,14 +81,17 @@ public final class ForecastModel<A> {
      * @throws IOException     if it cannot be read
      */
     public static <A> ForecastModel<A> load(Path run, Precision<A> precision) throws IOException {
-        Checkpoint.Loaded<A> loaded = Checkpoint.loadModel(run, precision, true);
-        Preprocessing pre = loaded.preprocessing();
-        Path file = loaded.manifest().file();
-        if (pre.task() == null || !Forecasting.KIND.equals(pre.task().get("kind"))) {
+        // the kind first: another command's run has no best model to look for
+        Manifest manifest = ManifestFormat.read(run);
+        Path file = manifest.file();
+        Map<String, Object> kind = manifest.preprocessing().task();
+        if (kind == null || !Forecasting.KIND.equals(kind.get("kind"))) {
             throw new FormatException(file, "the run of a forecaster (preprocessing.task.kind = \"forecast\")",
-                    pre.task() == null ? "no task settings" : "kind " + pre.task().get("kind"),
+                    kind == null ? "no task settings" : "kind \"" + kind.get("kind") + "\"",
                     "a run of another command, e.g. the character model of recur train or a classifier");
         }
+        Checkpoint.Loaded<A> loaded = Checkpoint.loadModel(run, precision, true);
+        Preprocessing pre = loaded.preprocessing();
         try {
             MapFields task = new MapFields("preprocessing.task", pre.task());
             ForecastSpec spec = ForecastSpec.fromMap(new MapFields("preprocessing.task.spec", task.object("spec")));
@@ -116,9 +121,29 @@ public final class ForecastModel<A> {
                 throw new IllegalArgumentException("preprocessing.task.split: expected 0 < train_end < validation_end "
                         + "< rows, found " + trained);
             }
-            return new ForecastModel<>(loaded.model(), task.text("network"), spec, pre.normalization(), ar,
-                    task.text("method"), task.bool("select"), intervals.toArray(PredictionInterval[]::new), scores,
-                    trained, task.text("data_sha256"));
+            String network = task.text("network");
+            if (!(loaded.model() instanceof dev.recur.model.SequenceModel<?> m)
+                    || !m.config().rnn().cell().id().equals(network)) {
+                throw new IllegalArgumentException("preprocessing.task.network: expected the saved model's cell, "
+                        + "found \"" + network + "\"");
+            }
+            String method = task.text("method");
+            if (!methods(network, spec).contains(method)) {
+                throw new IllegalArgumentException("preprocessing.task.method: expected one of "
+                        + methods(network, spec) + ", found \"" + method + "\"");
+            }
+            for (int k = 0; k < ar.size(); k++) {
+                // AR(p) was fitted on the training rows: 2p + 2 of them at least
+                if (ar.get(k).order() > (trained.trainEnd() - 2) / 2
+                        || intervals.get(k).halfWidth().length != spec.horizon()) {
+                    throw new IllegalArgumentException("preprocessing.task.targets[" + k + "]: expected an AR order "
+                            + "up to " + (trained.trainEnd() - 2) / 2 + " and " + spec.horizon() + " half-widths, "
+                            + "found " + ar.get(k).order() + " and " + intervals.get(k).halfWidth().length);
+                }
+            }
+            return new ForecastModel<>(loaded.model(), network, spec, pre.normalization(), ar, method,
+                    task.bool("select"), intervals.toArray(PredictionInterval[]::new), scores, trained,
+                    task.text("data_sha256"));
         } catch (IllegalArgumentException | ClassCastException e) {
             throw FormatException.wrapping(file, "valid forecaster settings", new IllegalArgumentException(
                     e.getMessage() + "; likely cause: an edited checkpoint.json", e));

@@ -60,9 +60,19 @@ public record ForecastSpec(String timeColumn, List<String> targets, List<String>
         }
         LinkedHashSet<String> names = new LinkedHashSet<>();
         for (String c : inputColumns(targets, covariates)) {
-            if (c == null || c.isBlank() || !names.add(c) || c.equals(timeColumn)) {
-                throw new IllegalArgumentException("columns: expected distinct target and covariate columns other "
-                        + "than the time column, found '" + c + "' twice or empty");
+            String role = targets.contains(c) ? "target" : "covariate";
+            if (c == null || c.isBlank()) {
+                throw new IllegalArgumentException(role + "s: expected column names, found an empty one");
+            }
+            if (c.equals(timeColumn)) {
+                throw new IllegalArgumentException(role + " '" + c + "': expected a column of values, found the time "
+                        + "column; likely cause: the time column given as a " + role + " (choose another, or name "
+                        + "the time column with --time)");
+            }
+            if (!names.add(c)) {
+                throw new IllegalArgumentException(role + " '" + c + "': expected each column once among the targets "
+                        + "and covariates, found it twice; likely cause: a column given as both a target and a "
+                        + "covariate");
             }
         }
         if (window < 1 || window > 100_000) {

@@ -87,7 +87,7 @@ public final class Forecasting {
                     + (Files.isDirectory(run) ? "a folder with files" : "a file") + "; likely cause: the name of "
                     + "an earlier run (choose another)");
         }
-        ForecastSpec.Split split = check(spec, series);
+        ForecastSpec.Split split = check(settings, series);
         Normalization norm = fitNormalization(series, spec, split.trainEnd());
         Precision<A> p = precision.withThreads(settings.threads() == 0
                 ? Runtime.getRuntime().availableProcessors() : settings.threads());
@@ -183,14 +183,16 @@ public final class Forecasting {
 
     /**
      * Checks that a series can train a forecaster, before anything is written: enough rows for the
-     * window, horizon and split, and targets that vary over the training rows.
+     * window, horizon, season and split, targets that vary over the training rows, and networks
+     * whose training fits the heap.
      *
-     * @param spec   the data settings
-     * @param series the rows
+     * @param settings the settings
+     * @param series   the rows
      * @return the split
      * @throws IllegalArgumentException naming the file, as {@link #train} would
      */
-    public static ForecastSpec.Split check(ForecastSpec spec, Series series) {
+    public static ForecastSpec.Split check(ForecastSettings settings, Series series) {
+        ForecastSpec spec = settings.spec();
         ForecastSpec.Split split;
         try {
             split = spec.split(series.rows());
@@ -198,7 +200,18 @@ public final class Forecasting {
             throw new IllegalArgumentException(series.source() + ": " + e.getMessage(), e);
         }
         fitNormalization(series, spec, split.trainEnd());
+        for (CellKind cell : settings.networks()) {
+            networkConfig(settings, cell).requireTrainable("hidden size " + settings.hiddenSize() + ", "
+                    + settings.layers() + " layer(s)", settings.batch(), spec.window(), 4);
+        }
         return split;
+    }
+
+    /** The network of one cell kind: the window's columns in, the last step pooled, the horizon out. */
+    private static SequenceModelConfig networkConfig(ForecastSettings s, CellKind cell) {
+        return SequenceModelConfig.builder().features(s.spec().inputColumns().size()).cell(cell, s.hiddenSize())
+                .layers(s.layers()).dropout(s.dropout()).pooling(Pooling.Kind.LAST).outputs(s.spec().outputs())
+                .build();
     }
 
     private static boolean isBaseline(String method) {
@@ -217,10 +230,7 @@ public final class Forecasting {
                                                  List<Example> train, List<Example> validation, Path dir,
                                                  Precision<A> p, TrainingListener... listeners) throws IOException {
         ForecastSpec spec = s.spec();
-        SequenceModelConfig config = SequenceModelConfig.builder().features(spec.inputColumns().size())
-                .cell(cell, s.hiddenSize()).layers(s.layers()).dropout(s.dropout()).pooling(Pooling.Kind.LAST)
-                .outputs(spec.outputs()).build();
-        SequenceModel<A> model = SequenceModel.create(config, p, s.seed());
+        SequenceModel<A> model = SequenceModel.create(networkConfig(s, cell), p, s.seed());
         ExampleBatches batches = ExampleBatches.shuffled(train, Math.min(s.batch(), train.size()), s.seed(), 0);
         TrainConfig tc = TrainConfig.builder()
                 .optimizer(OptimizerChoice.of("adam", s.learningRate(), null, null, null, null))

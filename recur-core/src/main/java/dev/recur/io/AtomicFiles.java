@@ -60,12 +60,15 @@ public final class AtomicFiles {
      *
      * @param target the file to create or replace; its directory must exist
      * @param body writes the new content
-     * @throws IOException if {@code body} or the file system fails, including when the file
-     *     system cannot move atomically ({@link java.nio.file.AtomicMoveNotSupportedException})
+     * @throws IOException if {@code target} exists and is not a regular file (a folder, a symbolic
+     *     link, a device or a pipe: nothing is written), or {@code body} or the file system fails,
+     *     including when the file system cannot move atomically
+     *     ({@link java.nio.file.AtomicMoveNotSupportedException})
      */
     public static void write(Path target, IoConsumer<? super OutputStream> body) throws IOException {
         Objects.requireNonNull(body, "body");
         Path absolute = target.toAbsolutePath();
+        requireReplaceable(target);
         Path dir = absolute.getParent();
         Path tmp = null;
         try {
@@ -96,6 +99,7 @@ public final class AtomicFiles {
                 out.flush();
                 channel.force(true);
             }
+            requireReplaceable(target);   // again: it may have changed while the content was written
             Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
         } catch (Throwable t) {
@@ -118,6 +122,31 @@ public final class AtomicFiles {
      * The same error about the target rather than the temporary file, whose name means nothing to
      * whoever asked for the target.
      */
+    /**
+     * Refuses a target that exists and is not a regular file: replacing it would turn a device, a
+     * pipe or a link into a file (and a link is never followed out of where recur writes).
+     *
+     * @param target the path to be written
+     * @throws FileSystemException naming the target and what it is
+     */
+    public static void requireReplaceable(Path target) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(target, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        }
+        if (a.isRegularFile()) {
+            return;
+        }
+        String found = a.isSymbolicLink() ? "a symbolic link" : a.isDirectory() ? "a folder"
+                : "a special file (a device or a pipe)";
+        throw new FileSystemException(target.toString(), null, "expected a regular file to write (or no file), "
+                + "found " + found + "; likely cause: a path meant for something else (recur writes only regular "
+                + "files, and not through links)");
+    }
+
     private static FileSystemException naming(Path target, FileSystemException e) {
         String dir = String.valueOf(target.getParent());
         FileSystemException named;

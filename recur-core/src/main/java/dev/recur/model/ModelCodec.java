@@ -43,6 +43,19 @@ public interface ModelCodec {
     <A> Model<A> create(Map<String, ?> config, Precision<A> precision, long seed);
 
     /**
+     * The number of parameters a model of {@code config} has, computed without building it, so that a
+     * checkpoint whose configuration claims more weights than its file holds is refused before
+     * anything is allocated; -1 (the default) when the codec cannot tell.
+     *
+     * @param config what {@link #config} returned
+     * @return the count, or -1
+     * @throws IllegalArgumentException naming a setting that is missing or invalid
+     */
+    default long parameterCount(Map<String, ?> config) {
+        return -1;
+    }
+
+    /**
      * Checks that the preprocessing saved beside a model of {@code config} fits it: called before a
      * checkpoint is written and when one is read. Every part is optional; the default accepts any.
      *

@@ -131,6 +131,11 @@ public final class ModelCodecs {
         }
 
         @Override
+        public long parameterCount(Map<String, ?> config) {
+            return SequenceModelConfig.fromMap(config).parameterCount();
+        }
+
+        @Override
         public void checkPreprocessing(Map<String, ?> config, Preprocessing preprocessing) {
             SequenceModelConfig.fromMap(config).checkPreprocessing(preprocessing);
         }

@@ -236,6 +236,55 @@ public record SequenceModelConfig(int vocabSize, int embeddingDim, int paddingId
     }
 
     /**
+     * The number of parameters of the model this configuration builds, computed from the shape
+     * before anything is allocated: the embedding, the recurrent stack, the layer norm, attention,
+     * the hidden layer and the head.
+     *
+     * @return the count
+     */
+    public long parameterCount() {
+        long width = rnnWidth();
+        long n = (long) vocabSize * embeddingDim + rnn.parameterCount();
+        n += layerNorm ? 2 * width : 0;
+        // attention: a projection [A, width] with its bias and a query [A]
+        n += pooling == Pooling.Kind.ATTENTION ? attentionSize * width + 2L * attentionSize : 0;
+        n += hiddenUnits > 0 ? width * hiddenUnits + hiddenUnits : 0;
+        return n + (long) headInput() * outputs + outputs;
+    }
+
+    /**
+     * Refuses, before anything is allocated, a model whose training would not fit this JVM's heap:
+     * an estimate of the parameters, their gradients and Adam's two moments, and the activations a
+     * batch keeps for back-propagation through time (per step and layer, the gate values, states
+     * and outputs of each direction, and their gradients).
+     *
+     * @param what          the model, for the message (e.g. {@code --hidden 4096 --layers 16})
+     * @param batch         sequences per step
+     * @param steps         the longest sequence
+     * @param bytesPerValue 4 for float32, 8 for float64
+     * @throws IllegalArgumentException with the estimate and the heap's limit
+     */
+    public void requireTrainable(String what, int batch, int steps, int bytesPerValue) {
+        long params = parameterCount();
+        long g = rnn.cell().gates();
+        double activations = (double) batch * steps * rnn.numLayers() * rnn.directions()
+                * (2 * (g + 3) * rnn.hiddenSize() + 2.0 * rnn.outputSize());
+        double bytes = (4.0 * params + activations + (double) batch * steps * (embeddingDim + features)) * bytesPerValue;
+        long limit = Runtime.getRuntime().maxMemory();
+        if (bytes > 0.8 * limit) {
+            throw new IllegalArgumentException(what + ": expected a model whose training fits the Java heap ("
+                    + mib(limit) + " MiB), found an estimated " + mib((long) Math.min(bytes, Long.MAX_VALUE))
+                    + " MiB (" + params + " parameters with their gradients and Adam's moments, and the "
+                    + "activations of a batch of " + batch + " × " + steps + " steps); likely cause: a hidden size "
+                    + "or layer count too large (lower it, or give the JVM more memory: JAVA_OPTS=-Xmx…)");
+        }
+    }
+
+    private static long mib(long bytes) {
+        return bytes >> 20;
+    }
+
+    /**
      * Checks that the preprocessing saved beside this model fits it: a normalisation of exactly its
      * {@code F} numeric features, one label per output, a vocabulary of exactly {@code V} tokens.
      *

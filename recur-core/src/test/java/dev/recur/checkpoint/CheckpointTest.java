@@ -247,6 +247,14 @@ class CheckpointTest {
                 + " architecture (cell, sizes or vocabulary)"), e.getMessage());
         messages.add(e.getMessage());
 
+        // ... a configuration of far more weights than the file holds: refused before the model is built
+        Files.writeString(json, original);
+        editManifest(run, m -> at(m, "model", "config").put("num_layers", 1_000_000));
+        e = assertThrows(FormatException.class, () -> Checkpoint.load(run, Precision.F32));
+        assertTrue(e.getMessage().startsWith(json + ": expected a model.config whose model has the "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; likely cause: model.config or the file was edited"), e.getMessage());
+        messages.add(e.getMessage());
+
         // ... a layer the file has no weights for
         Files.writeString(json, original);
         editManifest(run, m -> at(m, "model", "config").put("layer_norm", true));

@@ -272,8 +272,9 @@ public final class Table {
         }
         switch (fill) {
             case NONE:
-                fail("a number in column " + name + " at line " + lines[firstMissing], describeMissing(
-                        cells[firstMissing][c]), "a missing value; choose a fill policy (--fill previous|linear|zero)");
+                fail("a number in column " + name + " at line " + lines[firstMissing],
+                        describeMissing(cells[firstMissing][c]), "a missing value; fill or remove it, or choose a "
+                                + "fill policy (recur forecast: --fill previous|linear|zero)");
                 break;
             case PREVIOUS:
                 if (missing[0]) {

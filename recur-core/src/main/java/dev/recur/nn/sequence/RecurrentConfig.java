@@ -93,6 +93,25 @@ public record RecurrentConfig(CellKind cell, int inputSize, int hiddenSize, int 
         return new int[] {numLayers * directions(), batch, cell ? hiddenSize : outputSize()};
     }
 
+    /**
+     * The number of parameters, as PyTorch counts them: per layer and direction
+     * {@code G·H·(I_l + Hout)} weights, {@code 2·G·H} biases with bias, {@code Hout·H} projection weights.
+     * Computed from the shape, before anything is allocated.
+     *
+     * @return the count
+     */
+    public long parameterCount() {
+        long g = cell.gates();
+        long total = 0;
+        for (int l = 0; l < numLayers; l++) {
+            // W_ih [G·H, I_l], W_hh [G·H, Hout], b_ih and b_hh [G·H], W_hr [P, H]
+            long perDirection = g * hiddenSize * ((long) layerInputSize(l) + outputSize())
+                    + (bias ? 2 * g * hiddenSize : 0) + (projSize > 0 ? (long) projSize * hiddenSize : 0);
+            total += directions() * perDirection;
+        }
+        return total;
+    }
+
     /** Input width of layer {@code l}: {@code I} for layer 0, {@code D*Hout} above. */
     public int layerInputSize(int layer) {
         return layer == 0 ? inputSize : directions() * outputSize();

@@ -39,7 +39,7 @@ class TableTest {
         assertArrayEquals(new double[] {1, 1, 1, 4}, t.numbers("x", FillPolicy.PREVIOUS));
         assertArrayEquals(new double[] {1, 0, 0, 4}, t.numbers("x", FillPolicy.ZERO));
         assertEquals(SOURCE + ": expected a number in column 'x' at line 3, found an empty cell; likely cause: a"
-                        + " missing value; choose a fill policy (--fill previous|linear|zero)",
+                        + " missing value; fill or remove it, or choose a fill policy (recur forecast: --fill previous|linear|zero)",
                 refusal(SOURCE, () -> t.numbers("x", FillPolicy.NONE)));
     }
 
