@@ -75,14 +75,25 @@ def stratified_split(labels, val_frac, test_frac, seed):
     return sorted(train), sorted(val), sorted(test)
 
 
-def train_loop(model, loss_fn, x, y, epochs, batch, lr, clip, seed, seq_first=True):
-    """Adam over shuffled mini-batches (the last one partial); returns the training seconds."""
+def train_loop(model, loss_fn, x, y, epochs, batch, lr, clip, seed, seq_first=True, budget=0.0, validate=None):
+    """Adam over shuffled mini-batches (the last one partial) for `epochs` epochs, or, with a time
+    budget in seconds, until the training time reaches it (checked after each step, as recur's
+    trainer does); `validate` (if given) runs after each epoch, outside the timing, as recur's
+    trainer validates once an epoch. Returns (training seconds, examples processed)."""
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     g = torch.Generator().manual_seed(seed)
     n = y.shape[0]
     model.train()
+    seen = 0
     t0 = time.perf_counter()
-    for _ in range(epochs):
+    for epoch in range(epochs if budget <= 0 else 10 ** 9):
+        if epoch > 0 and validate is not None:
+            paused = time.perf_counter()
+            model.eval()
+            with torch.no_grad():
+                validate()
+            model.train()
+            t0 += time.perf_counter() - paused
         perm = torch.randperm(n, generator=g)
         for s in range(0, n, batch):
             b = perm[s:s + batch]
@@ -93,7 +104,10 @@ def train_loop(model, loss_fn, x, y, epochs, batch, lr, clip, seed, seq_first=Tr
             if clip > 0:
                 nn.utils.clip_grad_norm_(model.parameters(), clip)
             opt.step()
-    return time.perf_counter() - t0
+            seen += b.shape[0]
+            if budget > 0 and time.perf_counter() - t0 >= budget:
+                return time.perf_counter() - t0, seen
+    return time.perf_counter() - t0, seen
 
 
 class Classifier(nn.Module):
@@ -111,7 +125,7 @@ class Classifier(nn.Module):
         return self.head(self.out(y.max(dim=0).values))
 
 
-def classify(path, epochs, seed):
+def classify(path, epochs, seed, budget=0.0):
     seqs, labels, order = {}, {}, []
     with open(path, newline="") as f:
         r = csv.DictReader(f)
@@ -138,13 +152,17 @@ def classify(path, epochs, seed):
     # recur's classifier: dropout 0.2 on its input and before its head (one layer: none between layers)
     model = Classifier(x.shape[2], 64, len(classes), 0.2)
     xt, yt = x[:, tr].contiguous(), y[tr]
-    secs = train_loop(model, nn.CrossEntropyLoss(), xt, yt, epochs, 32, 3e-3, 1.0, seed)
+    losses = []
+    xv, yv = x[:, va].contiguous(), y[va]
+    secs, n = train_loop(model, nn.CrossEntropyLoss(), xt, yt, epochs, 32, 3e-3, 1.0, seed, budget=budget,
+                         validate=lambda: losses.append(nn.functional.cross_entropy(model(xv), yv).item()))
     model.eval()
     with torch.no_grad():
-        acc = (model(x[:, va]).argmax(1) == y[va]).double().mean().item()
-    n = epochs * len(tr)
+        logits = model(xv)
+        losses.append(nn.functional.cross_entropy(logits, yv).item())
+        acc = (logits.argmax(1) == yv).double().mean().item()
     return {"case": "classify", "examples": n, "train_seconds": secs, "examples_per_s": n / secs,
-            "metric": "validation accuracy", "value": acc}
+            "metric": "best validation loss", "value": min(losses), "final_accuracy": acc}
 
 
 class Forecaster(nn.Module):
@@ -160,7 +178,7 @@ class Forecaster(nn.Module):
         return self.head(y[-1])
 
 
-def forecast(path, epochs, seed, window=28, horizon=7):
+def forecast(path, epochs, seed, budget=0.0, window=28, horizon=7):
     with open(path, newline="") as f:
         r = csv.reader(f)
         next(r)
@@ -182,16 +200,21 @@ def forecast(path, epochs, seed, window=28, horizon=7):
     torch.manual_seed(seed)
     model = Forecaster(1, 32, horizon)
     # recur's forecaster: Adam lr 0.003, batch 32, gradient norm clipped at 1.0
-    secs = train_loop(model, nn.MSELoss(), xt, yt, epochs, 32, 3e-3, 1.0, seed)
+    losses = []
+    secs, n = train_loop(model, nn.MSELoss(), xt, yt, epochs, 32, 3e-3, 1.0, seed, budget=budget,
+                         validate=lambda: losses.append(nn.functional.mse_loss(model(xv), yv).item()))
     model.eval()
     with torch.no_grad():
-        val = nn.functional.mse_loss(model(xv), yv).item()
-    n = epochs * yt.shape[0]
+        losses.append(nn.functional.mse_loss(model(xv), yv).item())
+    val = min(losses)   # the best model, as recur's early stopping keeps it
     return {"case": "forecast", "examples": n, "train_seconds": secs, "examples_per_s": n / secs,
-            "metric": "validation MSE (standardised changes)", "value": val}
+            "metric": "best validation MSE (standardised changes)", "value": val, "final": losses[-1]}
 
 
 if __name__ == "__main__":
-    case, data, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    # tasks_torch.py CASE DATA LIMIT [SEED]: LIMIT is a number of epochs, or seconds of training ("20s")
+    case, data, limit = sys.argv[1], sys.argv[2], sys.argv[3]
     seed = int(sys.argv[4]) if len(sys.argv) > 4 else 1
-    print(json.dumps({"classify": classify, "forecast": forecast}[case](data, epochs, seed)))
+    budget = float(limit[:-1]) if limit.endswith("s") else 0.0
+    epochs = 0 if budget > 0 else int(limit)
+    print(json.dumps({"classify": classify, "forecast": forecast}[case](data, epochs, seed, budget)))

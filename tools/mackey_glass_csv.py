@@ -2,7 +2,7 @@
 """mackey_glass_csv.py -- the Mackey-Glass series of docs/tasks.md as a CSV for `recur forecast`.
 
     /usr/bin/python3 tools/mackey_glass_csv.py > mackey-glass.csv
-    ./recur forecast train --data mackey-glass.csv --time t --window 24 --horizon 10 --model lstm ...
+    ./recur forecast train --data mackey-glass.csv --time-column t --window 24 --horizon 10 --model lstm ...
 
 tau = 17, integrated with step 0.1 and sampled every 6 time units (60 steps), from a constant history
 of 1.2, the first 50 samples dropped: 1,000 samples, the same numbers as

@@ -150,6 +150,11 @@ public final class ClassifyCommand extends RecurCommand {
         @Option(names = "--epochs", paramLabel = "N", description = "The most epochs. Default: ${DEFAULT-VALUE}.")
         private Integer epochs;
 
+        @Option(names = "--time", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "Training-time budget, e.g. 90s, 4m (without validation time; per network). "
+                        + "Default: none.")
+        private Double time;
+
         @Option(names = "--patience", paramLabel = "N", description = "Epochs without a lower validation loss "
                 + "before stopping. Default: ${DEFAULT-VALUE}.")
         private Integer patience;
@@ -255,6 +260,9 @@ public final class ClassifyCommand extends RecurCommand {
             }
             if (epochs != null) {
                 b.epochs(epochs);
+            }
+            if (time != null) {
+                b.timeSeconds(time);
             }
             if (patience != null) {
                 b.patience(patience);

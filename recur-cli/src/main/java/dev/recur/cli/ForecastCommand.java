@@ -62,7 +62,7 @@ public final class ForecastCommand extends RecurCommand {
                 description = "Further input columns (their past values only).")
         private List<String> covariates;
 
-        @Option(names = "--time", paramLabel = "COL",
+        @Option(names = "--time-column", paramLabel = "COL",
                 description = "Time column. Default: the first column if it is named time, date, year, month, "
                         + "week, day, timestamp, datetime or ds.")
         private String time;
@@ -100,6 +100,11 @@ public final class ForecastCommand extends RecurCommand {
 
         @Option(names = "--epochs", paramLabel = "N", description = "The most epochs. Default: ${DEFAULT-VALUE}.")
         private Integer epochs;
+
+        @Option(names = "--time", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "Training-time budget, e.g. 90s, 4m (without validation time; per network). "
+                        + "Default: none.")
+        private Double timeBudget;
 
         @Option(names = "--patience", paramLabel = "N",
                 description = "Epochs without a lower validation loss before stopping. Default: ${DEFAULT-VALUE}.")
@@ -187,7 +192,7 @@ public final class ForecastCommand extends RecurCommand {
             ForecastSettings.Builder b = ForecastSettings.builder();
             String timeColumn = time != null ? time : Series.timeColumnOf(table);
             if (time != null) {
-                table.column(time);
+                table.column(time);   // refused naming the columns there are
             }
             b.timeColumn(timeColumn);
             b.targets(targets != null ? targets : Series.defaultTargets(table, timeColumn, covariates));
@@ -221,6 +226,9 @@ public final class ForecastCommand extends RecurCommand {
             }
             if (epochs != null) {
                 b.epochs(epochs);
+            }
+            if (timeBudget != null) {
+                b.timeSeconds(timeBudget);
             }
             if (patience != null) {
                 b.patience(patience);

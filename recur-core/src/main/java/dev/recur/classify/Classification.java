@@ -200,7 +200,7 @@ public final class Classification {
                 settings.seed(), 0);
         TrainConfig tc = TrainConfig.builder()
                 .optimizer(OptimizerChoice.of("adam", settings.learningRate(), null, null, null, null))
-                .clipNorm(1.0).steps(0).epochs(settings.epochs()).evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
+                .clipNorm(1.0).steps(0).epochs(settings.epochs()).timeBudgetSeconds(settings.timeSeconds()).evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
                 .metrics(List.of(Metric.ACCURACY, Metric.MACRO_F1))
                 .earlyStopping(EarlyStopping.onLoss(settings.patience())).seed(settings.seed())
                 .threads(settings.threads()).build();

@@ -23,6 +23,7 @@ import dev.recur.nn.recurrent.CellKind;
  *                           "balanced" class weights)
  * @param batch              examples per step
  * @param epochs             the most epochs
+ * @param timeSeconds        the most training seconds (validation not counted); 0 for no limit
  * @param patience           validations (one per epoch) without a lower loss before stopping
  * @param learningRate       Adam's learning rate
  * @param validationFraction the share of each class held out for validation
@@ -33,7 +34,8 @@ import dev.recur.nn.recurrent.CellKind;
 public record ClassifierSettings(TokenKind tokens, int minCount, int maxVocabulary, int maxLength, CellKind cell,
                                  int embeddingDim, int hiddenSize, int layers, boolean bidirectional,
                                  Pooling.Kind pooling, double dropout, boolean balanced, int batch, int epochs,
-                                 int patience, double learningRate, double validationFraction, double testFraction,
+                                 double timeSeconds, int patience, double learningRate, double validationFraction,
+                                 double testFraction,
                                  long seed, int threads) {
 
     /**
@@ -53,6 +55,7 @@ public record ClassifierSettings(TokenKind tokens, int minCount, int maxVocabula
      * @param balanced           balanced class weights
      * @param batch              the batch
      * @param epochs             the epochs
+     * @param timeSeconds        the time budget, 0 for none
      * @param patience           the patience
      * @param learningRate       the learning rate
      * @param validationFraction the validation share
@@ -74,6 +77,10 @@ public record ClassifierSettings(TokenKind tokens, int minCount, int maxVocabula
         range("epochs", epochs, 1, 1_000_000);
         range("patience", patience, 1, 1_000_000);
         range("threads", threads, 0, 256);
+        if (!(timeSeconds >= 0) || Double.isInfinite(timeSeconds)) {
+            throw new IllegalArgumentException("time budget: expected a finite number of seconds >= 0 (0 = none), "
+                    + "found " + timeSeconds);
+        }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout: expected a probability in [0, 1), found " + dropout);
         }
@@ -113,6 +120,7 @@ public record ClassifierSettings(TokenKind tokens, int minCount, int maxVocabula
         private boolean balanced = false;
         private int batch = 32;
         private int epochs = 30;
+        private double timeSeconds = 0;
         private int patience = 4;
         private double learningRate = 3e-3;
         private double validationFraction = 0.1;
@@ -207,6 +215,12 @@ public record ClassifierSettings(TokenKind tokens, int minCount, int maxVocabula
             return this;
         }
 
+        /** @param v the most training seconds, 0 = none (default 0) @return this builder */
+        public Builder timeSeconds(double v) {
+            timeSeconds = v;
+            return this;
+        }
+
         /** @param v epochs without improvement before stopping (default 4) @return this builder */
         public Builder patience(int v) {
             patience = v;
@@ -246,7 +260,7 @@ public record ClassifierSettings(TokenKind tokens, int minCount, int maxVocabula
         /** @return the validated settings */
         public ClassifierSettings build() {
             return new ClassifierSettings(tokens, minCount, maxVocabulary, maxLength, cell, embeddingDim, hiddenSize,
-                    layers, bidirectional, pooling, dropout, balanced, batch, epochs, patience, learningRate,
+                    layers, bidirectional, pooling, dropout, balanced, batch, epochs, timeSeconds, patience, learningRate,
                     validationFraction, testFraction, seed, threads);
         }
     }

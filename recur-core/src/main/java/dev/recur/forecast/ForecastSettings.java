@@ -19,6 +19,7 @@ import java.util.List;
  * @param dropout      dropout between layers and before the head, in training
  * @param batch        windows per training step
  * @param epochs       the most passes over the training windows
+ * @param timeSeconds  the most training seconds per network (validation not counted); 0 for no limit
  * @param patience     validations (one per epoch) without improvement before stopping early
  * @param learningRate Adam's learning rate
  * @param maxArOrder   the largest order the AR(p) baseline may choose
@@ -26,8 +27,8 @@ import java.util.List;
  * @param threads      threads to compute with (0 = one per processor)
  */
 public record ForecastSettings(ForecastSpec spec, List<CellKind> networks, boolean select, int hiddenSize, int layers,
-                               double dropout, int batch, int epochs, int patience, double learningRate,
-                               int maxArOrder, long seed, int threads) {
+                               double dropout, int batch, int epochs, double timeSeconds, int patience,
+                               double learningRate, int maxArOrder, long seed, int threads) {
 
     /**
      * Validates the fields; messages name the setting, the value and what is allowed.
@@ -40,6 +41,7 @@ public record ForecastSettings(ForecastSpec spec, List<CellKind> networks, boole
      * @param dropout      the dropout
      * @param batch        the batch
      * @param epochs       the epochs
+     * @param timeSeconds  the time budget, 0 for none
      * @param patience     the patience
      * @param learningRate the learning rate
      * @param maxArOrder   the largest AR order
@@ -62,6 +64,10 @@ public record ForecastSettings(ForecastSpec spec, List<CellKind> networks, boole
         range("patience", patience, 1, 1_000_000);
         range("AR order", maxArOrder, 1, 1000);
         range("threads", threads, 0, 256);
+        if (!(timeSeconds >= 0) || Double.isInfinite(timeSeconds)) {
+            throw new IllegalArgumentException("time budget: expected a finite number of seconds >= 0 (0 = none), "
+                    + "found " + timeSeconds);
+        }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout: expected a probability in [0, 1), found " + dropout);
         }
@@ -100,6 +106,7 @@ public record ForecastSettings(ForecastSpec spec, List<CellKind> networks, boole
         private double dropout = 0;
         private int batch = 32;
         private int epochs = 200;
+        private double timeSeconds = 0;
         private int patience = 20;
         private double learningRate = 3e-3;
         private int maxArOrder = 24;
@@ -230,6 +237,12 @@ public record ForecastSettings(ForecastSpec spec, List<CellKind> networks, boole
             return this;
         }
 
+        /** @param value the most training seconds per network, 0 = none (default 0) @return this builder */
+        public Builder timeSeconds(double value) {
+            timeSeconds = value;
+            return this;
+        }
+
         /** @param value epochs without improvement before stopping (default 20) @return this builder */
         public Builder patience(int value) {
             patience = value;
@@ -264,7 +277,7 @@ public record ForecastSettings(ForecastSpec spec, List<CellKind> networks, boole
         public ForecastSettings build() {
             return new ForecastSettings(new ForecastSpec(timeColumn, targets, covariates, window, horizon, season,
                     fill, validationFraction, testFraction, intervalLevel), networks, select, hiddenSize, layers,
-                    dropout, batch, epochs, patience, learningRate, maxArOrder, seed, threads);
+                    dropout, batch, epochs, timeSeconds, patience, learningRate, maxArOrder, seed, threads);
         }
     }
 }

@@ -67,7 +67,7 @@ public record ForecastSpec(String timeColumn, List<String> targets, List<String>
             if (c.equals(timeColumn)) {
                 throw new IllegalArgumentException(role + " '" + c + "': expected a column of values, found the time "
                         + "column; likely cause: the time column given as a " + role + " (choose another, or name "
-                        + "the time column with --time)");
+                        + "the time column with --time-column)");
             }
             if (!names.add(c)) {
                 throw new IllegalArgumentException(role + " '" + c + "': expected each column once among the targets "

@@ -234,7 +234,7 @@ public final class Forecasting {
         ExampleBatches batches = ExampleBatches.shuffled(train, Math.min(s.batch(), train.size()), s.seed(), 0);
         TrainConfig tc = TrainConfig.builder()
                 .optimizer(OptimizerChoice.of("adam", s.learningRate(), null, null, null, null))
-                .clipNorm(1.0).steps(0).epochs(s.epochs()).evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
+                .clipNorm(1.0).steps(0).epochs(s.epochs()).timeBudgetSeconds(s.timeSeconds()).evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
                 .earlyStopping(EarlyStopping.onLoss(s.patience())).seed(s.seed()).threads(s.threads()).build();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("kind", "forecast_windows");
