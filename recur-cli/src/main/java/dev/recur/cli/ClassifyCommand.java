@@ -49,7 +49,8 @@ public final class ClassifyCommand extends RecurCommand {
     /** Where the examples come from, shared by the three subcommands. */
     static final class DataOptions {
         @Option(names = "--data", paramLabel = "FILE|DIR", required = true,
-                description = "CSV, TSV or JSON Lines; or a folder with one subfolder of text files per label.")
+                description = "CSV, TSV or JSON Lines; or a folder with one subfolder per label of text files (or, "
+                        + "with --sequences, of tables with one row per step).")
         Path data;
 
         @Option(names = "--text", paramLabel = "COL", defaultValue = "text",
@@ -84,7 +85,8 @@ public final class ClassifyCommand extends RecurCommand {
          */
         LabeledData read(boolean requireLabels, List<String> trained) throws IOException {
             if (Files.isDirectory(data)) {
-                return LabeledData.folder(data);
+                return sequences ? LabeledData.sequenceFolder(data, features != null ? features : trained)
+                        : LabeledData.folder(data);
             }
             if (sequences) {
                 String s = step;
@@ -347,7 +349,8 @@ public final class ClassifyCommand extends RecurCommand {
                         + "reports). Default: ${DEFAULT-VALUE}.")
         private String only;
 
-        @Option(names = "--out", paramLabel = "FILE", description = "Write the CSV here. Default: standard output.")
+        @Option(names = "--out", paramLabel = "FILE", description = "Write the rows here: CSV, or JSON Lines for a "
+                + "name ending in .jsonl or .json. Default: standard output (JSON Lines with --format json).")
         private Path outFile;
 
         /** Creates the command. */
@@ -380,25 +383,26 @@ public final class ClassifyCommand extends RecurCommand {
             List<Example> all = c.examples(data, false);
             List<Example> chosen = java.util.Arrays.stream(rows).mapToObj(all::get).toList();
             double[][] p = c.probabilities(chosen);
-            StringBuilder csv = new StringBuilder("example,predicted");
-            for (String l : c.labels()) {
-                csv.append(",p_").append(OptionChecks.csvCell(l));
+            List<String> header = new java.util.ArrayList<>(List.of("example", "predicted"));
+            c.labels().forEach(l -> header.add("p_" + l));
+            if (test) {
+                header.add("actual");
             }
-            csv.append(test ? ",actual\n" : "\n");
+            ResultRows table = new ResultRows(header);
             for (int i = 0; i < rows.length; i++) {
-                int best = Classifier.mostLikely(p[i]);
-                csv.append(OptionChecks.csvCell(data.where().get(rows[i]))).append(',').append(OptionChecks.csvCell(c.labels().get(best)));
+                List<Object> r = new java.util.ArrayList<>(List.of(data.where().get(rows[i]),
+                        c.labels().get(Classifier.mostLikely(p[i]))));
                 for (double v : p[i]) {
-                    csv.append(',').append(String.format(Locale.ROOT, "%.6f", v));
+                    r.add(v);
                 }
                 if (test) {
-                    csv.append(',').append(OptionChecks.csvCell(data.labels().get(rows[i])));
+                    r.add(data.labels().get(rows[i]));
                 }
-                csv.append('\n');
+                table.add(r.toArray());
             }
             double unknown = c.unknownRate(data);
-            OptionChecks.writeCsv(out, outFile, "predictions", csv, String.format(Locale.ROOT,
-                    "predictions: %s (%d examples)", outFile, rows.length));
+            table.write(out, outFile, String.format(Locale.ROOT, "predictions: %s (%d examples)", outFile,
+                    rows.length));
             if (unknown > 0) {
                 out.notice("%.1f%% of the tokens were not in the vocabulary (read as the unknown token)",
                         100 * unknown);

@@ -321,7 +321,8 @@ public final class ForecastCommand extends RecurCommand {
                         + "the actual values (the figures of eval). Default: ${DEFAULT-VALUE}.")
         private String at;
 
-        @Option(names = "--out", paramLabel = "FILE", description = "Write the CSV here. Default: standard output.")
+        @Option(names = "--out", paramLabel = "FILE", description = "Write the rows here: CSV, or JSON Lines for a "
+                + "name ending in .jsonl or .json. Default: standard output (JSON Lines with --format json).")
         private Path outFile;
 
         /** Creates the command. */
@@ -345,26 +346,22 @@ public final class ForecastCommand extends RecurCommand {
                         + "(the window), found " + series.rows());
             }
             double[][][] f = fm.forecasts(series, origins);
-            StringBuilder csv = new StringBuilder("origin,step,time,target,method,forecast,lower,upper,actual\n");
+            ResultRows rows = new ResultRows(List.of("origin", "step", "time", "target", "method", "forecast",
+                    "lower", "upper", "actual"));
             for (int k = 0; k < f.length; k++) {
                 double[] hw = fm.interval(k).halfWidth();
                 for (int i = 0; i < origins.length; i++) {
                     for (int s = 0; s < spec.horizon(); s++) {
+                        // origin: the time of the last row seen; time: that of the row forecast, if present
                         int row = origins[i] + s;
-                        csv.append(origins[i] > 0 ? OptionChecks.csvCell(series.time(origins[i] - 1)) : "")
-                                .append(',').append(s + 1).append(',')
-                                .append(row < series.rows() ? OptionChecks.csvCell(series.time(row)) : "").append(',')
-                                .append(OptionChecks.csvCell(spec.targets().get(k))).append(',').append(fm.method())
-                                .append(',').append(f[k][i][s]).append(',').append(f[k][i][s] - hw[s]).append(',')
-                                .append(f[k][i][s] + hw[s]).append(',')
-                                .append(row < series.rows() ? Double.toString(series.values()[k][row]) : "")
-                                .append('\n');
+                        rows.add(series.time(origins[i] - 1), s + 1, row < series.rows() ? series.time(row) : null,
+                                spec.targets().get(k), fm.method(), f[k][i][s], f[k][i][s] - hw[s],
+                                f[k][i][s] + hw[s], row < series.rows() ? series.values()[k][row] : null);
                     }
                 }
             }
-            OptionChecks.writeCsv(out, outFile, "forecasts", csv, String.format(Locale.ROOT,
-                    "forecasts: %s (%d rows, method %s)", outFile, origins.length * spec.horizon() * f.length,
-                    fm.method()));
+            rows.write(out, outFile, String.format(Locale.ROOT, "forecasts: %s (%d rows, method %s)", outFile,
+                    rows.size(), fm.method()));
             return ExitCodes.OK;
         }
     }

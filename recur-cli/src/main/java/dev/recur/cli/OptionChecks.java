@@ -168,36 +168,4 @@ final class OptionChecks {
             throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }
     }
-
-    /**
-     * Writes a command's CSV result: atomically into {@code file}, or to standard output (as the
-     * value {@code key} in JSON) when no file is given.
-     *
-     * @param out    the output
-     * @param file   the file, or null for standard output
-     * @param key    the result's name
-     * @param csv    the CSV text
-     * @param notice what to say once the file is written (a format pattern's result)
-     * @throws IOException if the file cannot be written
-     */
-    static void writeCsv(Output out, Path file, String key, CharSequence csv, String notice) throws IOException {
-        if (file != null) {
-            dev.recur.io.AtomicFiles.writeBytes(file, csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            out.notice("%s", notice);
-        } else {
-            out.value(key, csv.toString().stripTrailing());
-        }
-    }
-
-    /**
-     * A value as one CSV cell (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote
-     * or a line break.
-     *
-     * @param s the value
-     * @return the cell
-     */
-    static String csvCell(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
-                ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
 }

@@ -155,6 +155,11 @@ class TaskCommandsTest {
         assertEquals(0, r.code(), r.err());
         assertEquals("example,predicted,p_even,p_odd", r.outLines().get(0));
         assertEquals(41, r.outLines().size());
+        r = TrainCommandTest.run("--format", "json", "classify", "predict", "--checkpoint",
+                dir.resolve("runs/s").toString(), "--data", data.toString(), "--sequences");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(40, r.outLines().size());
+        assertTrue(r.outLines().get(0).startsWith("{\"example\":\"id 0 (line 2)\",\"predicted\":"), r.out());
     }
 
     @Test

@@ -106,52 +106,105 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
         List<String> texts = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         List<String> where = new ArrayList<>();
-        java.security.MessageDigest digest;
-        try {
-            digest = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available in this Java runtime", e);
+        java.security.MessageDigest digest = newDigest();
+        for (Path f : labelledFiles(dir)) {
+            long size = Files.size(f);
+            if (size > MAX_TEXT_FILE) {
+                throw new FormatException(f, "a text file of at most " + MAX_TEXT_FILE + " bytes", size
+                        + " bytes", "a file that is not one example (e.g. an archive) in the label folder");
+            }
+            byte[] bytes = Files.readAllBytes(f);
+            // the digest of the data set: each file's relative name, a NUL, its length and its bytes
+            digest.update((dir.relativize(f) + "\0" + bytes.length + "\0").getBytes(StandardCharsets.UTF_8));
+            digest.update(bytes);
+            try {
+                String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                texts.add(text.startsWith("\uFEFF") ? text.substring(1) : text);
+            } catch (CharacterCodingException e) {
+                throw new FormatException(f, "UTF-8 text", "bytes that are not UTF-8",
+                        "a file saved in another encoding (e.g. Latin-1 or UTF-16); re-save it as UTF-8");
+            }
+            labels.add(f.getParent().getFileName().toString());
+            where.add(dir.relativize(f).toString());
+        }
+        return new LabeledData(dir, texts, null, 0, null, labels, where,
+                java.util.HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /**
+     * Numeric sequences from a folder with one subfolder per label, each file one example: a table
+     * (CSV, TSV or JSON Lines, {@link Tables#read}) with a header and one row per step.
+     *
+     * @param dir      the folder
+     * @param features the feature columns, in order (null: every column of the first file)
+     * @return the data
+     * @throws FormatException if a file is not such a table, lacks a feature column or has a cell
+     *                         that is not a number (naming the file and line), or there are fewer
+     *                         than two labels
+     * @throws IOException     if a file cannot be read
+     */
+    public static LabeledData sequenceFolder(Path dir, List<String> features) throws IOException {
+        List<double[]> sequences = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        List<String> where = new ArrayList<>();
+        java.security.MessageDigest digest = newDigest();
+        for (Path f : labelledFiles(dir)) {
+            Table t = Tables.read(f);
+            if (features == null) {
+                features = t.columns();
+            }
+            double[][] cols = new double[features.size()][];
+            for (int c = 0; c < cols.length; c++) {
+                cols[c] = t.numbers(features.get(c), dev.recur.data.table.FillPolicy.NONE);
+            }
+            double[] x = new double[t.rows() * cols.length];
+            for (int r = 0; r < t.rows(); r++) {
+                for (int c = 0; c < cols.length; c++) {
+                    x[r * cols.length + c] = cols[c][r];
+                }
+            }
+            digest.update((dir.relativize(f) + "\0" + t.sha256() + "\0").getBytes(StandardCharsets.UTF_8));
+            sequences.add(x);
+            labels.add(f.getParent().getFileName().toString());
+            where.add(dir.relativize(f).toString());
+        }
+        return new LabeledData(dir, null, sequences, features.size(), features, labels, where,
+                java.util.HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /** The regular files of a folder's label subfolders, in name order, hidden ones skipped. */
+    private static List<Path> labelledFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new FormatException(dir, "a folder with one subfolder per label", "a file",
+                    "a file given where a folder of examples was meant");
         }
         List<Path> classes;
         try (Stream<Path> s = Files.list(dir)) {
             classes = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !hidden(p)).sorted().toList();
         }
-        for (Path c : classes) {
-            List<Path> files;
-            try (Stream<Path> s = Files.list(c)) {
-                files = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !hidden(p)).sorted()
-                        .toList();
-            }
-            for (Path f : files) {
-                long size = Files.size(f);
-                if (size > MAX_TEXT_FILE) {
-                    throw new FormatException(f, "a text file of at most " + MAX_TEXT_FILE + " bytes", size
-                            + " bytes", "a file that is not one example (e.g. an archive) in the label folder");
-                }
-                byte[] bytes = Files.readAllBytes(f);
-                // the digest of the data set: each file's relative name, a NUL, its length and its bytes
-                digest.update((dir.relativize(f) + "\0" + bytes.length + "\0").getBytes(StandardCharsets.UTF_8));
-                digest.update(bytes);
-                try {
-                    String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-                    texts.add(text.startsWith("\uFEFF") ? text.substring(1) : text);
-                } catch (CharacterCodingException e) {
-                    throw new FormatException(f, "UTF-8 text", "bytes that are not UTF-8",
-                            "a file saved in another encoding (e.g. Latin-1 or UTF-16); re-save it as UTF-8");
-                }
-                labels.add(c.getFileName().toString());
-                where.add(dir.relativize(f).toString());
-            }
-        }
         if (classes.size() < 2) {
             throw new FormatException(dir, "one subfolder per label, at least two", classes.size() + " subfolder(s)",
-                    "a folder of text files without label subfolders (put each label's files in a folder named "
+                    "a folder of files without label subfolders (put each label's files in a folder named "
                             + "after it)");
         }
-        return new LabeledData(dir, texts, null, 0, null, labels, where,
-                java.util.HexFormat.of().formatHex(digest.digest()));
+        List<Path> files = new ArrayList<>();
+        for (Path c : classes) {
+            try (Stream<Path> s = Files.list(c)) {
+                files.addAll(s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !hidden(p))
+                        .sorted().toList());
+            }
+        }
+        return files;
+    }
+
+    private static java.security.MessageDigest newDigest() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this Java runtime", e);
+        }
     }
 
     /**

@@ -157,4 +157,30 @@ class ClassificationTest {
         assertTrue(e.getMessage().contains("'meh'") && e.getMessage().contains("line 3"), e.getMessage());
         assertEquals(2, c.classes(c.examples(o, false)).length);
     }
+
+    @Test
+    void sequencesFromAFolderPerLabelOfOneTablePerExample() throws IOException {
+        for (String label : List.of("up", "down")) {
+            Files.createDirectories(dir.resolve("seq").resolve(label));
+            for (int i = 0; i < 3; i++) {
+                StringBuilder t = new StringBuilder("x,y\n");
+                for (int k = 0; k < 2 + i; k++) {
+                    t.append(label.equals("up") ? k : -k).append(',').append(i).append('\n');
+                }
+                Files.writeString(dir.resolve("seq").resolve(label).resolve("e" + i + ".csv"), t);
+            }
+        }
+        LabeledData d = LabeledData.sequenceFolder(dir.resolve("seq"), null);
+        assertEquals(List.of("down", "down", "down", "up", "up", "up"), d.labels());
+        assertEquals(List.of("x", "y"), d.features());
+        assertEquals(2, d.width());
+        // up/e2.csv: 4 steps of (k, 2)
+        assertTrue(Arrays.equals(new double[] {0, 2, 1, 2, 2, 2, 3, 2}, d.sequences().get(5)));
+        assertEquals("up/e2.csv", d.where().get(5));
+        assertEquals(64, d.sha256().length());
+        Files.writeString(dir.resolve("seq/up/e0.csv"), "x,y\n1,oops\n");
+        FormatException e = assertThrows(FormatException.class, () -> LabeledData.sequenceFolder(dir.resolve("seq"),
+                null));
+        assertTrue(e.getMessage().contains("e0.csv") && e.getMessage().contains("line 2"), e.getMessage());
+    }
 }
