@@ -119,10 +119,12 @@ public final class ClassifyCommand extends RecurCommand {
         @Option(names = "--max-vocab", paramLabel = "N", description = "Most tokens kept. Default: ${DEFAULT-VALUE}.")
         private Integer maxVocab;
 
-        @Option(names = "--max-length", paramLabel = "N", description = "Most tokens or steps read. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--max-length", paramLabel = "N",
+                description = "Most tokens or steps read. Default: ${DEFAULT-VALUE}.")
         private Integer maxLength;
 
-        @Option(names = "--cell", paramLabel = "lstm|gru|rnn|rnn_relu", description = "Recurrent cell. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--cell", paramLabel = "lstm|gru|rnn|rnn_relu",
+                description = "Recurrent cell. Default: ${DEFAULT-VALUE}.")
         private String cell;
 
         @Option(names = "--embedding", paramLabel = "N", description = "Embedding size. Default: ${DEFAULT-VALUE}.")

@@ -153,7 +153,6 @@ public final class Classification {
         task.put("data_sha256", data.sha256() == null ? "" : data.sha256());
         SequenceModelConfig.Builder mb = SequenceModelConfig.builder();
         Normalization norm = null;
-        List<Example> raw = new ArrayList<>();
         if (data.isText()) {
             List<List<String>> trainTokens = new ArrayList<>();
             for (int i : split.train()) {
@@ -200,7 +199,8 @@ public final class Classification {
                 settings.seed(), 0);
         TrainConfig tc = TrainConfig.builder()
                 .optimizer(OptimizerChoice.of("adam", settings.learningRate(), null, null, null, null))
-                .clipNorm(1.0).steps(0).epochs(settings.epochs()).timeBudgetSeconds(settings.timeSeconds()).evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
+                .clipNorm(1.0).steps(0).epochs(settings.epochs()).timeBudgetSeconds(settings.timeSeconds())
+                .evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
                 .metrics(List.of(Metric.ACCURACY, Metric.MACRO_F1))
                 .earlyStopping(EarlyStopping.onLoss(settings.patience())).seed(settings.seed())
                 .threads(settings.threads()).build();
@@ -233,6 +233,10 @@ public final class Classification {
      */
     public static Split check(ClassifierSettings settings, LabeledData data) throws FormatException {
         Split split = split(data, settings.validationFraction(), settings.testFraction(), settings.seed());
+        if (split.validation().length == 0) {
+            throw new FormatException(data.source(), "at least 3 examples of some label (one each to train, "
+                    + "validate and test on)", "2 of each", "a data set too small for early stopping");
+        }
         SequenceModelConfig.Builder mb = SequenceModelConfig.builder();
         if (data.isText()) {
             mb.tokens(settings.maxVocabulary(), settings.embeddingDim());   // at most this many tokens

@@ -260,8 +260,8 @@ public record ClassifierSettings(TokenKind tokens, int minCount, int maxVocabula
         /** @return the validated settings */
         public ClassifierSettings build() {
             return new ClassifierSettings(tokens, minCount, maxVocabulary, maxLength, cell, embeddingDim, hiddenSize,
-                    layers, bidirectional, pooling, dropout, balanced, batch, epochs, timeSeconds, patience, learningRate,
-                    validationFraction, testFraction, seed, threads);
+                    layers, bidirectional, pooling, dropout, balanced, batch, epochs, timeSeconds, patience,
+                    learningRate, validationFraction, testFraction, seed, threads);
         }
     }
 }

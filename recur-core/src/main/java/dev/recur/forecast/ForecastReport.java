@@ -64,7 +64,15 @@ public record ForecastReport(String source, boolean trainingData, ForecastSpec s
      */
     public record Scores(double mae, double rmse, double smape, double mase, double[] rmseSteps) {
 
-        /** Keeps a copy. @param mae mae @param rmse rmse @param smape smape @param mase mase @param rmseSteps per step */
+        /**
+         * Keeps a copy of the per-step errors.
+         *
+         * @param mae       mean absolute error
+         * @param rmse      root mean squared error
+         * @param smape     sMAPE in percent
+         * @param mase      MASE
+         * @param rmseSteps the RMSE of each step
+         */
         public Scores {
             rmseSteps = rmseSteps.clone();
         }

@@ -53,7 +53,8 @@ public record ForecastSettings(ForecastSpec spec, List<CellKind> networks, boole
             throw new IllegalArgumentException("forecast settings: expected the data settings, found none");
         }
         networks = List.copyOf(networks == null ? List.of() : networks);
-        if (networks.isEmpty() || !networks.stream().allMatch(k -> k == CellKind.LSTM || k == CellKind.GRU) || networks.size() != networks.stream()
+        if (networks.isEmpty() || !networks.stream().allMatch(k -> k == CellKind.LSTM || k == CellKind.GRU)
+                || networks.size() != networks.stream()
                 .distinct().count()) {
             throw new IllegalArgumentException("networks: expected lstm, gru or both, found " + networks);
         }

@@ -112,10 +112,12 @@ public final class Forecasting {
         Path parent = run.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         List<Candidate<A>> networks = new ArrayList<>();
+        List<Path> folders = new ArrayList<>();
         try {
             for (CellKind cell : settings.networks()) {
                 // a hidden folder beside the run, moved into place only when everything has succeeded
                 Path dir = Files.createTempDirectory(parent, "." + run.getFileName() + "-" + cell.id() + "-");
+                folders.add(dir);
                 networks.add(trainNetwork(settings, cell, series, norm, train, validation, dir, p, listeners));
             }
             Map<String, Double> scores = new LinkedHashMap<>();
@@ -174,8 +176,8 @@ public final class Forecasting {
             Files.deleteIfExists(run);   // absent or empty (checked above)
             Files.move(best.directory(), run, StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            for (Candidate<A> c : networks) {
-                deleteRecursively(c.directory());   // the losers; the winner has moved
+            for (Path dir : folders) {
+                deleteRecursively(dir);   // the losers, or all after a failure; the winner has moved
             }
         }
         return ForecastModel.load(run, p);
@@ -234,7 +236,8 @@ public final class Forecasting {
         ExampleBatches batches = ExampleBatches.shuffled(train, Math.min(s.batch(), train.size()), s.seed(), 0);
         TrainConfig tc = TrainConfig.builder()
                 .optimizer(OptimizerChoice.of("adam", s.learningRate(), null, null, null, null))
-                .clipNorm(1.0).steps(0).epochs(s.epochs()).timeBudgetSeconds(s.timeSeconds()).evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
+                .clipNorm(1.0).steps(0).epochs(s.epochs()).timeBudgetSeconds(s.timeSeconds())
+                .evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
                 .earlyStopping(EarlyStopping.onLoss(s.patience())).seed(s.seed()).threads(s.threads()).build();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("kind", "forecast_windows");
