@@ -38,7 +38,13 @@ public abstract class RecurCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        return execute(output());
+        int code = execute(output());
+        // results that could not be written (a full disk, a closed pipe) are a failure, said once
+        if (code == ExitCodes.OK && (spec.commandLine().getOut().checkError() || System.out.checkError())) {
+            output().warn("standard output could not be written (a full disk or a closed pipe): results lost");
+            return ExitCodes.FAILURE;
+        }
+        return code;
     }
 
     /**

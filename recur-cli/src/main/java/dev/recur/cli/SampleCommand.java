@@ -89,9 +89,7 @@ public final class SampleCommand extends RecurCommand {
         if (Precision.vectorUnavailableReason() != null) {
             out.notice("notice: " + Precision.vectorUnavailableReason());
         }
-        if (length < 0) {
-            throw new IllegalArgumentException("--length: expected >= 0 characters, found " + length);
-        }
+        CharLanguageModel.requireLength("--length", length);
         // checked before anything is loaded
         OptionChecks.temperature(temperature);
         TokenSampler.requireTopK("--top-k", topK);
@@ -134,13 +132,60 @@ public final class SampleCommand extends RecurCommand {
             if (prime != null) {
                 stdout.print(prime);
             }
-            model.generate(start, length, sampler, ch -> {
+            if (!streamed(out, stdout, sink -> model.generate(start, length, sampler, sink))) {
+                return ExitCodes.FAILURE;
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Whether writing to standard output has failed: the writer's own error flag, or that of the
+     * process's {@code System.out} it writes through (a {@link java.io.PrintStream} keeps its errors
+     * to itself, so a writer over it never sees a closed pipe).
+     */
+    private static boolean failed(PrintWriter stdout) {
+        return stdout.checkError() || System.out.checkError();
+    }
+
+    /** Thrown by a sink whose standard output has been closed, to stop generating. */
+    private static final class OutputClosed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutputClosed() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Prints generated text character by character as it is drawn, and stops generating as soon as
+     * standard output fails (a closed pipe, as under {@code | head}, or a full disk).
+     *
+     * @param out      the command's output, for the one-line notice
+     * @param stdout   standard output
+     * @param generate runs the generation into the sink it is given
+     * @return false if standard output failed (a line has been printed on stderr)
+     */
+    static boolean streamed(Output out, PrintWriter stdout, java.util.function.Consumer<
+            java.util.function.Consumer<String>> generate) {
+        try {
+            generate.accept(ch -> {
                 stdout.print(ch);
                 stdout.flush();
+                if (failed(stdout)) {
+                    throw new OutputClosed();
+                }
             });
             stdout.println();
             stdout.flush();
+        } catch (OutputClosed e) {
+            out.warn("generation stopped: standard output was closed (or could not be written)");
+            return false;
         }
-        return ExitCodes.OK;
+        if (failed(stdout)) {
+            out.warn("standard output could not be written (a closed pipe or a full disk)");
+            return false;
+        }
+        return true;
     }
 }

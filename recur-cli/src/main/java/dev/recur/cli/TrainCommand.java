@@ -371,12 +371,9 @@ public final class TrainCommand extends RecurCommand {
                 out.row(s);
             } else {
                 stdout.println("sample (temperature " + temperature + "):");
-                model.generate(prime, sampleLength, sampler, ch -> {
-                    stdout.print(ch);
-                    stdout.flush();
-                });
-                stdout.println();
-                stdout.flush();
+                if (!SampleCommand.streamed(out, stdout, sink -> model.generate(prime, sampleLength, sampler, sink))) {
+                    return ExitCodes.FAILURE;
+                }
             }
         }
         return ExitCodes.OK;
@@ -438,9 +435,7 @@ public final class TrainCommand extends RecurCommand {
         requirePositive("--embedding", embedding);
         requirePositive("--batch", batch);
         requirePositive("--seq", seq);
-        if (sampleLength < 0) {
-            throw new IllegalArgumentException("--sample-length: expected >= 0, found " + sampleLength);
-        }
+        CharLanguageModel.requireLength("--sample-length", sampleLength);
         try {
             OptimizerChoice choice = OptimizerChoice.of(optimizer, lr, momentum, weightDecay, beta1, beta2);
             ScheduleConfig sched = ScheduleConfig.of(ScheduleConfig.Kind.fromId(schedule), warmup,

@@ -250,6 +250,35 @@ class InspectCommandTest {
         assertEquals(1, r.errLines().size(), r.err());
     }
 
+    /**
+     * --out used to replace a special file (a device, a pipe) or a link with a regular file: it is
+     * refused now, and the path is left as it was.
+     */
+    @Test
+    void outMayNotNameAPipeALinkOrAFolder() throws Exception {
+        Path target = Files.writeString(tmp.resolve("elsewhere.html"), "kept");
+        Path link = Files.createSymbolicLink(tmp.resolve("page-link.html"), target);
+        Path folder = Files.createDirectory(tmp.resolve("a-folder"));
+        Path pipe = FileFixtures.fifoOrSkip(tmp.resolve("pipe.html"));
+        String[][] cases = {
+            {link.toString(), "a symbolic link"},
+            {pipe.toString(), "a special file (a device or a pipe)"},
+        };
+        for (String[] c : cases) {
+            Run r = TrainCommandTest.run("inspect", "--checkpoint", run.toString(), "--max-chars", "50", "--out",
+                    c[0]);
+            assertEquals(ExitCodes.FAILURE, r.code(), c[0] + ": " + r.err());
+            assertEquals(1, r.errLines().size(), r.err());
+            assertTrue(r.errLines().get(0).contains(c[0] + ": expected a regular file to write (or no file), found "
+                    + c[1]), r.err());
+        }
+        Run r = TrainCommandTest.run("inspect", "--checkpoint", run.toString(), "--out", folder.toString());
+        assertEquals(List.of("recur inspect: --out: expected a file to write, found the directory " + folder),
+                r.errLines());
+        assertTrue(Files.isSymbolicLink(link) && Files.readString(target).equals("kept"));
+        assertTrue(Files.isDirectory(folder) && !Files.isRegularFile(pipe));
+    }
+
     /** --out used to replace whatever it named: the run's manifest (with HTML), the text, a weight file. */
     @Test
     void outMayNotNameAnInput() throws IOException {

@@ -160,6 +160,35 @@ class TrainCommandTest {
         assertEquals("the cat".length() + 10 + 1, primed.out().length());
     }
 
+    /**
+     * A closed standard output (as under {@code | head -c 50}) stops the generation at once: it used to
+     * run on for the whole --length. Lengths beyond the bound are refused.
+     */
+    @Test
+    void sampleStopsWhenStandardOutputIsClosedAndLengthsAreBounded() {
+        CommandLine cl = Main.newCommandLine();
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        java.io.OutputStream closedAfter50 = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                if (written.incrementAndGet() > 50) {
+                    throw new java.io.IOException("Broken pipe");
+                }
+            }
+        };
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(closedAfter50, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(err, true));
+        long t0 = System.nanoTime();
+        int code = cl.execute("sample", "--runs-dir", runs.toString(), "--length", "100000000");
+        assertEquals(ExitCodes.FAILURE, code, err.toString());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 60, "stopped soon after the pipe closed");
+        assertTrue(err.toString().contains("warning: generation stopped: standard output was closed"), err.toString());
+        Run r = run("sample", "--runs-dir", runs.toString(), "--length", "2147483647");
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--length: expected 0..100000000 characters, found 2147483647"), r.err());
+    }
+
     @Test
     void sampleWithFormatJsonPrintsOneObject() throws IOException {
         Run r = run("--format", "json", "sample", "--runs-dir", runs.toString(), "--length", "25", "--top-k", "3");
@@ -239,6 +268,16 @@ class TrainCommandTest {
         // the summary tells this command's steps from the run's
         assertTrue(more.err().contains("trained 2 more steps (") && more.err().contains("; the run is at step "
                 + String.format(java.util.Locale.ROOT, "%,d", done + 2) + " ("), more.err());
+    }
+
+    /** A model whose training cannot fit the heap is refused with the estimate, before anything is allocated. */
+    @Test
+    void aModelTooLargeForTheHeapIsRefusedBeforeAllocating() throws IOException {
+        String line = fails(ExitCodes.USAGE, tmp, "train", "--layers", "100000", "--runs-dir",
+                tmp.resolve("runs").toString());
+        assertTrue(line.startsWith("recur train: model (hidden ") && line.contains("100000 layers")
+                && line.contains("expected a model whose training fits the Java heap") && line.contains(" parameters"),
+                line);
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.recur.io.MapFields;
 import dev.recur.model.CharLanguageModel;
 import dev.recur.model.Preprocessing;
 import dev.recur.model.SequenceModel;
+import dev.recur.model.SequenceModelConfig;
 import dev.recur.tensor.Precision;
 import dev.recur.train.TrainConfig;
 import dev.recur.train.Trainer;
@@ -98,8 +99,12 @@ public final class CharModelRun<A> {
         Vocabulary vocabulary = corpus.vocabulary();
         Precision<A> p = precision.withThreads(settings.train().effectiveThreads());
         Streams s = Streams.of(corpus, vocabulary, settings.batch(), settings.seq(), settings.trainFraction());
-        SequenceModel<A> model = SequenceModel.create(settings.modelConfig(vocabulary.size()), p,
-                settings.train().seed());
+        SequenceModelConfig config = settings.modelConfig(vocabulary.size());
+        // refused before anything is allocated when its training cannot fit the heap
+        config.requireTrainable("model (hidden " + settings.hiddenSize() + ", " + settings.layers() + " layers, "
+                + "embedding " + settings.embeddingDim() + ")", settings.batch(), settings.seq(),
+                p.isDouble() ? 8 : 4);
+        SequenceModel<A> model = SequenceModel.create(config, p, settings.train().seed());
         Trainer<A> trainer = Trainer.create(model, CharLanguageModel.LOSS, s.train(), s.validation().batches(),
                 settings.train());
         Provenance provenance = new Provenance(Version.get(), settings.train().seed(), corpus.source(),

@@ -482,6 +482,10 @@ public final class Checkpoint {
             throw new FormatException(of.path(), "metadata 'steps' holding the optimizer's step count",
                     steps == null ? "no such entry" : "\"" + steps + "\"", "the file was not written by recur");
         }
+        if (stepCount < 0) {
+            throw new FormatException(of.path(), "metadata 'steps' holding the optimizer's step count (>= 0)",
+                    "\"" + steps + "\"", "the file was edited by hand");
+        }
         if (name == null) {
             throw new FormatException(of.path(), "metadata 'optimizer' naming the optimizer", "no such entry",
                     "the file was not written by recur");

@@ -181,8 +181,11 @@ final class TrainingStates {
         });
         List<TrainingState.ValidationPoint> points = new ArrayList<>();
         for (int i = 0; i < vs.length; i++) {
-            if (vs[i] != Math.rint(vs[i]) || vs[i] < 0) {
-                throw new IllegalArgumentException(VAL_STEP + "[" + i + "] = " + vs[i] + ": expected a step count");
+            // a step of the run: whole, 1..step, after the validation before it
+            if (vs[i] != Math.rint(vs[i]) || vs[i] < 1 || vs[i] > step || (i > 0 && vs[i] <= vs[i - 1])) {
+                throw new IllegalArgumentException(VAL_STEP + "[" + i + "] = " + vs[i] + ": expected a step count "
+                        + "of this run (1.." + step + "), after " + (i > 0 ? "the one before it (" + vs[i - 1] + ")"
+                        : "none"));
             }
             Map<String, Double> at = new LinkedHashMap<>();
             for (Map.Entry<String, double[]> e : metrics.entrySet()) {

@@ -387,6 +387,18 @@ public final class SafetensorsFile {
     private static void parseHeader(Path path, byte[] header, long dataLength,
                                     Map<String, String> metadata, Map<String, TensorEntry> entries)
             throws FormatException {
+        // the format: the header starts with '{' (no byte-order mark, no leading white space)
+        if (header.length > 0 && header[0] != '{') {
+            boolean blank = header[0] == ' ' || header[0] == '\t' || header[0] == '\n' || header[0] == '\r';
+            boolean bom = header.length >= 3 && (header[0] & 0xFF) == 0xEF && (header[1] & 0xFF) == 0xBB
+                    && (header[2] & 0xFF) == 0xBF;
+            if (bom || blank) {
+                throw new FormatException(path, "a header that starts with '{' (the safetensors format)",
+                        bom ? "a UTF-8 byte-order mark before it" : String.format(java.util.Locale.ROOT,
+                                "white space (byte 0x%02X) before it", header[0] & 0xFF),
+                        "a file written or edited by a tool that does not follow the format");
+            }
+        }
         JsonNode root;
         try {
             root = JSON.readTree(header);

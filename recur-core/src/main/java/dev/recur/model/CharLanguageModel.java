@@ -107,22 +107,37 @@ public final class CharLanguageModel<A> {
         return sb.toString();
     }
 
+    /** The most characters one call to {@link #generate} draws. */
+    public static final int MAX_GENERATED = 100_000_000;
+
+    /**
+     * Checks a number of characters to generate.
+     *
+     * @param name   the setting, for the message (e.g. {@code --length})
+     * @param length the number
+     * @throws IllegalArgumentException unless {@code 0 <= length <=} {@value #MAX_GENERATED}
+     */
+    public static void requireLength(String name, int length) {
+        if (length < 0 || length > MAX_GENERATED) {
+            throw new IllegalArgumentException(name + ": expected 0.." + MAX_GENERATED + " characters, found " + length
+                    + "; likely cause: a length meant for another unit, or text that should be generated in parts");
+        }
+    }
+
     /**
      * Generates text after a prime, handing each character to {@code sink} as soon as it is drawn:
      * the prime is run through the model, then each drawn character is fed back one step at a time
      * with the state carried.
      *
      * @param prime   the text to start from, at least one character, all in the vocabulary
-     * @param length  the number of characters to generate, {@code >= 0}
+     * @param length  the number of characters to generate, {@code 0..}{@value #MAX_GENERATED}
      * @param sampler draws each character
-     * @param sink    receives each character (one code point) in order
+     * @param sink    receives each character (one code point) in order; it may throw to stop early
      */
     public void generate(String prime, int length, TokenSampler sampler, Consumer<String> sink) {
         Objects.requireNonNull(sampler, "sampler");
         Objects.requireNonNull(sink, "sink");
-        if (length < 0) {
-            throw new IllegalArgumentException("length: expected >= 0 characters, found " + length);
-        }
+        requireLength("length", length);
         model.inEvaluation(() -> {
             Activations<A> out = prime(prime);
             int nv = vocabulary.size();

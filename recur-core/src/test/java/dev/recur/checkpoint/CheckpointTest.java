@@ -18,6 +18,7 @@ import dev.recur.io.DType;
 import dev.recur.io.FormatException;
 import dev.recur.io.SafetensorsFile;
 import dev.recur.io.SafetensorsWriter;
+import dev.recur.io.TensorEntry;
 import dev.recur.io.StateDicts;
 import dev.recur.model.CharLanguageModel;
 import dev.recur.model.Model;
@@ -438,6 +439,28 @@ class CheckpointTest {
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
+    /** An optimizer file whose step count is negative: refused naming the file (its checksum made to match). */
+    @Test
+    void aNegativeOptimizerStepCountIsRefusedNamingTheFile() throws IOException {
+        Path run = trainedRun("negsteps", CellKind.LSTM, ENGLISH);
+        Path target = file(run, "optimizer");
+        SafetensorsFile of = SafetensorsFile.read(target);
+        SafetensorsWriter w = new SafetensorsWriter().metadata("optimizer", of.metadata().get("optimizer"))
+                .metadata("steps", "-5");
+        for (TensorEntry t : of.entries()) {
+            w.put(t.name(), of.doubles(t.name()), t.shape());
+        }
+        byte[] bytes = w.toBytes();
+        Manifest.FileRef ref = ManifestFormat.read(run).files().get("optimizer");
+        Files.write(target, bytes);
+        Path json = run.resolve(Manifest.FILE);
+        Files.writeString(json, Files.readString(json).replace(ref.sha256(), Checkpoint.sha256(bytes))
+                .replace("\"bytes\" : " + ref.bytes(), "\"bytes\" : " + bytes.length));
+        FormatException e = assertThrows(FormatException.class, () -> Checkpoint.load(run, Precision.F32));
+        assertEquals(target + ": expected metadata 'steps' holding the optimizer's step count (>= 0), found \"-5\"; "
+                + "likely cause: the file was edited by hand", e.getMessage());
+    }
+
     private static SequenceModelConfig gru(int layers) {
         return SequenceModelConfig.charLanguageModel(5, 3, CellKind.GRU, 4, layers, 0);
     }
@@ -623,6 +646,20 @@ class CheckpointTest {
                     + " older version of recur", e.getMessage());
         }
         Checkpoint.load(good, Precision.F32);
+    }
+
+    /** A validation step outside the run (1e300, or negative and fractional) is refused on resume. */
+    @Test
+    void aValidationStepOutsideTheRunIsRefused() throws IOException {
+        Path trained = trainedRun("valstep", CellKind.LSTM, ENGLISH);
+        for (double bad : new double[] {1e300, -5.5}) {
+            Path run = copyOf(trained, "valstep-" + (bad > 0 ? "huge" : "negative"));
+            poke(run, "trainer", "history.val_step", 0, bad);
+            FormatException e = assertThrows(FormatException.class, () -> resume(run));
+            assertTrue(e.getMessage().startsWith(run.resolve(Manifest.FILE) + ": expected a consistent training "
+                    + "state, found history.val_step[0] = " + bad + ": expected a step count of this run (1..6)"),
+                    e.getMessage());
+        }
     }
 
     @Test

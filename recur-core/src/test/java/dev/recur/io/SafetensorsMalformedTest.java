@@ -101,6 +101,15 @@ class SafetensorsMalformedTest {
         fails(raw(b.array()), "invalid JSON");
     }
 
+    /** The format: the header starts with '{'; a byte-order mark or white space before it is refused. */
+    @Test
+    void headerStartingWithABomOrSpacesIsRefused() throws IOException {
+        String ok = "{" + t("a", "F64", "[1]", 0, 8) + "}";
+        SafetensorsFile.read(file(ok, 8));
+        fails(file("\uFEFF" + ok, 8), "a header that starts with '{'", "a UTF-8 byte-order mark before it");
+        fails(file("  " + ok, 8), "a header that starts with '{'", "white space (byte 0x20) before it");
+    }
+
     @Test
     void headerNotAnObject() throws IOException {
         fails(file("[1,2,3]", 0), "a UTF-8 JSON object as the header", "found a JSON array");
