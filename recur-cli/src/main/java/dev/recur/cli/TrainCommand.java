@@ -11,6 +11,7 @@ import java.util.Map;
 import dev.recur.charlm.CharModelRun;
 import dev.recur.charlm.CharModelSettings;
 import dev.recur.checkpoint.Manifest;
+import dev.recur.checkpoint.RunLock;
 import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.data.TextCorpus;
 import dev.recur.model.CharLanguageModel;
@@ -198,6 +199,9 @@ public final class TrainCommand extends RecurCommand {
             description = "Testing: stall inside the checkpoint write of this step, before the commit.")
     private long testPauseBeforeCommit = -1;
 
+    /** The lock on the run folder while this command writes it (null before it is known). */
+    private RunLock lock;
+
     /** Creates the command. */
     public TrainCommand() {
     }
@@ -265,11 +269,18 @@ public final class TrainCommand extends RecurCommand {
         // checked now, not when the run is over
         OptionChecks.threads(threads, true);
         OptionChecks.temperature(temperature);
-        return switch (resume != null ? resumedDtype() : dtype.toLowerCase(Locale.ROOT)) {
-            case "float32" -> run(out, parsed, Precision.F32);
-            case "float64" -> run(out, parsed, Precision.F64);
-            default -> throw new IllegalArgumentException("--dtype: expected float32 or float64, found '" + dtype + "'");
-        };
+        try {
+            return switch (resume != null ? resumedDtype() : dtype.toLowerCase(Locale.ROOT)) {
+                case "float32" -> run(out, parsed, Precision.F32);
+                case "float64" -> run(out, parsed, Precision.F64);
+                default -> throw new IllegalArgumentException("--dtype: expected float32 or float64, found '" + dtype
+                        + "'");
+            };
+        } finally {
+            if (lock != null) {
+                lock.close();   // the run folder's lock, taken by run() once it knows the folder
+            }
+        }
     }
 
     private Path resumeDirectory() throws IOException {
@@ -291,6 +302,7 @@ public final class TrainCommand extends RecurCommand {
             run = resumeDirectory();
             Manifest manifest = ManifestFormat.read(run);
             OptionChecks.writableFolder("--resume", run);
+            lock = RunLock.acquire(run, "recur train --resume");   // before anything of the run is read
             // a budget given replaces the run's own: --steps alone drops a saved time budget, --time alone
             // a saved step budget (TrainConfig.Changes)
             TrainConfig.Changes changes = new TrainConfig.Changes(
@@ -318,6 +330,7 @@ public final class TrainCommand extends RecurCommand {
                 throw OptionChecks.naming(SETTING_OPTIONS, e);   // the logits, [T, B, V], once V is known
             }
             run = RunFolders.create(runsDir, runName);
+            lock = RunLock.acquire(run, "recur train");
             session.checkpointInto(run, this::beforeCommit);
         }
         Trainer<A> trainer = session.trainer();

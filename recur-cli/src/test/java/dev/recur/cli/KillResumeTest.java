@@ -182,8 +182,9 @@ class KillResumeTest {
         assertTrue(Files.exists(run.resolve("model-00000040.safetensors")), "the uncommitted files of step 40");
         resume(run);
         try (var files = Files.list(run)) {
+            // run.lock: the killed process's lock, released by the system and taken over by the resume
             assertEquals(List.of("checkpoint.json", "loss.png", "model-00000060.safetensors",
-                    "optimizer-00000060.safetensors", "trainer-00000060.safetensors"),
+                    "optimizer-00000060.safetensors", "run.lock", "trainer-00000060.safetensors"),
                     files.map(p -> p.getFileName().toString()).sorted().toList(), "orphans removed");
         }
     }

@@ -270,6 +270,25 @@ class TrainCommandTest {
                 + String.format(java.util.Locale.ROOT, "%,d", done + 2) + " ("), more.err());
     }
 
+    /**
+     * A run folder is written by one process at a time: a second {@code train --resume} of a run that
+     * is being trained is refused naming the holder, and the run's files are untouched.
+     */
+    @Test
+    void aSecondWriterOfARunIsRefusedNamingTheFirst() throws IOException {
+        Path run = runs.resolve("first");
+        List<String> before = FileFixtures.snapshot(run);
+        try (var lock = dev.recur.checkpoint.RunLock.acquire(run, "recur train --resume (a test)")) {
+            Run r = run("train", "--resume", run.toString(), "--steps", "40");
+            assertEquals(ExitCodes.FAILURE, r.code(), r.err());
+            assertEquals(1, r.errLines().size(), r.err());
+            assertTrue(r.errLines().get(0).startsWith("recur train: " + run + ": expected a run folder no other "
+                    + "process is writing, found it locked by process " + ProcessHandle.current().pid()
+                    + " (recur train --resume (a test), since "), r.err());
+        }
+        assertEquals(before, FileFixtures.snapshot(run));
+    }
+
     /** A model whose training cannot fit the heap is refused with the estimate, before anything is allocated. */
     @Test
     void aModelTooLargeForTheHeapIsRefusedBeforeAllocating() throws IOException {
