@@ -16,6 +16,7 @@ import dev.recur.optim.OptimizerState;
 import dev.recur.tensor.Precision;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -218,8 +219,13 @@ public final class Checkpoint {
         writers.put("trainer", tw);
 
         Map<String, Manifest.FileRef> files = new LinkedHashMap<>();
-        for (Map.Entry<String, SafetensorsWriter> e : writers.entrySet()) {
-            files.put(e.getKey(), write(directory, e.getKey() + "-" + stamp + ".safetensors", e.getValue().toBytes()));
+        try {
+            for (Map.Entry<String, SafetensorsWriter> e : writers.entrySet()) {
+                files.put(e.getKey(), write(directory, e.getKey() + "-" + stamp + ".safetensors",
+                        e.getValue().toBytes()));
+            }
+        } catch (IOException e) {
+            throw notSaved(directory, contents.step(), files, e);
         }
         if (contents.best() != null) {
             files.put("best", contents.best());
@@ -231,10 +237,50 @@ public final class Checkpoint {
                 codec.config(model), precision.name(), contents.preprocessing(),
                 contents.optimizer() == null ? null : contents.optimizer().optimizer(), contents.provenance(),
                 contents.training(), files);
-        AtomicFiles.writeBytes(directory.resolve(Manifest.FILE), ManifestFormat.write(manifest,
-                contents.optimizer() == null ? 0 : contents.optimizer().steps()));
+        try {
+            AtomicFiles.writeBytes(directory.resolve(Manifest.FILE), ManifestFormat.write(manifest,
+                    contents.optimizer() == null ? 0 : contents.optimizer().steps()));
+        } catch (IOException e) {
+            throw notSaved(directory, contents.step(), files, e);
+        }
         removeStale(directory, files);
         return manifest;
+    }
+
+    /**
+     * A save that failed writing (a full disk, a read-only folder): the files it wrote that the
+     * current manifest does not name are removed, and the error says which file failed, why, and
+     * that the previous checkpoint is kept.
+     */
+    private static FileSystemException notSaved(Path directory, long step, Map<String, Manifest.FileRef> written,
+                                               IOException cause) {
+        Set<String> current = new HashSet<>();
+        String previous = "there is no previous checkpoint";
+        try {
+            Manifest m = ManifestFormat.read(directory);
+            m.files().values().forEach(r -> current.add(r.name()));
+            previous = "the previous checkpoint (step " + m.step() + ") is kept";
+        } catch (IOException | RuntimeException e) {
+            // no readable manifest: nothing of this folder is current
+        }
+        for (Manifest.FileRef r : written.values()) {
+            if (!current.contains(r.name())) {
+                try {
+                    Files.deleteIfExists(directory.resolve(r.name()));
+                } catch (IOException e) {
+                    // left behind: the next save removes it (removeStale)
+                }
+            }
+        }
+        String file = cause instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile()
+                : directory.toString();
+        String reason = cause instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                : cause.getMessage();
+        FileSystemException e = new FileSystemException(file, null, "expected to write the checkpoint of step "
+                + step + ", found: " + reason + "; " + previous + " and the new files were removed; likely cause: "
+                + "a full disk, or a folder that may not be written");
+        e.initCause(cause);
+        return e;
     }
 
     /**

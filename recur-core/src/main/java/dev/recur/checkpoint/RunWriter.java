@@ -15,6 +15,9 @@ import dev.recur.train.TrainConfig;
 import dev.recur.train.Trainer;
 import dev.recur.train.TrainingState;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,6 +38,8 @@ public final class RunWriter implements CheckpointSink {
     private Provenance provenance;
     private final Checkpoint.WriteHook hook;
     private Manifest.FileRef best;
+    /** Whether the folder must stay: it existed when this writer was made, or this writer has written into it. */
+    private boolean wrote;
     /** When this writer was made: the start of a run without a given provenance. */
     private final String started = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
 
@@ -46,6 +51,7 @@ public final class RunWriter implements CheckpointSink {
         this.provenance = provenance;
         this.hook = Objects.requireNonNull(hook, "hook");
         this.best = best;
+        this.wrote = Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS);   // a folder that exists must stay
     }
 
     /**
@@ -110,6 +116,7 @@ public final class RunWriter implements CheckpointSink {
 
     @Override
     public <A> void save(Trainer<A> trainer) throws IOException {
+        requireFolder();
         TrainingState<A> s = trainer.state();
         Map<String, Object> base = new LinkedHashMap<>();
         base.put("config", trainer.config().toMap());
@@ -123,11 +130,26 @@ public final class RunWriter implements CheckpointSink {
         }
         Checkpoint.save(directory, new Checkpoint.Contents<>(trainer.model(), preprocessing, provenance, s.step(),
                 s.optimizer(), TrainingStates.tensors(s, trainer.model()), training, best), hook);
+        wrote = true;
     }
 
     @Override
     public <A> void saveBest(Trainer<A> trainer) throws IOException {
+        requireFolder();
         best = Checkpoint.saveBest(directory, trainer.model(), trainer.stepCount());
+        wrote = true;
+    }
+
+    /**
+     * Refuses to write once the run folder this writer has written into is gone: a folder deleted or
+     * moved during training is not silently made again (with none of the run's earlier files).
+     */
+    private void requireFolder() throws NoSuchFileException {
+        if (wrote && !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(directory.toString(), null, "expected the run folder this run has been "
+                    + "writing, found none; likely cause: it was deleted or moved during training (nothing more is "
+                    + "saved)");
+        }
     }
 
     /**

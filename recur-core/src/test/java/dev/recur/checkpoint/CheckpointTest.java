@@ -30,9 +30,11 @@ import dev.recur.optim.OptimizerState;
 import dev.recur.tensor.Precision;
 import dev.recur.train.TinyCorpus;
 import dev.recur.train.TrainConfig;
+import dev.recur.train.TrainingEvents;
 import dev.recur.train.TrainingListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -532,6 +534,64 @@ class CheckpointTest {
                     "trainer-00000008.safetensors"), files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         assertEquals(8, Checkpoint.load(run, Precision.F32).manifest().step());
+    }
+
+    /**
+     * A save that fails to write a file (as on a full disk) removes the files it wrote, names the file
+     * and says that the previous checkpoint is kept.
+     */
+    @Test
+    void aSaveThatCannotWriteAFileRemovesItsFilesAndKeepsThePreviousCheckpoint() throws IOException {
+        Path run = tmp.resolve("cannot-write");
+        CharModelSettings s = small(CellKind.LSTM, 6);
+        CharModelSettings every3 = s.toBuilder().train(s.train().toBuilder().checkpointEvery(3).build()).build();
+        CharModelRun<float[]> r = CharModelRun.start(every3, Precision.F32, ENGLISH).checkpointInto(run,
+                Checkpoint.WriteHook.NONE);
+        Path blocker = run.resolve("optimizer-00000006.safetensors");
+        TrainingListener block = new TrainingListener() {
+            @Override
+            public void onCheckpoint(TrainingEvents.Saved event) {
+                try {
+                    Files.createDirectories(blocker);   // the next save cannot write its optimizer file
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        FileSystemException e = assertThrows(FileSystemException.class, () -> r.trainer().train(block));
+        assertEquals(blocker.toString(), e.getFile());
+        assertTrue(e.getReason().startsWith("expected to write the checkpoint of step 6, found: expected a regular "
+                + "file to write (or no file), found a folder"), e.getReason());
+        assertTrue(e.getReason().contains("; the previous checkpoint (step 3) is kept and the new files were removed;"
+                + " likely cause: a full disk"), e.getReason());
+        assertFalse(Files.exists(run.resolve("model-00000006.safetensors")), "the new model file was removed");
+        assertEquals(3, Checkpoint.load(run, Precision.F32).manifest().step());
+    }
+
+    /** A run folder deleted during training is not made again by the next checkpoint. */
+    @Test
+    void aRunFolderDeletedDuringTrainingIsNotRecreated() throws IOException {
+        Path run = tmp.resolve("deleted");
+        CharModelSettings s = small(CellKind.LSTM, 6);
+        CharModelSettings every3 = s.toBuilder().train(s.train().toBuilder().checkpointEvery(3).build()).build();
+        CharModelRun<float[]> r = CharModelRun.start(every3, Precision.F32, ENGLISH).checkpointInto(run,
+                Checkpoint.WriteHook.NONE);
+        TrainingListener delete = new TrainingListener() {
+            @Override
+            public void onCheckpoint(TrainingEvents.Saved event) {
+                try (var files = Files.walk(run)) {
+                    for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> r.trainer().train(delete));
+        assertEquals(run.toString(), e.getFile());
+        assertTrue(e.getReason().contains("deleted or moved during training"), e.getReason());
+        assertFalse(Files.exists(run));
     }
 
     @Test
