@@ -89,11 +89,10 @@ public final class ClassifyCommand extends RecurCommand {
                         : LabeledData.folder(data);
             }
             if (sequences) {
-                String s = step;
-                if (s == null) {
-                    s = dev.recur.data.table.Tables.read(data).hasColumn("step") ? "step" : null;
-                }
-                return LabeledData.sequences(data, id, s, features != null ? features : trained, label,
+                // read once: the table tells whether the default step column is there
+                dev.recur.data.table.Table table = dev.recur.data.table.Tables.read(data);
+                String s = step != null ? step : table.hasColumn("step") ? "step" : null;
+                return LabeledData.sequences(table, id, s, features != null ? features : trained, label,
                         requireLabels);
             }
             return LabeledData.texts(data, text, label, requireLabels);

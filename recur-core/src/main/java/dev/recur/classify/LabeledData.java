@@ -212,9 +212,9 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
      * an example (in file order, or ordered by a step column), feature columns, and a label repeated
      * on every row of an example.
      *
-     * @param file        the file
-     * @param idColumn    the example id column
-     * @param stepColumn  the step column, or null for file order
+     * @param file          the file
+     * @param idColumn      the example id column
+     * @param stepColumn    the step column, or null for file order
      * @param features      the feature columns (null: every column but the id, step and label columns)
      * @param labelColumn   the label column
      * @param requireLabels whether the label column must be there (else labels are read when it is)
@@ -225,7 +225,25 @@ public record LabeledData(Path source, List<String> texts, List<double[]> sequen
      */
     public static LabeledData sequences(Path file, String idColumn, String stepColumn, List<String> features,
                                         String labelColumn, boolean requireLabels) throws IOException {
-        Table t = Tables.read(file);
+        return sequences(Tables.read(file), idColumn, stepColumn, features, labelColumn, requireLabels);
+    }
+
+    /**
+     * Numeric sequences from a table already read ({@link #sequences(Path, String, String, List, String,
+     * boolean)}: the same columns and rules).
+     *
+     * @param t             the table
+     * @param idColumn      the example id column
+     * @param stepColumn    the step column, or null for file order
+     * @param features      the feature columns (null: every column but the id, step and label columns)
+     * @param labelColumn   the label column
+     * @param requireLabels whether the label column must be there (else labels are read when it is)
+     * @return the data, examples in order of first appearance
+     * @throws FormatException as the file reader
+     */
+    public static LabeledData sequences(Table t, String idColumn, String stepColumn, List<String> features,
+                                        String labelColumn, boolean requireLabels) throws FormatException {
+        Path file = t.source();
         boolean withLabels = requireLabels || t.hasColumn(labelColumn);
         if (features == null) {
             features = new ArrayList<>(t.columns());
