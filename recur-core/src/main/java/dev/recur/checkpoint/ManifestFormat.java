@@ -416,26 +416,40 @@ public final class ManifestFormat {
     }
 
     /**
-     * The JSON of a manifest (version 2).
+     * A model's preprocessing as the JSON a manifest holds under {@code "preprocessing"}, e.g. to keep
+     * it beside the model in another format (an ONNX file's metadata).
      *
-     * @param m              the manifest
-     * @param optimizerSteps the optimizer's own step count (its file's {@code steps}), recorded as
-     *                       {@code optimizer.step_count} for a reader; not read back
-     * @return the bytes to write
-     * @throws IOException if it cannot be encoded
+     * @param preprocessing the preprocessing
+     * @return compact JSON
      */
-    static byte[] write(Manifest m, long optimizerSteps) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("format_version", VERSION);
-        root.put("step", m.step());
-        root.put("saved", m.saved());
-        ObjectNode model = root.putObject("model");
-        model.put("type", m.modelType());
-        model.put("dtype", m.dtype());
-        model.set("config", JSON.valueToTree(m.modelConfig()));
-        ObjectNode p = root.putObject("preprocessing");
-        Preprocessing pre = m.preprocessing();
+    public static String writePreprocessing(Preprocessing preprocessing) {
+        return preprocessingNode(preprocessing).toString();
+    }
+
+    /**
+     * Reads the JSON of {@link #writePreprocessing}, with the checks a manifest's gets.
+     *
+     * @param file the file it came from, for messages
+     * @param json the JSON
+     * @return the preprocessing
+     * @throws FormatException naming the file and what is wrong
+     */
+    public static Preprocessing readPreprocessing(Path file, String json) throws FormatException {
+        JsonFields f = new JsonFields(file);
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new FormatException(file, "the preprocessing as JSON", "text that is not JSON", EDITED, e);
+        }
+        if (node == null || !node.isObject()) {
+            throw new FormatException(file, "the preprocessing as a JSON object", String.valueOf(node), EDITED);
+        }
+        return preprocessing(f, node);
+    }
+
+    private static ObjectNode preprocessingNode(Preprocessing pre) {
+        ObjectNode p = JSON.createObjectNode();
         if (pre.vocabulary() != null) {
             Vocabulary vocabulary = pre.vocabulary();
             ObjectNode v = p.putObject("vocabulary");
@@ -461,6 +475,29 @@ public final class ManifestFormat {
         if (pre.task() != null) {
             p.set("task", JSON.valueToTree(pre.task()));
         }
+        return p;
+    }
+
+    /**
+     * The JSON of a manifest (version 2).
+     *
+     * @param m              the manifest
+     * @param optimizerSteps the optimizer's own step count (its file's {@code steps}), recorded as
+     *                       {@code optimizer.step_count} for a reader; not read back
+     * @return the bytes to write
+     * @throws IOException if it cannot be encoded
+     */
+    static byte[] write(Manifest m, long optimizerSteps) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("format_version", VERSION);
+        root.put("step", m.step());
+        root.put("saved", m.saved());
+        ObjectNode model = root.putObject("model");
+        model.put("type", m.modelType());
+        model.put("dtype", m.dtype());
+        model.set("config", JSON.valueToTree(m.modelConfig()));
+        root.set("preprocessing", preprocessingNode(m.preprocessing()));
         if (m.optimizer() != null) {
             ObjectNode o = root.putObject("optimizer");
             o.put("name", m.optimizer());
