@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
             SampleCommand.class,
             EvalCommand.class,
             InspectCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
             HelpCommand.class,
         },
         footer = {"",

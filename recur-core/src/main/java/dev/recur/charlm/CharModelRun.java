@@ -53,6 +53,8 @@ public final class CharModelRun<A> {
     private final Map<String, Object> data;
     private final Provenance provenance;
     private Path directory;
+    /** Where {@link #checkpointInto} sends checkpoints; null before. */
+    private RunWriter writer;
 
     private CharModelRun(Trainer<A> trainer, CharLanguageModel<A> model, CharModelSettings settings,
                          StreamBatcher batcher, ValidationStreams validation, Path directory,
@@ -128,9 +130,25 @@ public final class CharModelRun<A> {
             throw new IllegalStateException("checkpointInto: a resumed run writes into its own folder ("
                     + directory + ")");
         }
-        trainer.checkpointTo(RunWriter.create(folder, Preprocessing.of(model.vocabulary()), data, provenance, hook));
+        writer = RunWriter.create(folder, Preprocessing.of(model.vocabulary()), data, provenance, hook);
+        trainer.checkpointTo(writer);
         this.directory = folder;
         return this;
+    }
+
+    /**
+     * Saves a checkpoint of the run as it stands, between steps: e.g. at step 0, for a model whose
+     * weights came from elsewhere (an ONNX file, a PyTorch state_dict), so that {@code --resume}
+     * trains it further.
+     *
+     * @throws IOException           if writing fails (the previous checkpoint stays current)
+     * @throws IllegalStateException before {@link #checkpointInto}
+     */
+    public void checkpoint() throws IOException {
+        if (writer == null) {
+            throw new IllegalStateException("checkpoint: give the run a folder first (checkpointInto)");
+        }
+        writer.save(trainer);
     }
 
     private static Map<String, Object> dataSection(CharModelSettings settings, Streams s) {

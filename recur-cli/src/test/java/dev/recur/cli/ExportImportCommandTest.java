@@ -1,0 +1,113 @@
+package dev.recur.cli;
+
+import static dev.recur.cli.TrainCommandTest.run;
+import static dev.recur.cli.TrainCommandTest.train;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.recur.checkpoint.Checkpoint;
+import dev.recur.cli.TrainCommandTest.Run;
+import dev.recur.model.Model;
+import dev.recur.tensor.Precision;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code recur export} and {@code recur import}: a run leaves and comes back as the same model. */
+class ExportImportCommandTest {
+
+    @TempDir
+    static Path shared;
+    static Path corpus;
+    static Path trained;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void trainOnce() throws IOException {
+        corpus = Files.writeString(shared.resolve("tiny.txt"), TrainCommandTest.english(3000, 5));
+        Run r = run(train("--corpus", corpus.toString(), "--runs-dir", shared.resolve("runs").toString(),
+                "--run-name", "first", "--steps", "20", "--eval-every", "10", "--sample-length", "10"));
+        assertEquals(0, r.code(), r.err());
+        trained = shared.resolve("runs").resolve("first");
+    }
+
+    @Test
+    void anExportedRunImportsAsTheSameModelThatSamplesTheSameAndTrainsFurther() throws IOException {
+        Path onnx = tmp.resolve("m.onnx");
+        Run e = run("export", trained.toString(), onnx.toString(), "--initial-state");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("to " + onnx + " as onnx"), e.out());
+
+        Path back = tmp.resolve("back");
+        Run i = run("import", onnx.toString(), back.toString(), "--corpus", corpus.toString(), "--batch", "4",
+                "--seq", "16");
+        assertEquals(0, i.code(), i.err());
+        assertTrue(i.out().contains("trains it further"), i.out());
+        assertSameWeights(trained, back);
+
+        Run a = run("sample", "--checkpoint", trained.toString(), "--length", "50", "--seed", "4");
+        Run b = run("sample", "--checkpoint", back.toString(), "--length", "50", "--seed", "4");
+        assertEquals(0, b.code(), b.err());
+        assertEquals(a.out(), b.out());
+
+        Run t = run("train", "--resume", back.toString(), "--steps", "10", "--eval-every", "5",
+                "--sample-length", "10", "--threads", "1");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.outLines().get(0).startsWith("val loss"), t.out());
+
+        // the trained run exports to the same bytes every time
+        Path again = tmp.resolve("again.onnx");
+        assertEquals(0, run("export", trained.toString(), again.toString(), "--initial-state").code());
+        assertArrayEquals(Files.readAllBytes(onnx), Files.readAllBytes(again));
+    }
+
+    @Test
+    void aStateDictWithItsConfigurationImports() throws IOException {
+        Path state = tmp.resolve("m.safetensors");
+        assertEquals(0, run("export", trained.toString(), state.toString()).code());
+        Path back = tmp.resolve("from-state");
+        Run i = run("import", state.toString(), back.toString(), "--config",
+                trained.resolve("checkpoint.json").toString());
+        assertEquals(0, i.code(), i.err());
+        assertSameWeights(trained, back);
+        Run missing = run("import", state.toString(), tmp.resolve("x").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("--config: expected the model's configuration"), missing.err());
+    }
+
+    @Test
+    void badArgumentsGetOneLineAndNoStackTrace() throws IOException {
+        Path text = Files.writeString(tmp.resolve("not.onnx"), "hello, this is not a model");
+        List<String[]> cases = List.of(
+                new String[]{"import", text.toString(), tmp.resolve("r1").toString()},
+                new String[]{"import", tmp.resolve("missing.onnx").toString(), tmp.resolve("r2").toString()},
+                new String[]{"import", text.toString(), trained.toString()},
+                new String[]{"export", trained.toString(), tmp.resolve("m.txt").toString()},
+                new String[]{"export", trained.toString(), tmp.resolve("m.safetensors").toString(), "--initial-state"},
+                new String[]{"export", trained.toString(), tmp.resolve("m.onnx").toString(), "--to", "tflite"});
+        for (String[] c : cases) {
+            Run r = run(c);
+            assertTrue(r.code() == 1 || r.code() == 2, String.join(" ", c) + ": " + r.code());
+            assertEquals(1, r.errLines().size(), String.join(" ", c) + ": " + r.err());
+            assertFalse(r.err().contains("\tat "), r.err());
+        }
+        assertFalse(Files.exists(tmp.resolve("r1")));
+    }
+
+    private static void assertSameWeights(Path expected, Path actual) throws IOException {
+        Model<float[]> a = Checkpoint.loadModel(expected, Precision.F32, false).model();
+        Model<float[]> b = Checkpoint.loadModel(actual, Precision.F32, false).model();
+        assertEquals(a.namedParameters().keySet(), b.namedParameters().keySet());
+        for (var e : a.namedParameters().entrySet()) {
+            assertArrayEquals(e.getValue().value(), b.namedParameters().get(e.getKey()).value(), e.getKey());
+        }
+    }
+}
