@@ -160,6 +160,21 @@ public final class SequenceModel<A> extends Model<A> {
         return pool;
     }
 
+    /** The layer norm after the recurrent stack, or null. */
+    public LayerNorm<A> norm() {
+        return norm;
+    }
+
+    /** The hidden layer before the head, or null. */
+    public Linear<A> hidden() {
+        return hidden;
+    }
+
+    /** The hidden layer's activation, or null without a hidden layer. */
+    public Activation<A> hiddenActivation() {
+        return activation;
+    }
+
     /** The head. */
     public Linear<A> head() {
         return head;

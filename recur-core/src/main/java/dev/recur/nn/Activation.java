@@ -101,6 +101,19 @@ public final class Activation<A> extends Module<A> implements Layer<A, Activatio
     }
 
     /**
+     * Applies the function to {@code n} values, keeping nothing (inference, e.g. a streaming
+     * session). Modifies only {@code y}.
+     *
+     * @param x {@code [n]}
+     * @param n the count
+     * @param y {@code [n]}: overwritten with {@code f(x)}
+     */
+    public void forward(A x, int n, A y) {
+        // y = f(x)
+        lk.activate(kind, x, n, y);
+    }
+
+    /**
      * Back-propagates {@code dy} through the function.
      *
      * @param dy shaped as the output of the last forward pass

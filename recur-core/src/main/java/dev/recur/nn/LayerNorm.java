@@ -119,6 +119,22 @@ public final class LayerNorm<A> extends Module<A> implements Layer<A, Activation
     }
 
     /**
+     * Normalises {@code rows} rows of {@code x} into {@code y}, keeping nothing (inference, e.g. a
+     * streaming session). Modifies only {@code y}, {@code xhat} and {@code rstd}.
+     *
+     * @param x    {@code [rows, F]}
+     * @param rows the rows
+     * @param y    {@code [rows, F]}: overwritten with the result
+     * @param xhat {@code [rows, F]}: scratch, overwritten with the normalised rows
+     * @param rstd {@code [rows]}: scratch, overwritten with {@code 1/sqrt(σ² + eps)}
+     */
+    public void forward(A x, int rows, A y, A xhat, A rstd) {
+        // y = (x − μ)/sqrt(σ² + eps) ⊙ weight + bias
+        lk.layerNorm(x, rows, width, EPS, weight == null ? null : weight.value(), bias == null ? null : bias.value(),
+                xhat, rstd, y);
+    }
+
+    /**
      * Back-propagates {@code dy}; adds into the gradients of {@code weight} and {@code bias}.
      *
      * @param dy shaped as the output of the last forward pass

@@ -1,5 +1,6 @@
 package dev.recur.tensor;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -14,8 +15,11 @@ import java.util.function.IntConsumer;
  * results run after run and whatever the thread count. Claiming (rather than assigning) ranges
  * keeps a busy machine from stalling the caller: if a helper is not scheduled, the caller runs its
  * ranges itself. Helpers spin briefly between jobs (recurrent steps are short, and waking a parked
- * thread costs tens of microseconds), then park; they are daemon threads. A team serves one
- * caller at a time.
+ * thread costs tens of microseconds), then park; they are daemon threads.
+ *
+ * <p>Thread-safe: the team serves one caller at a time, and a caller that arrives while it is busy
+ * (another thread, e.g. a second streaming session over the same model) runs its ranges on its own
+ * thread, with the same results.
  */
 public final class Parallel {
 
@@ -65,6 +69,8 @@ public final class Parallel {
     private volatile int jobRanges;
     private volatile Throwable failure;
     private int jobNumber;
+    /** Whether a caller holds the team. */
+    private final AtomicBoolean busy = new AtomicBoolean();
 
     private Parallel(int threads) {
         this.threads = threads;
@@ -97,12 +103,20 @@ public final class Parallel {
      * thread claims it. Returns when all are done; rethrows the first failure.
      */
     public void run(int ranges, IntConsumer body) {
-        if (ranges <= 1 || workers.length == 0) {
+        if (ranges <= 1 || workers.length == 0 || !busy.compareAndSet(false, true)) {
             for (int r = 0; r < ranges; r++) {
                 body.accept(r);
             }
             return;
         }
+        try {
+            runOnTeam(ranges, body);
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    private void runOnTeam(int ranges, IntConsumer body) {
         failure = null;
         job = body;
         jobRanges = ranges;
