@@ -12,6 +12,7 @@ import dev.recur.nn.Pooling;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.tensor.Precision;
 import dev.recur.train.TrainingEvents;
+import dev.recur.train.DivergencePolicy;
 import dev.recur.train.TrainingListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -165,6 +166,12 @@ public final class ClassifyCommand extends RecurCommand {
         @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate. Default: ${DEFAULT-VALUE}.")
         private Double lr;
 
+        @Option(names = "--on-divergence", paramLabel = "stop|skip|rollback",
+                description = "A training step whose loss, a gradient or an update is NaN or infinite: stop, skip its "
+                        + "update, or roll back to the last validation with the learning rate halved. "
+                        + "Default: ${DEFAULT-VALUE}.")
+        private String onDivergence;
+
         @Option(names = "--seed", paramLabel = "N", description = "Seed of split and training. Default: ${DEFAULT-VALUE}.")
         private Long seed;
 
@@ -210,6 +217,7 @@ public final class ClassifyCommand extends RecurCommand {
                     case "--epochs" -> Integer.toString(d.epochs());
                     case "--patience" -> Integer.toString(d.patience());
                     case "--lr" -> Double.toString(d.learningRate());
+                    case "--on-divergence" -> d.onDivergence().id();
                     case "--seed" -> Long.toString(d.seed());
                     case "--threads" -> Integer.toString(d.threads());
                     default -> null;
@@ -273,6 +281,9 @@ public final class ClassifyCommand extends RecurCommand {
             if (lr != null) {
                 b.learningRate(lr);
             }
+            if (onDivergence != null) {
+                b.onDivergence(OptionChecks.parsed("--on-divergence", () -> DivergencePolicy.fromId(onDivergence)));
+            }
             if (seed != null) {
                 b.seed(seed);
             }
@@ -287,7 +298,8 @@ public final class ClassifyCommand extends RecurCommand {
             long t0 = System.nanoTime();
             Classifier<float[]> c;
             try {
-                c = Classification.train(settings, data, run, Precision.F32, progress(out));
+                c = Classification.train(settings, data, run, Precision.F32, progress(out),
+                        new DivergenceNotices(out));
             } catch (RuntimeException | IOException e) {
                 RunFolders.removeUnfinished(run);
                 throw e;

@@ -12,6 +12,7 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import dev.recur.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -24,7 +25,8 @@ import picocli.CommandLine.ParseResult;
  *   <li>a picocli {@link ParameterException} (unknown option, bad value, missing argument) and an
  *       {@link IllegalArgumentException} from a command give {@link ExitCodes#USAGE};</li>
  *   <li>an {@link IOException} (also wrapped in {@link UncheckedIOException}), such as a missing or
- *       malformed user file, gives {@link ExitCodes#FAILURE};</li>
+ *       malformed user file, and a {@link TrainingDivergedException} (a run that diverged under
+ *       {@code --on-divergence stop}) give {@link ExitCodes#FAILURE};</li>
  *   <li>anything else is a bug: a one-line {@code internal error} message and
  *       {@link ExitCodes#INTERNAL}.</li>
  * </ul>
@@ -79,6 +81,9 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
         } else if (t instanceof IOException io) {
             code = ExitCodes.FAILURE;
             message = describe(io);
+        } else if (t instanceof TrainingDivergedException) {
+            code = ExitCodes.FAILURE;
+            message = oneLine(t.getMessage());
         } else {
             code = ExitCodes.INTERNAL;
             message = "internal error: " + t.getClass().getName()

@@ -12,6 +12,7 @@ import dev.recur.forecast.Series;
 import dev.recur.io.AtomicFiles;
 import dev.recur.tensor.Precision;
 import dev.recur.train.TrainingEvents;
+import dev.recur.train.DivergencePolicy;
 import dev.recur.train.TrainingListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -113,6 +114,12 @@ public final class ForecastCommand extends RecurCommand {
         @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate. Default: ${DEFAULT-VALUE}.")
         private Double lr;
 
+        @Option(names = "--on-divergence", paramLabel = "stop|skip|rollback",
+                description = "A training step whose loss, a gradient or an update is NaN or infinite: stop, skip its "
+                        + "update, or roll back to the last validation with the learning rate halved. "
+                        + "Default: ${DEFAULT-VALUE}.")
+        private String onDivergence;
+
         @Option(names = "--max-ar-order", paramLabel = "P", description = "Largest AR order tried. Default: ${DEFAULT-VALUE}.")
         private Integer maxAr;
 
@@ -174,6 +181,7 @@ public final class ForecastCommand extends RecurCommand {
                     case "--epochs" -> Integer.toString(d.epochs());
                     case "--patience" -> Integer.toString(d.patience());
                     case "--lr" -> Double.toString(d.learningRate());
+                    case "--on-divergence" -> d.onDivergence().id();
                     case "--max-ar-order" -> Integer.toString(d.maxArOrder());
                     case "--validation" -> Double.toString(sp.validationFraction());
                     case "--test" -> Double.toString(sp.testFraction());
@@ -236,6 +244,9 @@ public final class ForecastCommand extends RecurCommand {
             if (lr != null) {
                 b.learningRate(lr);
             }
+            if (onDivergence != null) {
+                b.onDivergence(OptionChecks.parsed("--on-divergence", () -> DivergencePolicy.fromId(onDivergence)));
+            }
             if (maxAr != null) {
                 b.maxArOrder(maxAr);
             }
@@ -265,7 +276,8 @@ public final class ForecastCommand extends RecurCommand {
             long t0 = System.nanoTime();
             ForecastModel<float[]> fm;
             try {
-                fm = Forecasting.train(settings, series, run, Precision.F32, progress(out));
+                fm = Forecasting.train(settings, series, run, Precision.F32, progress(out),
+                        new DivergenceNotices(out));
             } catch (RuntimeException | java.io.IOException e) {
                 RunFolders.removeUnfinished(run);
                 throw e;

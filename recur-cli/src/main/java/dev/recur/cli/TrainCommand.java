@@ -18,6 +18,7 @@ import dev.recur.model.CharLanguageModel;
 import dev.recur.model.TokenSampler;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.tensor.Precision;
+import dev.recur.train.DivergencePolicy;
 import dev.recur.train.OptimizerChoice;
 import dev.recur.train.ScheduleConfig;
 import dev.recur.train.TrainConfig;
@@ -112,6 +113,12 @@ public final class TrainCommand extends RecurCommand {
     @Option(names = "--clip", paramLabel = "NORM",
             description = "Clip the global gradient 2-norm to NORM (0 = no clipping). Default: ${DEFAULT-VALUE}.")
     private double clip;
+
+    @Option(names = "--on-divergence", paramLabel = "stop|skip|rollback",
+            description = "A step whose loss, a gradient or the carried state is NaN or infinite: stop the run (naming "
+                    + "the step and the tensor), skip its update, or roll back to the last good validation or "
+                    + "checkpoint with the learning rate halved. Default: ${DEFAULT-VALUE}.")
+    private String onDivergence;
 
     @Option(names = "--schedule", paramLabel = "constant|cosine|step",
             description = "Learning-rate schedule: constant; cosine (decays to --min-lr at the last step); step "
@@ -231,6 +238,7 @@ public final class TrainCommand extends RecurCommand {
                 case "--optimizer" -> t.optimizer().name();
                 case "--lr" -> Double.toString(t.optimizer().learningRate());
                 case "--clip" -> Double.toString(t.clipNorm());
+                case "--on-divergence" -> t.onDivergence().id();
                 case "--schedule" -> t.schedule().kind().id();
                 case "--warmup" -> Long.toString(t.schedule().warmupSteps());
                 case "--min-lr" -> Double.toString(t.schedule().minLr());
@@ -355,7 +363,7 @@ public final class TrainCommand extends RecurCommand {
                 bySteps ? " steps" : " s")) {
             report = new TrainReport(out, stdout, progress, trainer, run, bySteps, testStepDelayMs);
             try {
-                trainer.train(report);
+                trainer.train(report, new DivergenceNotices(out));
             } catch (TrainingDivergedException e) {
                 diverged = e;
             }
@@ -457,7 +465,9 @@ public final class TrainCommand extends RecurCommand {
             CharModelSettings.Builder b = CharModelSettings.builder();
             TrainConfig train = b.train().toBuilder().optimizer(choice).clipNorm(clip).schedule(sched)
                     .steps(stepBudget).timeBudgetSeconds(time == null ? 0 : time).evalEvery(evalEvery)
-                    .checkpointEvery(checkpointEvery).seed(seed).threads(threads).build();
+                    .checkpointEvery(checkpointEvery).seed(seed).threads(threads)
+                    .onDivergence(OptionChecks.parsed("--on-divergence", () -> DivergencePolicy.fromId(onDivergence)))
+                    .build();
             return b.cell(cellKind).layers(layers).hiddenSize(hidden).embeddingDim(embedding).dropout(dropout)
                     .batch(batch).seq(seq).train(train).build();
         } catch (IllegalArgumentException e) {

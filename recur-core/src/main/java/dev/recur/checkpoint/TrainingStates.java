@@ -24,7 +24,7 @@ import java.util.Map;
  *                              history.val_step, history.val_loss [n]        every validation
  *                              history.val.&lt;metric&gt; [n]                      each validation metric
  * checkpoint.json training     position {step, epoch, index, tokens}, rng {seed, random_state},
- *                              train_seconds, skipped, last_validation, best
+ *                              train_seconds, skipped, learning_rate_scale, last_validation, best
  * </pre>
  */
 final class TrainingStates {
@@ -108,6 +108,9 @@ final class TrainingStates {
         training.put("rng", rng);
         training.put("train_seconds", state.trainSeconds());
         training.put("skipped", state.skipped());
+        if (state.learningRateScale() != 1) {
+            training.put("learning_rate_scale", state.learningRateScale());
+        }
         List<TrainingState.ValidationPoint> vs = state.validations();
         if (!vs.isEmpty()) {
             TrainingState.ValidationPoint v = vs.get(vs.size() - 1);
@@ -217,8 +220,9 @@ final class TrainingStates {
         } else if (t.containsKey("carry.c")) {
             throw new IllegalArgumentException("the carried recurrent state: expected carry.h beside carry.c, found none");
         }
+        double scale = training.has("learning_rate_scale") ? training.number("learning_rate_scale") : 1;
         return new TrainingState<>(step, pos.longValue("tokens"), training.number("train_seconds"), skipped, history,
-                points, carry, random, optimizer, best);
+                points, carry, random, optimizer, best, scale);
     }
 
     private static double[] tensor(Map<String, Checkpoint.Tensor> t, String name) {

@@ -202,8 +202,8 @@ public final class Classification {
                 .clipNorm(1.0).steps(0).epochs(settings.epochs()).timeBudgetSeconds(settings.timeSeconds())
                 .evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
                 .metrics(List.of(Metric.ACCURACY, Metric.MACRO_F1))
-                .earlyStopping(EarlyStopping.onLoss(settings.patience())).seed(settings.seed())
-                .threads(settings.threads()).build();
+                .earlyStopping(EarlyStopping.onLoss(settings.patience())).onDivergence(settings.onDivergence())
+                .seed(settings.seed()).threads(settings.threads()).build();
         Map<String, Object> section = new LinkedHashMap<>();
         section.put("kind", data.isText() ? "labelled_texts" : "labelled_sequences");
         section.put("source", data.source().toString());

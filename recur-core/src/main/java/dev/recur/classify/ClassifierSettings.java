@@ -2,6 +2,7 @@ package dev.recur.classify;
 
 import dev.recur.nn.Pooling;
 import dev.recur.nn.recurrent.CellKind;
+import dev.recur.train.DivergencePolicy;
 
 /**
  * Everything that decides a classifier's training besides the data, validated on construction. Build
@@ -30,13 +31,15 @@ import dev.recur.nn.recurrent.CellKind;
  * @param testFraction       the share of each class held out for the test report
  * @param seed               the seed of the split, initialisation, shuffling and dropout
  * @param threads            threads (0 = one per processor)
+ * @param onDivergence what a diverging training step does (stop, skip, rollback)
  */
 public record ClassifierSettings(TokenKind tokens, int minCount, int maxVocabulary, int maxLength, CellKind cell,
                                  int embeddingDim, int hiddenSize, int layers, boolean bidirectional,
                                  Pooling.Kind pooling, double dropout, boolean balanced, int batch, int epochs,
                                  double timeSeconds, int patience, double learningRate, double validationFraction,
                                  double testFraction,
-                                 long seed, int threads) {
+                                 long seed, int threads,
+                               DivergencePolicy onDivergence) {
 
     /**
      * Validates the fields; messages name the setting, the value and what is allowed.
@@ -62,8 +65,12 @@ public record ClassifierSettings(TokenKind tokens, int minCount, int maxVocabula
      * @param testFraction       the test share
      * @param seed               the seed
      * @param threads            the threads
+     * @param onDivergence the divergence policy
      */
     public ClassifierSettings {
+        if (onDivergence == null) {
+            throw new IllegalArgumentException("divergence policy: must be given (stop, skip or rollback)");
+        }
         if (tokens == null || cell == null || pooling == null) {
             throw new IllegalArgumentException("classifier settings: expected tokens, cell and pooling, found none");
         }
@@ -126,6 +133,7 @@ public record ClassifierSettings(TokenKind tokens, int minCount, int maxVocabula
         private double validationFraction = 0.1;
         private double testFraction = 0.1;
         private long seed = 1;
+        private DivergencePolicy onDivergence = DivergencePolicy.STOP;
         private int threads = 0;
 
         private Builder() {
@@ -258,10 +266,21 @@ public record ClassifierSettings(TokenKind tokens, int minCount, int maxVocabula
         }
 
         /** @return the validated settings */
+        /**
+         * What a diverging training step does.
+         *
+         * @param value stop, skip or rollback
+         * @return this builder
+         */
+        public Builder onDivergence(DivergencePolicy value) {
+            onDivergence = value;
+            return this;
+        }
+
         public ClassifierSettings build() {
             return new ClassifierSettings(tokens, minCount, maxVocabulary, maxLength, cell, embeddingDim, hiddenSize,
                     layers, bidirectional, pooling, dropout, balanced, batch, epochs, timeSeconds, patience,
-                    learningRate, validationFraction, testFraction, seed, threads);
+                    learningRate, validationFraction, testFraction, seed, threads, onDivergence);
         }
     }
 }

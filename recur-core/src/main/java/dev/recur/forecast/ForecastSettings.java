@@ -2,6 +2,7 @@ package dev.recur.forecast;
 
 import dev.recur.data.table.FillPolicy;
 import dev.recur.nn.recurrent.CellKind;
+import dev.recur.train.DivergencePolicy;
 import java.util.List;
 
 /**
@@ -25,10 +26,12 @@ import java.util.List;
  * @param maxArOrder   the largest order the AR(p) baseline may choose
  * @param seed         the seed of initialisation, shuffling and dropout
  * @param threads      threads to compute with (0 = one per processor)
+ * @param onDivergence what a diverging training step does (stop, skip, rollback)
  */
 public record ForecastSettings(ForecastSpec spec, List<CellKind> networks, boolean select, int hiddenSize, int layers,
                                double dropout, int batch, int epochs, double timeSeconds, int patience,
-                               double learningRate, int maxArOrder, long seed, int threads) {
+                               double learningRate, int maxArOrder, long seed, int threads,
+                               DivergencePolicy onDivergence) {
 
     /**
      * Validates the fields; messages name the setting, the value and what is allowed.
@@ -47,8 +50,12 @@ public record ForecastSettings(ForecastSpec spec, List<CellKind> networks, boole
      * @param maxArOrder   the largest AR order
      * @param seed         the seed
      * @param threads      the threads
+     * @param onDivergence the divergence policy
      */
     public ForecastSettings {
+        if (onDivergence == null) {
+            throw new IllegalArgumentException("divergence policy: must be given (stop, skip or rollback)");
+        }
         if (spec == null) {
             throw new IllegalArgumentException("forecast settings: expected the data settings, found none");
         }
@@ -112,6 +119,7 @@ public record ForecastSettings(ForecastSpec spec, List<CellKind> networks, boole
         private double learningRate = 3e-3;
         private int maxArOrder = 24;
         private long seed = 1;
+        private DivergencePolicy onDivergence = DivergencePolicy.STOP;
         private int threads = 0;
 
         private Builder() {
@@ -275,10 +283,21 @@ public record ForecastSettings(ForecastSpec spec, List<CellKind> networks, boole
         }
 
         /** @return the validated settings */
+        /**
+         * What a diverging training step does.
+         *
+         * @param value stop, skip or rollback
+         * @return this builder
+         */
+        public Builder onDivergence(DivergencePolicy value) {
+            onDivergence = value;
+            return this;
+        }
+
         public ForecastSettings build() {
             return new ForecastSettings(new ForecastSpec(timeColumn, targets, covariates, window, horizon, season,
                     fill, validationFraction, testFraction, intervalLevel), networks, select, hiddenSize, layers,
-                    dropout, batch, epochs, timeSeconds, patience, learningRate, maxArOrder, seed, threads);
+                    dropout, batch, epochs, timeSeconds, patience, learningRate, maxArOrder, seed, threads, onDivergence);
         }
     }
 }

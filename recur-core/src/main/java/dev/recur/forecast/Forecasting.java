@@ -238,7 +238,8 @@ public final class Forecasting {
                 .optimizer(OptimizerChoice.of("adam", s.learningRate(), null, null, null, null))
                 .clipNorm(1.0).steps(0).epochs(s.epochs()).timeBudgetSeconds(s.timeSeconds())
                 .evalEvery(batches.batchesPerEpoch()).checkpointEvery(0)
-                .earlyStopping(EarlyStopping.onLoss(s.patience())).seed(s.seed()).threads(s.threads()).build();
+                .earlyStopping(EarlyStopping.onLoss(s.patience())).onDivergence(s.onDivergence()).seed(s.seed())
+                .threads(s.threads()).build();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("kind", "forecast_windows");
         data.put("file", series.source().toString());

@@ -3,17 +3,24 @@ package dev.recur.train;
 import java.util.Locale;
 
 /**
- * What a training step does when its loss, its gradient norm or the recurrent state it carries
- * forward is NaN or infinite. The same choices for every model. A parameter or optimizer value
- * left NaN or infinite by an update always stops the run (it cannot be skipped: the update is done).
+ * What a training step does when its loss, a gradient or the recurrent state it carries forward is
+ * NaN or infinite. The same choices for every model. A parameter or optimizer value left NaN or
+ * infinite by an update stops the run under {@link #STOP} and {@link #SKIP} (the update is done and
+ * cannot be skipped) and is rolled back under {@link #ROLLBACK}.
  */
 public enum DivergencePolicy {
     /** Stop the run with a {@link TrainingDivergedException}; the step changes nothing. */
     STOP,
     /** Skip the update and go on with the next batch; the step is counted as skipped. */
-    SKIP;
+    SKIP,
+    /**
+     * Return the parameters, the optimizer state and the carried state to those of the last good
+     * point (the last validation or checkpoint with finite values, or the start), halve the learning
+     * rate from then on, and go on with the next batch; the step is counted as skipped.
+     */
+    ROLLBACK;
 
-    /** The name in files and on the command line: {@code stop} or {@code skip}. */
+    /** The name in files and on the command line: {@code stop}, {@code skip} or {@code rollback}. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -21,7 +28,7 @@ public enum DivergencePolicy {
     /**
      * The policy of a name.
      *
-     * @param id {@code stop} or {@code skip}
+     * @param id {@code stop}, {@code skip} or {@code rollback}
      * @return the policy
      * @throws IllegalArgumentException naming the accepted values
      */
@@ -31,6 +38,6 @@ public enum DivergencePolicy {
                 return p;
             }
         }
-        throw new IllegalArgumentException("divergence policy: expected stop or skip, found '" + id + "'");
+        throw new IllegalArgumentException("divergence policy: expected stop, skip or rollback, found '" + id + "'");
     }
 }

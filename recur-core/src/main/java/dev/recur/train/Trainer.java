@@ -15,6 +15,7 @@ import dev.recur.nn.sequence.State;
 import dev.recur.optim.GradientClipping;
 import dev.recur.optim.LearningRateSchedule;
 import dev.recur.optim.Optimizer;
+import dev.recur.optim.OptimizerState;
 import dev.recur.tensor.Kernels;
 import dev.recur.tensor.Precision;
 import java.io.IOException;
@@ -85,6 +86,14 @@ public final class Trainer<A> {
     private String resumedFrom;
     private long resumedAtStep;
     private volatile boolean stopRequested;
+    /** The factor on the scheduled learning rate: halved by each rollback. */
+    private double learningRateScale = 1;
+    /** Under {@link DivergencePolicy#ROLLBACK}: what a rollback returns to; else null. */
+    private GoodPoint<A> lastGood;
+
+    /** Copies of the parameter values, the optimizer state and the carried state at a good point. */
+    private record GoodPoint<A>(List<A> values, OptimizerState optimizer, State<A> carry, long step, long skipped) {
+    }
 
     private Trainer(Model<A> model, Loss loss, TrainingData data, Iterable<Batch> validation, TrainConfig config) {
         this.config = config;
@@ -96,6 +105,7 @@ public final class Trainer<A> {
         this.parameters = model.parameters();
         this.optimizer = config.optimizer().create(precision, model.namedParameters());
         this.schedule = config.schedule().build(config.optimizer().learningRate());
+        keepGoodPoint();
         if (validation == null && config.earlyStopping() != null) {
             throw new IllegalArgumentException("early stopping: expected validation data to measure "
                     + config.earlyStopping().metric() + " on, found none; likely cause: validation batches not given "
@@ -175,6 +185,8 @@ public final class Trainer<A> {
         lastSavedStep = step;
         resumedFrom = from;
         resumedAtStep = step;
+        learningRateScale = state.learningRateScale();
+        keepGoodPoint();
         return this;
     }
 
@@ -313,6 +325,7 @@ public final class Trainer<A> {
     private void save(Collection<TrainingListener> to) throws IOException {
         sink.save(this);
         lastSavedStep = step;
+        keepGoodPoint();
         TrainingEvents.Saved s = new TrainingEvents.Saved(step);
         to.forEach(l -> l.onCheckpoint(s));
     }
@@ -333,7 +346,7 @@ public final class Trainer<A> {
         long t0 = System.nanoTime();
         Batch batch = data.next();
         State<A> initial = batch.continues() ? carry : null;
-        double lr = schedule.at(optimizer.stepCount());
+        double lr = schedule.at(optimizer.stepCount()) * learningRateScale;
         optimizer.setLearningRate(lr);
         optimizer.zeroGrad();
         model.setTraining(true);
@@ -346,9 +359,15 @@ public final class Trainer<A> {
                 : Double.NaN;
         String diverged = null;
         String found = null;
-        if (!Double.isFinite(l) || (config.clipNorm() > 0 && !Double.isFinite(norm))) {
-            diverged = "a finite " + (Double.isFinite(l) ? "gradient norm" : "loss");
-            found = Double.toString(Double.isFinite(l) ? norm : l);
+        Optional<String> badGradient;
+        if (!Double.isFinite(l)) {
+            diverged = "a finite loss";
+            found = Double.toString(l);
+        } else if ((config.clipNorm() <= 0 || !Double.isFinite(norm))
+                && (badGradient = firstNonFiniteGradient()).isPresent()) {
+            // named: the first parameter whose gradient holds NaN or infinity, and where
+            diverged = "finite gradients";
+            found = badGradient.get();
         } else if (data.carriesState()) {
             // the carried state comes from the forward pass: checked before the update, so that a step
             // that diverges here changes nothing
@@ -364,13 +383,33 @@ public final class Trainer<A> {
         if (diverged == null) {
             optimizer.step();
             // A step with a finite loss can still leave NaN or infinity behind (an overflowing update, a
-            // corrupt optimizer state): stop here, so that it is never saved over a good checkpoint.
+            // corrupt optimizer state): never saved over a good checkpoint.
             Optional<String> bad = optimizer.firstNonFinite();
             if (bad.isPresent()) {
-                throw diverged(step + 1, "finite parameters and optimizer state after the update", bad.get());
+                if (config.onDivergence() == DivergencePolicy.STOP) {
+                    throw diverged(step + 1, "finite parameters and optimizer state after the update", bad.get());
+                }
+                if (config.onDivergence() == DivergencePolicy.SKIP) {
+                    throw new TrainingDivergedException(diverged(step + 1, "finite parameters and optimizer state "
+                            + "after the update", bad.get()).getMessage() + " (an update done cannot be skipped; "
+                            + "--on-divergence rollback returns to the last good point)");
+                }
+                diverged = "finite parameters and optimizer state after the update";
+                found = bad.get();
+            } else {
+                carry = data.carriesState() ? model.finalState() : null;
             }
-            carry = data.carriesState() ? model.finalState() : null;
-        } else {
+        }
+        String divergence = null;
+        if (diverged != null) {
+            divergence = "expected " + diverged + ", found " + found;
+            if (config.onDivergence() == DivergencePolicy.ROLLBACK) {
+                rollBack();
+                divergence += "; rolled back to step " + lastGood.step() + ", learning rate now "
+                        + learningRateScale + " of the schedule's";
+            } else {
+                divergence += "; update skipped";
+            }
             skipped++;
             l = Double.NaN;
         }
@@ -383,7 +422,59 @@ public final class Trainer<A> {
         smooth(l);
         trainSeconds += (System.nanoTime() - t0) * 1e-9;
         return new TrainingEvents.Step(step, config.steps(), diverged == null ? l : value.value(), smoothedLoss, lr,
-                norm, tokens, trainSeconds, config.timeBudgetSeconds(), diverged != null);
+                norm, tokens, trainSeconds, config.timeBudgetSeconds(), diverged != null, divergence);
+    }
+
+    /** The first NaN or infinite gradient, e.g. {@code the gradient of rnn.weight_hh_l0[3, 5] = NaN}. */
+    private Optional<String> firstNonFiniteGradient() {
+        Kernels<A> k = precision.kernels();
+        for (var e : model.namedParameters().entrySet()) {
+            A g = e.getValue().grad();
+            int bad = k.firstNonFinite(g, 0, k.length(g));
+            if (bad >= 0) {
+                return Optional.of("the gradient of " + e.getKey() + Parameter.index(e.getValue().shape(), bad)
+                        + " = " + precision.get(g, bad));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Under {@link DivergencePolicy#ROLLBACK}, after a validation or checkpoint with finite values (and
+     * at the start): keeps what a rollback returns to.
+     */
+    private void keepGoodPoint() {
+        if (config.onDivergence() != DivergencePolicy.ROLLBACK) {
+            return;
+        }
+        Kernels<A> k = precision.kernels();
+        List<A> values = new ArrayList<>();
+        for (Parameter<A> p : parameters) {
+            A v = k.alloc(p.size());
+            k.copy(p.value(), 0, v, 0, p.size());
+            values.add(v);
+        }
+        lastGood = new GoodPoint<>(values, optimizer.exportState(), carry == null ? null : carry.copy(k), step,
+                skipped);
+    }
+
+    /**
+     * Returns to the last good point and halves the learning rate from now on. The steps since that
+     * point no longer count: their losses become NaN and they are counted as skipped, as the diverged
+     * step itself (which the caller counts).
+     */
+    private void rollBack() {
+        Kernels<A> k = precision.kernels();
+        for (long s = lastGood.step(); s < step; s++) {
+            trainLosses[(int) s] = Double.NaN;
+        }
+        skipped = lastGood.skipped() + (step - lastGood.step());
+        for (int i = 0; i < parameters.size(); i++) {
+            k.copy(lastGood.values().get(i), 0, parameters.get(i).value(), 0, parameters.get(i).size());
+        }
+        optimizer.importState(lastGood.optimizer());
+        carry = lastGood.carry() == null ? null : lastGood.carry().copy(k);
+        learningRateScale *= 0.5;
     }
 
     private void smooth(double l) {
@@ -446,6 +537,7 @@ public final class Trainer<A> {
         }
         lastValidation = r;
         lastValidationStep = step;
+        keepGoodPoint();
         boolean isBest = false;
         EarlyStopping es = config.earlyStopping();
         if (es != null) {
@@ -467,7 +559,7 @@ public final class Trainer<A> {
      */
     public TrainingState<A> state() {
         return new TrainingState<>(step, tokens, trainSeconds, skipped, Arrays.copyOf(trainLosses, (int) step),
-                validations, carry, model.randomState(), optimizer.exportState(), best);
+                validations, carry, model.randomState(), optimizer.exportState(), best, learningRateScale);
     }
 
     /** The configuration. */

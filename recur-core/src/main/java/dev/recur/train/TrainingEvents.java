@@ -22,11 +22,14 @@ public final class TrainingEvents {
      *                          sequence of every batch: characters, for a language model)
      * @param trainSeconds      training time so far (without validation and checkpoints), across resumes
      * @param timeBudgetSeconds the time budget (0 = none)
-     * @param skipped           whether the step diverged and its update was skipped
-     *                          ({@link DivergencePolicy#SKIP})
+     * @param skipped           whether the step diverged and its update was skipped or rolled back
+     *                          ({@link DivergencePolicy#SKIP}, {@link DivergencePolicy#ROLLBACK})
+     * @param divergence        what diverged, e.g. {@code the gradient of rnn.weight_hh_l0[3, 5] = NaN},
+     *                          and what was done; null for a step that did not diverge
      */
     public record Step(long step, long totalSteps, double loss, double smoothedLoss, double learningRate,
-                       double gradNorm, long tokens, double trainSeconds, double timeBudgetSeconds, boolean skipped) {
+                       double gradNorm, long tokens, double trainSeconds, double timeBudgetSeconds, boolean skipped,
+                       String divergence) {
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param step         steps done
  * @param tokens       steps of sequences trained on so far
  * @param trainSeconds training time so far
- * @param skipped      steps skipped so far ({@link DivergencePolicy#SKIP})
+ * @param skipped      steps whose update was skipped or undone so far ({@link DivergencePolicy})
  * @param losses       the loss of every step, step 1 first ({@code step} entries)
  * @param validations  every validation, in order
  * @param carry        the recurrent state carried into the next batch, or null (none carried, or the
@@ -23,11 +23,13 @@ import java.util.Objects;
  * @param randomState  where each stochastic module of the model stands ({@code Module#randomState})
  * @param optimizer    the optimizer's state
  * @param best         the best validation under early stopping so far, or null
+ * @param learningRateScale the factor on the scheduled learning rate, in (0, 1]: halved by each
+ *                     rollback ({@link DivergencePolicy#ROLLBACK}), else 1
  * @param <A>          the array type
  */
 public record TrainingState<A>(long step, long tokens, double trainSeconds, long skipped, double[] losses,
                                List<ValidationPoint> validations, State<A> carry, Map<String, Long> randomState,
-                               OptimizerState optimizer, Best best) {
+                               OptimizerState optimizer, Best best, double learningRateScale) {
 
     /**
      * Checks the fields; keeps copies.
@@ -42,9 +44,14 @@ public record TrainingState<A>(long step, long tokens, double trainSeconds, long
      * @param randomState  the random state
      * @param optimizer    the optimizer state
      * @param best         the best validation, or null
+     * @param learningRateScale the learning-rate factor
      * @throws IllegalArgumentException if the parts do not belong together
      */
     public TrainingState {
+        if (!(learningRateScale > 0 && learningRateScale <= 1)) {
+            throw new IllegalArgumentException("training state: expected a learning-rate scale in (0, 1], found "
+                    + learningRateScale);
+        }
         if (step < 0 || tokens < 0 || skipped < 0 || skipped > step) {
             throw new IllegalArgumentException("training state: expected step >= 0, tokens >= 0 and 0 <= skipped <= "
                     + "step, found step " + step + ", tokens " + tokens + ", skipped " + skipped);

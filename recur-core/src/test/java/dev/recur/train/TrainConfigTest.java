@@ -170,7 +170,7 @@ class TrainConfigTest {
                 message(() -> TrainConfig.fromMap(noList)));
         Map<String, Object> badPolicy = new LinkedHashMap<>(m);
         badPolicy.put("on_divergence", "retry");
-        assertEquals("divergence policy: expected stop or skip, found 'retry'",
+        assertEquals("divergence policy: expected stop, skip or rollback, found 'retry'",
                 message(() -> TrainConfig.fromMap(badPolicy)));
         Map<String, Object> noSteps = new LinkedHashMap<>(m);
         noSteps.remove("steps");
@@ -295,7 +295,8 @@ class TrainConfigTest {
         assertEquals("stop", DivergencePolicy.STOP.id());
         assertEquals("skip", DivergencePolicy.SKIP.id());
         assertEquals(DivergencePolicy.SKIP, DivergencePolicy.fromId("skip"));
-        assertEquals("divergence policy: expected stop or skip, found 'Skip'",
+        assertEquals(DivergencePolicy.ROLLBACK, DivergencePolicy.fromId("rollback"));
+        assertEquals("divergence policy: expected stop, skip or rollback, found 'Skip'",
                 message(() -> DivergencePolicy.fromId("Skip")));
     }
 }
