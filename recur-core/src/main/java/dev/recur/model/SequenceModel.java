@@ -100,10 +100,13 @@ public final class SequenceModel<A> extends Model<A> {
      * @param seed      seeds the initial weights and the dropout masks
      * @param <A>       the array type
      * @return the model, in training mode
+     * @throws IllegalArgumentException if its weights and gradients would not fit the heap (refused
+     *                                  before anything is allocated, with the estimate)
      */
     public static <A> SequenceModel<A> create(SequenceModelConfig config, Precision<A> precision, long seed) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(precision, "precision");
+        config.requireAllocatable(precision.isDouble() ? 8 : 4);
         return new SequenceModel<>(config, precision, seed);
     }
 

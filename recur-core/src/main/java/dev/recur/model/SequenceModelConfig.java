@@ -280,6 +280,26 @@ public record SequenceModelConfig(int vocabSize, int embeddingDim, int paddingId
         }
     }
 
+    /**
+     * Refuses, before anything is allocated, a model whose weights and their gradients alone would
+     * not fit this JVM's heap ({@link SequenceModel#create} calls it; training needs more, see
+     * {@link #requireTrainable}).
+     *
+     * @param bytesPerValue 4 for float32, 8 for float64
+     * @throws IllegalArgumentException with the estimate and the heap's limit
+     */
+    public void requireAllocatable(int bytesPerValue) {
+        long params = parameterCount();
+        double bytes = 2.0 * params * bytesPerValue;
+        long limit = Runtime.getRuntime().maxMemory();
+        if (bytes > 0.9 * limit) {
+            throw new IllegalArgumentException("model of " + params + " parameters: expected weights and gradients "
+                    + "that fit the Java heap (" + mib(limit) + " MiB), found an estimated "
+                    + mib((long) Math.min(bytes, Long.MAX_VALUE)) + " MiB; likely cause: a hidden size or layer "
+                    + "count too large (lower it, or give the JVM more memory: -Xmx…)");
+        }
+    }
+
     private static long mib(long bytes) {
         return bytes >> 20;
     }

@@ -41,4 +41,17 @@ class ParameterCountTest {
         SequenceModelConfig.builder().features(1).lstm(32).pooling(Pooling.Kind.LAST).outputs(1).build()
                 .requireTrainable("small", 32, 28, 4);
     }
+
+    @Test
+    void aModelOfTenBillionParametersIsRefusedBeforeAllocationWithTheEstimate() {
+        // 16 layers of H = 12,500: about 10^10 weights, every array within Java's limit
+        SequenceModelConfig huge = SequenceModelConfig.builder().features(8).lstm(12_500).layers(16).outputs(2).build();
+        assertTrue(huge.parameterCount() > 9_000_000_000L, "parameters: " + huge.parameterCount());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SequenceModel.create(huge, Precision.F32, 1));
+        assertTrue(e.getMessage().startsWith("model of " + huge.parameterCount() + " parameters: expected weights "
+                + "and gradients that fit the Java heap ("), e.getMessage());
+        assertTrue(e.getMessage().contains("found an estimated " + (2 * 4 * huge.parameterCount() >> 20) + " MiB"),
+                e.getMessage());
+    }
 }
