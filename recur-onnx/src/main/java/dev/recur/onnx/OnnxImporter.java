@@ -279,6 +279,7 @@ public final class OnnxImporter {
                 case "Unsqueeze" -> unsqueeze(n);
                 case "Concat" -> concat(n);
                 case "ConstantOfShape" -> constantOfShape(n);
+                case "Expand" -> expand(n);
                 case "Slice" -> slice(n);
                 case "Squeeze" -> squeeze(n);
                 case "Transpose" -> transpose(n);
@@ -457,6 +458,42 @@ public final class OnnxImporter {
             if (value != null) {
                 if (!value.isFloating() || value.size() != 1 || value.get(0) != 0) {
                     throw unexpected(n, "with a value other than a floating zero");
+                }
+            }
+            put(n, 0, new Zeros(List.copyOf(dims)));
+        }
+
+        /** Zeros broadcast to a shape: how a fixed-shape export builds the zero initial states. */
+        private void expand(Node n) throws FormatException {
+            if (!(in(n, 0) instanceof Const c) || !c.t().isFloating()) {
+                throw unexpected(n, "of a value that is not a constant");
+            }
+            for (int i = 0; i < c.t().size(); i++) {
+                if (c.t().get(i) != 0) {
+                    throw unexpected(n, "of a constant other than zeros");
+                }
+            }
+            Sym s = in(n, 1);
+            List<Object> dims = new ArrayList<>();
+            if (s instanceof ShapeVec v) {
+                dims.addAll(v.dims());
+            } else if (s instanceof Const shape && !shape.t().isFloating() && shape.t().rank() == 1) {
+                for (long d : shape.t().longs()) {
+                    dims.add(d);
+                }
+            } else {
+                throw unexpected(n, "to a shape that is not one the importer follows");
+            }
+            // broadcasting: the constant's dimensions must be 1 or those of the shape (a symbolic one, T or B,
+            // was a number when the file was exported with fixed shapes)
+            long[] own = c.t().dims();
+            if (own.length > dims.size()) {
+                throw unexpected(n, "of a constant of higher rank than the shape");
+            }
+            for (int i = 0; i < own.length; i++) {
+                Object d = dims.get(dims.size() - own.length + i);
+                if (own[i] != 1 && !(d instanceof String) && !(d instanceof Long l && l == own[i])) {
+                    throw unexpected(n, "of a constant that does not broadcast to the shape");
                 }
             }
             put(n, 0, new Zeros(List.copyOf(dims)));

@@ -155,4 +155,20 @@ class OnnxGoldenTest {
             }
         }
     }
+
+    /**
+     * Exports with fixed shapes (no dynamic axes; {@code tools/gen_onnx_fixed_shape.py}), where PyTorch
+     * builds the zero initial states with {@code Expand}: imported, they match PyTorch too.
+     */
+    @TestFactory
+    Stream<DynamicTest> fixedShapeExportsImport() throws Exception {
+        URL url = OnnxGoldenTest.class.getResource("/onnx-fixed/fixed_charlm_gru_1l.onnx");
+        assertNotNull(url, "the fixed-shape cases: expected the test resources /onnx-fixed, found none");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(Path.of(url.toURI()).getParent())) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".onnx")).sorted().toList();
+        }
+        assertEquals(2, files.size());
+        return files.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> check(p)));
+    }
 }
