@@ -9,6 +9,8 @@ import java.util.Properties;
  * The version of recur-core, read from {@code recur-core-version.properties}, which Maven fills in
  * at build time; {@code "unknown"} when the resource is missing or unfilled (e.g. classes compiled
  * outside Maven). Recorded in checkpoints as provenance.
+ *
+ * <p>Stateless and thread-safe (the version is read once, lazily).
  */
 public final class Version {
     private static final String RESOURCE = "recur-core-version.properties";

@@ -12,5 +12,8 @@
  *   <li>{@link dev.recur.cli.CliErrors} turns bad input into a one-line message and an exit code
  *       from {@link dev.recur.cli.ExitCodes}; no stack traces unless {@code RECUR_DEBUG} is set.</li>
  * </ul>
+ *
+ * <p>Single-threaded by design: a command runs on the main thread (the kernels may use their own
+ * thread team), and no type here is meant to be shared between threads.
  */
 package dev.recur.cli;

@@ -6,6 +6,8 @@ package dev.recur.tensor;
  * <p>This file is also the source of {@code FloatKernels}: the build generates the float32 twin by
  * replacing {@code double} with {@code float} (see recur-core's pom.xml). Write casts as
  * {@code (double)} where a float32 expression would need {@code (float)}.
+ *
+ * <p>Stateless and thread-safe: a call writes only the arrays and packed matrices it is given.
  */
 public class DoubleKernels implements Kernels<double[]> {
 

@@ -20,6 +20,10 @@ import java.util.function.IntConsumer;
  * after the other. Large products are split by panels
  * over the threads of a {@link Parallel} team; every element is computed by one thread in the same
  * order whatever the thread count, so results do not depend on it.
+ *
+ * <p>Thread-safe: the packing scratch and job records are per calling thread ({@code ThreadLocal}),
+ * and the {@link Parallel} team serves concurrent callers; concurrent calls must write different
+ * arrays.
  */
 public final class DoubleVectorKernels extends DoubleKernels {
 

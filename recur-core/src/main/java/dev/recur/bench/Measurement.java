@@ -3,6 +3,9 @@ package dev.recur.bench;
 /**
  * The timing of one workload in one mode.
  *
+ * <p>Immutable once built, but it keeps the samples array it is given: do not change it while the
+ * measurement is shared between threads.
+ *
  * @param workload   {@code W1} … {@code W7}
  * @param mode       {@code forward} or {@code train_step}
  * @param threads    threads used

@@ -5,6 +5,8 @@ import dev.recur.nn.recurrent.CellKind;
 /**
  * One benchmark workload: a recurrent stack over a batch of random float32 sequences.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name          {@code W1} … {@code W7}
  * @param cell          the cell kind
  * @param batch         {@code B}

@@ -23,6 +23,8 @@ import java.util.SplittableRandom;
  * stack in inference mode from a zero state, with the weights packed once as a server would; {@link #trainStep()} adds a linear head to
  * {@link Workload#CLASSES} classes on every step, mean softmax cross-entropy over {@code B·T},
  * backward through everything, and a plain SGD update of all parameters.
+ *
+ * <p>Not thread-safe: a runner owns its layer, head, optimizer and buffers; use one per thread.
  */
 public final class WorkloadRunner {
 

@@ -12,7 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The standard workloads, read from the bundled copy of {@code workloads.json}. */
+/**
+ * The standard workloads, read from the bundled copy of {@code workloads.json}.
+ *
+ * <p>Stateless and thread-safe: each call reads the resource anew.
+ */
 public final class Workloads {
 
     private static final String RESOURCE = "workloads.json";

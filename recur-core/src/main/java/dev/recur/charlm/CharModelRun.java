@@ -40,6 +40,9 @@ import java.util.Objects;
  * <p>This class only wires the parts: a new model kind is another such wiring of a model and a
  * data source, not another trainer or checkpoint.
  *
+ * <p>Not thread-safe: one thread drives a run; only its trainer's {@link Trainer#requestStop()} may
+ * be called from another thread.
+ *
  * @param <A> the array type
  */
 public final class CharModelRun<A> {

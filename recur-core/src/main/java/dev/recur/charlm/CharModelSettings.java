@@ -15,6 +15,8 @@ import java.util.function.UnaryOperator;
  * one with {@link #builder()}: the defaults of {@code recur train} live in {@link Builder} and only
  * there.
  *
+ * <p>Immutable and thread-safe; its {@link Builder} is not.
+ *
  * @param cell          the recurrent cell
  * @param embeddingDim  {@code E}
  * @param hiddenSize    {@code H}

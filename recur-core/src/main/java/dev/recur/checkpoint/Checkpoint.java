@@ -65,6 +65,12 @@ import java.util.regex.Pattern;
  * name and shape against it, and check that every value is finite. Every problem is a
  * {@link FormatException} (an {@link IOException}) with a one-line message naming the file (and the
  * tensor and element), what was expected and what was found. NaN and infinity are never saved.
+ *
+ * <h2>Threads</h2>
+ * The methods keep no state and may be called from several threads, but a save reads the model and
+ * a load builds a new one: do not train a model while it is being saved. Writers of one run folder
+ * are kept apart between processes by the {@link RunLock} that the caller takes (the command line
+ * does); readers take no lock, and a load that races a save reads the new manifest and tries again.
  */
 public final class Checkpoint {
 

@@ -16,6 +16,9 @@ import java.util.Optional;
  * models) is read into this same form: its model becomes the {@code sequence_model} of
  * {@link SequenceModelConfig#charLanguageModel}, its training section the generic one.
  *
+ * <p>Immutable and thread-safe: the maps are unmodifiable copies (values nested in them are not
+ * copied, and nothing in recur changes them).
+ *
  * @param directory     the run folder
  * @param formatVersion the format version of the file as read (1 or 2)
  * @param step          the training step count

@@ -40,6 +40,8 @@ import java.util.stream.IntStream;
 /**
  * The JSON form of a {@link Manifest}: reading (format versions 1 and 2, every field checked) and
  * writing (version 2). The layout is described in {@code docs/checkpoint-format.md}.
+ *
+ * <p>Stateless and thread-safe (its JSON mapper is configured once and shared).
  */
 public final class ManifestFormat {
 

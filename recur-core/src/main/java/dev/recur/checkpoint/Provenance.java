@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * Where the data of a run came from and what made it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param recurVersion the recur version that trained the model
  * @param seed         the seed of the run
  * @param dataSource   the training data's file path (as given) or {@code classpath:NAME}

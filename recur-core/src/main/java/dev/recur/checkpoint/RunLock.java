@@ -21,6 +21,9 @@ import java.time.temporal.ChronoUnit;
  * releases it when the process ends however it ends, so a lock left by a killed process is never in
  * the way (the file stays, with its last holder, and is taken over). Readers (sample, eval, inspect)
  * take no lock. One instance per acquisition; close it to release.
+ *
+ * <p>It keeps other processes out, and a second acquire in this process is refused too; an instance
+ * has no mutable state of its own and may be closed from any thread.
  */
 public final class RunLock implements AutoCloseable {
 

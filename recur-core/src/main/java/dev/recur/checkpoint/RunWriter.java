@@ -29,6 +29,8 @@ import java.util.Objects;
  * Writes a {@link Trainer}'s checkpoints into a run folder ({@link Checkpoint}), and resumes a run
  * from one: the {@link CheckpointSink} of every model kind. What describes the run besides the
  * trainer (the preprocessing, the data section, the provenance) is given once, here.
+ *
+ * <p>Not thread-safe: the trainer calls it from its training thread, one checkpoint at a time.
  */
 public final class RunWriter implements CheckpointSink {
 

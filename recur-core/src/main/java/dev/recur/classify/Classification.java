@@ -41,6 +41,9 @@ import java.util.TreeSet;
  * {@code testFraction} go to test, the next {@code validationFraction} to validation (at least one
  * each), the rest train; the same file and seed give the same split in {@link #evaluate}. The library
  * never prints.
+ *
+ * <p>Stateless: calls share nothing, so calls on different models and data may run at once; a model
+ * itself is not thread-safe.
  */
 public final class Classification {
 

@@ -17,6 +17,9 @@ import java.util.Arrays;
  * {@code [B, O]} values) or one per step ({@code [T, B]} or {@code [T, B, O]}; padding steps hold
  * {@link Targets#IGNORE_INDEX} or 0 and do not count). Arrays are kept, not copied.
  *
+ * <p>Immutable once built, but it keeps the arrays it is given: do not change them while it is
+ * shared between threads.
+ *
  * @param steps        {@code T >= 1}
  * @param batch        {@code B >= 1}
  * @param lengths      {@code [B]} in {@code 1..T}, or null when every sequence has {@code T} steps

@@ -10,6 +10,8 @@ import java.io.IOException;
  * The text is in the public domain; the data set is distributed by char-rnn under the MIT licence
  * (see the {@code THIRD-PARTY-NOTICES.md} file of recur, and the notice shipped next to the
  * resource).
+ *
+ * <p>Stateless and thread-safe: each call reads the resource anew.
  */
 public final class BundledCorpus {
 

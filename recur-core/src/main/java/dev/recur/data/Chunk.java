@@ -21,6 +21,9 @@ import dev.recur.nn.loss.Targets;
  *
  * <p>A chunk is a fresh carrier created for each request: {@link #inputs()} and {@link #targets()}
  * return its own arrays (not copies), which the caller may keep or reuse.
+ *
+ * <p>Its fields are final, but its arrays are handed out uncopied: share a chunk between threads
+ * only while no one writes into them.
  */
 public final class Chunk {
 

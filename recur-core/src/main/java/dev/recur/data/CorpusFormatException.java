@@ -12,6 +12,8 @@ import java.util.Objects;
  * The message is one line of the form
  * {@code "SOURCE: expected ..., found ...; likely cause: ..."}, where {@code SOURCE} is the file
  * path or the name given for a stream or resource.
+ *
+ * <p>Its fields are final: safe to hand to another thread once thrown.
  */
 public final class CorpusFormatException extends IOException {
 

@@ -16,7 +16,7 @@ import java.util.Objects;
  * tinyshakespeare corpus (1,115,394 characters) gives 1,003,854 training and 111,540 validation
  * characters. No character is shared or dropped: {@code train.length + validation.length == total}.
  *
- * <p>Instances are immutable; the accessors return copies.
+ * <p>Instances are immutable and thread-safe; the accessors return copies.
  */
 public final class CorpusSplit {
 

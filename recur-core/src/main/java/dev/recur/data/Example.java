@@ -7,6 +7,9 @@ import java.util.Arrays;
  * {@code [T, F]} (row-major), or both, and what the model should predict for it. Arrays are kept,
  * not copied.
  *
+ * <p>Immutable once built, but it keeps the arrays it is given: do not change them while it is
+ * shared between threads.
+ *
  * @param tokens       {@code [T]} token ids, or null
  * @param features     {@code [T, F]}, or null
  * @param featureWidth {@code F}: 0 without features

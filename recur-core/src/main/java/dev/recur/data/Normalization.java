@@ -10,6 +10,8 @@ import java.util.List;
  * it from the training examples, {@link #apply(List)} standardises examples; give it to the run's
  * {@code Preprocessing} so that it is saved, and prediction applies the saved one.
  *
+ * <p>Immutable and thread-safe (the arrays are copied in and out).
+ *
  * @param mean one per feature
  * @param std  one per feature, each {@code > 0}
  */

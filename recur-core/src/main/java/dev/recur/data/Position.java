@@ -4,6 +4,8 @@ package dev.recur.data;
  * Where a {@link TrainingData} stream stands: the next batch it returns is batch {@code index} of
  * epoch {@code epoch}. A stable, checkpointable form (two numbers).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param epoch the epoch, from 0
  * @param index the batch's index within the epoch, from 0
  */

@@ -24,6 +24,9 @@ import java.util.Map;
  *
  * <p>The text is run as one sequence (batch 1, evaluation mode), in chunks of {@link #CHUNK} steps
  * with the state carried across, which gives the same values as one long forward pass.
+ *
+ * <p>Stateless, but it runs the model it is given: do not use that model from another thread
+ * meanwhile.
  */
 public final class ActivationRecorder {
 

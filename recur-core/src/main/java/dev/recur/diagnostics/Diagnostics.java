@@ -42,6 +42,9 @@ import java.util.Map;
  * <p>The loss differentiated is the sum over the batch's sequences of their own loss ({@code B}
  * times the mean). The diagnostics run a backward pass in evaluation mode: they leave the model's
  * parameter gradients at zero and its mode as it was.
+ *
+ * <p>Stateless, but each call runs a forward and a backward pass through the model it is given: one
+ * call per model at a time (a model is not thread-safe), and not while it trains.
  */
 public final class Diagnostics {
 

@@ -4,6 +4,9 @@ package dev.recur.diagnostics;
  * One gate's values along the sequence, averaged over the sequences that have each step (NaN at
  * steps no sequence reaches).
  *
+ * <p>Immutable once built, but it keeps the arrays it is given: do not change them while it is
+ * shared between threads.
+ *
  * @param gate          the gate's name: {@code input}, {@code forget}, {@code output} (LSTM),
  *                      {@code reset}, {@code update} (GRU)
  * @param mean          {@code [T]}: mean gate value over sequences and units

@@ -11,6 +11,9 @@ import dev.recur.nn.recurrent.CellKind;
  * ratios compare the first step with the step the loss is read at, also for batches of
  * variable-length sequences. A ratio far below 1 is a vanishing gradient.
  *
+ * <p>Immutable once built, but it keeps the arrays it is given: do not change them while it is
+ * shared between threads.
+ *
  * @param cell          the cell kind
  * @param steps         {@code T}
  * @param loss          the batch's mean loss

@@ -4,6 +4,8 @@ package dev.recur.diagnostics;
  * When a gate counts as saturated: closed below {@code low}, open above {@code high}. The defaults,
  * {@link #DEFAULT}, are 0.1 and 0.9.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param low  a gate value below this is counted as closed ({@code 0 < low})
  * @param high a gate value above this is counted as open ({@code low < high < 1})
  */

@@ -21,6 +21,9 @@ import dev.recur.nn.recurrent.CellKind;
  * </ul>
  * Rows past a sequence's length are 0.
  *
+ * <p>Immutable once built, but it keeps the arrays it is given: do not change them while it is
+ * shared between threads.
+ *
  * @param cell          the cell kind
  * @param steps         {@code T}
  * @param batch         {@code B}

@@ -3,6 +3,8 @@ package dev.recur.diagnostics;
 /**
  * Simple per-character features of a text, to find the units of a character model that track them
  * ({@link UnitCorrelations}). Each returns one value per code point.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum TextFeatures {
     /**

@@ -7,6 +7,9 @@ import java.util.List;
  * each signal (the LSTM's cell state and gates, the GRU's gates, the hidden state), one value per
  * unit and character. Produced by {@link ActivationRecorder}.
  *
+ * <p>Immutable once built, but it keeps the list and the arrays it is given: do not change them
+ * while it is shared between threads.
+ *
  * @param steps   {@code T}: characters of the text
  * @param layers  {@code L}: recurrent layers
  * @param hidden  {@code H}: units per layer

@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Finds the units whose activation over a text follows a feature of the text most closely. */
+/**
+ * Finds the units whose activation over a text follows a feature of the text most closely.
+ *
+ * <p>Stateless and thread-safe.
+ */
 public final class UnitCorrelations {
 
     private UnitCorrelations() {

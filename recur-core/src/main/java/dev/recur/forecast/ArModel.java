@@ -14,6 +14,8 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * {@link #forecast} forecasts recursively: each forecast is fed back as the lag of the next step.
  * Needs a history of at least {@code p} values.
  *
+ * <p>Immutable and thread-safe (the coefficients are copied in and out).
+ *
  * @param intercept    {@code c}
  * @param coefficients {@code φ_1 .. φ_p}: element {@code i} multiplies {@code y_{t−1−i}}; its length
  *                     is the order {@code p >= 1}

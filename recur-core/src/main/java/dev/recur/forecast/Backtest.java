@@ -9,6 +9,8 @@ import java.util.Arrays;
  * {@link #forecasts} and {@link #actuals} return grids of one shape, {@code [origins][H]}, ready
  * for {@link ForecastMetrics} (row by row), for the residuals of
  * {@link PredictionInterval#fromResiduals} and for {@link PredictionInterval#coverage}.
+ *
+ * <p>Stateless and thread-safe as long as the forecaster is (every forecaster of recur is).
  */
 public final class Backtest {
 

@@ -14,6 +14,8 @@ import java.util.Arrays;
  *   <li>drift: {@code ŷ_{T+h} = y_T + h·(y_T − y_1)/(T − 1)}: the line through the first and the
  *       last observation, extended.</li>
  * </ul>
+ *
+ * <p>Stateless and thread-safe; so are the forecasters it returns.
  */
 public final class Baselines {
 

@@ -15,6 +15,8 @@ package dev.recur.forecast;
  * </ul>
  * The arrays must be non-empty, of one length and finite; anything else is refused with an
  * {@link IllegalArgumentException}.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class ForecastMetrics {
 

@@ -16,6 +16,9 @@ package dev.recur.forecast;
  * </ul>
  * Every method also refuses a horizon {@code < 1} and a history with a value that is not finite.
  * A forecaster never modifies the history it is given.
+ *
+ * <p>The forecasters of recur ({@link ArModel} and the {@link Baselines}) are immutable and
+ * thread-safe; one's own should be too, so that it may be shared between threads.
  */
 public interface Forecaster {
 

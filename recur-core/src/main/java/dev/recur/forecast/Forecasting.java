@@ -51,6 +51,9 @@ import java.util.stream.Stream;
  * the run folder then holds all of it
  * ({@link ForecastModel#load}). {@link #evaluate} measures every method on the test rows. The
  * library never prints; a {@link TrainingListener} sees the training.
+ *
+ * <p>Stateless: calls share nothing, so calls on different models and data may run at once; a model
+ * itself is not thread-safe.
  */
 public final class Forecasting {
 

@@ -8,6 +8,8 @@ package dev.recur.forecast;
  * With {@code τ = 17} it is chaotic; the usual benchmark integrates it at {@code dt = 0.1} and keeps
  * every 10th point (a sampling interval of 1), from {@code x0 = 1.2}; the values then oscillate
  * within about 0.2 .. 1.4.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class MackeyGlass {
 

@@ -11,6 +11,8 @@ import java.util.Arrays;
  * least {@code level} (for {@code level <= n/(n+1)}, {@code n} the number of validation origins).
  * {@link #coverage} measures how often it did.
  *
+ * <p>Immutable and thread-safe (the half-widths are copied in and out).
+ *
  * @param level     the nominal coverage, in {@code (0, 1)}, for example 0.9
  * @param halfWidth {@code [H]}: the half-width at each horizon step, finite, {@code >= 0}
  */

@@ -28,6 +28,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * allows it, so that the rename itself is durable. If anything fails, the temporary file is
  * deleted and the target is left as it was, and an error about the temporary file names the target
  * instead.
+ *
+ * <p>Stateless and thread-safe: each write goes through its own uniquely named temporary file, so
+ * concurrent writers of one target (threads or processes) never mix their bytes; the last rename
+ * wins.
  */
 public final class AtomicFiles {
 

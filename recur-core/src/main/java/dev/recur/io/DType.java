@@ -7,6 +7,8 @@ import java.util.stream.Collectors;
 /**
  * The element types recur reads and writes in safetensors files, under their safetensors names.
  * All of them are stored little-endian.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum DType {
     /** IEEE-754 binary64. */

@@ -8,6 +8,8 @@ import java.nio.file.Path;
  * NaN and infinity are never part of a valid model, optimizer or trainer state: they are refused
  * when a file is read (naming the file, the tensor and the element) and before anything is written,
  * so that a diverged run cannot replace a good checkpoint.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class Finiteness {
 

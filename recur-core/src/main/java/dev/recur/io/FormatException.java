@@ -12,6 +12,8 @@ import java.util.Objects;
  * rule that was broken, what was actually there, and the most probable reason, once: the
  * constructors add the likely cause they are given; {@link #wrapping} takes a refusal whose message
  * gives its own.
+ *
+ * <p>Its fields are final: safe to hand to another thread once thrown.
  */
 public final class FormatException extends IOException {
 

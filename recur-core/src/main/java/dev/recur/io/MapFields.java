@@ -5,6 +5,9 @@ import java.util.Map;
 /**
  * Typed reads from a map of JSON values (a configuration saved in a manifest), with messages that
  * name the field: {@code model.config.hidden_size: expected an integer, found "x"}.
+ *
+ * <p>It only reads: safe to share between threads as long as no one changes the map, which is not
+ * copied.
  */
 public final class MapFields {
     private final String section;

@@ -31,6 +31,9 @@ import java.util.TreeSet;
  * means the file holds another architecture. Every value must be finite, both ways: a NaN or
  * infinity in a file is a {@link FormatException} naming the file, the tensor and the element, and
  * a model holding one (a diverged run) is never written.
+ *
+ * <p>Stateless, but a save reads the model and a load writes into it: do not use the model from
+ * another thread meanwhile.
  */
 public final class StateDicts {
 

@@ -9,6 +9,8 @@ import java.util.Objects;
  * <p>The shape is copied on the way in and out, so an entry is immutable. An empty shape is a
  * scalar (one element).
  *
+ * <p>Immutable and thread-safe (the shape is copied in and out).
+ *
  * @param name the tensor name
  * @param dtype the element type
  * @param shape the dimensions, outermost first (C order); every entry is {@code >= 0}

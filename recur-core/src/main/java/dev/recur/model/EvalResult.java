@@ -5,6 +5,8 @@ import java.util.Map;
 /**
  * A model's mean loss over a data set, and its metrics.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param loss    the mean loss per counted element (nats per character for a language model)
  * @param count   what the mean divides by: the counted rows or elements (or the summed class
  *                weights of a weighted cross-entropy)

@@ -20,6 +20,9 @@ import java.util.Objects;
  * <p>The mean is {@code Σ_batches total / Σ_batches weight} ({@link LossValue#total()}): every counted
  * element weighs the same whatever the size of its batch, as the reference protocol's
  * {@code tot / cnt}.
+ *
+ * <p>Stateless, but it runs the model it is given: one evaluation per model at a time (a model is
+ * not thread-safe), and not while it trains.
  */
 public final class Evaluation {
 

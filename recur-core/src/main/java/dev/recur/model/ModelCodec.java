@@ -8,6 +8,8 @@ import java.util.Map;
  * as JSON-compatible values, and a factory that builds a model of that configuration (whose
  * parameters the checkpoint then loads by their {@code state_dict} names). Register a codec for a
  * custom model with {@link ModelCodecs#register}.
+ *
+ * <p>A codec is registered once and shared, so it must be thread-safe; recur's own is stateless.
  */
 public interface ModelCodec {
 

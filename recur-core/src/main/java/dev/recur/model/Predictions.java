@@ -10,6 +10,9 @@ import java.util.Objects;
  * values a regression model outputs.
  * A row is a sequence ({@code [B, K]} outputs) or a step of a sequence ({@code [T, B, K]}, row
  * {@code t*B + b}; a padding step's answer is {@code -1}, its probabilities null).
+ *
+ * <p>Stateless and thread-safe on logits; the methods that take a model run it, so one call per
+ * model at a time.
  */
 public final class Predictions {
 

@@ -12,6 +12,9 @@ import java.util.Map;
  * What prediction needs besides the weights, saved with a model: how raw data becomes its inputs
  * and how its outputs become answers. Each part is null where it does not apply.
  *
+ * <p>Immutable and thread-safe: the vocabulary and normalization are immutable, the list and map
+ * unmodifiable copies.
+ *
  * @param vocabulary    the tokens of a text model (token id = index)
  * @param normalization the standardisation of numeric features, fitted on the training data
  * @param labels        the names of the classes (output {@code k} is class {@code labels[k]})

@@ -29,6 +29,8 @@ import java.util.Map;
  * Build one with {@link #builder()}; the defaults live in {@link Builder} and only there. The
  * character language model is {@link #charLanguageModel}.
  *
+ * <p>Immutable and thread-safe; its {@link Builder} is not.
+ *
  * @param vocabSize        {@code V}: token ids {@code 0..V-1}; 0 for a model without token input
  * @param embeddingDim     {@code E}; 0 without token input
  * @param paddingIdx       the embedding's padding index, or {@link Embedding#NO_PADDING}

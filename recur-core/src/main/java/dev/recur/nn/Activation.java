@@ -14,6 +14,10 @@ import java.util.Locale;
  * SIGMOID  y = 1/(1 + e^{−x})     dx = dy·y·(1 − y)
  * </pre>
  *
+ * <p>Not thread-safe: {@link #forward(Activations)} keeps what the backward pass needs, so one
+ * forward/backward at a time. {@link #forward(Object, int, Object)} keeps nothing and may run on
+ * several threads at once.
+ *
  * @param <A> the array type ({@code double[]} or {@code float[]})
  */
 public final class Activation<A> extends Module<A> implements Layer<A, Activations<A>, Activations<A>> {

@@ -13,6 +13,9 @@ import java.util.Arrays;
  * do not count them. Row-wise layers (linear, activations, normalisation, dropout) map every row,
  * padding included, and keep the shape and the lengths.
  *
+ * <p>Immutable once built, but it keeps the arrays it is given: do not change them while it is
+ * shared between threads.
+ *
  * @param values  {@code [T, B, F]} or {@code [B, F]}, row-major
  * @param steps   {@code T >= 1} per step; {@code 0} for one row per sequence
  * @param batch   {@code B >= 1}

@@ -15,6 +15,8 @@ import java.util.Arrays;
  * backward: dx1[t, b] = dy[t, b, :F1],  dx2[t, b] = dy[t, b, F1:]
  * </pre>
  *
+ * <p>Not thread-safe: one forward/backward at a time (it keeps its inputs for the backward pass).
+ *
  * @param <A> the array type ({@code double[]} or {@code float[]})
  */
 public final class Concat<A> extends Module<A> {

@@ -4,6 +4,8 @@ package dev.recur.nn;
  * Counter-based randomness: a draw is a pure function of integers (a seed, counters, an index),
  * so the random state of a run is just those integers and can be saved and restored exactly.
  * The mixing function is SplitMix64's finaliser.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class CounterRandom {
 

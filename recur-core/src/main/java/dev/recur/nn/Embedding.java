@@ -18,6 +18,10 @@ import java.util.SplittableRandom;
  * gradient, so padding steps embed to whatever that row holds (zero unless set otherwise). The
  * parameter is named {@code weight}; a model prefixes it (e.g. {@code embedding.weight}).
  *
+ * <p>Not thread-safe: {@link #forward(Tokens)} keeps its input for the backward pass, so one
+ * forward/backward at a time. {@link #forward(int[], Object)} keeps nothing and may run on several
+ * threads at once while the weights are not being trained.
+ *
  * @param <A> the array type ({@code double[]} or {@code float[]})
  */
 public final class Embedding<A> extends Module<A> implements Layer<A, Tokens, Activations<A>> {

@@ -6,6 +6,9 @@ import java.util.SplittableRandom;
 /**
  * Weight initialisers. Each fills a parameter's value in place from a seeded generator, so the same
  * seed gives the same weights.
+ *
+ * <p>Stateless and thread-safe; each call writes only the parameter it fills and draws from the
+ * generator it is given, which is not thread-safe.
  */
 public final class Initializers {
 

@@ -15,6 +15,9 @@ package dev.recur.nn;
  * Where the input is data rather than something computed (token ids), {@code backward} returns
  * null.
  *
+ * <p>Implementations are not thread-safe: {@code forward} keeps what {@code backward} needs, so one
+ * forward/backward at a time per instance.
+ *
  * @param <A> the array type ({@code double[]} or {@code float[]})
  * @param <I> the input, e.g. {@link Activations} or {@link Tokens}
  * @param <O> the output

@@ -18,6 +18,11 @@ import dev.recur.tensor.Precision;
  * that order; without the elementwise affine transform ({@code elementwise_affine=False}) there are
  * none and {@code y = x̂}.
  *
+ * <p>Not thread-safe: {@link #forward(Activations)} keeps what the backward pass needs, so one
+ * forward/backward at a time. {@link #forward(Object, int, Object, Object, Object)} keeps nothing
+ * (its scratch is the caller's) and may run on several threads at once while the weights are not
+ * being trained.
+ *
  * @param <A> the array type ({@code double[]} or {@code float[]})
  */
 public final class LayerNorm<A> extends Module<A> implements Layer<A, Activations<A>, Activations<A>> {

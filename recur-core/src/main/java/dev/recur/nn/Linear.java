@@ -19,6 +19,10 @@ import java.util.SplittableRandom;
  * {@link #backward(Object, Object, int, Object)} are the same computation on plain arrays, writing
  * into the output given.
  *
+ * <p>Not thread-safe: {@link #forward(Activations)} keeps its input for the backward pass, so one
+ * forward/backward at a time. {@link #forward(Object, int, Object)} keeps nothing and may run on
+ * several threads at once while the weights are not being trained.
+ *
  * @param <A> the array type ({@code double[]} or {@code float[]})
  */
 public final class Linear<A> extends Module<A> implements Layer<A, Activations<A>, Activations<A>> {

@@ -10,6 +10,9 @@ import java.util.Arrays;
  * {@code weight_hh_l0_reverse}); it labels the tensor in files and messages. Code inside recur
  * reaches a parameter through typed fields, never by looking up its name.
  *
+ * <p>Not thread-safe: training writes the value and the gradient in place; several threads may read
+ * the value while nothing writes it.
+ *
  * @param <A> the array type ({@code double[]} or {@code float[]})
  */
 public final class Parameter<A> {

@@ -26,6 +26,9 @@ import java.util.SplittableRandom;
  * no parameters. The projection is computed on every row, padding included (the rows must be
  * finite, as every layer of recur leaves them), but only valid steps get a score.
  *
+ * <p>Not thread-safe: one forward/backward at a time (it keeps its input and, for attention, its
+ * weights for the backward pass).
+ *
  * @param <A> the array type ({@code double[]} or {@code float[]})
  */
 public final class Pooling<A> extends Module<A> implements Layer<A, Activations<A>, Activations<A>> {

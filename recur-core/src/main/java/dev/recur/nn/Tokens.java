@@ -7,6 +7,9 @@ import java.util.Arrays;
  * {@code b}. Steps {@code t >= lengths[b]} are padding (any id; an {@link Embedding} with a padding
  * index expects that index there).
  *
+ * <p>Immutable once built, but it keeps the arrays it is given: do not change them while it is
+ * shared between threads.
+ *
  * @param ids     {@code [T, B]}
  * @param steps   {@code T >= 1}
  * @param batch   {@code B >= 1}

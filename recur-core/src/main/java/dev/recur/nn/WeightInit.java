@@ -1,6 +1,10 @@
 package dev.recur.nn;
 
-/** How a weight matrix is initialised. */
+/**
+ * How a weight matrix is initialised.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum WeightInit {
     /** PyTorch's default for recurrent layers: every element from U(−1/√H, 1/√H). */
     UNIFORM,

@@ -19,6 +19,9 @@ import java.util.Map;
  * State: {@code exp_avg}, {@code exp_avg_sq} and, with AMSGrad, {@code max_exp_avg_sq} per
  * parameter; the step count.
  *
+ * <p>Not thread-safe: {@code step} updates the parameters and the optimizer's state in place; one
+ * step at a time, and not while the gradients are being computed.
+ *
  * @param <A> the array type
  */
 public final class Adam<A> extends BaseOptimizer<A> {

@@ -7,6 +7,8 @@ package dev.recur.optim;
  * only in the default weight decay and in what it means: an L2 term added to the gradient (Adam) or
  * a decoupled decay of the parameter (AdamW).
  *
+ * <p>Immutable and thread-safe; its {@link Builder} is not.
+ *
  * @param lr          learning rate
  * @param beta1       decay of the first-moment estimate
  * @param beta2       decay of the second-moment estimate

@@ -18,6 +18,9 @@ import java.util.Map;
  * State as {@link Adam}. Build the config with {@link AdamConfig#adamW()} for PyTorch's AdamW
  * defaults (weight decay 0.01).
  *
+ * <p>Not thread-safe: {@code step} updates the parameters and the optimizer's state in place; one
+ * step at a time, and not while the gradients are being computed.
+ *
  * @param <A> the array type
  */
 public final class AdamW<A> extends BaseOptimizer<A> {

@@ -6,6 +6,9 @@ import java.util.Collection;
 /**
  * Gradient clipping, as PyTorch 1.13's {@code torch.nn.utils.clip_grad_norm_} (2-norm) and
  * {@code clip_grad_value_}. Both act on {@link Parameter#grad()} in place.
+ *
+ * <p>Stateless, but each call reads and writes the parameters' gradients: do not compute or change
+ * them from another thread meanwhile.
  */
 public final class GradientClipping {
 

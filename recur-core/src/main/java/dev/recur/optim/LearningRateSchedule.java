@@ -8,6 +8,8 @@ package dev.recur.optim;
  *
  * <p>The schedules are records that validate their arguments; combine them with
  * {@link #warmup(long, LearningRateSchedule)}.
+ *
+ * <p>The schedules are immutable and thread-safe.
  */
 public interface LearningRateSchedule {
 

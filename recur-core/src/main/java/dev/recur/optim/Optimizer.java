@@ -12,6 +12,9 @@ import java.util.Optional;
  * holds its per-parameter state itself, keyed by parameter identity; {@link #exportState()} and
  * {@link #importState} move it to and from checkpoints.
  *
+ * <p>Implementations are not thread-safe: {@link #step()} updates the parameters and the
+ * optimizer's state in place; one step at a time.
+ *
  * @param <A> the array type ({@code double[]} or {@code float[]})
  */
 public interface Optimizer<A> {

@@ -8,6 +8,8 @@ import java.util.List;
  * and its per-parameter arrays. Values are held as {@code double[]}, which holds float32 state
  * exactly too.
  *
+ * <p>Immutable and thread-safe (the list and the arrays are copied in and out).
+ *
  * @param optimizer the optimizer's name: {@code sgd}, {@code adam}, {@code adamw} or {@code rmsprop}
  * @param steps     steps taken
  * @param arrays    the named arrays, in parameter order

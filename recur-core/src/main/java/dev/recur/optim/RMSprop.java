@@ -21,6 +21,9 @@ import java.util.Map;
  * State: {@code square_avg}, plus {@code momentum_buffer} with momentum and {@code grad_avg} when
  * centered, per parameter.
  *
+ * <p>Not thread-safe: {@code step} updates the parameters and the optimizer's state in place; one
+ * step at a time, and not while the gradients are being computed.
+ *
  * @param <A> the array type
  */
 public final class RMSprop<A> extends BaseOptimizer<A> {

@@ -4,6 +4,8 @@ package dev.recur.optim;
  * Hyper-parameters of {@link RMSprop}, as PyTorch 1.13's {@code torch.optim.RMSprop}; validated on
  * construction. Build one with {@link #builder()}: the defaults (PyTorch's) live there and only there.
  *
+ * <p>Immutable and thread-safe; its {@link Builder} is not.
+ *
  * @param lr          learning rate
  * @param alpha       decay of the running average of squared gradients
  * @param eps         added to the square root (outside it)

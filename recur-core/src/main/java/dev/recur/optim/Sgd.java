@@ -17,6 +17,9 @@ import java.util.Map;
  * </pre>
  * State: {@code momentum_buffer} per parameter when {@code momentum ≠ 0}.
  *
+ * <p>Not thread-safe: {@code step} updates the parameters and the optimizer's state in place; one
+ * step at a time, and not while the gradients are being computed.
+ *
  * @param <A> the array type
  */
 public final class Sgd<A> extends BaseOptimizer<A> {

@@ -5,6 +5,8 @@ package dev.recur.optim;
  * construction. Build one with {@link #builder(double)}: the defaults (PyTorch's) live there and only
  * there. As in PyTorch, the learning rate has no default.
  *
+ * <p>Immutable and thread-safe; its {@link Builder} is not.
+ *
  * @param lr          learning rate
  * @param momentum    momentum factor μ ({@code 0} = plain SGD)
  * @param dampening   dampening τ of the momentum

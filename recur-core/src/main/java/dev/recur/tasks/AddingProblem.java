@@ -14,6 +14,9 @@ import java.util.SplittableRandom;
  * two marked values; the loss is the mean squared error. Predicting the constant 1 scores the
  * variance of that sum, {@code 2/12 ≈ 0.167}; the task counts as solved below {@value #SOLVED_MSE}.
  *
+ * <p>Immutable and thread-safe; batches are drawn from the generator given to {@link #sample},
+ * which is not.
+ *
  * @param length {@code T >= 2}: steps per sequence
  */
 public record AddingProblem(int length) implements Task {

@@ -3,6 +3,8 @@ package dev.recur.tasks;
 /**
  * One evaluation of an {@link Experiment} on its test set.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param step           optimizer steps taken so far
  * @param trainLoss      mean training loss over the steps since the previous evaluation (NaN if none
  *                       of them had a finite loss)

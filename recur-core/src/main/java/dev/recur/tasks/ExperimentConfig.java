@@ -9,6 +9,8 @@ package dev.recur.tasks;
  * <p>The optimizer is Adam (PyTorch's defaults apart from the learning rate), the gradient is
  * clipped to a global 2-norm of {@code clipNorm}, and every step draws a fresh training batch.
  *
+ * <p>Immutable and thread-safe; its {@link Builder} is not.
+ *
  * @param hiddenSize     {@code H} of the single recurrent layer
  * @param batchSize      training sequences per step, at most {@value #MAX_BATCH_SIZE}
  * @param learningRate   Adam's learning rate, constant

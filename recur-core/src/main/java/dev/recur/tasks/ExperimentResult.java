@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * What an {@link Experiment} run produced.
  *
+ * <p>Immutable and thread-safe (the evaluations are copied into an unmodifiable list).
+ *
  * @param task         the task
  * @param cell         the cell trained
  * @param seed         the seed of data and initial weights

@@ -19,6 +19,9 @@ import java.util.SplittableRandom;
  * solved at a test accuracy of at least {@value #SOLVED_ACCURACY} with a test cross-entropy below
  * {@code ln(4/3)} ({@link #SOLVED_CROSS_ENTROPY}).
  *
+ * <p>Immutable and thread-safe; batches are drawn from the generator given to {@link #sample},
+ * which is not.
+ *
  * @param lag                  {@code p >= 1}: steps per sequence, from the relevant symbol to the answer
  * @param maxDistractorSymbols distinct distractor inputs at most ({@code >= 1})
  */

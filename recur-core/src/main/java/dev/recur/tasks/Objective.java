@@ -7,7 +7,11 @@ import dev.recur.nn.loss.Metric;
 import dev.recur.nn.loss.Reduction;
 import java.util.List;
 
-/** What a {@link Task}'s model outputs mean, which loss trains them and what a test measures. */
+/**
+ * What a {@link Task}'s model outputs mean, which loss trains them and what a test measures.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum Objective {
     /** {@code K} real outputs per sequence, mean squared error over all {@code B·K} of them. */
     REGRESSION,

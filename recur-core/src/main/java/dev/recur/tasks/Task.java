@@ -12,6 +12,9 @@ import java.util.SplittableRandom;
  * <p>recur's tasks ({@link AddingProblem}, {@link TemporalOrder}, {@link LagRecall}) are validated
  * records; {@link ExperimentConfig#defaults(Task)} holds the hyper-parameters and budget recur uses
  * for each.
+ *
+ * <p>A task should be immutable, so that it may be shared; recur's are. The generator given to
+ * {@link #sample} is not thread-safe: one per thread.
  */
 public interface Task {
 

@@ -19,6 +19,9 @@ import java.util.SplittableRandom;
  * test accuracy of at least {@value #SOLVED_ACCURACY} with a test cross-entropy below {@code ln(4/3)}
  * ({@link #SOLVED_CROSS_ENTROPY}).
  *
+ * <p>Immutable and thread-safe; batches are drawn from the generator given to {@link #sample},
+ * which is not.
+ *
  * @param minLength  shortest sequence
  * @param maxLength  longest sequence ({@code T} of a batch)
  * @param firstFrom  first step the first relevant symbol may stand at

@@ -9,6 +9,10 @@ package dev.recur.tensor;
  * row-major. Methods take no scalar floating-point arguments, so the float32 implementation can be
  * generated mechanically from the float64 one (see {@code DoubleKernels}).
  *
+ * <p>Implementations are thread-safe: they keep no state between calls (the vectorised kernels'
+ * scratch is per thread, and their {@link Parallel} team serves concurrent callers), so concurrent
+ * calls are safe as long as they write different arrays.
+ *
  * @param <A> the array type: {@code double[]} or {@code float[]}
  */
 public interface Kernels<A> {

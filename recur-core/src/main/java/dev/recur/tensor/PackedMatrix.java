@@ -10,6 +10,9 @@ package dev.recur.tensor;
  * column panels that their inner loop reads contiguously. A packed matrix refers to or copies the
  * values at packing time: pack again after the source changes.
  *
+ * <p>Not thread-safe while it is being packed; once packed, any number of threads may read it in
+ * products, as long as its source does not change.
+ *
  * @param <A> the array type
  */
 public final class PackedMatrix<A> {

@@ -18,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * precision on more threads; {@link #reference()} the plain kernels, which every fast path is
  * tested against.
  *
+ * <p>Thread-safe: a precision is immutable, and the thread teams of {@link #withThreads(int)} are
+ * shared through a concurrent map (a team serves concurrent callers, see {@link Parallel}).
+ *
  * @param <A> the array type
  */
 public abstract class Precision<A> {

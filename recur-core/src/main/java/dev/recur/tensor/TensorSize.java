@@ -6,6 +6,8 @@ import java.util.Locale;
  * The largest tensor recur can hold, and the check that configurations use to refuse sizes whose
  * tensors cannot exist: a tensor is one Java array, so it holds at most {@link #MAX_ELEMENTS}
  * elements however much memory there is.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class TensorSize {
 

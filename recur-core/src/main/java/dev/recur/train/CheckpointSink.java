@@ -7,6 +7,9 @@ import java.io.IOException;
  * trainer calls it at the checkpoint interval and at the end of a run, and whenever validation finds
  * a new best model under {@link EarlyStopping}; it reads what to save from the trainer
  * ({@link Trainer#state()}, {@link Trainer#model()}, {@link Trainer#config()}).
+ *
+ * <p>The trainer calls it on its training thread only; an implementation needs no locking of its
+ * own.
  */
 public interface CheckpointSink {
 

@@ -7,6 +7,8 @@ import java.util.Locale;
  * NaN or infinite. The same choices for every model. A parameter or optimizer value left NaN or
  * infinite by an update stops the run under {@link #STOP} and {@link #SKIP} (the update is done and
  * cannot be skipped) and is rolled back under {@link #ROLLBACK}.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum DivergencePolicy {
     /** Stop the run with a {@link TrainingDivergedException}; the step changes nothing. */

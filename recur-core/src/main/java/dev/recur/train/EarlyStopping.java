@@ -12,6 +12,8 @@ import java.util.Map;
  * metrics, higher for accuracy and F1), by more than {@code minDelta}. The best model is kept (a
  * checkpoint writes it beside the current one).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param metric   {@value #LOSS} or the id of a validation metric, e.g. {@code macro_f1}
  * @param patience validations without improvement before stopping, {@code >= 1}
  * @param minDelta the least change that counts as an improvement, {@code >= 0}

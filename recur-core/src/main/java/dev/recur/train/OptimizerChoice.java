@@ -21,6 +21,8 @@ import java.util.Objects;
  * Which optimizer trains the model, with its hyper-parameters: one of PyTorch's SGD, Adam, AdamW
  * and RMSprop ({@link dev.recur.optim}), each holding its own validated configuration record, whose
  * builder holds the defaults.
+ *
+ * <p>The choices are immutable and thread-safe.
  */
 public sealed interface OptimizerChoice {
 

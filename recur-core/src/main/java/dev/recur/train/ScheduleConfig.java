@@ -10,6 +10,8 @@ import java.util.Map;
  * The learning-rate schedule of a training run, as data (so that a checkpoint can record it); see
  * {@link #build(double)} for the {@link LearningRateSchedule} it stands for.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param kind        the shape of the schedule after the warm-up
  * @param warmupSteps linear warm-up over this many steps first (0 = none)
  * @param minLr       {@link Kind#COSINE}: the learning rate reached at the end of the decay

@@ -21,6 +21,9 @@ import java.util.Map;
  * from the start of the run, across resumes; the time budget counts training time only, without
  * validation and checkpoints.
  *
+ * <p>Immutable and thread-safe (the metric list is an unmodifiable copy); its {@link Builder} is
+ * not.
+ *
  * @param optimizer         the optimizer and its hyper-parameters
  * @param clipNorm          clip the global gradient 2-norm to this ({@code 0} = no clipping)
  * @param schedule          the learning-rate schedule

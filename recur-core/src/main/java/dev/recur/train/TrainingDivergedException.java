@@ -5,6 +5,8 @@ package dev.recur.train;
  * carried recurrent state that is NaN or infinite, so the run cannot go on meaningfully; the message
  * says at which step, what was found (naming the tensor and element) and the likely cause (usually a
  * learning rate that is too high). It is thrown before anything of the diverged step is saved.
+ *
+ * <p>Its fields are final: safe to hand to another thread once thrown.
  */
 public final class TrainingDivergedException extends RuntimeException {
 

@@ -2,7 +2,11 @@ package dev.recur.train;
 
 import dev.recur.model.EvalResult;
 
-/** What a {@link Trainer} reports to its {@link TrainingListener}s. */
+/**
+ * What a {@link Trainer} reports to its {@link TrainingListener}s.
+ *
+ * <p>The events are immutable and thread-safe: a listener may hand them to another thread.
+ */
 public final class TrainingEvents {
 
     private TrainingEvents() {

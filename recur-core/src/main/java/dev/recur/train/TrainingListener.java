@@ -8,6 +8,8 @@ package dev.recur.train;
  * <p>Every method has an empty default, so a listener overrides only what it needs. The methods
  * run on the training thread, between steps: a slow listener slows training down (its time is
  * counted as training time only for step events).
+ *
+ * <p>A listener that shares data with other threads (a user interface) synchronises that itself.
  */
 public interface TrainingListener {
 

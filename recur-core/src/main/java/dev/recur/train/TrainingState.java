@@ -12,6 +12,9 @@ import java.util.Objects;
  * configuration: what a checkpoint saves and {@link Trainer#restore} takes back, so that a resumed
  * run continues exactly as an uninterrupted one.
  *
+ * <p>Immutable once built (the histories are copied), but the carried {@link State} keeps its
+ * arrays: do not change them while the state is shared between threads.
+ *
  * @param step         steps done
  * @param tokens       steps of sequences trained on so far
  * @param trainSeconds training time so far

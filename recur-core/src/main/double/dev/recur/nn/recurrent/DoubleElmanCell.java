@@ -11,6 +11,8 @@ import dev.recur.tensor.Kernels;
  * </pre>
  * The gate value kept for backward is {@code h_t} itself: {@code tanh' = 1 − h²},
  * {@code relu' = [h > 0]} (0 at 0, and where {@code h} is NaN); relu passes a NaN on, as PyTorch's does.
+ *
+ * <p>Stateless and thread-safe: a step writes only the cache and arrays it is given.
  */
 public final class DoubleElmanCell implements Cell<double[]> {
 

@@ -13,6 +13,8 @@ import dev.recur.tensor.Kernels;
  * h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
  * </pre>
  * The cache keeps {@code r, z, n} as gate values and {@code gh_n} in the cell-state slots.
+ *
+ * <p>Stateless and thread-safe: a step writes only the cache and arrays it is given.
  */
 public final class DoubleGruCell implements Cell<double[]> {
 

@@ -12,6 +12,8 @@ import dev.recur.tensor.Kernels;
  * m_t = o ⊙ tanh(c_t)
  * h_t = m_t, or W_hr m_t with a projection              [B, Hout]
  * </pre>
+ *
+ * <p>Stateless and thread-safe: a step writes only the cache and arrays it is given.
  */
 public final class DoubleLstmCell implements Cell<double[]> {
 

@@ -8,6 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The Elman RNN step of {@link DoubleElmanCell}, vectorised over the hidden units with the Java
  * Vector API, the last {@code H mod L} units in scalar code (the float32 twin {@code FloatVectorElmanCell} is generated from this file).
  * {@link DoubleElmanCell} is the plain reference it is tested against.
+ *
+ * <p>Stateless and thread-safe: a step writes only the cache and arrays it is given.
  */
 public final class DoubleVectorElmanCell implements Cell<double[]>, RowSplit.Rows<double[]> {
 

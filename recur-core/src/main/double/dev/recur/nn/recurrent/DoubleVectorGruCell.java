@@ -8,6 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The GRU step of {@link DoubleGruCell}, vectorised over the hidden units with the Java Vector API,
  * the last {@code H mod L} units in scalar code (the float32 twin {@code FloatVectorGruCell} is
  * generated from this file). {@link DoubleGruCell} is the plain reference it is tested against.
+ *
+ * <p>Stateless and thread-safe: a step writes only the cache and arrays it is given.
  */
 public final class DoubleVectorGruCell implements Cell<double[]>, RowSplit.Rows<double[]> {
 

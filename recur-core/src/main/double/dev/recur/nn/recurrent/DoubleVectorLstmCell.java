@@ -9,6 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * API: the same equations in the same order, a vector of units at a time, the last {@code H mod L}
  * units in scalar code (the float32 twin {@code FloatVectorLstmCell} is generated from this file).
  * {@link DoubleLstmCell} is the plain reference it is tested against.
+ *
+ * <p>Stateless and thread-safe: a step writes only the cache and arrays it is given.
  */
 public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows<double[]> {
 

@@ -21,6 +21,8 @@ import java.util.Objects;
  * divides the sum over the elements of the rows that count by their number (counted rows × C). The
  * targets are rounded to the output's precision first; targets of rows that do not count are not read.
  *
+ * <p>Immutable and thread-safe (the weights are copied in and out); its {@link Builder} is not.
+ *
  * @param posWeight {@code [C]} finite, non-negative weights of the positive term per column, or null
  * @param reduction mean or sum
  */

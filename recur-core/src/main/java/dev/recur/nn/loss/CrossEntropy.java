@@ -27,6 +27,8 @@ import java.util.Objects;
  * over the precision's threads in fixed blocks of 256 whose sums are added in block order, so the
  * result does not depend on the thread count.
  *
+ * <p>Immutable and thread-safe (the weights are copied in and out); its {@link Builder} is not.
+ *
  * @param classWeights   {@code [C]} finite, non-negative class weights, or null for none
  * @param labelSmoothing {@code ε} in {@code [0, 1)}
  * @param ignoreIndex    a target id that marks a row that does not count ({@link Targets#IGNORE_INDEX}

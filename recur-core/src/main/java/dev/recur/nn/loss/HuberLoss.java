@@ -14,6 +14,8 @@ import java.util.Map;
  * </pre>
  * The targets are rounded to the output's precision first.
  *
+ * <p>Immutable and thread-safe; its {@link Builder} is not.
+ *
  * @param delta     the threshold between the quadratic and the linear part, finite and {@code > 0}
  * @param reduction mean or sum
  */

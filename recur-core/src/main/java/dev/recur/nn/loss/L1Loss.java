@@ -12,6 +12,8 @@ import java.util.Map;
  * </pre>
  * with {@code sign(0) = 0}, as PyTorch. The targets are rounded to the output's precision first.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param reduction mean or sum
  */
 public record L1Loss(Reduction reduction) implements Loss {

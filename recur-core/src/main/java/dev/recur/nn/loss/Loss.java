@@ -8,6 +8,8 @@ import java.util.Map;
  * A loss function: how far a model's output rows are from their {@link Targets}, and the gradient
  * of that with respect to the output. Each is exactly its PyTorch 1.13 namesake; all are immutable,
  * validated on construction, and give the same result on any thread count.
+ *
+ * <p>Thread-safe: a loss keeps no state between calls, so one instance may serve several threads.
  */
 public sealed interface Loss permits CrossEntropy, BinaryCrossEntropy, MeanSquaredError, L1Loss, HuberLoss {
 

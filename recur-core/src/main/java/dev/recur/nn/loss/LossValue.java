@@ -11,6 +11,8 @@ import java.util.Objects;
  * is reported for {@link Reduction#SUM} too. The mean over several batches is
  * {@code Σ total() / Σ weight()}.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param value     the loss, reduced as {@code reduction} says
  * @param weight    how much the batch counts (see above); {@code 0} when nothing counts
  * @param reduction how the value was reduced

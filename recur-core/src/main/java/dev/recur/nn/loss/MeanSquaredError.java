@@ -13,6 +13,8 @@ import java.util.Map;
  * The targets are rounded to the output's precision first. When every row counts, MEAN is
  * the mean squared error of earlier versions ({@code Losses.meanSquaredError}) bit for bit.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param reduction mean or sum
  */
 public record MeanSquaredError(Reduction reduction) implements Loss {

@@ -16,6 +16,8 @@ import java.util.Objects;
  *   <li>{@link #MAE}: {@code mean |p − y|} over the counted elements;</li>
  *   <li>{@link #RMSE}: {@code sqrt(mean (p − y)²)} over the counted elements.</li>
  * </ul>
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Metric {
 

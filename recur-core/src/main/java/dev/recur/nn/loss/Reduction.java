@@ -3,6 +3,8 @@ package dev.recur.nn.loss;
 /**
  * How a loss turns its per-row (or per-element) terms into one number, as PyTorch's
  * {@code reduction} argument ({@code "none"} is not offered: a loss here is one number per batch).
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Reduction {
 

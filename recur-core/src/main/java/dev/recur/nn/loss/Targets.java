@@ -7,6 +7,8 @@ import java.util.Arrays;
  * {@code width} real values per row ({@link Values}). Rows are those of the output
  * ({@link dev.recur.nn.Activations#rows()}): per step, row {@code t*B + b}. The arrays are kept as
  * given, not copied: do not modify them while a loss or metric reads them.
+ *
+ * <p>Safe to share between threads as long as no one writes into the arrays.
  */
 public sealed interface Targets permits Targets.Classes, Targets.Values {
 

@@ -11,6 +11,9 @@ package dev.recur.nn.recurrent;
  * in the reverse direction) pass their state through unchanged, get zero gate values, and pass
  * their gradient through unchanged.
  *
+ * <p>The cells of recur are stateless singletons, thread-safe: everything a pass writes is in its
+ * {@link CellCache}.
+ *
  * @param <A> the array type
  */
 public interface Cell<A> {

@@ -12,6 +12,9 @@ import dev.recur.tensor.PackedMatrix;
  * {@code t} to slot {@code t}. Either way the previous states of all steps are {@code T}
  * consecutive slots, which lets BPTT form {@code dW_hh} in one matrix product.
  *
+ * <p>Not thread-safe: the working memory of one direction of one pass, used by one caller at a
+ * time.
+ *
  * @param <A> the array type
  */
 public final class CellCache<A> {

@@ -3,6 +3,8 @@ package dev.recur.nn.recurrent;
 /**
  * The kinds of recurrent cell, with the number of gate blocks {@code G} each stacks into its
  * weight matrices ({@code weight_ih} is {@code [G*H, In]}).
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum CellKind {
     /** Long short-term memory: gates i, f, g, o ({@link LstmGate}); a cell state beside the hidden state. */

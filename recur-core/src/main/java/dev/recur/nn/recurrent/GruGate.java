@@ -12,6 +12,8 @@ package dev.recur.nn.recurrent;
  * </pre>
  * The update gate {@code z} merges the LSTM's input and forget gates: it keeps {@code z} of the old
  * state and lets in {@code 1 − z} of the new.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum GruGate {
     /** Reset gate {@code r}. */

@@ -11,6 +11,8 @@ package dev.recur.nn.recurrent;
  * c_t = f ⊙ c_{t-1} + i ⊙ g
  * h_t = o ⊙ tanh(c_t)            (then h_t = W_hr h_t with a projection)
  * </pre>
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum LstmGate {
     /** Input gate {@code i = σ(a_i)}: how much of the candidate enters the cell. */

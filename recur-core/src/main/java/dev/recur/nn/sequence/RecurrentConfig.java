@@ -8,6 +8,8 @@ import dev.recur.tensor.TensorSize;
  * The shape and options of a {@link SequenceLayer}, validated on construction. Build one with
  * {@link #builder(CellKind, int, int)}; the defaults live there and only there.
  *
+ * <p>Immutable and thread-safe; its {@link Builder} is not.
+ *
  * @param cell          the cell kind
  * @param inputSize     {@code I}: input width of the first layer
  * @param hiddenSize    {@code H}: cell width

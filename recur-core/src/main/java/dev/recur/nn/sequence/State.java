@@ -5,6 +5,9 @@ import dev.recur.tensor.Kernels;
 /**
  * Recurrent state of every layer and direction, or its gradient.
  *
+ * <p>Immutable once built, but it keeps the arrays it is given: do not change them while it is
+ * shared between threads.
+ *
  * @param h {@code [L*D, B, Hout]}, layer-major and direction-minor (l0-fwd, l0-rev, l1-fwd, …)
  * @param c {@code [L*D, B, H]} cell state of an LSTM; null for the GRU and the Elman RNN
  * @param <A> the array type

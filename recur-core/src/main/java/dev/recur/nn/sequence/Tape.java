@@ -9,6 +9,8 @@ import dev.recur.nn.recurrent.CellCache;
  * gradients (as PyTorch frees its graph), so a tape serves one backward pass. The layer-0 input array is referenced, not copied: do not modify
  * it before calling backward.
  *
+ * <p>Not thread-safe: it serves one backward pass, on one thread.
+ *
  * @param <A> the array type
  */
 public final class Tape<A> {

@@ -16,6 +16,8 @@ import dev.recur.tensor.PackedMatrix;
  * {@link Tape} and its output arrays are valid only until the next forward pass through the same
  * workspace. Buffers are reallocated when {@code T} or {@code B} change.
  *
+ * <p>Not thread-safe: a workspace serves one forward/backward at a time; give each thread its own.
+ *
  * @param <A> the array type
  */
 public final class Workspace<A> {
