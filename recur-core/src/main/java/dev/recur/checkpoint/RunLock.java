@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
@@ -12,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The lock a process holds on a run folder while it writes checkpoints into it, so that a second
@@ -30,12 +31,17 @@ public final class RunLock implements AutoCloseable {
     /** The lock file's name in a run folder. */
     public static final String FILE = "run.lock";
 
+    /** The run folders (real paths) this process holds the lock of, with the holder's record. */
+    private static final Map<Path, String> HELD = new ConcurrentHashMap<>();
+
     private final FileChannel channel;
     private final FileLock lock;
+    private final Path key;
 
-    private RunLock(FileChannel channel, FileLock lock) {
+    private RunLock(FileChannel channel, FileLock lock, Path key) {
         this.channel = channel;
         this.lock = lock;
+        this.key = key;
     }
 
     /**
@@ -52,30 +58,40 @@ public final class RunLock implements AutoCloseable {
         Path file = run.resolve(FILE);
         // never through a link: the lock must be this folder's own file
         dev.recur.io.AtomicFiles.requireReplaceable(file);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;   // held by this process already
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
-        if (lock == null) {
-            String holder = holder(ch);
-            ch.close();
-            throw new FileSystemException(run.toString(), null, "expected a run folder no other process is writing, "
-                    + "found it locked by " + holder + "; likely cause: another recur command training this run "
-                    + "(wait for it to end, or stop it)");
-        }
+        // A second writer in this process is refused before it opens the file: closing any channel of a
+        // file releases every lock the process holds on it (POSIX), the first writer's included.
+        Path key = run.toRealPath();
         String me = "process " + ProcessHandle.current().pid() + " (" + command + ", since "
                 + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ")";
-        ch.truncate(0);
-        ch.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
-        ch.force(false);
-        return new RunLock(ch, lock);
+        String holder = HELD.putIfAbsent(key, me);
+        if (holder != null) {
+            throw refused(run, holder);
+        }
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                throw refused(run, holder(ch));
+            }
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
+            ch.force(false);
+            return new RunLock(ch, lock, key);
+        } catch (IOException | RuntimeException e) {
+            if (ch != null) {
+                ch.close();
+            }
+            HELD.remove(key);
+            throw e;
+        }
+    }
+
+    private static FileSystemException refused(Path run, String holder) {
+        return new FileSystemException(run.toString(), null, "expected a run folder no other process is writing, "
+                + "found it locked by " + holder + "; likely cause: another recur command training this run "
+                + "(wait for it to end, or stop it)");
     }
 
     /** The holder as the lock file records it, at most a short line. */
@@ -96,7 +112,11 @@ public final class RunLock implements AutoCloseable {
         try {
             lock.release();
         } finally {
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                HELD.remove(key);
+            }
         }
     }
 }

@@ -14,9 +14,9 @@ import java.util.SplittableRandom;
  * <pre>
  * LAST       D = 1: y = x[len−1]
  *            D = 2: y = [x[len−1, :F/2], x[0, F/2:]]   (PyTorch's h_n of both directions)
- * MEAN       y = Σ_{t<len} x[t] / len
- * MAX        y_j = max_{t<len} x[t]_j                  (gradient to the maximising step, the first on ties)
- * ATTENTION  u_t = tanh(W_p x_t + b_p)  [A],  s_t = u_t · q,  α = softmax_{t<len}(s),  y = Σ_{t<len} α_t x_t
+ * MEAN       y = Σ_{t&lt;len} x[t] / len
+ * MAX        y_j = max_{t&lt;len} x[t]_j                  (gradient to the maximising step, the first on ties)
+ * ATTENTION  u_t = tanh(W_p x_t + b_p)  [A],  s_t = u_t · q,  α = softmax_{t&lt;len}(s),  y = Σ_{t&lt;len} α_t x_t
  * </pre>
  *
  * <p>{@code A} is the attention size. Attention pooling has the child {@code proj}, a
