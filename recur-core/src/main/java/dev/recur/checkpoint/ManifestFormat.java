@@ -21,6 +21,7 @@ import dev.recur.model.ModelCodecs;
 import dev.recur.model.Preprocessing;
 import dev.recur.model.SequenceModelConfig;
 import dev.recur.nn.recurrent.CellKind;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -119,6 +120,10 @@ public final class ManifestFormat {
             throw new FormatException(file, "a recur checkpoint manifest (JSON)",
                     bytes.length == 0 ? "an empty file" : "invalid JSON (" + JsonFields.oneLine(e.getOriginalMessage())
                             + ")", "the file is truncated or was edited by hand", e);
+        } catch (CharConversionException e) {
+            // the parser took the leading bytes for UTF-16 or UTF-32 and found no character there
+            throw new FormatException(file, "a recur checkpoint manifest (UTF-8 JSON)", "bytes that are not text ("
+                    + JsonFields.oneLine(e.getMessage()) + ")", "the file is corrupted or was edited by hand", e);
         }
         if (root == null || root.isMissingNode()) {
             throw new FormatException(file, "a recur checkpoint manifest (JSON)",

@@ -2,6 +2,7 @@ package dev.recur.io;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Objects;
  * {@code "FILE: expected ..., found ...; likely cause: ..."}, so that it names the file, the
  * rule that was broken, what was actually there, and the most probable reason, once: the
  * constructors add the likely cause they are given; {@link #wrapping} takes a refusal whose message
- * gives its own.
+ * gives its own. The message is one line: line breaks in text quoted from the file are escaped.
  *
  * <p>Its fields are final: safe to hand to another thread once thrown.
  */
@@ -50,8 +51,37 @@ public final class FormatException extends IOException {
     }
 
     private FormatException(Path file, String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
         this.file = Objects.requireNonNull(file, "file");
+    }
+
+    /**
+     * The message on one line: a line break in text quoted from the file (a name, a value) is written
+     * as its escape (a backslash and {@code n}, {@code r}, or {@code u} and four hex digits for U+2028 and
+     * the other separators), so the message stays one line.
+     */
+    static String oneLine(String message) {
+        StringBuilder sb = null;
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            String escape = switch (c) {
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\u000B', '\u000C', '\u0085', '\u2028', '\u2029' -> String.format(Locale.ROOT, "\\u%04X", (int) c);
+                default -> null;
+            };
+            if (escape != null && sb == null) {
+                sb = new StringBuilder(message.length() + 8).append(message, 0, i);
+            }
+            if (sb != null) {
+                if (escape == null) {
+                    sb.append(c);
+                } else {
+                    sb.append(escape);
+                }
+            }
+        }
+        return sb == null ? message : sb.toString();
     }
 
     /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -414,6 +415,11 @@ public final class SafetensorsFile {
                     "invalid JSON (" + problem + where + ")",
                     duplicate ? "the writer emitted the same tensor name twice"
                             : "the header is corrupted, or the file is not a safetensors file", e);
+        } catch (CharConversionException e) {
+            // the parser took the leading bytes for UTF-16 or UTF-32 and found no character there
+            throw new FormatException(path, "a UTF-8 JSON object as the header",
+                    "bytes that are not text (" + e.getMessage() + ")",
+                    "the header is corrupted, or the file is not a safetensors file", e);
         } catch (IOException e) {
             throw new IllegalStateException("reading JSON from a byte array failed", e);
         }
