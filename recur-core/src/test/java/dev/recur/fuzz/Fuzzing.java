@@ -120,9 +120,9 @@ public final class Fuzzing {
         public String summary() {
             int refusedTotal = refused.values().stream().mapToInt(Integer::intValue).sum();
             return String.format(Locale.ROOT, "fuzz %s: seed %d, %d cases: %d loaded, %d refused %s, %d failed;"
-                            + " %.1f s, slowest case %.0f ms, most allocated by one case %.1f MiB",
+                            + " %.1f s, slowest case %.0f ms, most allocated by one case %.1f MiB (heap limit %d MiB)",
                     kind, seed, cases, loaded, refusedTotal, refused, failed, nanos / 1e9, maxNanos / 1e6,
-                    maxAllocated / (1024.0 * 1024.0));
+                    maxAllocated / (1024.0 * 1024.0), Runtime.getRuntime().maxMemory() >> 20);
         }
 
         /** @return the failures, one line each, grouped by their signature */
@@ -239,7 +239,7 @@ public final class Fuzzing {
     /** The first frame of recur's own code, where the exception was thrown or passed through. */
     private static String where(Throwable t) {
         for (StackTraceElement e : t.getStackTrace()) {
-            if (e.getClassName().startsWith("dev.recur.") && !e.getClassName().startsWith("dev.recur.fuzz.")
+            if (e.getClassName().startsWith("dev.recur.") && !e.getClassName().contains(".fuzz.")
                     && !e.getClassName().endsWith("FuzzTest")) {
                 return " at " + e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1) + "."
                         + e.getMethodName() + ":" + e.getLineNumber();

@@ -262,6 +262,15 @@ public final class OnnxImporter {
             throw unexpected(n, "with a " + what + " that is not a constant");
         }
 
+        /** The integers of a constant input (e.g. the axes of a Squeeze); a floating-point one is refused. */
+        private long[] constLongs(Node n, int i, String what) throws FormatException {
+            TensorData t = constIn(n, i, what);
+            if (t.isFloating()) {
+                throw unexpected(n, "with a " + what + " of " + t.type() + " values, not integers");
+            }
+            return t.longs();
+        }
+
         private void put(Node n, int output, Sym s) {
             String name = n.output(output);
             if (!name.isEmpty()) {
@@ -384,7 +393,7 @@ public final class OnnxImporter {
             if (n.input(1).isEmpty()) {
                 return null;
             }
-            return constIn(n, 1, "axes").longs();
+            return constLongs(n, 1, "axes");
         }
 
         private void unsqueeze(Node n) throws FormatException {
@@ -511,10 +520,10 @@ public final class OnnxImporter {
                 axes = n.attribute("axes") == null ? null
                         : n.attribute("axes").getIntsList().stream().mapToLong(Long::longValue).toArray();
             } else {
-                starts = constIn(n, 1, "start").longs();
-                ends = constIn(n, 2, "end").longs();
-                axes = n.input(3).isEmpty() ? null : constIn(n, 3, "axes").longs();
-                steps = n.input(4).isEmpty() ? null : constIn(n, 4, "step").longs();
+                starts = constLongs(n, 1, "start");
+                ends = constLongs(n, 2, "end");
+                axes = n.input(3).isEmpty() ? null : constLongs(n, 3, "axes");
+                steps = n.input(4).isEmpty() ? null : constLongs(n, 4, "step");
             }
             boolean axis0 = starts.length == 1 && ends != null && ends.length == 1
                     && (axes == null || axes.length == 1 && axes[0] == 0)
@@ -559,7 +568,7 @@ public final class OnnxImporter {
             if (in(n, 0) instanceof RnnY y && y.transposed() && intAttr(n, "allowzero", 0) == 0) {
                 Layer l = layers.get(y.layer());
                 long width = (long) l.dirs() * l.hidden();
-                long[] shape = constIn(n, 1, "shape").longs();
+                long[] shape = constLongs(n, 1, "shape");
                 if (shape.length == 3 && shape[0] == 0 && shape[1] == 0 && (shape[2] == -1 || shape[2] == width)) {
                     put(n, 0, new Seq(y.layer(), (int) width));
                     return;
