@@ -44,10 +44,13 @@ class FuzzFindingsTest {
         assertOneLine(e);
     }
 
-    /** The same for a safetensors header: it gave an {@link IllegalStateException}. */
+    /**
+     * The same for a safetensors header, where it gave an {@link IllegalStateException} (seen beside the
+     * manifest's case, not hit by the fuzzer in 10,000 cases).
+     */
     @Test
     void aSafetensorsHeaderThatLooksLikeUtf32IsRefusedAsAFormatError() throws IOException {
-        byte[] header = "\0\0\0\0{}".getBytes(StandardCharsets.UTF_8);
+        byte[] header = "\0\0\0\0{\"a\": {}}".getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(header.length).put(header);
         Path file = Files.write(tmp.resolve("utf32.safetensors"), b.array());
