@@ -38,7 +38,7 @@ import java.util.TreeMap;
  * cases per kind (the {@code fuzz} profile: 10,000), {@code -Drecur.fuzz.maxAllocMiB=M} the bound on
  * what one case may allocate (measured per thread).
  *
- * <p>recur-onnx's tests hold a copy of this class ({@code dev.recur.onnx.fuzz.Fuzzing}); keep the two the same.
+ * <p>recur-onnx's tests use it through recur-core's test jar.
  */
 public final class Fuzzing {
 

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.data.Vocabulary;
+import dev.recur.fuzz.Fuzzing;
 import dev.recur.io.FormatException;
 import dev.recur.model.Preprocessing;
 import dev.recur.model.SequenceModel;
