@@ -86,12 +86,17 @@ public final class AtomicFiles {
                     tmp = null; // a name clash; draw another name
                 }
             }
+            Path file = tmp;
             try (FileChannel channel = ch) {
                 OutputStream out = new BufferedOutputStream(
                         new FilterOutputStream(Channels.newOutputStream(channel)) {
                             @Override
                             public void write(byte[] b, int off, int len) throws IOException {
-                                out.write(b, off, len);
+                                try {
+                                    out.write(b, off, len);
+                                } catch (IOException e) {
+                                    throw onFile(file, e);   // a full disk: named, as the target below
+                                }
                             }
 
                             @Override
@@ -101,7 +106,11 @@ public final class AtomicFiles {
                         }, BUFFER_BYTES);
                 body.accept(out);
                 out.flush();
-                channel.force(true);
+                try {
+                    channel.force(true);
+                } catch (IOException e) {
+                    throw onFile(file, e);
+                }
             }
             requireReplaceable(target);   // again: it may have changed while the content was written
             Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -123,9 +132,20 @@ public final class AtomicFiles {
     }
 
     /**
-     * The same error about the target rather than the temporary file, whose name means nothing to
-     * whoever asked for the target.
+     * An error of writing a file's content as one about that file: the channel reports a full disk
+     * ("No space left on device") or a failing device as a bare {@link IOException} that names no
+     * file, which would leave the caller's message without one.
      */
+    private static FileSystemException onFile(Path file, IOException e) {
+        if (e instanceof FileSystemException fs && fs.getFile() != null) {
+            return fs;
+        }
+        FileSystemException named = new FileSystemException(file.toString(), null,
+                e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+        named.initCause(e);
+        return named;
+    }
+
     /**
      * Refuses a target that exists and is not a regular file: replacing it would turn a device, a
      * pipe or a link into a file (and a link is never followed out of where recur writes).
@@ -151,6 +171,10 @@ public final class AtomicFiles {
                 + "files, and not through links)");
     }
 
+    /**
+     * The same error about the target rather than the temporary file, whose name means nothing to
+     * whoever asked for the target.
+     */
     private static FileSystemException naming(Path target, FileSystemException e) {
         String dir = String.valueOf(target.getParent());
         FileSystemException named;
