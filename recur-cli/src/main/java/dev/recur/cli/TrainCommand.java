@@ -64,7 +64,7 @@ public final class TrainCommand extends RecurCommand {
     /** The options that {@code --resume} may change (all others are the run's). */
     private static final List<String> RESUMABLE = List.of("--steps", "--time", "--eval-every", "--checkpoint-every",
             "--threads", "--corpus", "--runs-dir", "--resume", "--sample-length", "--temperature",
-            "--test-step-delay-ms", "--test-pause-before-commit", "--format", "--quiet", "-q");
+            "--test-step-delay-ms", "--test-pause-before-commit", "--test-commit-delay-ms", "--format", "--quiet", "-q");
 
     @Option(names = "--corpus", paramLabel = "FILE",
             description = "UTF-8 text to train on. Default: the bundled tinyshakespeare (1.1 MB).")
@@ -205,6 +205,10 @@ public final class TrainCommand extends RecurCommand {
     @Option(names = "--test-pause-before-commit", hidden = true,
             description = "Testing: stall inside the checkpoint write of this step, before the commit.")
     private long testPauseBeforeCommit = -1;
+
+    @Option(names = "--test-commit-delay-ms", hidden = true,
+            description = "Testing: sleep inside every checkpoint write, before the commit.")
+    private long testCommitDelayMs;
 
     /** The lock on the run folder while this command writes it (null before it is known). */
     private RunLock lock;
@@ -417,8 +421,21 @@ public final class TrainCommand extends RecurCommand {
         return s.isEmpty() ? t : t.isEmpty() ? s : s + " or " + t + ", whichever comes first";
     }
 
-    /** The testing hook: stalls inside the chosen checkpoint write, so that a test can kill the process there. */
+    /**
+     * The testing hooks: stalls inside the chosen checkpoint write, or slows every one down, so that a
+     * test can kill the process there.
+     */
     private void beforeCommit(Path dir, long step) {
+        if (testCommitDelayMs > 0) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("test hook: committing the checkpoint of step " + step + " in " + testCommitDelayMs + " ms");
+            err.flush();
+            try {
+                Thread.sleep(testCommitDelayMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (step == testPauseBeforeCommit) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("test hook: stalled before committing the checkpoint of step " + step);
