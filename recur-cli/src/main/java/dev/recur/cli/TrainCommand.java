@@ -315,6 +315,7 @@ public final class TrainCommand extends RecurCommand {
             Manifest manifest = ManifestFormat.read(run);
             OptionChecks.writableFolder("--resume", run);
             lock = RunLock.acquire(run, "recur train --resume");   // before anything of the run is read
+            removeInterruptedChart(run);
             // a budget given replaces the run's own: --steps alone drops a saved time budget, --time alone
             // a saved step budget (TrainConfig.Changes)
             TrainConfig.Changes changes = new TrainConfig.Changes(
@@ -402,6 +403,27 @@ public final class TrainCommand extends RecurCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** A temporary file left by an interrupted atomic write of the loss chart (see {@link LossChart}). */
+    private static final java.util.regex.Pattern CHART_TEMP = java.util.regex.Pattern.compile(
+            "\\.loss\\.png\\.[0-9a-z]+\\.tmp");
+
+    /**
+     * Deletes what a killed run left of a write of its loss chart ({@code .loss.png.<random>.tmp}),
+     * once this process holds the run's lock: the checkpoint's own leftovers go with its next save,
+     * but nothing else would ever remove these.
+     */
+    private static void removeInterruptedChart(Path run) {
+        try (var files = java.nio.file.Files.newDirectoryStream(run)) {
+            for (Path p : files) {
+                if (CHART_TEMP.matcher(p.getFileName().toString()).matches()) {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            // harmless: a leftover is never read, and the next resume tries again
+        }
     }
 
     /** Deletes a new run folder that never got a checkpoint (so that a failed run leaves nothing behind). */
