@@ -16,64 +16,15 @@ import math
 import sys
 import time
 
+import os
+
 import torch
 from torch import nn
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from recur_data import java_round, stratified_split  # ports of recur's split
+
 torch.set_num_threads(2)
-
-MASK64 = (1 << 64) - 1
-GOLDEN_GAMMA = 0x9E3779B97F4A7C15
-
-
-class SplittableRandom:
-    """java.util.SplittableRandom(seed): nextInt(bound) as in the JDK, so the split matches recur's."""
-
-    def __init__(self, seed):
-        self.seed = seed & MASK64
-
-    def _next_int(self):
-        self.seed = (self.seed + GOLDEN_GAMMA) & MASK64
-        z = self.seed
-        z = ((z ^ (z >> 33)) * 0x62A9D9ED799705F5) & MASK64
-        r = (((z ^ (z >> 28)) * 0xCB24D0A5C88C35B3) & MASK64) >> 32
-        return r - (1 << 32) if r >= (1 << 31) else r  # as a Java int
-
-    def next_int(self, bound):
-        r = self._next_int()
-        m = bound - 1
-        if bound & m == 0:
-            return r & m
-        u = (r & 0xFFFFFFFF) >> 1
-        while True:
-            r = u % bound
-            s = u + m - r
-            if -(1 << 31) <= s < (1 << 31):  # no int overflow: accept
-                return r
-            u = (self._next_int() & 0xFFFFFFFF) >> 1
-
-
-def java_round(x):
-    return int(math.floor(x + 0.5))
-
-
-def stratified_split(labels, val_frac, test_frac, seed):
-    """Classification.split: per label (sorted as strings), shuffle, then test, validation, train."""
-    by_label = {l: [] for l in sorted(set(labels))}
-    for i, l in enumerate(labels):
-        by_label[l].append(i)
-    rng = SplittableRandom(seed)
-    train, val, test = [], [], []
-    for l, idx in by_label.items():
-        for i in range(len(idx) - 1, 0, -1):
-            j = rng.next_int(i + 1)
-            idx[i], idx[j] = idx[j], idx[i]
-        n_test = max(1, java_round(len(idx) * test_frac))
-        n_val = max(1, java_round(len(idx) * val_frac)) if len(idx) - n_test >= 2 else 0
-        test += idx[:n_test]
-        val += idx[n_test:n_test + n_val]
-        train += idx[n_test + n_val:]
-    return sorted(train), sorted(val), sorted(test)
-
 
 def train_loop(model, loss_fn, x, y, epochs, batch, lr, clip, seed, seq_first=True, budget=0.0, validate=None):
     """Adam over shuffled mini-batches (the last one partial) for `epochs` epochs, or, with a time

@@ -1,7 +1,6 @@
 """Python ports of the parts of recur's data pipelines that decide which rows a model saw.
 
-Shared by tools/torch_reload.py; bench/tasks_torch.py holds an older copy of the split (without the
-cap that always leaves one training example per label).
+Shared by tools/torch_reload.py and bench/tasks_torch.py.
 
 - SplittableRandom: java.util.SplittableRandom(seed).nextInt(bound), bit for bit.
 - stratified_split: dev.recur.classify.Classification.split.
