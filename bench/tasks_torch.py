@@ -12,7 +12,6 @@ usage: tasks_torch.py classify DATA.csv EPOCHS [SEED]
 """
 import csv
 import json
-import math
 import sys
 import time
 
