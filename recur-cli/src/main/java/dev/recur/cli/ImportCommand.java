@@ -114,7 +114,7 @@ public final class ImportCommand extends RecurCommand {
         }
         OptionChecks.writableFolder("RUN", run.toAbsolutePath().getParent());
         if (corpus != null) {
-            characterRun(model, TextCorpus.load(corpus));
+            characterRun(model, preprocessing, TextCorpus.load(corpus));
         } else {
             Provenance provenance = new Provenance(Version.get(), 0, modelFile.toString(),
                     Sha256.hex(Files.readAllBytes(modelFile)), Files.size(modelFile),
@@ -140,7 +140,8 @@ public final class ImportCommand extends RecurCommand {
     }
 
     /** A character model's run at step 0 on its corpus, with the imported weights: trainable with --resume. */
-    private void characterRun(SequenceModel<float[]> model, TextCorpus text) throws IOException {
+    private void characterRun(SequenceModel<float[]> model, Preprocessing saved, TextCorpus text)
+            throws IOException {
         SequenceModelConfig c = model.config();
         int vocabulary = text.vocabulary().size();
         if (!c.hasTokens() || !c.perStep() || c.features() > 0 || c.layerNorm() || c.hiddenUnits() > 0
@@ -148,6 +149,11 @@ public final class ImportCommand extends RecurCommand {
             throw new IllegalArgumentException("--corpus: expected a character model (Embedding -> recurrent layers "
                     + "-> Linear to the vocabulary at every step), found " + model + "; likely cause: --corpus given "
                     + "with another kind of model");
+        }
+        if (saved.vocabulary() != null && !saved.vocabulary().equals(text.vocabulary())) {
+            throw new IllegalArgumentException("--corpus " + corpus + ": expected the characters of the vocabulary the "
+                    + "model file records (" + c.vocabSize() + "), found other characters; likely cause: not the text "
+                    + "the model was trained on");
         }
         if (vocabulary != c.vocabSize()) {
             throw new IllegalArgumentException("--corpus " + corpus + ": expected " + c.vocabSize() + " distinct "

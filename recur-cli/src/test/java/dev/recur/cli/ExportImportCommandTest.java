@@ -100,6 +100,18 @@ class ExportImportCommandTest {
             assertFalse(r.err().contains("\tat "), r.err());
         }
         assertFalse(Files.exists(tmp.resolve("r1")));
+
+        // a corpus with as many characters as the model's vocabulary, but other ones
+        Path onnx = tmp.resolve("m.onnx");
+        assertEquals(0, run("export", trained.toString(), onnx.toString()).code());
+        String original = Files.readString(corpus);
+        StringBuilder shifted = new StringBuilder();
+        original.codePoints().forEach(cp -> shifted.appendCodePoint(cp == ' ' ? '_' : cp));
+        Path other = Files.writeString(tmp.resolve("other.txt"), shifted.toString());
+        Run r = run("import", onnx.toString(), tmp.resolve("r3").toString(), "--corpus", other.toString(),
+                "--batch", "4", "--seq", "16");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("expected the characters of the vocabulary the model file records"), r.err());
     }
 
     private static void assertSameWeights(Path expected, Path actual) throws IOException {
