@@ -1,6 +1,7 @@
 package dev.recur.cli;
 
 import dev.recur.checkpoint.Checkpoint;
+import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.io.StateDicts;
 import dev.recur.model.Model;
 import dev.recur.model.SequenceModel;
@@ -40,8 +41,10 @@ public final class ExportCommand extends RecurCommand {
                     + "server can carry the state between calls (the final state is always an output: h_n, c_n).")
     private boolean initialState;
 
-    @Option(names = "--best", description = "Export the best model kept by early stopping instead of the latest.")
-    private boolean best;
+    @Option(names = "--latest", description = "Export the latest weights even where early stopping kept a best "
+            + "model. Default: the weights the run serves (its best model where it kept one, as forecast and classify "
+            + "runs do; else the latest).")
+    private boolean latest;
 
     /** Creates the command. */
     public ExportCommand() {
@@ -56,6 +59,7 @@ public final class ExportCommand extends RecurCommand {
         }
         Path folder = RunFolders.checkpoint(run, Path.of(RunFolders.DEFAULT_RUNS), "RUN");
         OptionChecks.outputFile("OUT", outFile, folder.resolve("checkpoint.json"), "the run's manifest");
+        boolean best = !latest && ManifestFormat.read(folder).files().containsKey("best");
         Checkpoint.Loaded<float[]> loaded = Checkpoint.loadModel(folder, Precision.F32, best);
         Model<float[]> model = loaded.model();
         long bytes;
@@ -75,12 +79,14 @@ public final class ExportCommand extends RecurCommand {
         result.put("format", chosen);
         result.put("bytes", bytes);
         result.put("step", loaded.manifest().step());
+        result.put("weights", best ? "best" : "latest");
         result.put("model", model.toString());
         if (out.isJson()) {
             out.record(result);
         } else {
-            out.value("exported", model + " (step " + loaded.manifest().step() + ") to " + outFile + " as " + chosen
-                    + ", " + bytes + " bytes");
+            out.value("exported", model + " (" + (best ? "its best weights, as the run serves them"
+                    : "step " + loaded.manifest().step()) + ") to " + outFile + " as " + chosen + ", " + bytes
+                    + " bytes");
         }
         return ExitCodes.OK;
     }

@@ -122,8 +122,10 @@ public final class ImportCommand extends RecurCommand {
                     System.getProperty("java.version", "unknown"));
             Map<String, Object> training = new LinkedHashMap<>();
             training.put("imported_from", modelFile.toString());
+            // a task's model (forecaster, classifier) is served from its best weights: the imported ones
+            Manifest.FileRef best = preprocessing.task() != null ? Checkpoint.saveBest(run, model, 0) : null;
             Checkpoint.save(run, new Checkpoint.Contents<>(model, preprocessing, provenance, 0, null, null, training,
-                    null), Checkpoint.WriteHook.NONE);
+                    best), Checkpoint.WriteHook.NONE);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("run", run.toString());

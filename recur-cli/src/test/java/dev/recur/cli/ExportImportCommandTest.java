@@ -84,6 +84,33 @@ class ExportImportCommandTest {
     }
 
     @Test
+    void aClassifierExportedAndImportedPredictsAsTheOriginal() throws IOException {
+        StringBuilder csv = new StringBuilder("text,label\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i % 2 == 0 ? "good fine nice " + i : "bad awful poor " + i).append(',')
+                    .append(i % 2 == 0 ? "pos" : "neg").append('\n');
+        }
+        Path data = Files.writeString(tmp.resolve("c.csv"), csv.toString());
+        assertEquals(0, run("classify", "train", "--data", data.toString(), "--tokens", "chars", "--hidden", "6",
+                "--embedding", "4", "--epochs", "3", "--threads", "1", "--runs-dir", tmp.resolve("runs").toString(),
+                "--run-name", "cls").code());
+        Path onnx = tmp.resolve("cls.onnx");
+        Run e = run("export", tmp.resolve("runs").resolve("cls").toString(), onnx.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("its best weights, as the run serves them"), e.out());
+        Path back = tmp.resolve("cls-back");
+        assertEquals(0, run("import", onnx.toString(), back.toString()).code());
+        Path a = tmp.resolve("a.csv");
+        Path b = tmp.resolve("b.csv");
+        assertEquals(0, run("classify", "predict", "--checkpoint", tmp.resolve("runs").resolve("cls").toString(),
+                "--data", data.toString(), "--out", a.toString()).code());
+        Run p = run("classify", "predict", "--checkpoint", back.toString(), "--data", data.toString(), "--out",
+                b.toString());
+        assertEquals(0, p.code(), p.err());
+        assertEquals(Files.readString(a), Files.readString(b));
+    }
+
+    @Test
     void badArgumentsGetOneLineAndNoStackTrace() throws IOException {
         Path text = Files.writeString(tmp.resolve("not.onnx"), "hello, this is not a model");
         List<String[]> cases = List.of(
