@@ -1,7 +1,9 @@
 package dev.recur.cli;
 
 import dev.recur.checkpoint.Checkpoint;
+import dev.recur.checkpoint.Manifest;
 import dev.recur.checkpoint.ManifestFormat;
+import dev.recur.io.AtomicFiles;
 import dev.recur.io.StateDicts;
 import dev.recur.model.Model;
 import dev.recur.model.SequenceModel;
@@ -52,43 +54,64 @@ public final class ExportCommand extends RecurCommand {
 
     @Override
     protected int execute(Output out) throws Exception {
+        OptionChecks.notEmpty("RUN", run);
+        OptionChecks.notEmpty("OUT", outFile);
         String chosen = format(format, outFile);
         if (initialState && !chosen.equals("onnx")) {
-            throw new IllegalArgumentException("--initial-state: expected with the onnx format, found --to "
-                    + chosen + "; likely cause: a state_dict holds weights only");
+            throw new IllegalArgumentException("--initial-state: expected with the onnx format, found the " + chosen
+                    + " format; likely cause: a state_dict holds weights only");
         }
         Path folder = RunFolders.checkpoint(run, Path.of(RunFolders.DEFAULT_RUNS), "RUN");
         OptionChecks.outputFile("OUT", outFile, folder.resolve("checkpoint.json"), "the run's manifest");
-        boolean best = !latest && ManifestFormat.read(folder).files().containsKey("best");
-        Checkpoint.Loaded<float[]> loaded = Checkpoint.loadModel(folder, Precision.F32, best);
-        Model<float[]> model = loaded.model();
+        Path outFolder = outFile.toAbsolutePath().getParent();
+        if (Files.exists(outFolder.resolve("checkpoint.json"))) {
+            throw new IllegalArgumentException("OUT: expected a file outside any run folder, found " + outFile + " in "
+                    + "the run folder " + outFolder + "; likely cause: a path inside the run (its files are the "
+                    + "run's own: writing there could replace one)");
+        }
+        Manifest manifest = ManifestFormat.read(folder);
+        boolean best = !latest && manifest.files().containsKey("best");
+        // a state_dict keeps the run's precision; ONNX is float32
+        Precision<?> precision = chosen.equals("safetensors") && manifest.dtype().equals("float64")
+                ? Precision.F64 : Precision.F32;
+        Checkpoint.Loaded<?> loaded = Checkpoint.loadModel(folder, precision, best);
+        Model<?> model = loaded.model();
         long bytes;
         if (chosen.equals("onnx")) {
-            if (!(model instanceof SequenceModel<float[]> sm)) {
+            if (!(model instanceof SequenceModel<?> sm)) {
                 throw new IllegalArgumentException(folder + ": expected a sequence model to export as ONNX, found a "
                         + "model of type " + loaded.manifest().modelType());
             }
             bytes = OnnxExporter.write(sm, loaded.preprocessing(), outFile,
                     new OnnxExporter.Options(initialState, RecurVersion.get()));
         } else {
-            StateDicts.save(model, outFile);
-            bytes = Files.size(outFile);
+            byte[] file = StateDicts.checkedWriter(model).metadata("format", "pt").toBytes();
+            AtomicFiles.writeBytes(outFile, file);
+            bytes = file.length;
         }
+        Object step = best ? bestStep(loaded.manifest()) : loaded.manifest().step();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("file", outFile.toString());
         result.put("format", chosen);
         result.put("bytes", bytes);
-        result.put("step", loaded.manifest().step());
         result.put("weights", best ? "best" : "latest");
+        result.put("step", step);
+        result.put("dtype", chosen.equals("onnx") ? "float32" : loaded.manifest().dtype());
         result.put("model", model.toString());
         if (out.isJson()) {
             out.record(result);
         } else {
-            out.value("exported", model + " (" + (best ? "its best weights, as the run serves them"
-                    : "step " + loaded.manifest().step()) + ") to " + outFile + " as " + chosen + ", " + bytes
-                    + " bytes");
+            out.value("exported", model + " (" + (best ? "its best weights, kept at step " + step + ", as the run "
+                    + "serves them" : "step " + step) + ") to " + outFile + " as " + chosen + " ("
+                    + result.get("dtype") + "), " + bytes + " bytes");
         }
         return ExitCodes.OK;
+    }
+
+    /** The step early stopping kept the best model at, as the manifest records it. */
+    private static Object bestStep(Manifest manifest) {
+        Object best = manifest.training().get("best");
+        return best instanceof Map<?, ?> m && m.get("step") != null ? m.get("step") : "?";
     }
 
     private static String format(String given, Path file) {

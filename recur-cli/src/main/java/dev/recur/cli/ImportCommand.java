@@ -9,6 +9,7 @@ import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.checkpoint.Provenance;
 import dev.recur.data.TextCorpus;
 import dev.recur.io.FormatException;
+import dev.recur.io.SafetensorsFile;
 import dev.recur.io.Sha256;
 import dev.recur.io.StateDicts;
 import dev.recur.model.Preprocessing;
@@ -67,12 +68,17 @@ public final class ImportCommand extends RecurCommand {
             description = "With --corpus: the chunk length training continues with. Default: train's.")
     private Integer seq;
 
+    /** The key of the training section of a run imported without a corpus: the file it came from. */
+    static final String IMPORTED_FROM = "imported_from";
+
     /** Creates the command. */
     public ImportCommand() {
     }
 
     @Override
     protected int execute(Output out) throws Exception {
+        OptionChecks.notEmpty("MODEL", modelFile);
+        OptionChecks.notEmpty("RUN", run);
         if (!Files.isRegularFile(modelFile)) {
             throw new IllegalArgumentException("MODEL: expected a file, found " + (Files.exists(modelFile)
                     ? "something else at " + modelFile : "no such file " + modelFile));
@@ -95,8 +101,14 @@ public final class ImportCommand extends RecurCommand {
                 throw new IllegalArgumentException("--config: expected the model's configuration with a state_dict "
                         + "(a state_dict holds weights, not the choices such as the pooling), found none");
             }
+            if (!Files.isRegularFile(config)) {
+                throw new IllegalArgumentException("--config: expected a JSON file, found " + (Files.isDirectory(config)
+                        ? "the folder " + config : Files.exists(config) ? "something else at " + config
+                        : "no such file " + config));
+            }
             SequenceModelConfig c = configOf(config);
             preprocessing = preprocessingOf(config);
+            requireStateDictFits(c, SafetensorsFile.read(modelFile));   // before the model is allocated
             model = SequenceModel.create(c, Precision.F32, 0);
             StateDicts.load(model, modelFile);
             from = "PyTorch state_dict";
@@ -121,7 +133,7 @@ public final class ImportCommand extends RecurCommand {
                     Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
                     System.getProperty("java.version", "unknown"));
             Map<String, Object> training = new LinkedHashMap<>();
-            training.put("imported_from", modelFile.toString());
+            training.put(IMPORTED_FROM, modelFile.toString());
             // a task's model (forecaster, classifier) is served from its best weights: the imported ones
             Manifest.FileRef best = preprocessing.task() != null ? Checkpoint.saveBest(run, model, 0) : null;
             Checkpoint.save(run, new Checkpoint.Contents<>(model, preprocessing, provenance, 0, null, null, training,
@@ -194,17 +206,47 @@ public final class ImportCommand extends RecurCommand {
                     "a model of type " + m.modelType(), "a run of a custom model"));
         }
         Map<String, Object> map;
+        if (Files.size(file) > MAX_CONFIG_BYTES) {
+            throw new FormatException(file, "a model configuration of at most " + MAX_CONFIG_BYTES + " bytes",
+                    Files.size(file) + " bytes", "another file given to --config");
+        }
         try {
-            map = new com.fasterxml.jackson.databind.ObjectMapper().readValue(file.toFile(),
+            map = new com.fasterxml.jackson.databind.ObjectMapper().readValue(Files.readAllBytes(file),
                     new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new FormatException(file, "a JSON object of the model's configuration", "text that is not one",
+        } catch (IOException e) {
+            String why = e instanceof com.fasterxml.jackson.core.JacksonException j ? j.getOriginalMessage()
+                    : e.getMessage();
+            throw new FormatException(file, "a JSON object of the model's configuration", "text the JSON parser "
+                    + "refused (" + String.valueOf(why).lines().findFirst().orElse("") + ")",
                     "another file given to --config", e);
         }
         try {
             return SequenceModelConfig.fromMap(map);
         } catch (IllegalArgumentException e) {
             throw FormatException.refused(file, "a valid model configuration", e, "a field missing or mistyped");
+        }
+    }
+
+    /** The most bytes a {@code --config} JSON may have: a model's fields are a few hundred. */
+    private static final long MAX_CONFIG_BYTES = 1 << 20;
+
+    /**
+     * Refuses a configuration that cannot be the state_dict's, from the file's header alone: another
+     * number of values or of tensors than the configuration's parameters.
+     */
+    private void requireStateDictFits(SequenceModelConfig c, SafetensorsFile file) throws FormatException {
+        long values = 0;
+        for (String name : file.names()) {
+            long n = 1;
+            for (int d : file.shape(name)) {
+                n *= d;
+            }
+            values += n;
+        }
+        if (values != c.parameterCount()) {
+            throw new FormatException(modelFile, "the " + c.parameterCount() + " weights of the model --config "
+                    + config + " describes", values + " values in " + file.names().size() + " tensors",
+                    "a configuration of another model");
         }
     }
 

@@ -168,4 +168,18 @@ final class OptionChecks {
             throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Refuses an empty path argument (an empty string names the working directory, never what was meant).
+     *
+     * @param name the argument, e.g. {@code RUN}
+     * @param path its value
+     * @throws IllegalArgumentException if it is empty
+     */
+    static void notEmpty(String name, Path path) {
+        if (path == null || path.toString().isEmpty()) {
+            throw new IllegalArgumentException(name + ": expected a path, found an empty argument; likely cause: an "
+                    + "unset shell variable");
+        }
+    }
 }

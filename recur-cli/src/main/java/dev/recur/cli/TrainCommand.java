@@ -14,6 +14,7 @@ import dev.recur.checkpoint.Manifest;
 import dev.recur.checkpoint.RunLock;
 import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.data.TextCorpus;
+import dev.recur.io.FormatException;
 import dev.recur.model.CharLanguageModel;
 import dev.recur.model.TokenSampler;
 import dev.recur.nn.recurrent.CellKind;
@@ -313,6 +314,12 @@ public final class TrainCommand extends RecurCommand {
         if (resume != null) {
             run = resumeDirectory();
             Manifest manifest = ManifestFormat.read(run);
+            if (manifest.training().containsKey(ImportCommand.IMPORTED_FROM)) {
+                throw new FormatException(manifest.file(), "a run that records how it trains (its data and "
+                        + "configuration)", "a model imported from " + manifest.training().get(ImportCommand.IMPORTED_FROM)
+                        + " without a corpus", "import it again with --corpus TEXT (the text it was trained on) to "
+                        + "train it further");
+            }
             OptionChecks.writableFolder("--resume", run);
             lock = RunLock.acquire(run, "recur train --resume");   // before anything of the run is read
             removeInterruptedChart(run);

@@ -132,6 +132,10 @@ final class TrainReport implements TrainingListener {
                     trainer.tokens() - tokens0, trainer.trainSeconds() - seconds0, rate, trainer.stepCount(),
                     trainer.tokens(), trainer.trainSeconds());
         }
+        if (trainer.skipped() > 0) {
+            out.notice("warning: %,d of the run's %,d steps were skipped or undone by the divergence policy; their "
+                    + "updates do not count", trainer.skipped(), trainer.stepCount());
+        }
         EvalResult v = trainer.lastValidation();
         Path chart = run.resolve("loss.png");
         if (out.isJson()) {
@@ -140,6 +144,7 @@ final class TrainReport implements TrainingListener {
             done.put("run", run.toString());
             done.put("step", trainer.stepCount());
             done.put("tokens", trainer.tokens());
+            done.put("skipped", trainer.skipped());
             done.put("train_seconds", round(trainer.trainSeconds(), 3));
             done.put("tokens_per_second", round(rate, 1));
             done.put("val_loss", v == null ? null : v.loss());

@@ -78,6 +78,10 @@ class ExportImportCommandTest {
                 trained.resolve("checkpoint.json").toString());
         assertEquals(0, i.code(), i.err());
         assertSameWeights(trained, back);
+        Run resume = run("train", "--resume", back.toString(), "--steps", "30");
+        assertEquals(1, resume.code(), resume.err());
+        assertTrue(resume.err().contains("a model imported from " + state + " without a corpus; likely cause: import "
+                + "it again with --corpus TEXT"), resume.err());
         Run missing = run("import", state.toString(), tmp.resolve("x").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("--config: expected the model's configuration"), missing.err());
@@ -97,7 +101,8 @@ class ExportImportCommandTest {
         Path onnx = tmp.resolve("cls.onnx");
         Run e = run("export", tmp.resolve("runs").resolve("cls").toString(), onnx.toString());
         assertEquals(0, e.code(), e.err());
-        assertTrue(e.out().contains("its best weights, as the run serves them"), e.out());
+        assertTrue(e.out().contains("its best weights, kept at step ") && e.out().contains(", as the run serves them"),
+                e.out());
         Path back = tmp.resolve("cls-back");
         assertEquals(0, run("import", onnx.toString(), back.toString()).code());
         Path a = tmp.resolve("a.csv");
@@ -111,9 +116,28 @@ class ExportImportCommandTest {
     }
 
     @Test
-    void badArgumentsGetOneLineAndNoStackTrace() throws IOException {
+    void badArgumentsGetOneLineAndNoStackTrace() throws IOException, InterruptedException {
         Path text = Files.writeString(tmp.resolve("not.onnx"), "hello, this is not a model");
+        Path state = tmp.resolve("s.safetensors");
+        assertEquals(0, run("export", trained.toString(), state.toString()).code());
+        Path fifo = tmp.resolve("fifo");
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        Path otherModel = Files.writeString(tmp.resolve("other.json"), "{\"vocab_size\": 3, \"embedding_dim\": 2, "
+                + "\"padding_idx\": -1, \"features\": 0, \"input_dropout\": 0, \"cell\": \"lstm\", "
+                + "\"hidden_size\": 1, \"num_layers\": 3000000, \"bidirectional\": false, \"proj_size\": 0, "
+                + "\"bias\": true, \"dropout\": 0, \"input_init\": \"uniform\", \"recurrent_init\": \"uniform\", "
+                + "\"layer_norm\": false, \"pooling\": \"none\", \"attention_size\": 0, \"output_dropout\": 0, "
+                + "\"hidden_units\": 0, \"hidden_activation\": \"tanh\", \"outputs\": 3, \"chrono_horizon\": 0}");
         List<String[]> cases = List.of(
+                // writing into the run folder could replace one of its files
+                new String[]{"export", trained.toString(), trained.resolve("model-00000020.safetensors").toString()},
+                new String[]{"export", "", tmp.resolve("e.onnx").toString()},
+                new String[]{"import", text.toString(), ""},
+                new String[]{"import", state.toString(), tmp.resolve("c1").toString(), "--config", fifo.toString()},
+                new String[]{"import", state.toString(), tmp.resolve("c2").toString(), "--config", tmp.toString()},
+                new String[]{"import", state.toString(), tmp.resolve("c3").toString(), "--config", state.toString()},
+                new String[]{"import", state.toString(), tmp.resolve("c4").toString(), "--config",
+                        otherModel.toString()},
                 new String[]{"import", text.toString(), tmp.resolve("r1").toString()},
                 new String[]{"import", tmp.resolve("missing.onnx").toString(), tmp.resolve("r2").toString()},
                 new String[]{"import", text.toString(), trained.toString()},
@@ -127,6 +151,8 @@ class ExportImportCommandTest {
             assertFalse(r.err().contains("\tat "), r.err());
         }
         assertFalse(Files.exists(tmp.resolve("r1")));
+        assertTrue(Files.exists(trained.resolve("model-00000020.safetensors")));
+        assertEquals(0, run("sample", "--checkpoint", trained.toString(), "--length", "5").code(), "the run intact");
 
         // a corpus with as many characters as the model's vocabulary, but other ones
         Path onnx = tmp.resolve("m.onnx");

@@ -86,6 +86,8 @@ public final class Trainer<A> {
     private String resumedFrom;
     private long resumedAtStep;
     private volatile boolean stopRequested;
+    /** Rollbacks stop here: 20 halvings of the learning rate, and the step still diverges. */
+    static final double MIN_LEARNING_RATE_SCALE = 0x1p-20;
     /** The factor on the scheduled learning rate: halved by each rollback. */
     private double learningRateScale = 1;
     /** Under {@link DivergencePolicy#ROLLBACK}: what a rollback returns to; else null. */
@@ -404,6 +406,11 @@ public final class Trainer<A> {
         if (diverged != null) {
             divergence = "expected " + diverged + ", found " + found;
             if (config.onDivergence() == DivergencePolicy.ROLLBACK) {
+                if (learningRateScale <= MIN_LEARNING_RATE_SCALE) {
+                    throw new TrainingDivergedException(diverged(step + 1, diverged, found).getMessage()
+                            + " (still diverging after " + Math.round(-Math.log(learningRateScale) / Math.log(2))
+                            + " rollbacks, with the learning rate at " + learningRateScale + " of the schedule's)");
+                }
                 rollBack();
                 divergence += "; rolled back to step " + lastGood.step() + ", learning rate now "
                         + learningRateScale + " of the schedule's";

@@ -54,6 +54,11 @@ final class RecurExportReader {
             throw file.error("metadata " + OnnxExporter.META_CONFIG + " to hold a valid model configuration",
                     String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", "?"), "edited metadata");
         }
+        if (config.rnn().projSize() > 0) {
+            throw file.error("metadata " + OnnxExporter.META_CONFIG + " of a model ONNX expresses",
+                    "proj_size = " + config.rnn().projSize() + " (ONNX's LSTM has no projection, so recur never "
+                    + "exports one)", "edited metadata");
+        }
         // the weights must be in the file before the model is allocated
         long claimed = config.parameterCount();
         long present = 0;

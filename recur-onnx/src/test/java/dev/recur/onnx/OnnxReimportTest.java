@@ -96,6 +96,24 @@ class OnnxReimportTest {
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
+    @Test
+    void metadataClaimingAProjectionIsRefused() throws IOException {
+        SequenceModel<float[]> model = SequenceModel.create(SequenceModelConfig.builder().features(2).lstm(8)
+                .outputs(2).build(), Precision.F32, 1);
+        ModelProto m = OnnxExporter.export(model, null, new OnnxExporter.Options(false, "test"));
+        ModelProto.Builder edited = m.toBuilder();
+        for (int i = 0; i < edited.getMetadataPropsCount(); i++) {
+            if (edited.getMetadataProps(i).getKey().equals(OnnxExporter.META_CONFIG)) {
+                edited.getMetadataPropsBuilder(i).setValue(edited.getMetadataProps(i).getValue()
+                        .replace("\"proj_size\":0", "\"proj_size\":4"));
+            }
+        }
+        Path file = dir.resolve("proj.onnx");
+        Files.write(file, edited.build().toByteArray());
+        FormatException e = assertThrows(FormatException.class, () -> OnnxImporter.read(file));
+        assertTrue(e.getMessage().contains("proj_size = 4"), e.getMessage());
+    }
+
     static void assertSameParameters(SequenceModel<float[]> expected, SequenceModel<float[]> actual) {
         Map<String, Parameter<float[]>> a = actual.namedParameters();
         assertEquals(expected.namedParameters().keySet(), a.keySet());
