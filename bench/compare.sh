@@ -23,6 +23,8 @@
 # The environment is passed through as it is (OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE untouched).
 #
 # Output in DIR: raw.jsonl (every result line plus "round"; a failed case is a line with "error"),
+# meta.txt (the machine: CPU vendor and model, caches, vector/matrix features, the JVM's UseAVX and
+# MaxVectorSize, the float32 FMA peak of bench/fma-peak.sh; copied at the top of table.md),
 # table.md (the printed table), throughput.png (grouped bars, log scale), calls.tsv (wall time of
 # each call), logs/ (stdout/stderr of each call, setup log).
 #
@@ -81,11 +83,24 @@ echo "compare.sh: preparing ONNX Runtime peer in $ORTW (log: $SETUP_LOG)" >&2
   && cd ort && { mvn -q -o compile || mvn -q compile; } \
   && { [ -s cp.txt ] || mvn -q dependency:build-classpath -Dmdep.outputFile=cp.txt; } ) >> "$SETUP_LOG" 2>&1 \
   || echo "compare.sh: ORT setup failed (its rows will show —), see $SETUP_LOG" >&2
+# The CPU the figures belong to, so that figures of different machines are never mixed: vendor,
+# model (family/model/stepping), caches, the vector and matrix features the kernels and the peers
+# dispatch on, the JVM's vector settings, and the measured float32 FMA peak.
+cpu_record() {
+  local l; l=$(LC_ALL=C lscpu 2>/dev/null)
+  field() { sed -n "s/^$1: *//p" <<< "$l" | head -1; }
+  echo "cpu: $(field 'Vendor ID') $(field 'Model name') (family $(field 'CPU family'), model $(field 'Model'), stepping $(field 'Stepping'))"
+  echo "caches: L1d $(field 'L1d cache'), L2 $(field 'L2 cache'), L3 $(field 'L3 cache')"
+  echo "features: $(grep -m1 -ow -E 'fma|avx2|avx512f|avx512bw|avx512vl|avx512_vnni|avx512_bf16|avx512_fp16|amx_tile|amx_bf16|amx_int8' /proc/cpuinfo | sort -u | paste -sd' ' -)"
+  echo "jvm: $(java -XX:+PrintFlagsFinal -version 2>/dev/null | awk '$2 == "UseAVX" || $2 == "MaxVectorSize" { printf "%s=%s ", $2, $4 }')$(java -version 2>&1 | head -1)"
+  echo "fma peak: $("$ROOT/bench/fma-peak.sh" 2>&1 | sed -n 's/^threads \([0-9]*\): \([0-9.]*\) GFLOP.*/\1 thread(s) \2 GFLOP\/s/p' | paste -sd';' -)"
+}
 "$RECUR" --version >> "$SETUP_LOG" 2>&1 || echo "compare.sh: '$RECUR --version' failed, see $SETUP_LOG" >&2
 { echo "date: $(date -Is)"; echo "host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
   echo "recur: $RECUR ($(git -C "$(dirname "$RECUR")" rev-parse --short HEAD 2>/dev/null)$(git -C "$(dirname "$RECUR")" diff --quiet HEAD 2>/dev/null || echo ', modified'))"
   echo "env: $(env | grep -E '^(OPENBLAS_|OMP_|MKL_|GLIBC_TUNABLES)' | sort | tr '\n' ' ')"
-  echo "rounds: $ROUNDS; workloads: $WORKLOADS; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"; } > "$OUT/meta.txt"
+  echo "rounds: $ROUNDS; workloads: $WORKLOADS; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  cpu_record; } > "$OUT/meta.txt"
 
 # ---- one call of one system: run_sys ROUND SYSTEM THREADS WORKLOADS -----------------------------
 run_sys() {
