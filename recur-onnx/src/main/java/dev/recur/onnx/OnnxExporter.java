@@ -295,7 +295,7 @@ public final class OnnxExporter {
                 String u = g.node("Tanh", "pool_u", List.of(g.linear(y, params.get("pool.proj.weight"),
                         params.get("pool.proj.bias"), "pool_proj")), 1).get(0);
                 Parameter<A> q = params.get("pool.query");
-                String query = g.initializer("pool.query", g.floats(q), q.size(), 1);
+                String query = g.initializer("pool.query", floats(q), q.size(), 1);
                 String s = g.node("MatMul", "pool_scores", List.of(u, query), 1).get(0);
                 String masked = g.node("Where", "pool_masked_scores", List.of(valid3, s,
                         g.floatScalar("minus_inf", Float.NEGATIVE_INFINITY)), 1).get(0);
@@ -497,11 +497,6 @@ public final class OnnxExporter {
                 }
             }
             throw new IllegalStateException("parameter " + p.name() + " is not the model's");
-        }
-
-        @SuppressWarnings("unchecked")
-        float[] floats(Parameter<?> p) {
-            return OnnxExporter.floats((Parameter<Object>) p);
         }
 
         String initializer(String name, float[] values, int... dims) {
