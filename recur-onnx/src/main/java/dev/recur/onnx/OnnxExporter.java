@@ -20,6 +20,7 @@ import dev.recur.onnx.proto.Onnx.TensorProto;
 import dev.recur.onnx.proto.Onnx.TensorShapeProto;
 import dev.recur.onnx.proto.Onnx.TypeProto;
 import dev.recur.onnx.proto.Onnx.ValueInfoProto;
+import dev.recur.tensor.Precision;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -345,17 +346,10 @@ public final class OnnxExporter {
         return out;
     }
 
+    /** A parameter's values as float32: its own array for a float32 model, else rounded (float64). */
     private static <A> float[] floats(Parameter<A> p) {
         Object v = p.value();
-        if (v instanceof float[] f) {
-            return f;
-        }
-        double[] d = (double[]) v;
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
+        return v instanceof float[] f ? f : Precision.F32.fromDoubles((double[]) v);
     }
 
     static AttributeProto attr(String name, long value) {

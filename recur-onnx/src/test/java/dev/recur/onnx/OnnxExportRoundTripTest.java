@@ -201,11 +201,8 @@ class OnnxExportRoundTripTest {
                 inputs.put("tokens", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[]{nt, nb}));
             }
             if (batch.features() != null) {
-                float[] f = new float[batch.features().length];
-                for (int i = 0; i < f.length; i++) {
-                    f[i] = (float) batch.features()[i];
-                }
-                inputs.put("features", OnnxTensor.createTensor(env, FloatBuffer.wrap(f),
+                inputs.put("features", OnnxTensor.createTensor(env, FloatBuffer.wrap(Precision.F32.fromDoubles(
+                        batch.features())),
                         new long[]{nt, nb, batch.featureWidth()}));
             }
             int[] lengths = new int[batch.batch()];

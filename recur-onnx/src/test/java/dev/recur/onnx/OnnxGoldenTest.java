@@ -12,6 +12,7 @@ import dev.recur.data.Batch;
 import dev.recur.io.SafetensorsFile;
 import dev.recur.nn.Activations;
 import dev.recur.nn.sequence.State;
+import dev.recur.tensor.Precision;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -127,7 +128,7 @@ class OnnxGoldenTest {
         try (OrtSession session = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
              OnnxTensor x = ref.dtype(input).name().startsWith("I")
                      ? OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(ref.longs(input)), shape)
-                     : OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(toFloats(ref.doubles(input))), shape);
+                     : OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(Precision.F32.fromDoubles(ref.doubles(input))), shape);
              OrtSession.Result result = session.run(Map.of(input, x))) {
             for (String name : ref.metadata("outputs").split(",")) {
                 OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow();
@@ -136,14 +137,6 @@ class OnnxGoldenTest {
                 close(onnx, name, ref, got);
             }
         }
-    }
-
-    private static float[] toFloats(double[] d) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
     }
 
     @Test

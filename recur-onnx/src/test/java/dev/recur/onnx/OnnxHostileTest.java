@@ -23,6 +23,7 @@ import dev.recur.onnx.proto.Onnx.StringStringEntryProto;
 import dev.recur.onnx.proto.Onnx.TensorProto;
 import dev.recur.onnx.proto.Onnx.TypeProto;
 import dev.recur.onnx.proto.Onnx.ValueInfoProto;
+import dev.recur.tensor.Precision;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -282,18 +283,10 @@ class OnnxHostileTest {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession s = env.createSession(file.toString(), new OrtSession.SessionOptions());
              OnnxTensor xt = OnnxTensor.createTensor(env,
-                     FloatBuffer.wrap(toFloats(ref.doubles("x"))), new long[]{shape[0], shape[1], shape[2]});
+                     FloatBuffer.wrap(Precision.F32.fromDoubles(ref.doubles("x"))), new long[]{shape[0], shape[1], shape[2]});
              OrtSession.Result r = s.run(Map.of("x", xt))) {
             assertClose(((OnnxTensor) r.get("y").orElseThrow()).getFloatBuffer(), y);
         }
-    }
-
-    private static float[] toFloats(double[] d) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
     }
 
     /** The 2-layer GRU with its zero initial state replaced by a graph input h0 [L*D,B,H]. */
@@ -326,7 +319,7 @@ class OnnxHostileTest {
         float[] y = out.values();
         float[] hn = im.model().finalState().h();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        float[] x = toFloats(ref.doubles("x"));
+        float[] x = Precision.F32.fromDoubles(ref.doubles("x"));
         try (OrtSession s = env.createSession(file.toString(), new OrtSession.SessionOptions());
              OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x),
                      new long[]{shape[0], shape[1], shape[2]});
