@@ -362,9 +362,8 @@ public final class ClassifyCommand extends RecurCommand {
                         + "reports). Default: ${DEFAULT-VALUE}.")
         private String only;
 
-        @Option(names = "--out", paramLabel = "FILE", description = "Write the rows here: CSV, or JSON Lines for a "
-                + "name ending in .jsonl or .json. Default: standard output (JSON Lines with --format json).")
-        private Path outFile;
+        @Mixin
+        private RowsOutOption outOption;
 
         /** Creates the command. */
         public Predict() {
@@ -372,7 +371,7 @@ public final class ClassifyCommand extends RecurCommand {
 
         @Override
         protected int execute(Output out) throws Exception {
-            OptionChecks.outputFile("--out", outFile, dataOptions.options.data, "the --data file");
+            OptionChecks.outputFile("--out", outOption.file, dataOptions.options.data, "the --data file");
             Classifier<float[]> c = Classifier.load(checkpointOptions.run(), Precision.F32);
             boolean test = switch (only) {
                 case "all" -> false;
@@ -414,8 +413,8 @@ public final class ClassifyCommand extends RecurCommand {
                 table.add(r.toArray());
             }
             double unknown = c.unknownRate(data);
-            table.write(out, outFile, String.format(Locale.ROOT, "predictions: %s (%d examples)", outFile,
-                    rows.length));
+            table.write(out, outOption.file, String.format(Locale.ROOT, "predictions: %s (%d examples)",
+                    outOption.file, rows.length));
             if (unknown > 0) {
                 out.notice("%.1f%% of the tokens were not in the vocabulary (read as the unknown token)",
                         100 * unknown);

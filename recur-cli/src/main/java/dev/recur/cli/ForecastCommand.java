@@ -333,9 +333,8 @@ public final class ForecastCommand extends RecurCommand {
                         + "the actual values (the figures of eval). Default: ${DEFAULT-VALUE}.")
         private String at;
 
-        @Option(names = "--out", paramLabel = "FILE", description = "Write the rows here: CSV, or JSON Lines for a "
-                + "name ending in .jsonl or .json. Default: standard output (JSON Lines with --format json).")
-        private Path outFile;
+        @Mixin
+        private RowsOutOption outOption;
 
         /** Creates the command. */
         public Predict() {
@@ -343,7 +342,7 @@ public final class ForecastCommand extends RecurCommand {
 
         @Override
         protected int execute(Output out) throws Exception {
-            OptionChecks.outputFile("--out", outFile, data, "the --data file");
+            OptionChecks.outputFile("--out", outOption.file, data, "the --data file");
             ForecastModel<float[]> fm = ForecastModel.load(checkpointOptions.run(), Precision.F32);
             ForecastSpec spec = fm.spec();
             Series series = Series.read(data, spec);
@@ -372,8 +371,8 @@ public final class ForecastCommand extends RecurCommand {
                     }
                 }
             }
-            rows.write(out, outFile, String.format(Locale.ROOT, "forecasts: %s (%d rows, method %s)", outFile,
-                    rows.size(), fm.method()));
+            rows.write(out, outOption.file, String.format(Locale.ROOT, "forecasts: %s (%d rows, method %s)",
+                    outOption.file, rows.size(), fm.method()));
             return ExitCodes.OK;
         }
     }
