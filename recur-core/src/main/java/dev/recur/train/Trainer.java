@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -66,6 +67,8 @@ public final class Trainer<A> {
     private final Iterable<Batch> validation;
     private final Precision<A> precision;
     private final List<Parameter<A>> parameters;
+    /** The parameters by their state_dict names, for messages naming one. */
+    private final Map<String, Parameter<A>> namedParameters;
     private final Optimizer<A> optimizer;
     private final LearningRateSchedule schedule;
 
@@ -105,7 +108,8 @@ public final class Trainer<A> {
         this.validation = validation;
         this.precision = model.precision();
         this.parameters = model.parameters();
-        this.optimizer = config.optimizer().create(precision, model.namedParameters());
+        this.namedParameters = model.namedParameters();
+        this.optimizer = config.optimizer().create(precision, namedParameters);
         this.schedule = config.schedule().build(config.optimizer().learningRate());
         keepGoodPoint();
         if (validation == null && config.earlyStopping() != null) {
@@ -435,7 +439,7 @@ public final class Trainer<A> {
     /** The first NaN or infinite gradient, e.g. {@code the gradient of rnn.weight_hh_l0[3, 5] = NaN}. */
     private Optional<String> firstNonFiniteGradient() {
         Kernels<A> k = precision.kernels();
-        for (var e : model.namedParameters().entrySet()) {
+        for (var e : namedParameters.entrySet()) {
             A g = e.getValue().grad();
             int bad = k.firstNonFinite(g, 0, k.length(g));
             if (bad >= 0) {
