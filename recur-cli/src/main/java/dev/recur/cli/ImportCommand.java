@@ -108,9 +108,10 @@ public final class ImportCommand extends RecurCommand {
             }
             SequenceModelConfig c = configOf(config);
             preprocessing = preprocessingOf(config);
-            requireStateDictFits(c, SafetensorsFile.read(modelFile));   // before the model is allocated
+            SafetensorsFile state = SafetensorsFile.read(modelFile);
+            requireStateDictFits(c, state);   // before the model is allocated
             model = SequenceModel.create(c, Precision.F32, 0);
-            StateDicts.load(model, modelFile);
+            StateDicts.loadStateDict(model, state);
             from = "PyTorch state_dict";
         } else {
             if (config != null) {
