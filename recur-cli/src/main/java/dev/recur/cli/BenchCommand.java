@@ -4,6 +4,7 @@ import dev.recur.bench.Measurement;
 import dev.recur.bench.Workload;
 import dev.recur.bench.WorkloadRunner;
 import dev.recur.bench.Workloads;
+import dev.recur.tensor.GemmTuningCache;
 import dev.recur.tensor.Precision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,6 +73,8 @@ public final class BenchCommand extends RecurCommand {
         if (reason != null) {
             out.warn("%s", reason);
         }
+        GemmTuningCache.Resolved tuning = GemmTuningCache.inEffect();
+        out.notice("GEMM tuning %s: %s", tuning.tuning(), tuning.source());
         List<Workload> selected = workloads == null
                 ? new ArrayList<>(Workloads.standard().values()) : Workloads.select(workloads);
         List<Workload.Mode> selectedModes = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.recur.cli;
 
+import dev.recur.tensor.GemmTuningCache;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
  * {@code recur info}: the recur version and facts about the Java runtime it runs on.
  *
  * <p>Fields: {@code recur_version}, {@code java_version}, {@code java_vendor},
- * {@code available_processors}, {@code max_heap_bytes}.
+ * {@code available_processors}, {@code max_heap_bytes}, {@code gemm_tuning} and
+ * {@code gemm_tuning_source} (see {@code recur tune}).
  */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Print the recur version and facts about the Java runtime.")
@@ -28,6 +30,9 @@ public final class InfoCommand extends RecurCommand {
         info.put("java_vendor", System.getProperty("java.vendor"));
         info.put("available_processors", rt.availableProcessors());
         info.put("max_heap_bytes", rt.maxMemory());
+        GemmTuningCache.Resolved tuning = GemmTuningCache.inEffect();
+        info.put("gemm_tuning", tuning.tuning().toString());
+        info.put("gemm_tuning_source", tuning.source());
         out.record(info);
         return ExitCodes.OK;
     }

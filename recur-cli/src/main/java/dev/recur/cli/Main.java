@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             InfoCommand.class,
             BenchCommand.class,
+            TuneCommand.class,
             ExperimentCommand.class,
             DiagnoseCommand.class,
             TrainCommand.class,

@@ -13,13 +13,14 @@ import java.util.function.IntConsumer;
  * tested against.
  *
  * <p>The product packs {@code B} into panels of {@code NR = 4} vectors of columns, each panel
- * {@code [k, NR]} contiguous, and computes {@code C} in tiles of {@code MR = 6} rows by one panel
- * (the last rows of a block in tiles of 4, see {@link #tileRows}): 24 vector accumulators that start from
+ * {@code [k, NR]} contiguous, and computes {@code C} in tiles of 6 rows by one panel (the last rows
+ * of a block in tiles of 4, see {@link #tileRows}): 24 vector accumulators that start from
  * {@code C}'s old values (or zero, or a bias row) and add the terms of each element in the order of
- * {@code p} (a lone row: even and odd {@code p} in two partial sums), in blocks of {@code KC} one
- * after the other. Large products are split by panels
- * over the threads of a {@link Parallel} team; every element is computed by one thread in the same
- * order whatever the thread count, so results do not depend on it.
+ * {@code p}, in blocks of {@code KC} one after the other. The lone last row of an odd {@code m}
+ * sums even and odd {@code p} in two chains that meet every {@code PACK_BLOCK = 512} terms. Large products
+ * are split by panels over the threads of a {@link Parallel} team; every element is computed by one
+ * thread in the same order whatever the thread count and the {@link GemmTuning} (the blocks, the
+ * tile height, the split), so results depend on neither.
  *
  * <p>Thread-safe: the packing scratch and job records are per calling thread ({@code ThreadLocal}),
  * and the {@link Parallel} team serves concurrent callers; concurrent calls must write different
@@ -30,7 +31,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int NR = 4 * L;
-    /** Rows per tile (the last rows of a block in tiles of 4, 2 or 1, see {@link #tileRows}). */
+    /** The most rows of a tile (the 6-row tile's scratch at the right edge). */
     private static final int MR = 6;
     /**
      * A row range that starts at a multiple of this is computed as in the whole product: every
@@ -39,15 +40,14 @@ public final class DoubleVectorKernels extends DoubleKernels {
      * rests on MC and the height of every tile but that lone row being even (2 would do here;
      * 4 keeps the ranges' rows in whole 4-row groups).
      */
-    public static final int ROW_ALIGN = 4;
+    public static final int ROW_ALIGN = GemmTuning.ROW_BLOCK_MULTIPLE;
     /**
-     * Inner-dimension block: a {@code [KC, NR]} panel block is {@code 512·NR} elements (128 KiB with
-     * 512-bit vectors, in either precision), kept in L2 (256 in float32 measured 6–11% slower where
-     * k = 512).
+     * The unpacked product packs {@code B} this many rows at a time, so that its scratch stays
+     * {@code [PACK_BLOCK, n]} however long the inner dimension; the lone last row of an odd {@code m}
+     * takes the inner dimension in blocks of this many, its two chains meeting at the end of each.
+     * Not tuned: moving it would move that row's rounding.
      */
-    private static final int KC = 512;
-    /** Row block: an {@code [MC, KC]} block of A is 192 × 512 elements (384 or 768 KiB by element size). */
-    private static final int MC = 192;
+    private static final int PACK_BLOCK = 512;
     /** The integer lanes of the same shape, for the bits of the values. */
     private static final VectorSpecies<Long/*f32:Integer*/> BITS = VectorSpecies.of(long.class/*f32:int.class*/, S.vectorShape());
     /** All bits but the sign. */
@@ -56,21 +56,36 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final long/*f32:int*/ INFINITY_BITS = 0x7FF0000000000000L/*f32:0x7F800000*/;
     /** A row of zeros: the start of a tile's rows when it neither accumulates nor adds a bias. */
     private static final double[] ZEROS = new double[NR];
-    /** Products below this many FLOPs run on one thread (the split costs a few microseconds). */
-    private static final long PARALLEL_FLOPS = 1L << 20;
     /** Packings of at least this many elements are split over the team. */
     private static final long PARALLEL_PACK = 1L << 16;
 
     private final Parallel parallel;
+    private final GemmTuning tuning;
+    /** {@link GemmTuning#innerBlock()}, {@link GemmTuning#rowBlock()}, {@link GemmTuning#tileRows()}. */
+    private final int kcBlock;
+    private final int mcBlock;
+    private final int maxTileRows;
+    /** Products below this many FLOPs run on one thread (the split costs a few microseconds). */
+    private final long parallelFlops;
     private final DoubleVectorKernels serial;
     private final ThreadLocal<PackedMatrix<double[]>> scratch = ThreadLocal.withInitial(PackedMatrix::new);
     private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
     private final ThreadLocal<PackJob> packJobs = ThreadLocal.withInitial(PackJob::new);
 
-    /** Vectorised kernels splitting large products over {@code parallel}. */
-    public DoubleVectorKernels(Parallel parallel) {
+    /** Vectorised kernels splitting large products over {@code parallel}, blocked as {@code tuning} says. */
+    public DoubleVectorKernels(Parallel parallel, GemmTuning tuning) {
         this.parallel = parallel;
-        this.serial = parallel.threads() == 1 ? this : new DoubleVectorKernels(Parallel.SERIAL);
+        this.tuning = tuning;
+        this.kcBlock = tuning.innerBlock();
+        this.mcBlock = tuning.rowBlock();
+        this.maxTileRows = tuning.tileRows();
+        this.parallelFlops = tuning.parallelFlops();
+        this.serial = parallel.threads() == 1 ? this : new DoubleVectorKernels(Parallel.SERIAL, tuning);
+    }
+
+    /** The blocking of the products. */
+    public GemmTuning tuning() {
+        return tuning;
     }
 
     @Override
@@ -179,15 +194,14 @@ public final class DoubleVectorKernels extends DoubleKernels {
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                      boolean accumulate, double[] c, int cOff, int ldc) {
-        if (k <= KC) {
+        if (k <= PACK_BLOCK) {
             gemm(transA, m, n, k, a, aOff, lda, pack(transB, k, n, b, bOff, ldb, scratch.get()), accumulate, c, cOff, ldc);
             return;
         }
-        // B packed one KC block of rows at a time, so the scratch stays [KC, n] however long the inner
-        // dimension (the weight gradients' T*B): the packed product walks the same blocks in the same
-        // order, so the result is the same to the bit
-        for (int kb = 0; kb < k; kb += KC) {
-            int kc = Math.min(KC, k - kb);
+        // B packed one block of rows at a time, so the scratch stays [PACK_BLOCK, n] however long the
+        // inner dimension (the weight gradients' T*B); each block's product adds onto the last
+        for (int kb = 0; kb < k; kb += PACK_BLOCK) {
+            int kc = Math.min(PACK_BLOCK, k - kb);
             PackedMatrix<double[]> block = pack(transB, kc, n, b, bOff + (transB ? kb : kb * ldb), ldb, scratch.get());
             gemm(transA, m, n, kc, a, aOff + (transA ? kb * lda : kb), lda, block, accumulate || kb > 0, c, cOff, ldc);
         }
@@ -221,9 +235,10 @@ public final class DoubleVectorKernels extends DoubleKernels {
             return;
         }
         int np = (n + NR - 1) / NR;
-        int ranges = 2L * m * n * k >= PARALLEL_FLOPS ? Math.min(parallel.threads(), np) : 1;
+        int ranges = 2L * m * n * k >= parallelFlops ? Math.min(parallel.threads(), np) : 1;
         Job job = jobs.get();
-        job.set(transA, m, n, k, a, aOff, lda, panels, accumulate, bias, c, cOff, ldc, np, ranges);
+        job.set(transA, m, n, k, a, aOff, lda, panels, accumulate, bias, c, cOff, ldc, np, ranges,
+                kcBlock, mcBlock, maxTileRows);
         if (ranges == 1) {
             job.accept(0);
         } else {
@@ -240,7 +255,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
     @Override
     public void addColumnSums(double[] in, int inOff, int rows, int cols, double[] out) {
         final int chunks = (cols + NR - 1) / NR;
-        final int ranges = 2L * rows * cols >= PARALLEL_FLOPS ? Math.min(parallel.threads(), chunks) : 1;
+        final int ranges = 2L * rows * cols >= parallelFlops ? Math.min(parallel.threads(), chunks) : 1;
         final IntConsumer range = r -> {
             for (int ch = Parallel.split(chunks, ranges, r), end = Parallel.split(chunks, ranges, r + 1); ch < end; ch++) {
                 columnSums(in, inOff, rows, cols, ch * NR, Math.min(cols, ch * NR + NR), out);
@@ -320,11 +335,16 @@ public final class DoubleVectorKernels extends DoubleKernels {
         int ldc;
         int np;
         int ranges;
+        /** The tuning's blocks and tile height. */
+        int kcBlock;
+        int mcBlock;
+        int maxTileRows;
         /** Scratch for the right-edge panel, which only the last range computes. */
         final double[] edge = new double[MR * NR];
 
         void set(boolean transA, int m, int n, int k, double[] a, int aOff, int lda, double[] panels,
-                 boolean accumulate, double[] bias, double[] c, int cOff, int ldc, int np, int ranges) {
+                 boolean accumulate, double[] bias, double[] c, int cOff, int ldc, int np, int ranges,
+                 int kcBlock, int mcBlock, int maxTileRows) {
             this.transA = transA;
             this.m = m;
             this.n = n;
@@ -340,6 +360,9 @@ public final class DoubleVectorKernels extends DoubleKernels {
             this.ldc = ldc;
             this.np = np;
             this.ranges = ranges;
+            this.kcBlock = kcBlock;
+            this.mcBlock = mcBlock;
+            this.maxTileRows = maxTileRows;
         }
 
         void clear() {
@@ -355,59 +378,75 @@ public final class DoubleVectorKernels extends DoubleKernels {
             int jp1 = Parallel.split(np, ranges, r + 1);
             int ars = transA ? 1 : lda;   // A(i, p) = a[aOff + i*ars + p*acs]
             int acs = transA ? lda : 1;
-            // blocks of KC along the inner dimension (a panel block stays in L2 while row tiles pass
-            // over it) and of MC rows (an A block stays in L2 while the panels pass over it)
-            for (int kb = 0; kb < k || kb == 0; kb += KC) {
-                int kc = Math.min(KC, k - kb);
-                int ao = aOff + kb * acs;
+            // the rows but a lone last one in blocks of KC along the inner dimension (a panel block
+            // stays in cache while row tiles pass over it) and of MC rows (an A block stays in cache
+            // while the panels pass over it); every tile of them adds each element's terms in order
+            int paired = m & ~1;
+            for (int kb = 0; kb < k || kb == 0; kb += kcBlock) {
+                int kc = Math.min(kcBlock, k - kb);
                 boolean fill = kb == 0 && bias != null;
                 boolean acc = accumulate || kb > 0;
-                for (int ib = 0; ib < m; ib += MC) {
-                    int iEnd = Math.min(m, ib + MC);
+                for (int ib = 0; ib < paired; ib += mcBlock) {
+                    int iEnd = Math.min(paired, ib + mcBlock);
                     for (int jp = jp0; jp < jp1; jp++) {
-                        int col = jp * NR;
-                        int width = Math.min(NR, n - col);
-                        int bo = (jp * k + kb) * NR;
                         for (int i = ib, rows; i < iEnd; i += rows) {
-                            rows = tileRows(iEnd - i);
-                            if (width == NR) {
-                                // tiles start from C when accumulating, else from the bias row (no
-                                // pass that copies it into C first) or zeros
-                                int c0 = cOff + i * ldc + col;
-                                tile(rows, a, ao + i * ars, ars, acs, panels, bo, kc, c, c0, ldc, acc,
-                                        fill ? bias : ZEROS, fill ? col : 0);
-                            } else {
-                                // the right edge: through a zero-padded copy, so that no store is masked
-                                for (int q = 0; q < rows; q++) {
-                                    for (int j = 0; j < NR; j++) {
-                                        edge[q * NR + j] = j >= width ? 0
-                                                : fill ? bias[col + j]
-                                                : acc ? c[cOff + (i + q) * ldc + col + j] : 0;
-                                    }
-                                }
-                                tile(rows, a, ao + i * ars, ars, acs, panels, bo, kc, edge, 0, NR, true, ZEROS, 0);
-                                for (int q = 0; q < rows; q++) {
-                                    System.arraycopy(edge, q * NR, c, cOff + (i + q) * ldc + col, width);
-                                }
-                            }
+                            rows = tileRows(iEnd - i, maxTileRows);
+                            tileAt(rows, i, jp, kb, kc, ars, acs, acc, fill);
                         }
                     }
                 }
+            }
+            // the lone row (two chains, even and odd p, that meet at the end of a block) in blocks of
+            // PACK_BLOCK whatever the tuning, as the unpacked product packs B
+            if (paired < m) {
+                for (int kb = 0; kb < k || kb == 0; kb += PACK_BLOCK) {
+                    for (int jp = jp0; jp < jp1; jp++) {
+                        tileAt(1, paired, jp, kb, Math.min(PACK_BLOCK, k - kb), ars, acs, accumulate || kb > 0,
+                                kb == 0 && bias != null);
+                    }
+                }
+            }
+        }
+
+        /** The tile of {@code rows} rows from row {@code i}, panel {@code jp}, inner terms {@code [kb, kb + kc)}. */
+        private void tileAt(int rows, int i, int jp, int kb, int kc, int ars, int acs, boolean acc, boolean fill) {
+            int col = jp * NR;
+            int width = Math.min(NR, n - col);
+            int ao = aOff + kb * acs + i * ars;
+            int bo = (jp * k + kb) * NR;
+            if (width == NR) {
+                // tiles start from C when accumulating, else from the bias row (no pass that copies
+                // it into C first) or zeros
+                tile(rows, a, ao, ars, acs, panels, bo, kc, c, cOff + i * ldc + col, ldc, acc,
+                        fill ? bias : ZEROS, fill ? col : 0);
+                return;
+            }
+            // the right edge: through a zero-padded copy, so that no store is masked
+            for (int q = 0; q < rows; q++) {
+                for (int j = 0; j < NR; j++) {
+                    edge[q * NR + j] = j >= width ? 0
+                            : fill ? bias[col + j]
+                            : acc ? c[cOff + (i + q) * ldc + col + j] : 0;
+                }
+            }
+            tile(rows, a, ao, ars, acs, panels, bo, kc, edge, 0, NR, true, ZEROS, 0);
+            for (int q = 0; q < rows; q++) {
+                System.arraycopy(edge, q * NR, c, cOff + (i + q) * ldc + col, width);
             }
         }
     }
 
     /**
-     * The height of the next tile when {@code left} rows remain: 6, except that 8 or 9 rows end as
-     * two tiles of 4 (a 2-row tile runs at less than half the speed); then 4, 2, or the lone last row.
-     * A block of four rows or more thus ends in tiles of 6 or 4 and, if odd, one lone row; only a
-     * block of two or three rows takes a 2-row tile.
+     * The height of the next tile when an even number {@code left} of rows remain: 6 (where
+     * {@code max} is 6), except that 8 rows end as two tiles of 4 (a 2-row tile runs at less than
+     * half the speed); then 4 or 2. A block of four rows or more thus ends in tiles of 6 or 4; only a
+     * block of two rows takes a 2-row tile.
      */
-    private static int tileRows(int left) {
-        return left >= MR && left != 8 && left != 9 ? MR : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+    private static int tileRows(int left, int max) {
+        return left >= 6 && max == 6 && left != 8 ? 6 : left >= 4 ? 4 : 2;
     }
 
-    /** {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows} from {@link #tileRows}. */
+    /** {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows} of 6, 4, 2 or 1. */
     private static void tile(int rows, double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
                              double[] c, int c0, int ldc, boolean accumulate, double[] init, int i0) {
         if (rows == MR && acs == 1) {

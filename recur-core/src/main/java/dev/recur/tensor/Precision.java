@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The constants use the vectorised kernels on one thread when the Java Vector API module
  * ({@code jdk.incubator.vector}) is present, else the plain reference kernels
  * ({@link #vectorUnavailableReason()} says why). {@link #withThreads(int)} gives the same
- * precision on more threads; {@link #reference()} the plain kernels, which every fast path is
- * tested against.
+ * precision on more threads, {@link #withTuning(GemmTuning)} with other blocks for the products
+ * (the same results); {@link #reference()} the plain kernels, which every fast path is tested
+ * against. The constants' tuning is {@link GemmTuningCache#inEffect()}'s.
  *
  * <p>Thread-safe: a precision is immutable, and the thread teams of {@link #withThreads(int)} are
  * shared through a concurrent map (a team serves concurrent callers, see {@link Parallel}).
@@ -29,21 +30,22 @@ public abstract class Precision<A> {
     private static final boolean VECTOR = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
 
     /** float64: {@code double[]} buffers. */
-    public static final Precision<double[]> F64 = new Float64(VECTOR
-            ? new DoubleVectorKernels(Parallel.SERIAL) : DoubleKernels.INSTANCE);
+    public static final Precision<double[]> F64 = new Float64(GemmTuningCache.inEffect().tuning(), 1);
 
     /** float32: {@code float[]} buffers; values are rounded to nearest on the way in. */
-    public static final Precision<float[]> F32 = new Float32(VECTOR
-            ? new FloatVectorKernels(Parallel.SERIAL) : FloatKernels.INSTANCE);
+    public static final Precision<float[]> F32 = new Float32(GemmTuningCache.inEffect().tuning(), 1);
 
     private static final Map<Integer, Parallel> TEAMS = new ConcurrentHashMap<>();
 
     private final String name;
     private final Kernels<A> kernels;
+    /** The blocks of the vectorised products (kept where the reference kernels run, for withThreads). */
+    private final GemmTuning tuning;
 
-    private Precision(String name, Kernels<A> kernels) {
+    private Precision(String name, Kernels<A> kernels, GemmTuning tuning) {
         this.name = name;
         this.kernels = kernels;
+        this.tuning = tuning;
     }
 
     /** Whether the vectorised kernels can be used in this JVM. */
@@ -80,6 +82,17 @@ public abstract class Precision<A> {
      */
     public abstract Precision<A> withThreads(int threads);
 
+    /**
+     * The same precision and thread count with the products blocked as {@code tuning} says: the
+     * same results to the bit, at another speed (see {@link GemmTuning}).
+     */
+    public abstract Precision<A> withTuning(GemmTuning tuning);
+
+    /** The blocks of the vectorised products. */
+    public final GemmTuning tuning() {
+        return tuning;
+    }
+
     /** A new array holding {@code values} (rounded to nearest for float32); the input is not kept. */
     public abstract A fromDoubles(double[] values);
 
@@ -100,7 +113,8 @@ public abstract class Precision<A> {
     }
 
     private static Parallel team(int threads) {
-        return TEAMS.computeIfAbsent(threads, Parallel::of);
+        // the constants are made before the map: one thread needs no team
+        return threads == 1 ? Parallel.SERIAL : TEAMS.computeIfAbsent(threads, Parallel::of);
     }
 
     @Override
@@ -110,14 +124,19 @@ public abstract class Precision<A> {
     }
 
     private static final class Float64 extends Precision<double[]> {
-        Float64(Kernels<double[]> kernels) {
-            super("float64", kernels);
+        Float64(Kernels<double[]> kernels, GemmTuning tuning) {
+            super("float64", kernels, tuning);
+        }
+
+        Float64(GemmTuning tuning, int threads) {
+            this(VECTOR ? new DoubleVectorKernels(team(threads), tuning) : DoubleKernels.INSTANCE, tuning);
         }
 
         @Override public boolean isDouble() { return true; }
-        @Override public Precision<double[]> reference() { return new Float64(DoubleKernels.INSTANCE); }
-        @Override public Precision<double[]> withThreads(int threads) {
-            return new Float64(VECTOR ? new DoubleVectorKernels(team(threads)) : DoubleKernels.INSTANCE);
+        @Override public Precision<double[]> reference() { return new Float64(DoubleKernels.INSTANCE, tuning()); }
+        @Override public Precision<double[]> withThreads(int threads) { return new Float64(tuning(), threads); }
+        @Override public Precision<double[]> withTuning(GemmTuning tuning) {
+            return kernels().vectorized() ? new Float64(tuning, kernels().threads()) : new Float64(kernels(), tuning);
         }
         @Override public double[] fromDoubles(double[] values) { return values.clone(); }
         @Override public double[] toDoubles(double[] a) { return a.clone(); }
@@ -126,14 +145,19 @@ public abstract class Precision<A> {
     }
 
     private static final class Float32 extends Precision<float[]> {
-        Float32(Kernels<float[]> kernels) {
-            super("float32", kernels);
+        Float32(Kernels<float[]> kernels, GemmTuning tuning) {
+            super("float32", kernels, tuning);
+        }
+
+        Float32(GemmTuning tuning, int threads) {
+            this(VECTOR ? new FloatVectorKernels(team(threads), tuning) : FloatKernels.INSTANCE, tuning);
         }
 
         @Override public boolean isDouble() { return false; }
-        @Override public Precision<float[]> reference() { return new Float32(FloatKernels.INSTANCE); }
-        @Override public Precision<float[]> withThreads(int threads) {
-            return new Float32(VECTOR ? new FloatVectorKernels(team(threads)) : FloatKernels.INSTANCE);
+        @Override public Precision<float[]> reference() { return new Float32(FloatKernels.INSTANCE, tuning()); }
+        @Override public Precision<float[]> withThreads(int threads) { return new Float32(tuning(), threads); }
+        @Override public Precision<float[]> withTuning(GemmTuning tuning) {
+            return kernels().vectorized() ? new Float32(tuning, kernels().threads()) : new Float32(kernels(), tuning);
         }
         @Override public float[] fromDoubles(double[] values) {
             float[] out = new float[values.length];

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.nn.Parameter;
 import dev.recur.nn.recurrent.CellKind;
+import dev.recur.tensor.GemmTuning;
 import dev.recur.tensor.Precision;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,33 @@ class FastPathRandomTest {
         List<double[]> f2 = run(config, Precision.F32.withThreads(2), nt, nb, lengths);
         for (int t = 0; t < f1.size(); t++) {
             assertArrayEquals(f1.get(t), f2.get(t), "float32, 1 vs 2 threads, tensor " + t);
+        }
+    }
+
+    /**
+     * No {@link GemmTuning} changes a layer's outputs or gradients: deliberately poor blocks (the
+     * smallest, 4-row tiles, every product split) and blocks larger than every product give the
+     * default's results to the bit, in float32 and float64, on two threads.
+     */
+    @ParameterizedTest
+    @EnumSource(CellKind.class)
+    void theTuningChangesNoResult(CellKind kind) {
+        RecurrentConfig config = RecurrentConfig.builder(kind, 37, 45).layers(2).bidirectional(true)
+                .projSize(kind == CellKind.LSTM ? 21 : 0).build();
+        int nt = 19;
+        int nb = 17;
+        int[] lengths = new int[nb];
+        for (int b = 0; b < nb; b++) {
+            lengths[b] = 1 + (b * 7) % nt;
+        }
+        for (Precision<?> p : new Precision<?>[] {Precision.F32.withThreads(2), Precision.F64.withThreads(2)}) {
+            List<double[]> expected = run(config, p.withTuning(GemmTuning.DEFAULT), nt, nb, lengths);
+            for (GemmTuning t : new GemmTuning[] {new GemmTuning(16, 4, 4, 0), new GemmTuning(8192, 8192, 6, 0)}) {
+                List<double[]> found = run(config, p.withTuning(t), nt, nb, lengths);
+                for (int i = 0; i < expected.size(); i++) {
+                    assertArrayEquals(expected.get(i), found.get(i), p + ", " + t + ", tensor " + i);
+                }
+            }
         }
     }
 

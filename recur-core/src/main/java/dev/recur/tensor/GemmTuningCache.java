@@ -1,0 +1,231 @@
+package dev.recur.tensor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Where the {@link GemmTuning} in effect comes from: the {@value #PROPERTY} system property (a forced
+ * setting, {@link GemmTuning#parse}), else the file {@code recur tune} wrote for this machine in the
+ * user's cache folder, else {@link GemmTuning#DEFAULT}. The file is named after this machine (the
+ * CPU model, the architecture, the processor count and the JVM version) and holds that key, so a
+ * file made on another machine or JVM is not used; a file that cannot be read or is out of range is
+ * passed over, and {@link Resolved#source()} says why. The tuning never changes a result, so a lost
+ * or stale file only costs speed.
+ *
+ * <p>The cache folder is the {@value #DIR_PROPERTY} system property, else {@code $XDG_CACHE_HOME/recur},
+ * else {@code ~/Library/Caches/recur} on macOS, {@code %LOCALAPPDATA%\recur} on Windows and
+ * {@code ~/.cache/recur} elsewhere.
+ *
+ * <p>Thread-safe: the tuning in effect is resolved once per JVM, on first use; the other methods
+ * read the environment or their arguments only.
+ */
+public final class GemmTuningCache {
+
+    /** System property that forces a tuning, in {@link GemmTuning#toString()}'s form. */
+    public static final String PROPERTY = "recur.gemm";
+    /** System property naming the cache folder. */
+    public static final String DIR_PROPERTY = "recur.cache.dir";
+    /** The {@code format} field of a tuning file. */
+    public static final String FORMAT = "recur-gemm-tuning";
+    /** The version of the tuning file written here. */
+    public static final int VERSION = 1;
+    /** A tuning file is a few hundred bytes; a larger one is not read. */
+    private static final long MAX_BYTES = 1 << 16;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private GemmTuningCache() {
+    }
+
+    /**
+     * A tuning and where it came from.
+     *
+     * @param tuning the tuning
+     * @param source {@code "default"}, {@code "recur.gemm property"}, {@code "cache FILE"}, or
+     *               {@code "default (... passed over: REASON)"}
+     */
+    public record Resolved(GemmTuning tuning, String source) {
+    }
+
+    private static final class InEffect {
+        static final Resolved VALUE = resolve();
+    }
+
+    /** The tuning of this JVM's {@link Precision} constants: resolved on first use, then fixed. */
+    public static Resolved inEffect() {
+        return InEffect.VALUE;
+    }
+
+    /**
+     * Resolves the tuning now, from the property, the cache file or the default, as
+     * {@link #inEffect()} did on first use. A property that is not understood is passed over like
+     * a bad file, {@link Resolved#source()} saying why.
+     */
+    public static Resolved resolve() {
+        String forced = System.getProperty(PROPERTY);
+        if (forced != null && !forced.isBlank()) {
+            try {
+                return new Resolved(GemmTuning.parse(forced), PROPERTY + " property");
+            } catch (IllegalArgumentException e) {
+                return new Resolved(GemmTuning.DEFAULT, "default (" + PROPERTY + " property passed over: "
+                        + e.getMessage() + ")");
+            }
+        }
+        Path file;
+        try {
+            file = file();
+        } catch (RuntimeException e) {
+            return new Resolved(GemmTuning.DEFAULT, "default (no cache folder: " + e.getMessage() + ")");
+        }
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return new Resolved(GemmTuning.DEFAULT, "default");
+        }
+        try {
+            return new Resolved(read(file), "cache " + file);
+        } catch (IOException | RuntimeException e) {
+            return new Resolved(GemmTuning.DEFAULT, "default (cache " + file + " passed over: " + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * This machine as the tuning sees it: CPU model, architecture, processor count, JVM.
+     * Another key means another file.
+     */
+    public static String machine() {
+        return cpuModel() + "; " + System.getProperty("os.arch") + "; "
+                + Runtime.getRuntime().availableProcessors() + " processors; "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version");
+    }
+
+    /** The CPU's model name: {@code /proc/cpuinfo}'s on Linux, else the environment's, else "unknown CPU". */
+    static String cpuModel() {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.isReadable(cpuinfo)) {
+            try (InputStream in = Files.newInputStream(cpuinfo)) {
+                String text = new String(in.readNBytes(1 << 16), StandardCharsets.UTF_8);
+                for (String line : text.split("\n")) {
+                    if (line.startsWith("model name") && line.indexOf(':') > 0) {
+                        return line.substring(line.indexOf(':') + 1).trim();
+                    }
+                }
+            } catch (IOException e) {
+                // fall through to the environment
+            }
+        }
+        String id = System.getenv("PROCESSOR_IDENTIFIER");
+        return id != null && !id.isBlank() ? id.trim() : "unknown CPU";
+    }
+
+    /** The user's cache folder for recur (see the class comment); it need not exist. */
+    public static Path cacheDir() {
+        String dir = System.getProperty(DIR_PROPERTY);
+        if (dir != null && !dir.isBlank()) {
+            return Path.of(dir);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "recur");
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String local = System.getenv("LOCALAPPDATA");
+        if (os.startsWith("windows") && local != null && !local.isBlank()) {
+            return Path.of(local, "recur");
+        }
+        Path home = Path.of(System.getProperty("user.home"));
+        return os.startsWith("mac") ? home.resolve("Library/Caches/recur") : home.resolve(".cache/recur");
+    }
+
+    /** This machine's tuning file: {@code gemm-tuning-<first 16 hex digits of SHA-256(machine())>.json}. */
+    public static Path file() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(machine().getBytes(StandardCharsets.UTF_8));
+            return cacheDir().resolve("gemm-tuning-" + HexFormat.of().formatHex(digest, 0, 8) + ".json");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+
+    /**
+     * The content of a tuning file for this machine: the tuning, the machine key, and what the
+     * measurements found ({@code trials}: each setting tried and its GFLOP/s, kept for people; not
+     * read back).
+     */
+    public static byte[] toJson(GemmTuning tuning, double defaultGflops, double chosenGflops,
+                                List<GemmTuner.Trial> trials) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        root.put("machine", machine());
+        root.put("kc", tuning.innerBlock());
+        root.put("mc", tuning.rowBlock());
+        root.put("tile", tuning.tileRows());
+        root.put("parallel", tuning.parallelFlops());
+        root.put("default_gflops", defaultGflops);
+        root.put("chosen_gflops", chosenGflops);
+        var list = root.putArray("trials");
+        for (GemmTuner.Trial t : trials) {
+            list.addObject().put("setting", t.tuning().toString()).put("gflops", t.gflops());
+        }
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Reads a tuning file written for this machine.
+     *
+     * @throws IOException saying what was expected and found: not a regular file, too large, not
+     *                     JSON, another format or version, another machine, a field missing or out of range
+     */
+    public static GemmTuning read(Path file) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile()) {
+            throw new IOException("expected a regular file, found " + (a.isSymbolicLink() ? "a symbolic link"
+                    : a.isDirectory() ? "a folder" : "a special file"));
+        }
+        if (a.size() > MAX_BYTES) {
+            throw new IOException("expected at most " + MAX_BYTES + " bytes, found " + a.size());
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IOException("expected JSON, found a file that does not parse", e);
+        }
+        if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
+            throw new IOException("expected a JSON object with \"format\": \"" + FORMAT + "\"");
+        }
+        if (root.path("version").asInt(-1) != VERSION) {
+            throw new IOException("expected version " + VERSION + ", found " + root.path("version"));
+        }
+        if (!machine().equals(root.path("machine").asText())) {
+            throw new IOException("expected the machine '" + machine() + "', found '" + root.path("machine").asText()
+                    + "' (tuned on another CPU or JVM: run recur tune again)");
+        }
+        for (String key : new String[] {"kc", "mc", "tile", "parallel"}) {
+            if (!root.path(key).canConvertToLong()) {
+                throw new IOException("expected a whole number for \"" + key + "\", found " + root.path(key));
+            }
+        }
+        try {
+            return new GemmTuning(Math.toIntExact(root.get("kc").asLong()), Math.toIntExact(root.get("mc").asLong()),
+                    Math.toIntExact(root.get("tile").asLong()), root.get("parallel").asLong());
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+}
