@@ -8,7 +8,10 @@
 #   bench/ab.sh A_ROOT B_ROOT [--rounds N] [--train-rounds N] [--cases "W1:forward W2:train_step"] [--out DIR]
 #   defaults: 3 rounds of every workload and mode, 3 of the main job, DIR = bench/results/ab-<timestamp>
 # A_ROOT and B_ROOT are checkouts whose ./recur launchers have been built (run ./recur --version
-# in each first). Output in DIR: raw.tsv (one line per run) and table.md.
+# in each first); they may be the same checkout run two ways: A_JAVA_OPTS and B_JAVA_OPTS are each
+# side's JAVA_OPTS, e.g. the tuned blocking against the fixed one:
+#   A_JAVA_OPTS=-Drecur.gemm=kc=512,mc=192,tile=6,parallel=1048576 bench/ab.sh . .
+# Output in DIR: raw.tsv (one line per run) and table.md.
 set -euo pipefail
 
 A=$(cd "$1" && pwd)
@@ -32,9 +35,13 @@ mkdir -p "$OUT"
 RAW="$OUT/raw.tsv"
 printf 'round\tbuild\tcase\tvalue\tunit\n' > "$RAW"
 
+opts() {   # label: that side's JAVA_OPTS
+  if [ "$1" = A ]; then printf '%s' "${A_JAVA_OPTS:-}"; else printf '%s' "${B_JAVA_OPTS:-}"; fi
+}
+
 bench() {   # build-root label workload mode round
   local line
-  line=$(RECUR_NO_BUILD=1 "$1/recur" --format json bench --threads 2 --workload "$3" --mode "$4" --warmup 10 \
+  line=$(JAVA_OPTS=$(opts "$2") RECUR_NO_BUILD=1 "$1/recur" --format json bench --threads 2 --workload "$3" --mode "$4" --warmup 10 \
          --iters 7 2>/dev/null | tail -1)
   printf '%s\t%s\t%s %s\t%s\ttok/s\n' "$5" "$2" "$3" "$4" \
     "$(printf '%s' "$line" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tokens_per_s"])')" >> "$RAW"
@@ -43,7 +50,7 @@ bench() {   # build-root label workload mode round
 train() {   # build-root label round
   local dir rate
   dir=$(mktemp -d)
-  rate=$(cd "$dir" && RECUR_NO_BUILD=1 "$1/recur" --format json train --sample-length 0 2>/dev/null \
+  rate=$(cd "$dir" && JAVA_OPTS=$(opts "$2") RECUR_NO_BUILD=1 "$1/recur" --format json train --sample-length 0 2>/dev/null \
          | python3 -c 'import json,sys; print([json.loads(l) for l in sys.stdin if "\"done\"" in l][0]["tokens_per_second"])')
   rm -rf "$dir"
   printf '%s\t%s\tmain job (train)\t%s\tchars/s\n' "$3" "$2" "$rate" >> "$RAW"
@@ -60,7 +67,7 @@ for r in $(seq 1 "$TRAIN_ROUNDS"); do
   train "$B" B "$r"
 done
 
-python3 - "$RAW" "$A" "$B" > "$OUT/table.md" <<'EOF'
+python3 - "$RAW" "$A" "$B" "${A_JAVA_OPTS:-}" "${B_JAVA_OPTS:-}" > "$OUT/table.md" <<'EOF'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 cases = []
@@ -71,7 +78,7 @@ def values(case, build):
     return [float(r["value"]) for r in rows if r["case"] == case and r["build"] == build]
 def fmt(v):
     return f"{v/1e6:.2f}M" if v >= 1e6 else f"{v/1e3:.1f}k" if v >= 1e3 else f"{v:.0f}"
-print(f"A = {sys.argv[2]}, B = {sys.argv[3]}; medians over rounds, alternating fresh JVMs\n")
+print(f"A = {sys.argv[2]} {sys.argv[4]}, B = {sys.argv[3]} {sys.argv[5]}; medians over rounds, alternating fresh JVMs\n")
 print("| case | A | B | B / A | A per round | B per round |")
 print("|---|---|---|---|---|---|")
 for c in cases:

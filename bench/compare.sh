@@ -35,7 +35,8 @@
 # Environment: RECUR (launcher, default ./recur; e.g. RECUR=/tmp/wt/recur RECUR_NO_BUILD=1),
 #   OMP_WAIT_POLICY (left unset for libtorch, as in its README figures; on a busy machine run
 #   OMP_WAIT_POLICY=PASSIVE bench/compare.sh, or libtorch's spinning threads collapse),
-#   RECUR_BENCH_ARGS (extra arguments for recur bench), SHARED_BENCH (default ../shared/bench or
+#   RECUR_BENCH_ARGS (extra arguments for recur bench), RECUR_TUNE (if-missing, the default: run
+#   `recur tune` first where this CPU and JVM have no tuning file yet; no: leave it), SHARED_BENCH (default ../shared/bench or
 #   shared/bench), BENCH_WORK (peers' scratch area, default ${TMPDIR:-/tmp}/recur-bench).
 set -uo pipefail
 
@@ -96,10 +97,16 @@ cpu_record() {
   echo "fma peak: $("$ROOT/bench/fma-peak.sh" 2>&1 | sed -n 's/^threads \([0-9]*\): \([0-9.]*\) GFLOP.*/\1 thread(s) \2 GFLOP\/s/p' | paste -sd';' -)"
 }
 "$RECUR" --version >> "$SETUP_LOG" 2>&1 || echo "compare.sh: '$RECUR --version' failed, see $SETUP_LOG" >&2
+# recur's products blocked for this CPU (recur tune; the tuning never changes a result)
+if [ "${RECUR_TUNE:-if-missing}" = if-missing ]; then
+  echo "compare.sh: recur tune --if-missing (log: $SETUP_LOG)" >&2
+  "$RECUR" tune --if-missing >> "$SETUP_LOG" 2>&1 || echo "compare.sh: recur tune failed, see $SETUP_LOG" >&2
+fi
 { echo "date: $(date -Is)"; echo "host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
   echo "recur: $RECUR ($(git -C "$(dirname "$RECUR")" rev-parse --short HEAD 2>/dev/null)$(git -C "$(dirname "$RECUR")" diff --quiet HEAD 2>/dev/null || echo ', modified'))"
   echo "env: $(env | grep -E '^(OPENBLAS_|OMP_|MKL_|GLIBC_TUNABLES)' | sort | tr '\n' ' ')"
   echo "rounds: $ROUNDS; workloads: $WORKLOADS; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "recur gemm tuning: $("$RECUR" --format json tune --show 2>/dev/null | tail -1)"
   cpu_record; } > "$OUT/meta.txt"
 
 # ---- one call of one system: run_sys ROUND SYSTEM THREADS WORKLOADS -----------------------------

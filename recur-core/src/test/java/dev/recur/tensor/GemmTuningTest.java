@@ -153,6 +153,21 @@ class GemmTuningTest {
         assertTrue(message.contains(expected), message);
     }
 
+    /** Under {@code -Ptunings} (a forced setting) the constants use it; else the cache's or the default. */
+    @Test
+    void theConstantsUseTheTuningInEffect() {
+        String forced = System.getProperty(GemmTuningCache.PROPERTY);
+        if (forced != null) {
+            assertEquals(GemmTuning.parse(forced), Precision.F32.tuning());
+            assertEquals(GemmTuningCache.PROPERTY + " property", GemmTuningCache.inEffect().source());
+        }
+        assertEquals(GemmTuningCache.inEffect().tuning(), Precision.F32.tuning());
+        assertEquals(GemmTuningCache.inEffect().tuning(), Precision.F64.withThreads(2).tuning());
+        if (Precision.vectorAvailable()) {
+            assertEquals(Precision.F32.tuning(), ((FloatVectorKernels) Precision.F32.withThreads(2).kernels()).tuning());
+        }
+    }
+
     @Test
     void theCacheFileIsNamedAfterTheMachine() {
         Path file = GemmTuningCache.file();
