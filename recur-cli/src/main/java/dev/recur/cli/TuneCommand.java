@@ -7,7 +7,9 @@ import dev.recur.tensor.GemmTuningCache;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -48,9 +50,15 @@ public final class TuneCommand extends RecurCommand {
 
     @Override
     protected int execute(Output out) throws Exception {
-        if ((show ? 1 : 0) + (reset ? 1 : 0) + (ifMissing ? 1 : 0) > 1) {
+        List<String> given = new ArrayList<>();
+        for (var flag : List.of(Map.entry("--show", show), Map.entry("--reset", reset), Map.entry("--if-missing", ifMissing))) {
+            if (flag.getValue()) {
+                given.add(flag.getKey());
+            }
+        }
+        if (given.size() > 1) {
             throw new IllegalArgumentException("--show, --reset and --if-missing: expected at most one, found "
-                    + (show ? "--show " : "") + (reset ? "--reset " : "") + (ifMissing ? "--if-missing" : ""));
+                    + String.join(" and ", given));
         }
         Path file = GemmTuningCache.file();
         if (reset) {
