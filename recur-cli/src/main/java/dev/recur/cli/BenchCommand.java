@@ -73,14 +73,14 @@ public final class BenchCommand extends RecurCommand {
         if (reason != null) {
             out.warn("%s", reason);
         }
-        GemmTuningCache.Resolved tuning = GemmTuningCache.inEffect();
-        out.notice("GEMM tuning %s: %s", tuning.tuning(), tuning.source());
         List<Workload> selected = workloads == null
                 ? new ArrayList<>(Workloads.standard().values()) : Workloads.select(workloads);
         List<Workload.Mode> selectedModes = new ArrayList<>();
         for (String m : modes == null ? List.of("forward", "train_step") : modes) {
             selectedModes.add(Workload.Mode.fromId(m.trim()));
         }
+        GemmTuningCache.Resolved tuning = GemmTuningCache.inEffect();
+        out.notice("GEMM tuning %s: %s", tuning.tuning(), tuning.source());
         if (!out.isJson()) {
             out.value("line", String.format("%-4s %-10s %7s %12s %14s %9s", "", "mode", "threads", "median ms",
                     "tokens/s", "GFLOP/s"));

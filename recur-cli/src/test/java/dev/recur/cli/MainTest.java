@@ -100,11 +100,13 @@ class MainTest {
         Run r = run("info");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.outLines();
-        assertEquals(5, lines.size(), r.out());
+        assertEquals(7, lines.size(), r.out());
         for (String line : lines) {
             assertTrue(line.matches("[a-z_]+: .+"), line);
         }
         assertTrue(lines.get(0).startsWith("recur_version: "));
+        assertTrue(lines.get(5).startsWith("gemm_tuning: kc="), lines.get(5));
+        assertTrue(lines.get(6).startsWith("gemm_tuning_source: "), lines.get(6));
     }
 
     @Test
