@@ -33,7 +33,8 @@ final class DoubleLossKernels implements LossKernels<double[]> {
             final int t = targets[r];
             // lse = m + log Σ_j exp(z_j − m),  m = max_j z_j  (no exp overflows)
             final double m = rowMax(z, zr, vocab);
-            final double s = expSum(z, zr, vocab, m, dz);   // exp(z_j − m) kept in dz for the gradient below
+            // exp(z_j − m) kept in dz for the gradient below (float32: the same bits, computed in vectors)
+            final double s = expSum/*f32:ExpSumF32.expSum*/(z, zr, vocab, m, dz);
             final double lse = m + (double) Math.log(s);
             // loss_r = lse − z_t
             total += w * (double/*keep*/) (lse - z[zr + t]);
@@ -92,7 +93,8 @@ final class DoubleLossKernels implements LossKernels<double[]> {
             final double/*keep*/ wt = classWeights == null ? 1 : classWeights[t];
             // lse = m + log Σ_j exp(z_j − m),  m = max_j z_j  (no exp overflows)
             final double m = rowMax(z, zr, vocab);
-            final double s = expSum(z, zr, vocab, m, dz);   // exp(z_j − m) kept in dz for the gradient below
+            // exp(z_j − m) kept in dz for the gradient below (float32: the same bits, computed in vectors)
+            final double s = expSum/*f32:ExpSumF32.expSum*/(z, zr, vocab, m, dz);
             final double lse = m + (double) Math.log(s);
             // Σ_c w_c·p_c,  p_c = z_c − lse
             double/*keep*/ smooth = 0;
@@ -238,17 +240,35 @@ final class DoubleLossKernels implements LossKernels<double[]> {
         return total;
     }
 
-    /** {@code max_j z[o + j]} over {@code n} values. */
-    private static double rowMax(double[] z, int o, int n) {
-        double m = z[o];
-        for (int j = 1; j < n; j++) {
-            m = Math.max(m, z[o + j]);
+    /**
+     * {@code max_j z[o + j]} over {@code n} values, in four running maxima (four independent chains
+     * of {@code Math.max} rather than one): exact in any order, with {@code Math.max}'s rules (NaN if
+     * any is NaN, +0 above −0), so the same value as one loop in order.
+     */
+    static double rowMax(double[] z, int o, int n) {
+        double m0 = z[o];
+        double m1 = m0;
+        double m2 = m0;
+        double m3 = m0;
+        int j = 1;
+        for (; j + 4 <= n; j += 4) {
+            m0 = Math.max(m0, z[o + j]);
+            m1 = Math.max(m1, z[o + j + 1]);
+            m2 = Math.max(m2, z[o + j + 2]);
+            m3 = Math.max(m3, z[o + j + 3]);
         }
-        return m;
+        for (; j < n; j++) {
+            m0 = Math.max(m0, z[o + j]);
+        }
+        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
 
-    /** {@code Σ_j exp(z[o + j] − m)} in order; each term also written to {@code dz[o + j]} when it is not null. */
-    private static double expSum(double[] z, int o, int n, double m, double[] dz) {
+    /**
+     * {@code Σ_j exp(z[o + j] − m)} in order; each term also written to {@code dz[o + j]} when it is
+     * not null. The float32 kernels call {@code ExpSumF32.expSum} instead, which equals this one's
+     * twin bit for bit (the tests compare them).
+     */
+    static double expSum(double[] z, int o, int n, double m, double[] dz) {
         double s = 0;
         for (int j = 0; j < n; j++) {
             final double e = (double) Math.exp(z[o + j] - m);
