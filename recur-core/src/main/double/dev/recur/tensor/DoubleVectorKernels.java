@@ -247,6 +247,20 @@ public final class DoubleVectorKernels extends DoubleKernels {
         job.clear();
     }
 
+    @Override
+    public void addRowVector(double[] v, int rows, int cols, double[] out, int outOff) {
+        // each element one addition, as the plain kernel's: rows split over the threads (large only)
+        final int ranges = (long) rows * cols >= parallelFlops ? Math.min(parallel.threads(), rows) : 1;
+        if (ranges == 1) {
+            super.addRowVector(v, rows, cols, out, outOff);
+        } else {
+            parallel.run(ranges, r -> {
+                final int r0 = Parallel.split(rows, ranges, r);
+                super.addRowVector(v, Parallel.split(rows, ranges, r + 1) - r0, cols, out, outOff + r0 * cols);
+            });
+        }
+    }
+
     /**
      * {@inheritDoc} Columns in chunks of {@code NR}, split over the team: each chunk's sums stay in
      * four vector registers while the rows pass, and every element is still summed onto its old
