@@ -73,6 +73,8 @@ public final class Trainer<A> {
     private final LearningRateSchedule schedule;
 
     private State<A> carry;
+    /** The gradient of the model's output, reused by every step of its size. */
+    private A outputGradient;
     private long step;
     private long tokens;
     private long skipped;
@@ -357,7 +359,11 @@ public final class Trainer<A> {
         optimizer.zeroGrad();
         model.setTraining(true);
         Activations<A> out = model.forward(batch, initial);
-        A dOut = precision.kernels().alloc(out.rows() * out.width());
+        // the loss overwrites the whole gradient (Loss.compute), so its array is kept from step to step
+        if (outputGradient == null || precision.kernels().length(outputGradient) != out.rows() * out.width()) {
+            outputGradient = precision.kernels().alloc(out.rows() * out.width());
+        }
+        A dOut = outputGradient;
         LossValue value = loss.compute(precision, out, batch.targets(), dOut);
         model.backward(out.with(dOut, out.width()));
         double l = value.value();
