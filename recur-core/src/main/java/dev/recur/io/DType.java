@@ -18,7 +18,11 @@ public enum DType {
     /** Signed 64-bit two's complement integer. */
     I64(8),
     /** Signed 32-bit two's complement integer. */
-    I32(4);
+    I32(4),
+    /** bfloat16: the upper 16 bits of an IEEE-754 binary32 (quantized weights). */
+    BF16(2),
+    /** Signed 8-bit two's complement integer (quantized weights). */
+    I8(1);
 
     private final int byteSize;
 
@@ -29,7 +33,8 @@ public enum DType {
     /**
      * Returns the size of one element in bytes.
      *
-     * @return 8 for {@code F64} and {@code I64}, 4 for {@code F32} and {@code I32}
+     * @return 8 for {@code F64} and {@code I64}, 4 for {@code F32} and {@code I32}, 2 for
+     *     {@code BF16}, 1 for {@code I8}
      */
     public int byteSize() {
         return byteSize;
@@ -38,10 +43,10 @@ public enum DType {
     /**
      * Tells whether this is a floating-point type.
      *
-     * @return true for {@code F64} and {@code F32}
+     * @return true for {@code F64}, {@code F32} and {@code BF16}
      */
     public boolean isFloatingPoint() {
-        return this == F64 || this == F32;
+        return this == F64 || this == F32 || this == BF16;
     }
 
     /**
@@ -62,7 +67,7 @@ public enum DType {
     /**
      * Lists the supported names, for error messages.
      *
-     * @return the names separated by ", ", e.g. {@code "F64, F32, I64, I32"}
+     * @return the names separated by ", ", e.g. {@code "F64, F32, I64, I32, BF16, I8"}
      */
     public static String supportedNames() {
         return Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(", "));

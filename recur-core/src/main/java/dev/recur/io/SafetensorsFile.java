@@ -269,7 +269,13 @@ public final class SafetensorsFile {
                     out[i] = in.get(i);
                 }
             }
-            default -> throw wrongType(e, "doubles()", "F64 or F32", "longs()");
+            case BF16 -> {
+                var in = slice(e).asShortBuffer();
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = Float.intBitsToFloat(in.get(i) << 16);
+                }
+            }
+            default -> throw wrongType(e, "doubles()", "F64, F32 or BF16", "longs()");
         }
         return out;
     }
@@ -293,7 +299,13 @@ public final class SafetensorsFile {
                     out[i] = (float) in.get(i);
                 }
             }
-            default -> throw wrongType(e, "floats()", "F32 or F64", "longs()");
+            case BF16 -> {
+                var in = slice(e).asShortBuffer();
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = Float.intBitsToFloat(in.get(i) << 16);
+                }
+            }
+            default -> throw wrongType(e, "floats()", "F32, F64 or BF16", "longs()");
         }
         return out;
     }
@@ -317,7 +329,13 @@ public final class SafetensorsFile {
                     out[i] = in.get(i);
                 }
             }
-            default -> throw wrongType(e, "longs()", "I64 or I32", "doubles() or floats()");
+            case I8 -> {
+                var in = slice(e);
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = in.get(i);
+                }
+            }
+            default -> throw wrongType(e, "longs()", "I64, I32 or I8", "doubles() or floats()");
         }
         return out;
     }

@@ -141,6 +141,36 @@ public final class SafetensorsWriter {
     }
 
     /**
+     * Adds a bfloat16 ({@code BF16}) tensor from the 16 bits of each element.
+     *
+     * @param name the tensor name, not used before
+     * @param bits the elements' bits in C order; copied
+     * @param shape the dimensions, outermost first; their product must equal {@code bits.length}
+     * @return this writer
+     * @throws IllegalArgumentException if the shape does not match, or the name is taken or reserved
+     */
+    public SafetensorsWriter putBf16(String name, short[] bits, int... shape) {
+        ByteBuffer buf = allocate(name, DType.BF16, bits.length, shape);
+        buf.asShortBuffer().put(bits);
+        return add(name, DType.BF16, shape, buf);
+    }
+
+    /**
+     * Adds an int8 ({@code I8}) tensor.
+     *
+     * @param name the tensor name, not used before
+     * @param data the elements in C order; copied
+     * @param shape the dimensions, outermost first; their product must equal {@code data.length}
+     * @return this writer
+     * @throws IllegalArgumentException if the shape does not match, or the name is taken or reserved
+     */
+    public SafetensorsWriter putBytes(String name, byte[] data, int... shape) {
+        ByteBuffer buf = allocate(name, DType.I8, data.length, shape);
+        buf.put(data);
+        return add(name, DType.I8, shape, buf);
+    }
+
+    /**
      * Writes the file atomically (see {@link AtomicFiles}): readers see the old file or the
      * complete new one, and a failed write leaves the old file untouched.
      *

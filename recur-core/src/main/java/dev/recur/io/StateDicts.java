@@ -157,7 +157,7 @@ public final class StateDicts {
             }
             DType dtype = file.dtype(name);
             if (!dtype.isFloatingPoint()) {
-                throw new FormatException(path, "tensor '" + name + "' of dtype F32 or F64", "dtype " + dtype,
+                throw new FormatException(path, "tensor '" + name + "' of dtype F32, F64 or BF16", "dtype " + dtype,
                         "the file does not hold model weights");
             }
         }

@@ -131,7 +131,7 @@ class SafetensorsFileTest {
         Path p = GoldenFiles.file("packed_gru_1l_uni_b5");
         SafetensorsFile f = SafetensorsFile.read(p);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.doubles("lengths"));
-        assertEquals("tensor 'lengths' in " + p + " has dtype I64; doubles() reads F64 or F32 tensors"
+        assertEquals("tensor 'lengths' in " + p + " has dtype I64; doubles() reads F64, F32 or BF16 tensors"
                 + " (use longs())", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> f.floats("lengths"));
         assertThrows(IllegalArgumentException.class, () -> f.longs("x"));
