@@ -1,0 +1,226 @@
+package dev.recur.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bf16 and int8 storage by hand-derived cases, and the fast product against the plain reference:
+ * exact where every partial sum is an exact float (small integers), else within the bound derived
+ * below.
+ */
+class QuantizedMatrixTest {
+
+    private static short bf(int floatBits) {
+        return QuantizedMatrix.toBf16(Float.intBitsToFloat(floatBits));
+    }
+
+    @Test
+    void bf16RoundsToNearestWithTiesToEven() {
+        // 1.0 = 0x3F800000 keeps its upper half; the kept bit 16 is worth 2^-7 there
+        assertEquals((short) 0x3F80, bf(0x3F800000));
+        assertEquals((short) 0x3F80, bf(0x3F807FFF));   // below half way: down
+        assertEquals((short) 0x3F81, bf(0x3F808001));   // above half way: up
+        assertEquals((short) 0x3F80, bf(0x3F808000));   // a tie, 1 + 2^-8: to the even 0x3F80
+        assertEquals((short) 0x3F82, bf(0x3F818000));   // a tie, 1 + 3·2^-8: to the even 0x3F82
+        assertEquals((short) 0xBF82, bf(0xBF818000));   // the same below zero
+        assertEquals((short) 0x4000, bf(0x3FFFFFFF));   // carries into the exponent: 2.0
+        assertEquals(1.0f, QuantizedMatrix.fromBf16((short) 0x3F80));
+        assertEquals(-2.0f, QuantizedMatrix.fromBf16((short) 0xC000));
+    }
+
+    @Test
+    void bf16KeepsInfinitiesAndNaNAndOverflowsToInfinity() {
+        assertEquals((short) 0x7F80, QuantizedMatrix.toBf16(Float.POSITIVE_INFINITY));
+        assertEquals((short) 0xFF80, QuantizedMatrix.toBf16(Float.NEGATIVE_INFINITY));
+        // a NaN whose payload sits in the lower half only would truncate to infinity: it stays a NaN
+        assertTrue(Float.isNaN(QuantizedMatrix.fromBf16(bf(0x7F800001))));
+        assertTrue(Float.isNaN(QuantizedMatrix.fromBf16(QuantizedMatrix.toBf16(Float.NaN))));
+        // the largest float is beyond the largest bf16 (0x7F7F = 3.3895e38): it rounds to infinity
+        assertEquals((short) 0x7F80, QuantizedMatrix.toBf16(Float.MAX_VALUE));
+        assertEquals((short) 0x7F7F, bf(0x7F7F7FFF));
+        // quantize refuses what would not be a finite weight
+        assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.quantize(QuantizedMatrix.Format.BF16,
+                new float[]{Float.MAX_VALUE}, 0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.quantize(QuantizedMatrix.Format.INT8,
+                new float[]{1, Float.NaN}, 0, 1, 2));
+        assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.ofBf16(1, 1,
+                new short[]{(short) 0x7F80}));
+    }
+
+    @Test
+    void int8ScaleIsTheRowMaximumOver127AndRoundsTiesToEven() {
+        // row 0: max 127 -> s = 1; -3.5 and 2.5 are ties (to -4 and 2), 0.49 rounds to 0
+        // row 1: all zero -> s = 0, q = 0
+        // row 2: max |-2.54| -> s = 2.54/127 = 0.02
+        float[] w = {127, -3.5f, 2.5f, 0.49f, 0, 0, 0, 0, 1.27f, -2.54f, 0, 0.02f};
+        QuantizedMatrix q = QuantizedMatrix.quantize(QuantizedMatrix.Format.INT8, w, 0, 3, 4);
+        assertArrayEquals(new float[]{1f, 0f, 2.54f / 127f}, q.scales());
+        byte[] b = q.int8Weights();
+        assertArrayEquals(new byte[]{127, -4, 2, 0}, java.util.Arrays.copyOfRange(b, 0, 4));
+        assertArrayEquals(new byte[]{0, 0, 0, 0}, java.util.Arrays.copyOfRange(b, 4, 8));
+        assertEquals(-127, b[9]);
+        assertEquals(63, b[8], 1);   // 1.27/0.02 = 63.5 up to float rounding: 63 or 64
+        assertEquals(1, b[11]);
+        assertEquals(0f, q.get(1, 2));
+        // the zero row's product is its bias alone
+        float[] out = new float[3];
+        q.product(0, 3, new float[]{1, 1, 1, 1}, 0, null, 0, new float[]{0, 5, 0}, null, out, null, 0);
+        assertEquals(5f, out[1]);
+        assertEquals(127 - 4 + 2, out[0]);
+        assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.ofInt8(1, 1, new byte[1],
+                new float[]{-1}));
+    }
+
+    @Test
+    void quantizedWeightsStayWithinHalfAStepOfTheFloatOnes() {
+        SplittableRandom rng = new SplittableRandom(3);
+        int rows = 37;
+        int cols = 53;
+        float[] w = random(rng, rows * cols, 0.3);
+        QuantizedMatrix q8 = QuantizedMatrix.quantize(QuantizedMatrix.Format.INT8, w, 0, rows, cols);
+        QuantizedMatrix qb = QuantizedMatrix.quantize(QuantizedMatrix.Format.BF16, w, 0, rows, cols);
+        float[] s = q8.scales();
+        float[] d8 = q8.dequantize();
+        float[] db = qb.dequantize();
+        for (int r = 0; r < rows; r++) {
+            float max = 0;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, Math.abs(w[r * cols + c]));
+            }
+            assertEquals(max / 127f, s[r]);
+            for (int c = 0; c < cols; c++) {
+                int i = r * cols + c;
+                // |w - s q| <= s/2 (plus the rounding of w/s and of s q: a few ulps of s)
+                assertTrue(Math.abs(w[i] - d8[i]) <= s[r] * (0.5f + 1e-5f), "int8 " + r + "," + c);
+                // bf16 keeps 8 significant bits: relative error <= u = 2^-8
+                assertTrue(Math.abs(w[i] - db[i]) <= Math.abs(w[i]) * 0x1p-8f, "bf16 " + r + "," + c);
+            }
+        }
+    }
+
+    @Test
+    void theFastProductEqualsTheReferenceExactlyOnSmallIntegers() {
+        // integers: every product and partial sum is an exact float below 2^24, so any summation
+        // order gives the same bits. Sizes cover the 4-vector loop, the 1-vector rest and the scalar tail.
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int[] size : new int[][]{{7, 85, 64}, {6, 133, 21}, {5, 3, 16}, {8, 64, 64}}) {
+            int rows = size[0];
+            int ni = size[1];
+            int nh = size[2];
+            float[] wi = integers(rng, rows * ni, 127);
+            float[] wh = integers(rng, rows * nh, 127);
+            for (int r = 0; r < rows; r++) {
+                wi[r * ni] = 127;   // s = 1: q = w
+                wh[r * nh] = -127;
+            }
+            float[] x = integers(rng, ni, 8);
+            float[] h = integers(rng, nh, 8);
+            float[] b1 = integers(rng, rows, 100);
+            float[] b2 = integers(rng, rows, 100);
+            for (QuantizedMatrix.Format f : QuantizedMatrix.Format.values()) {
+                QuantizedMatrix m = QuantizedMatrix.concat(QuantizedMatrix.quantize(f, wi, 0, rows, ni),
+                        QuantizedMatrix.quantize(f, wh, 0, rows, nh));
+                float[][] fast = {new float[rows + 2], new float[rows + 2]};
+                float[][] ref = {new float[rows + 2], new float[rows + 2]};
+                m.product(0, rows, x, 0, h, 0, b1, b2, fast[0], fast[1], 2);
+                m.productReference(0, rows, x, 0, h, 0, b1, b2, ref[0], ref[1], 2);
+                assertArrayEquals(ref[0], fast[0], f + " " + java.util.Arrays.toString(size));
+                assertArrayEquals(ref[1], fast[1], f + " " + java.util.Arrays.toString(size));
+                // and the reference is the float product of the dequantized matrix
+                float[] dq = m.dequantize();
+                for (int r = 0; r < rows; r++) {
+                    float e = b1[r];
+                    float g = 0;
+                    for (int c = 0; c < ni; c++) {
+                        g += dq[r * (ni + nh) + c] * x[c];
+                    }
+                    assertEquals(e + g, ref[0][2 + r]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theFastProductIsWithinTheRoundingBoundOfTheReference() {
+        // both sum n products in float32 in different orders: each is within γ_n Σ|w x| of the exact
+        // sum (γ_n = n u / (1 − n u), u = 2^-24), so they differ by at most 2 γ_n Σ|w x|, times the
+        // row's scale, plus an ulp of the bias addition
+        SplittableRandom rng = new SplittableRandom(7);
+        int rows = 50;
+        int ni = 300;
+        int nh = 77;
+        float[] wi = random(rng, rows * ni, 0.2);
+        float[] wh = random(rng, rows * nh, 0.2);
+        float[] x = random(rng, ni, 1);
+        float[] h = random(rng, nh, 1);
+        float[] b = random(rng, rows, 1);
+        for (QuantizedMatrix.Format f : QuantizedMatrix.Format.values()) {
+            QuantizedMatrix m = QuantizedMatrix.concat(QuantizedMatrix.quantize(f, wi, 0, rows, ni),
+                    QuantizedMatrix.quantize(f, wh, 0, rows, nh));
+            float[] f1 = new float[rows];
+            float[] f2 = new float[rows];
+            float[] r1 = new float[rows];
+            float[] r2 = new float[rows];
+            m.product(0, rows, x, 0, h, 0, b, null, f1, f2, 0);
+            m.productReference(0, rows, x, 0, h, 0, b, null, r1, r2, 0);
+            float[] dq = m.dequantize();
+            for (int r = 0; r < rows; r++) {
+                double abs1 = 0;
+                double abs2 = 0;
+                for (int c = 0; c < ni; c++) {
+                    abs1 += Math.abs(dq[r * (ni + nh) + c] * x[c]);
+                }
+                for (int c = 0; c < nh; c++) {
+                    abs2 += Math.abs(dq[r * (ni + nh) + ni + c] * h[c]);
+                }
+                double bound1 = 2 * gamma(ni) * abs1 + Math.ulp(r1[r]) + 2 * Math.ulp((float) abs1);
+                double bound2 = 2 * gamma(nh) * abs2 + 2 * Math.ulp((float) abs2);
+                assertEquals(r1[r], f1[r], bound1, f + " row " + r);
+                assertEquals(r2[r], f2[r], bound2, f + " row " + r);
+            }
+        }
+    }
+
+    @Test
+    void rowsSplitAnyWayGiveTheSameBits() {
+        SplittableRandom rng = new SplittableRandom(9);
+        int rows = 41;
+        int cols = 70;
+        float[] w = random(rng, rows * cols, 0.5);
+        float[] x = random(rng, cols, 1);
+        QuantizedMatrix m = QuantizedMatrix.quantize(QuantizedMatrix.Format.INT8, w, 0, rows, cols);
+        float[] whole = new float[rows];
+        float[] parts = new float[rows];
+        m.product(0, rows, x, 0, null, 0, null, null, whole, null, 0);
+        m.product(0, 17, x, 0, null, 0, null, null, parts, null, 0);
+        m.product(17, 18, x, 0, null, 0, null, null, parts, null, 0);
+        m.product(18, rows, x, 0, null, 0, null, null, parts, null, 0);
+        assertArrayEquals(whole, parts);
+    }
+
+    private static double gamma(int n) {
+        double u = 0x1p-24;
+        return n * u / (1 - n * u);
+    }
+
+    static float[] random(SplittableRandom rng, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (rng.nextDouble(-1, 1) * scale);
+        }
+        return a;
+    }
+
+    private static float[] integers(SplittableRandom rng, int n, int max) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rng.nextInt(-max, max + 1);
+        }
+        return a;
+    }
+}
