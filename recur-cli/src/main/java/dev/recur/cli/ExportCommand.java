@@ -3,6 +3,7 @@ package dev.recur.cli;
 import dev.recur.checkpoint.Checkpoint;
 import dev.recur.checkpoint.Manifest;
 import dev.recur.checkpoint.ManifestFormat;
+import dev.recur.checkpoint.QuantizedRuns;
 import dev.recur.io.AtomicFiles;
 import dev.recur.io.StateDicts;
 import dev.recur.model.Model;
@@ -70,6 +71,10 @@ public final class ExportCommand extends RecurCommand {
                     + "run's own: writing there could replace one)");
         }
         Manifest manifest = ManifestFormat.read(folder);
+        if (QuantizedRuns.isQuantized(manifest.dtype())) {
+            throw new IllegalArgumentException("RUN: " + folder + " holds " + manifest.dtype() + " weights, a quantized "
+                    + "copy (recur quantize); export writes float weights: export the run it was made from");
+        }
         boolean best = !latest && manifest.files().containsKey("best");
         // a state_dict keeps the run's precision; ONNX is float32
         Precision<?> precision = chosen.equals("safetensors") && manifest.dtype().equals("float64")

@@ -20,6 +20,7 @@ import dev.recur.diagnostics.UnitCorrelations.UnitCorrelation;
 import dev.recur.io.AtomicFiles;
 import dev.recur.checkpoint.Manifest;
 import dev.recur.checkpoint.ManifestFormat;
+import dev.recur.checkpoint.QuantizedRuns;
 import dev.recur.nn.sequence.RecurrentConfig;
 import dev.recur.tensor.Precision;
 import dev.recur.charlm.CharModelRun;
@@ -119,6 +120,10 @@ public final class InspectCommand extends RecurCommand {
 
     private <A> int inspect(Output out, Path run, Manifest manifest, RecurrentConfig mc, Precision<A> precision)
             throws IOException {
+        if (QuantizedRuns.isQuantized(manifest.dtype())) {
+            throw new IllegalArgumentException(run + " holds " + manifest.dtype() + " weights, a quantized copy (recur "
+                    + "quantize); inspect records the float model's gates: inspect the run it was made from");
+        }
         CharLanguageModel<A> model = CharModelRun.load(run, precision);
         int[] text = text(manifest);
         String source = textFile != null ? textFile.toString()

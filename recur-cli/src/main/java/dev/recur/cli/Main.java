@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             EvalCommand.class,
             InspectCommand.class,
             ExportCommand.class,
+            QuantizeCommand.class,
             ImportCommand.class,
             HelpCommand.class,
         },

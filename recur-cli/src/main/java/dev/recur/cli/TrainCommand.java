@@ -286,6 +286,9 @@ public final class TrainCommand extends RecurCommand {
             return switch (resume != null ? resumedDtype() : dtype.toLowerCase(Locale.ROOT)) {
                 case "float32" -> run(out, parsed, Precision.F32);
                 case "float64" -> run(out, parsed, Precision.F64);
+                case "int8", "bf16" -> throw new IllegalArgumentException("--resume: " + resumeDirectory()
+                        + " holds " + resumedDtype() + " weights, a quantized copy for inference (recur quantize); "
+                        + "training needs float weights: resume the run it was made from");
                 default -> throw new IllegalArgumentException("--dtype: expected float32 or float64, found '" + dtype
                         + "'");
             };

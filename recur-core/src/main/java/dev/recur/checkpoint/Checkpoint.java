@@ -436,6 +436,11 @@ public final class Checkpoint {
     public static <A> Restored<A> load(Path path, Precision<A> precision) throws IOException {
         Objects.requireNonNull(precision, "precision");
         return retrying(path, manifest -> {
+            if (QuantizedRuns.isQuantized(manifest.dtype())) {
+                throw new FormatException(manifest.file(), "a run with float weights to resume",
+                        manifest.dtype() + " weights, a quantized copy for inference (recur quantize)",
+                        "training needs float weights: resume the run it was made from");
+            }
             Map<String, SafetensorsFile> files = new LinkedHashMap<>();
             for (Map.Entry<String, Manifest.FileRef> e : manifest.files().entrySet()) {
                 if (!e.getKey().equals("best")) {
@@ -491,6 +496,9 @@ public final class Checkpoint {
     /** Builds the model of a manifest with its codec and loads the weights of {@code file} into it. */
     private static <A> Model<A> model(Manifest manifest, SafetensorsFile file, Precision<A> precision)
             throws IOException {
+        if (QuantizedRuns.isQuantized(manifest.dtype())) {
+            return QuantizedRuns.model(manifest, file, precision);
+        }
         DType saved = manifest.dtype().equals("float64") ? DType.F64 : DType.F32;
         for (TensorEntry t : file.entries()) {
             if (t.dtype() != saved) {

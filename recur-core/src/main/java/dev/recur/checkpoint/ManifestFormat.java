@@ -150,8 +150,9 @@ public final class ManifestFormat {
         JsonNode m = f.object(root, "model");
         String type = f.text(m, "model.type");
         String dtype = f.text(m, "model.dtype");
-        if (!dtype.equals("float32") && !dtype.equals("float64")) {
-            throw new FormatException(file, "model.dtype \"float32\" or \"float64\"", "\"" + dtype + "\"", OTHER);
+        if (!dtype.equals("float32") && !dtype.equals("float64") && !QuantizedRuns.isQuantized(dtype)) {
+            throw new FormatException(file, "model.dtype \"float32\", \"float64\", \"bf16\" or \"int8\"", "\"" + dtype
+                    + "\"", OTHER);
         }
         Map<String, Object> config;
         Preprocessing preprocessing;
@@ -222,7 +223,9 @@ public final class ManifestFormat {
         Map<String, Manifest.FileRef> files = new LinkedHashMap<>();
         for (String role : ROLES) {
             if (!fn.has(role)) {
-                if (role.equals("optimizer") || role.equals("best")) {
+                // a quantized copy (recur quantize) holds its model file alone
+                if (role.equals("optimizer") || role.equals("best")
+                        || (role.equals("trainer") && QuantizedRuns.isQuantized(dtype))) {
                     continue;
                 }
                 throw new FormatException(file, "files." + role, "no such entry",

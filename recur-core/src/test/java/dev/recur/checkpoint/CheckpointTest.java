@@ -308,7 +308,7 @@ class CheckpointTest {
         Files.writeString(json, original);
         editManifest(run, m -> at(m, "model").put("dtype", "float16"));
         e = assertThrows(FormatException.class, () -> ManifestFormat.read(run));
-        assertEquals(json + ": expected model.dtype \"float32\" or \"float64\", found \"float16\"; likely cause: the "
+        assertEquals(json + ": expected model.dtype \"float32\", \"float64\", \"bf16\" or \"int8\", found \"float16\"; likely cause: the "
                 + "file was edited by hand or written by another program", e.getMessage());
 
         // preprocessing.vocabulary.text: against its code points
