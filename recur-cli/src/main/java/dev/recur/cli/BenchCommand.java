@@ -6,6 +6,7 @@ import dev.recur.bench.WorkloadRunner;
 import dev.recur.bench.Workloads;
 import dev.recur.tensor.GemmTuningCache;
 import dev.recur.tensor.Precision;
+import dev.recur.tensor.QuantizedMatrix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Option;
  * float32 and prints one row per workload and mode: median milliseconds, tokens per second and
  * recurrent GFLOP/s. With {@code --format json} every stdout line is one measurement object with
  * {@code workload}, {@code mode}, {@code threads}, {@code median_ms}, {@code min_ms},
- * {@code samples_ms}, {@code tokens_per_s}, {@code gflops}.
+ * {@code samples_ms}, {@code tokens_per_s}, {@code gflops} (and {@code weights} with
+ * {@code --weights bf16|int8}: the forward pass with the stack's weights quantized, as
+ * {@code recur quantize} stores them).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time the standard recurrent workloads (forward and train_step) in float32.")
@@ -51,6 +54,11 @@ public final class BenchCommand extends RecurCommand {
             description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
     int iters;
 
+    @Option(names = "--weights", paramLabel = "W", defaultValue = "float32",
+            description = "float32, bf16 or int8: the weights of the forward pass; bf16 and int8 run the "
+                    + "quantized inference of 'recur quantize' (forward only). Default: ${DEFAULT-VALUE}.")
+    String weights;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
             description = "Seed of weights, inputs and targets (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -69,6 +77,7 @@ public final class BenchCommand extends RecurCommand {
         if (!(warmupSeconds >= 0) || warmupSeconds > 3600) {
             throw new IllegalArgumentException("--warmup-time: expected seconds in 0..3600, found " + warmupSeconds);
         }
+        QuantizedMatrix.Format format = weights.equals("float32") ? null : weightFormat(weights);
         String reason = Precision.vectorUnavailableReason();
         if (reason != null) {
             out.warn("%s", reason);
@@ -79,6 +88,13 @@ public final class BenchCommand extends RecurCommand {
         for (String m : modes == null ? List.of("forward", "train_step") : modes) {
             selectedModes.add(Workload.Mode.fromId(m.trim()));
         }
+        if (format != null && selectedModes.contains(Workload.Mode.TRAIN_STEP)) {
+            if (modes != null) {
+                throw new IllegalArgumentException("--weights " + weights + ": quantized weights are for inference; "
+                        + "expected --mode forward, found train_step");
+            }
+            selectedModes.remove(Workload.Mode.TRAIN_STEP);
+        }
         GemmTuningCache.Resolved tuning = GemmTuningCache.inEffect();
         out.notice("GEMM tuning %s: %s", tuning.tuning(), tuning.source());
         if (!out.isJson()) {
@@ -86,7 +102,7 @@ public final class BenchCommand extends RecurCommand {
                     "tokens/s", "GFLOP/s"));
         }
         for (Workload w : selected) {
-            WorkloadRunner runner = new WorkloadRunner(w, nThreads, seed);
+            WorkloadRunner runner = new WorkloadRunner(w, nThreads, seed, format);
             for (Workload.Mode mode : selectedModes) {
                 if (mode == Workload.Mode.TRAIN_STEP && w.inferenceOnly()) {
                     continue;
@@ -98,6 +114,9 @@ public final class BenchCommand extends RecurCommand {
                 if (out.isJson()) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("system", "recur");
+                    if (format != null) {
+                        row.put("weights", format.id());
+                    }
                     row.put("workload", m.workload());
                     row.put("mode", m.mode());
                     row.put("threads", m.threads());
@@ -118,6 +137,14 @@ public final class BenchCommand extends RecurCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    private static QuantizedMatrix.Format weightFormat(String id) {
+        try {
+            return QuantizedMatrix.Format.fromId(id);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--weights: expected float32, bf16 or int8, found \"" + id + "\"");
+        }
     }
 
     private static double round(double v, int digits) {

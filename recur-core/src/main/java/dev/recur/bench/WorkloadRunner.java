@@ -4,6 +4,7 @@ import dev.recur.nn.Linear;
 import dev.recur.nn.loss.CrossEntropy;
 import dev.recur.nn.loss.Targets;
 import dev.recur.nn.Parameter;
+import dev.recur.nn.sequence.QuantizedStack;
 import dev.recur.nn.sequence.RecurrentConfig;
 import dev.recur.nn.Activations;
 import dev.recur.nn.sequence.SequenceLayer;
@@ -13,6 +14,7 @@ import dev.recur.optim.Optimizer;
 import dev.recur.optim.Sgd;
 import dev.recur.optim.SgdConfig;
 import dev.recur.tensor.Precision;
+import dev.recur.tensor.QuantizedMatrix;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +24,10 @@ import java.util.SplittableRandom;
  * Runs one {@link Workload} in float32 on the fast kernels: {@link #forward()} is the recurrent
  * stack in inference mode from a zero state, with the weights packed once as a server would; {@link #trainStep()} adds a linear head to
  * {@link Workload#CLASSES} classes on every step, mean softmax cross-entropy over {@code B·T},
- * backward through everything, and a plain SGD update of all parameters.
+ * backward through everything, and a plain SGD update of all parameters. With quantized weights
+ * ({@link #WorkloadRunner(Workload, int, long, QuantizedMatrix.Format)}), {@link #forward()} runs the
+ * same stack's weights as bf16 or int8 ({@link QuantizedStack}), a step at a time; training is then
+ * refused.
  *
  * <p>Not thread-safe: a runner owns its layer, head, optimizer and buffers; use one per thread.
  */
@@ -41,6 +46,8 @@ public final class WorkloadRunner {
     private final float[] logits;
     private final float[] dLogits;
     private final float[] dOutput;
+    private final QuantizedStack quantized;
+    private final float[] quantizedOutput;
 
     /**
      * Builds the stack, head, data and optimizer.
@@ -50,6 +57,21 @@ public final class WorkloadRunner {
      * @param seed     seeds weights, inputs and targets
      */
     public WorkloadRunner(Workload workload, int threads, long seed) {
+        this(workload, threads, seed, null);
+    }
+
+    /**
+     * Builds the stack, head, data and optimizer; with {@code weights}, also the stack's weights
+     * quantized to that format, which {@link #forward()} then runs.
+     *
+     * @param workload the workload
+     * @param threads  threads for the kernels
+     * @param seed     seeds weights, inputs and targets
+     * @param weights  bf16 or int8, or null for float32
+     * @throws IllegalArgumentException with quantized weights, for a workload the quantized stack
+     *                                  does not cover (bidirectional, projection)
+     */
+    public WorkloadRunner(Workload workload, int threads, long seed, QuantizedMatrix.Format weights) {
         this.workload = workload;
         this.precision = Precision.F32.withThreads(threads);
         RecurrentConfig config = RecurrentConfig.builder(workload.cell(), workload.inputSize(), workload.hiddenSize())
@@ -81,6 +103,13 @@ public final class WorkloadRunner {
             params.put("head." + p.name(), p);
         }
         this.sgd = new Sgd<>(precision, params, SgdConfig.builder(1e-3).build());
+        this.quantized = weights == null ? null : QuantizedStack.of(layer, weights, threads);
+        this.quantizedOutput = weights == null ? null : new float[rows * workload.hiddenSize()];
+    }
+
+    /** The weights' format: {@code float32}, {@code bf16} or {@code int8}. */
+    public String weights() {
+        return quantized == null ? "float32" : quantized.format().id();
     }
 
     /** The workload. */
@@ -93,7 +122,23 @@ public final class WorkloadRunner {
      * the output so that the work cannot be skipped.
      */
     public float[] forward() {
+        if (quantized != null) {
+            return quantizedForward();
+        }
         return layer.forward(batch, null, false, inference).output();
+    }
+
+    /** The quantized stack over the workload's steps, from a zero state. */
+    private float[] quantizedForward() {
+        int nb = workload.batch();
+        int nh = workload.hiddenSize();
+        QuantizedStack.Runner runner = quantized.runner(nb, null);
+        float[] x = batch.values();
+        for (int t = 0; t < workload.steps(); t++) {
+            float[] y = runner.step(x, t * nb * workload.inputSize());
+            System.arraycopy(y, 0, quantizedOutput, t * nb * nh, nb * nh);
+        }
+        return quantizedOutput;
     }
 
     /** One training step; returns the loss. */
@@ -126,6 +171,10 @@ public final class WorkloadRunner {
         if (mode == Workload.Mode.TRAIN_STEP && workload.inferenceOnly()) {
             throw new IllegalArgumentException(workload.name() + " is inference-only: expected mode forward, found "
                     + mode.id());
+        }
+        if (mode == Workload.Mode.TRAIN_STEP && quantized != null) {
+            throw new IllegalArgumentException("train_step needs float32 weights: quantized weights (" + weights()
+                    + ") are for inference; expected mode forward");
         }
         if (iters < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
             throw new IllegalArgumentException("expected iters >= 1, warmup >= 0 and warmup seconds >= 0, found iters = "
