@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code recur quantize RUN OUT --int8|--bf16}: a quantized copy of a character model's run for
  * inference: the recurrent and head weights as int8 (one float32 scale per output row) or bf16,
- * the rest float32, in a new run folder that {@code sample}, {@code eval} and {@code inspect} take
- * as they take any run; training, resuming and export refuse it.
+ * the rest float32, in a new run folder that {@code sample} and {@code eval} take as they take any
+ * run; training, resuming, {@code export} and {@code inspect} refuse it.
  */
 @Command(name = "quantize", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write a quantized copy of a run for inference: recurrent and head weights as int8 (per-row "

@@ -307,11 +307,11 @@ public final class Checkpoint {
                 StateDicts.checkedWriter(model).metadata("format", "pt").toBytes());
     }
 
-    private static String stamp(long step) {
+    static String stamp(long step) {
         return String.format(Locale.ROOT, "%08d", step);
     }
 
-    private static Manifest.FileRef write(Path directory, String name, byte[] bytes) throws IOException {
+    static Manifest.FileRef write(Path directory, String name, byte[] bytes) throws IOException {
         AtomicFiles.writeBytes(directory.resolve(name), bytes);
         return new Manifest.FileRef(name, sha256(bytes), bytes.length);
     }

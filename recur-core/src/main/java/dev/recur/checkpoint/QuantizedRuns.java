@@ -1,5 +1,6 @@
 package dev.recur.checkpoint;
 
+import dev.recur.io.AtomicFiles;
 import dev.recur.io.DType;
 import dev.recur.io.Finiteness;
 import dev.recur.io.FormatException;
@@ -91,26 +92,29 @@ public final class QuantizedRuns {
             throw new NoSuchFileException(String.valueOf(parent), null, "the folder to create " + out.getFileName()
                     + " in does not exist");
         }
+        // the manifest the weights were read with: a save may have replaced m meanwhile
         Checkpoint.Loaded<float[]> loaded = Checkpoint.loadModel(m.directory(), Precision.F32, false);
+        Manifest from = loaded.manifest();
         @SuppressWarnings("unchecked")
         SequenceModel<float[]> model = (SequenceModel<float[]>) loaded.model();
         QuantizedSequenceModel q = QuantizedSequenceModel.of(model, format, 1);
         byte[] bytes = modelFile(q).toBytes();
-        String name = "model-" + String.format("%08d", m.step()) + ".safetensors";
-        Map<String, Manifest.FileRef> files = new LinkedHashMap<>();
-        files.put("model", new Manifest.FileRef(name, Checkpoint.sha256(bytes), bytes.length));
-        Manifest manifest = new Manifest(out, ManifestFormat.VERSION, m.step(), Instant.now().toString(),
-                m.modelType(), m.modelConfig(), format.id(), m.preprocessing(), null, m.provenance(), m.training(),
-                files);
         // a hidden folder of the usual permissions (createTempDirectory's would be owner-only)
         Path temp = Files.createDirectory(parent.resolve("." + out.getFileName() + ".quantize-"
                 + Long.toHexString(System.nanoTime())));
+        Manifest manifest;
         try {
-            Files.write(temp.resolve(name), bytes);
-            Files.write(temp.resolve(Manifest.FILE), ManifestFormat.write(manifest, 0));
+            Map<String, Manifest.FileRef> files = new LinkedHashMap<>();
+            files.put("model", Checkpoint.write(temp, "model-" + Checkpoint.stamp(from.step()) + ".safetensors",
+                    bytes));
+            manifest = new Manifest(out, ManifestFormat.VERSION, from.step(), Instant.now().toString(),
+                    from.modelType(), from.modelConfig(), format.id(), from.preprocessing(), null, from.provenance(),
+                    from.training(), files);
+            AtomicFiles.writeBytes(temp.resolve(Manifest.FILE), ManifestFormat.write(manifest, 0));
             // rename(2) of a folder: atomic; it would replace an empty folder created since the check
             // above, never a file or a folder with content
             Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.syncDirectory(parent);
         } catch (IOException | RuntimeException e) {
             deleteTree(temp);
             if (e instanceof FileSystemException && Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {

@@ -204,8 +204,13 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
-    /** Makes a completed rename durable. Not every platform can open a directory; that is fine. */
-    private static void syncDirectory(Path dir) {
+    /**
+     * Makes a completed rename into {@code dir} durable (best effort: not every platform can open a
+     * directory, and the renamed entry is complete either way).
+     *
+     * @param dir the folder that holds the renamed entry
+     */
+    public static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | RuntimeException e) {

@@ -37,14 +37,16 @@ public final class CharLanguageModel<A> {
      *
      * @param model      the network: token ids in, {@code V} logits per step out
      * @param vocabulary the vocabulary of {@code V} characters
-     * @throws IllegalArgumentException if the model is a {@link SequenceModel} that does not fit the
-     *                                  vocabulary (no token input, pooled output or another {@code V})
+     * @throws IllegalArgumentException if the model is a {@link SequenceModel} or a
+     *                                  {@link QuantizedSequenceModel} that does not fit the vocabulary
+     *                                  (no token input, pooled output or another {@code V})
      */
     public CharLanguageModel(Model<A> model, Vocabulary vocabulary) {
         this.model = Objects.requireNonNull(model, "model");
         this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
-        if (model instanceof SequenceModel<A> m) {
-            SequenceModelConfig c = m.config();
+        SequenceModelConfig c = model instanceof SequenceModel<A> m ? m.config()
+                : model instanceof QuantizedSequenceModel q ? q.config() : null;
+        if (c != null) {
             if (!c.hasTokens() || !c.perStep() || c.vocabSize() != vocabulary.size() || c.outputs() != vocabulary.size()) {
                 throw new IllegalArgumentException("character model: expected a model reading and predicting the "
                         + vocabulary.size() + " characters of the vocabulary at every step, found " + c.vocabSize()

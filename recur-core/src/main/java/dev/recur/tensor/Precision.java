@@ -112,7 +112,11 @@ public abstract class Precision<A> {
         return fromDoubles(values);
     }
 
-    private static Parallel team(int threads) {
+    /**
+     * The team of {@code threads} threads that every precision and runner of that count shares
+     * ({@link Parallel#SERIAL} for one), made on first use and kept for the life of the JVM.
+     */
+    public static Parallel team(int threads) {
         // the constants are made before the map: one thread needs no team
         return threads == 1 ? Parallel.SERIAL : TEAMS.computeIfAbsent(threads, Parallel::of);
     }

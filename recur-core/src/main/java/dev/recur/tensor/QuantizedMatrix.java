@@ -22,7 +22,7 @@ import java.util.Objects;
  * gives the two blocks' products separately: this is how a recurrent cell's step reads
  * {@code [W_ih | W_hh]} once for {@code W_ih x} and {@code W_hh h}.
  *
- * <p>{@link #product} runs the Vector API kernel when the JVM has it, {@link #productReference} (a
+ * <p>{@link #product} runs the Vector API kernel where {@link #vectorKernelsAvailable}, {@link #productReference} (a
  * plain loop, the reference the kernel is tested against) otherwise. Both compute, for each block,
  * {@code y_r = bias_r + s_r · Σ_c q[r,c] x_c} (int8: the scale once per row) or
  * {@code y_r = bias_r + Σ_c bf16(W[r,c]) x_c}; they differ only in the order of the float32
@@ -32,6 +32,9 @@ import java.util.Objects;
  * <p>Immutable after construction and thread-safe.
  */
 public final class QuantizedMatrix {
+
+    // the kernels' class is loaded only when the module is there
+    private static final boolean VECTOR_KERNELS = Precision.vectorAvailable() && QuantizedVectorKernels.supported();
 
     /** How the weights are stored. */
     public enum Format {
@@ -152,7 +155,8 @@ public final class QuantizedMatrix {
      * @param q      {@code [rows, cols]} row-major; kept, not copied
      * @param scales one per row, finite and {@code >= 0}; kept, not copied
      * @return the matrix
-     * @throws IllegalArgumentException for sizes that do not fit, or a scale that is negative or not finite
+     * @throws IllegalArgumentException for sizes that do not fit, a scale that is negative or not
+     *                                  finite, or a weight of -128
      */
     public static QuantizedMatrix ofInt8(int rows, int cols, byte[] q, float[] scales) {
         if (rows < 0 || cols < 0 || q.length != (long) rows * cols || scales.length != rows) {
@@ -163,6 +167,12 @@ public final class QuantizedMatrix {
             if (!(scales[r] >= 0) || !Float.isFinite(scales[r])) {
                 throw new IllegalArgumentException("int8 matrix: the scale of row " + r + " is " + scales[r]
                         + "; expected a finite scale >= 0");
+            }
+        }
+        for (int i = 0; i < q.length; i++) {
+            if (q[i] == Byte.MIN_VALUE) {
+                throw new IllegalArgumentException("int8 matrix: weight " + i + " (row " + i / Math.max(cols, 1)
+                        + ") is -128; expected -127..127, as recur quantize writes (symmetric around 0)");
             }
         }
         return new QuantizedMatrix(Format.INT8, rows, cols, cols, q, null, scales, null);
@@ -297,12 +307,6 @@ public final class QuantizedMatrix {
         return split;
     }
 
-    /** The bytes the weights and scales take. */
-    public long bytes() {
-        return format == Format.BF16 ? 2L * bf16.length
-                : int8.length + 4L * scales.length + (scales2 == null ? 0 : 4L * scales2.length);
-    }
-
     /**
      * Weight {@code [r, c]} as the products use it: {@code s_r q[r,c]} (rounded to float32) or the
      * bf16 value.
@@ -346,6 +350,15 @@ public final class QuantizedMatrix {
     }
 
     /**
+     * Whether {@link #product} runs the Vector API kernels: the module is loaded and a float vector
+     * has at least 8 lanes (the int8 weights of a vector are loaded as one vector of as many bytes,
+     * and the smallest byte vector is 8 lanes). Otherwise it runs {@link #productReference}.
+     */
+    public static boolean vectorKernelsAvailable() {
+        return VECTOR_KERNELS;
+    }
+
+    /**
      * For rows {@code r} in {@code [r0, r1)}: {@code out1[o + r] = bias1_r + s_r Σ_{c < split} W[r,c] x[xOff + c]}
      * and, for a matrix of two blocks, {@code out2[o + r] = bias2_r + s2_r Σ_{c >= split} W[r,c] h[hOff + c - split]}:
      * the fast kernel (Vector API when available). Writes only those outputs.
@@ -365,7 +378,7 @@ public final class QuantizedMatrix {
     public void product(int r0, int r1, float[] x, int xOff, float[] h, int hOff, float[] bias1, float[] bias2,
                         float[] out1, float[] out2, int o) {
         check(r0, r1, x, xOff, h, hOff, bias1, bias2, out1, out2, o);
-        if (!Precision.vectorAvailable()) {
+        if (!VECTOR_KERNELS) {
             productReference(r0, r1, x, xOff, h, hOff, bias1, bias2, out1, out2, o);
             return;
         }

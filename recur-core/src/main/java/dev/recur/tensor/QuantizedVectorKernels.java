@@ -25,11 +25,20 @@ final class QuantizedVectorKernels {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    // with 4 float lanes (128-bit vectors) there is no byte vector of 4 lanes: the plain loop serves
+    private static final boolean SUPPORTED = L >= 8;
+    private static final VectorSpecies<Byte> B = SUPPORTED ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8))
+            : null;
+    private static final VectorSpecies<Short> S = SUPPORTED
+            ? VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16)) : null;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
 
     private QuantizedVectorKernels() {
+    }
+
+    /** Whether these kernels run on this JVM's vectors (at least 8 float lanes). */
+    static boolean supported() {
+        return SUPPORTED;
     }
 
     static void rowsInt8(QuantizedMatrix m, int r0, int r1, float[] x, int xOff, float[] h, int hOff, float[] bias1,

@@ -74,6 +74,11 @@ class QuantizedMatrixTest {
         assertEquals(127 - 4 + 2, out[0]);
         assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.ofInt8(1, 1, new byte[1],
                 new float[]{-1}));
+        // -128 is outside the symmetric range recur writes: a file holding it was not written by recur
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> QuantizedMatrix.ofInt8(2, 2, new byte[]{1, 2, 3, -128}, new float[]{1, 1}));
+        assertEquals("int8 matrix: weight 3 (row 1) is -128; expected -127..127, as recur quantize writes "
+                + "(symmetric around 0)", e.getMessage());
     }
 
     @Test

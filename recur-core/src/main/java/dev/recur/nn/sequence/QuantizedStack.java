@@ -3,6 +3,7 @@ package dev.recur.nn.sequence;
 import dev.recur.nn.recurrent.CellKind;
 import dev.recur.nn.recurrent.CellParams;
 import dev.recur.nn.recurrent.QuantizedCells;
+import dev.recur.nn.recurrent.QuantizedVectorCells;
 import dev.recur.tensor.Parallel;
 import dev.recur.tensor.Precision;
 import dev.recur.tensor.QuantizedMatrix;
@@ -13,7 +14,8 @@ import java.util.Objects;
  * ({@link QuantizedMatrix}: bf16, or int8 with per-row scales): each layer's {@code weight_ih} and
  * {@code weight_hh} are kept side by side, {@code [G·H, I + H]}, so a step reads every weight once,
  * in one pass, for both products; the biases, the activations and the states stay float32, and the
- * gate nonlinearities are the vectorised ones of the float32 cells ({@link QuantizedCells}).
+ * gate nonlinearities are the vectorised ones of the float32 cells ({@link QuantizedVectorCells};
+ * {@link QuantizedCells} without the Vector API).
  * Steps one time step at a time ({@link Runner}).
  *
  * <pre>
@@ -150,8 +152,8 @@ public final class QuantizedStack {
                         + config.hiddenSize() + "] of one format, biases of " + ng);
             }
         }
-        return new QuantizedStack(config, ih, hh, biasIh, biasHh, threads == 1 ? Parallel.SERIAL
-                : Parallel.of(threads), Precision.vectorAvailable());
+        return new QuantizedStack(config, ih, hh, biasIh, biasHh, Precision.team(threads),
+                QuantizedMatrix.vectorKernelsAvailable());
     }
 
     private static void requireSupported(RecurrentConfig c) {
@@ -185,15 +187,6 @@ public final class QuantizedStack {
     /** The storage of the weights. */
     public QuantizedMatrix.Format format() {
         return format;
-    }
-
-    /** The bytes all quantized weights (and scales) take. */
-    public long weightBytes() {
-        long n = 0;
-        for (QuantizedMatrix w : weights) {
-            n += w.bytes();
-        }
-        return n;
     }
 
     /**
@@ -327,18 +320,20 @@ public final class QuantizedStack {
                 }
                 if (vector) {
                     switch (cell) {
-                        case LSTM -> QuantizedCells.lstm(gi, gh, g0, nh, j0, j1, c[l], b * nh, hNext[l], b * nh);
-                        case GRU -> QuantizedCells.gru(gi, gh, g0, nh, j0, j1, h[l], b * nh, hNext[l], b * nh);
-                        case RNN_TANH, RNN_RELU -> QuantizedCells.rnn(cell == CellKind.RNN_RELU, gi, gh, g0, j0, j1,
-                                hNext[l], b * nh);
+                        case LSTM -> QuantizedVectorCells.lstm(gi, gh, g0, nh, j0, j1, c[l], b * nh, hNext[l],
+                                b * nh);
+                        case GRU -> QuantizedVectorCells.gru(gi, gh, g0, nh, j0, j1, h[l], b * nh, hNext[l],
+                                b * nh);
+                        case RNN_TANH, RNN_RELU -> QuantizedVectorCells.rnn(cell == CellKind.RNN_RELU, gi, gh, g0,
+                                j0, j1, hNext[l], b * nh);
                     }
                 } else {
                     switch (cell) {
-                        case LSTM -> QuantizedCells.lstmReference(gi, gh, g0, nh, j0, j1, c[l], b * nh, hNext[l],
+                        case LSTM -> QuantizedCells.lstm(gi, gh, g0, nh, j0, j1, c[l], b * nh, hNext[l],
                                 b * nh);
-                        case GRU -> QuantizedCells.gruReference(gi, gh, g0, nh, j0, j1, h[l], b * nh, hNext[l],
+                        case GRU -> QuantizedCells.gru(gi, gh, g0, nh, j0, j1, h[l], b * nh, hNext[l],
                                 b * nh);
-                        case RNN_TANH, RNN_RELU -> QuantizedCells.rnnReference(cell == CellKind.RNN_RELU, gi, gh, g0,
+                        case RNN_TANH, RNN_RELU -> QuantizedCells.rnn(cell == CellKind.RNN_RELU, gi, gh, g0,
                                 j0, j1, hNext[l], b * nh);
                     }
                 }
