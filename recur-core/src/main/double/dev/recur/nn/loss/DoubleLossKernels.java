@@ -1,5 +1,7 @@
 package dev.recur.nn.loss;
 
+import dev.recur.tensor.Precision;
+
 /**
  * The loss arithmetic of {@link dev.recur.nn.loss} in float64 (the float32 twin
  * {@code FloatLossKernels} is generated from this file; see recur-core's pom.xml). The sums that
@@ -11,6 +13,9 @@ final class DoubleLossKernels implements LossKernels<double[]> {
 
     /** The single instance; the kernels hold no state. */
     static final DoubleLossKernels INSTANCE = new DoubleLossKernels();
+
+    /** float32: whether {@code ExpSumF32} (Vector API) can run; without the module the plain loop. */
+    private static final boolean VECTOR = Precision.vectorAvailable();
 
     private DoubleLossKernels() {
     }
@@ -34,7 +39,7 @@ final class DoubleLossKernels implements LossKernels<double[]> {
             // lse = m + log Σ_j exp(z_j − m),  m = max_j z_j  (no exp overflows)
             final double m = rowMax(z, zr, vocab);
             // exp(z_j − m) kept in dz for the gradient below (float32: the same bits, computed in vectors)
-            final double s = expSum/*f32:ExpSumF32.expSum*/(z, zr, vocab, m, dz);
+            final double s = expSum/*f32:VECTOR ? ExpSumF32.expSum(z, zr, vocab, m, dz) : expSum*/(z, zr, vocab, m, dz);
             final double lse = m + (double) Math.log(s);
             // loss_r = lse − z_t
             total += w * (double/*keep*/) (lse - z[zr + t]);
@@ -94,7 +99,7 @@ final class DoubleLossKernels implements LossKernels<double[]> {
             // lse = m + log Σ_j exp(z_j − m),  m = max_j z_j  (no exp overflows)
             final double m = rowMax(z, zr, vocab);
             // exp(z_j − m) kept in dz for the gradient below (float32: the same bits, computed in vectors)
-            final double s = expSum/*f32:ExpSumF32.expSum*/(z, zr, vocab, m, dz);
+            final double s = expSum/*f32:VECTOR ? ExpSumF32.expSum(z, zr, vocab, m, dz) : expSum*/(z, zr, vocab, m, dz);
             final double lse = m + (double) Math.log(s);
             // Σ_c w_c·p_c,  p_c = z_c − lse
             double/*keep*/ smooth = 0;
@@ -265,8 +270,8 @@ final class DoubleLossKernels implements LossKernels<double[]> {
 
     /**
      * {@code Σ_j exp(z[o + j] − m)} in order; each term also written to {@code dz[o + j]} when it is
-     * not null. The float32 kernels call {@code ExpSumF32.expSum} instead, which equals this one's
-     * twin bit for bit (the tests compare them).
+     * not null. The float32 kernels call {@code ExpSumF32.expSum} instead where the Vector API is
+     * loaded, which equals this one's twin bit for bit (the tests compare them).
      */
     static double expSum(double[] z, int o, int n, double m, double[] dz) {
         double s = 0;

@@ -1,8 +1,11 @@
-package dev.recur.nn.sequence;
+package dev.recur.nn.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.recur.nn.recurrent.CellKind;
+import dev.recur.nn.sequence.QuantizedStack;
+import dev.recur.nn.sequence.RecurrentConfig;
+import dev.recur.nn.sequence.SequenceLayer;
 import dev.recur.tensor.Precision;
 import dev.recur.tensor.QuantizedMatrix;
 import java.io.BufferedReader;
@@ -16,25 +19,27 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Quantized inference in a JVM started without {@code --add-modules jdk.incubator.vector}, and in
- * one whose vectors hold 4 floats ({@code -XX:MaxVectorSize=16}, as on 128-bit SIMD): the stack
- * must run its plain path (no class of it may touch a vector type without the module; no byte
- * vector of 4 lanes exists) and give, bit for bit, what its reference gives here. The probe is
- * this class's {@link #main}, run in a fresh JVM.
+ * The float32 paths that have a vector kernel beside a plain one, in a JVM started without
+ * {@code --add-modules jdk.incubator.vector} and in one whose vectors hold 4 floats
+ * ({@code -XX:MaxVectorSize=16}, as on 128-bit SIMD): the softmax cross-entropy (its exponentials
+ * are vector code) and quantized inference (no byte vector of 4 lanes exists). Each must run, with
+ * no class touching a vector type where the module is absent, and give bit for bit what this JVM
+ * gives: its vector kernel for the loss (the plain loop must equal it), the stack's own plain
+ * reference for quantized inference. The probe is this class's {@link #main}, run in a fresh JVM.
  */
-class QuantizedWithoutVectorApiTest {
+class WithoutVectorApiTest {
 
     private static final int T = 4;
     private static final int B = 2;
     private static final int I = 9;
 
     @Test
-    void withoutTheModuleThePlainPathRunsBitForBit() throws Exception {
+    void withoutTheModuleThePlainPathsRunBitForBit() throws Exception {
         assertEquals("vector false", probeInFreshJvm().get(0));
     }
 
     @Test
-    void withFourLaneVectorsThePlainPathRunsBitForBit() throws Exception {
+    void withFourLaneVectorsEachPathRunsBitForBit() throws Exception {
         assertEquals("vector true", probeInFreshJvm("--add-modules", "jdk.incubator.vector",
                 "-XX:MaxVectorSize=16").get(0));
     }
@@ -42,7 +47,7 @@ class QuantizedWithoutVectorApiTest {
     private static List<String> probeInFreshJvm(String... jvmArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of(jvmArgs));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), QuantizedWithoutVectorApiTest.class.getName()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), WithoutVectorApiTest.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -53,7 +58,7 @@ class QuantizedWithoutVectorApiTest {
         assertEquals(true, p.waitFor(2, TimeUnit.MINUTES), "the probe did not finish");
         assertEquals(0, p.exitValue(), String.join("\n", lines));
         // the JIT may print a line of its own before the probe's (none expected)
-        List<String> probe = lines.subList(lines.size() - 1 - 2 * CellKind.values().length, lines.size());
+        List<String> probe = lines.subList(lines.size() - 2 - 2 * CellKind.values().length, lines.size());
         assertEquals(probe(true), probe.subList(1, probe.size()));
         return probe;
     }
@@ -64,9 +69,28 @@ class QuantizedWithoutVectorApiTest {
         probe(false).forEach(System.out::println);
     }
 
-    /** Every cell and format, two layers: the outputs' bits, one line per case. */
+    /**
+     * The softmax cross-entropy of 37 rows of 301 logits (loss and gradient), then every cell and
+     * format of a two-layer quantized stack: the bits, one line per case.
+     */
     private static List<String> probe(boolean reference) {
         List<String> out = new ArrayList<>();
+        SplittableRandom r0 = new SplittableRandom(3);
+        int rows = 37;
+        int vocab = 301;
+        float[] logits = new float[rows * vocab];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) r0.nextDouble(-8, 8);
+        }
+        int[] targets = r0.ints(rows, 0, vocab).toArray();
+        float[] grad = new float[logits.length];
+        double loss = FloatLossKernels.INSTANCE.softmaxCrossEntropy(logits, 0, rows, vocab, targets, null, 1.0 / rows,
+                grad);
+        StringBuilder ce = new StringBuilder("cross-entropy ").append(Long.toHexString(Double.doubleToRawLongBits(loss)));
+        for (float g : grad) {
+            ce.append(' ').append(Integer.toHexString(Float.floatToRawIntBits(g)));
+        }
+        out.add(ce.toString());
         for (CellKind cell : CellKind.values()) {
             for (QuantizedMatrix.Format f : QuantizedMatrix.Format.values()) {
                 RecurrentConfig config = RecurrentConfig.builder(cell, I, 21).layers(2).build();
