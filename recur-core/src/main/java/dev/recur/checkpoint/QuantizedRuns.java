@@ -282,7 +282,8 @@ public final class QuantizedRuns {
         try {
             return QuantizedMatrix.ofInt8(s[0], s[1], q, file.floats(name + SCALE));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("tensor '" + name + SCALE + "': " + e.getMessage(), e);
+            // the message says whether a weight or a row's scale (tensor name + SCALE) is wrong
+            throw new IllegalArgumentException("tensor '" + name + "': " + e.getMessage(), e);
         }
     }
 }
