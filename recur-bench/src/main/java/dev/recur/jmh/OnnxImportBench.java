@@ -52,12 +52,11 @@ import java.util.Map;
  * same input ({@code Wn.x.bin}). Batch-1 workloads (W6, W7) run at {@code n} and at 1 thread, as
  * {@code compare.sh} does, and each system keeps its better median.
  *
- * <p>Timing: every system is warmed for at least {@code --warmup-s} seconds and 10 calls; then
- * {@code --rounds} rounds run the systems in turn (A, B, C, then B, C, A, ...: each round starts one
- * system later) so that load from other processes hits all of them alike and none always follows
- * the same one. In a round a system makes one untimed call and then
- * {@code --samples} samples, each the mean of as many calls as fill {@code --sample-ms}. The
- * figure reported is the median of all samples; the spread is the lowest and highest round median.
+ * <p>Timing ({@link InterleavedTiming}): every system is warmed for at least {@code --warmup-s}
+ * seconds; then {@code --rounds} rounds run the systems in turn, each round starting one system
+ * later; in a round a system takes {@code --samples} samples, each the mean of as many calls as fill
+ * {@code --sample-ms}. The figure reported is the median of all samples; the spread is the lowest
+ * and highest round median.
  *
  * <p>Before timing, the output of the imported model (the whole {@link ImportedModel#model()} as the
  * importer built it, identity head included, and the re-threaded stack) is compared with ORT's on
@@ -304,50 +303,16 @@ public final class OnnxImportBench {
         return Double.isNaN(m) ? Double.POSITIVE_INFINITY : m;
     }
 
-    /** Warm-up, then rounds of the systems in turn; see the class comment. */
+    /** Warm-up, then rounds of the systems in turn ({@link InterleavedTiming}). */
     private static List<Result> time(List<Timed> systems, int rounds, int samples, double sampleMs,
                                      double warmupS) throws InterruptedException {
-        int[] calls = new int[systems.size()];
-        for (int s = 0; s < systems.size(); s++) {
-            Runnable call = systems.get(s).call;
-            long until = System.nanoTime() + (long) (warmupS * 1e9);
-            for (int i = 0; i < 10 || System.nanoTime() - until < 0; i++) {
-                call.run();
-            }
-            double best = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < 3; i++) {
-                long t0 = System.nanoTime();
-                call.run();
-                best = Math.min(best, (System.nanoTime() - t0) / 1e6);
-            }
-            calls[s] = Math.max(1, (int) Math.ceil(sampleMs / Math.max(best, 1e-3)));
-        }
-        double[][] all = new double[systems.size()][rounds * samples];
-        double[][] roundMedians = new double[systems.size()][rounds];
-        for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < systems.size(); i++) {
-                int s = (r + i) % systems.size(); // each round starts one system later: no system always goes first
-                Thread.sleep(20); // lets the previous system's spinning helper threads settle
-                Runnable call = systems.get(s).call;
-                call.run();
-                double[] these = new double[samples];
-                for (int k = 0; k < samples; k++) {
-                    long t0 = System.nanoTime();
-                    for (int j = 0; j < calls[s]; j++) {
-                        call.run();
-                    }
-                    these[k] = (System.nanoTime() - t0) / 1e6 / calls[s];
-                    all[s][r * samples + k] = these[k];
-                }
-                roundMedians[s][r] = median(these);
-            }
-        }
+        List<InterleavedTiming.Timing> timings = InterleavedTiming.time(systems.stream().map(Timed::call).toList(),
+                rounds, samples, sampleMs, warmupS);
         List<Result> out = new ArrayList<>();
         for (int s = 0; s < systems.size(); s++) {
-            double[] rm = roundMedians[s].clone();
-            Arrays.sort(rm);
-            out.add(new Result(systems.get(s).name, systems.get(s).threads, median(all[s]), rm[0], rm[rm.length - 1],
-                    calls[s], rounds * samples));
+            InterleavedTiming.Timing t = timings.get(s);
+            out.add(new Result(systems.get(s).name, systems.get(s).threads, t.medianMs(), t.lowRoundMs(),
+                    t.highRoundMs(), t.callsPerSample(), t.samples()));
         }
         return out;
     }
@@ -372,13 +337,6 @@ public final class OnnxImportBench {
 
     private static String tokens(Workload w, Result r) {
         return String.format(Locale.ROOT, "%,.0f", w.tokens() / (r.medianMs / 1e3));
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
     private static float[] readF32(Path p, long expected) throws IOException {

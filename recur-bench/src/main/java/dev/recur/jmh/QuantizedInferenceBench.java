@@ -20,7 +20,6 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,10 +38,10 @@ import java.util.SplittableRandom;
  *       when present, else (and on W7) on recur's own ONNX export of a features-in model with a
  *       one-output head (the head adds H multiply-adds a step).</li>
  * </ul>
- * on 1 and 2 threads. Timing: each system is warmed for {@code --warmup-s}; then {@code --rounds}
- * rounds run the systems in turn, each round starting one system later; in a round a system takes
- * {@code --samples} samples, each the mean of as many calls as fill {@code --sample-ms}. Printed: the
- * median over all samples and the lowest and highest round medians. Prints only; asserts nothing.
+ * on 1 and 2 threads, timed by {@link InterleavedTiming} (warm-up {@code --warmup-s}, then
+ * {@code --rounds} interleaved rounds of {@code --samples} samples of at least {@code --sample-ms}).
+ * Printed: the median over all samples and the lowest and highest round medians. Prints only;
+ * asserts nothing.
  *
  * <p>Arguments: {@code --models DIR --rounds 7 --samples 3 --sample-ms 100 --warmup-s 2}.
  */
@@ -157,53 +156,16 @@ public final class QuantizedInferenceBench {
         return env.createSession(file.toString(), so);
     }
 
-    private static void time(List<Timed> systems, int rounds, int samples, double sampleMs, double warmupS) {
-        int k = systems.size();
-        int[] calls = new int[k];
-        for (int s = 0; s < k; s++) {
-            Runnable call = systems.get(s).call();
-            long end = System.nanoTime() + (long) (warmupS * 1e9);
-            int n = 0;
-            long t0 = System.nanoTime();
-            while (n < 10 || System.nanoTime() < end) {
-                call.run();
-                n++;
-            }
-            double perCall = (System.nanoTime() - t0) / (double) n;
-            calls[s] = Math.max(1, (int) (sampleMs * 1e6 / perCall));
-        }
-        double[][] all = new double[k][rounds * samples];
-        double[][] roundMedians = new double[k][rounds];
-        for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < k; i++) {
-                int s = (i + r) % k;
-                Runnable call = systems.get(s).call();
-                call.run();
-                double[] mine = new double[samples];
-                for (int j = 0; j < samples; j++) {
-                    long t0 = System.nanoTime();
-                    for (int c = 0; c < calls[s]; c++) {
-                        call.run();
-                    }
-                    mine[j] = (System.nanoTime() - t0) / 1e3 / calls[s];
-                    all[s][r * samples + j] = mine[j];
-                }
-                roundMedians[s][r] = median(mine);
-            }
-        }
-        for (int s = 0; s < k; s++) {
+    private static void time(List<Timed> systems, int rounds, int samples, double sampleMs, double warmupS)
+            throws InterruptedException {
+        List<InterleavedTiming.Timing> timings = InterleavedTiming.time(systems.stream().map(Timed::call).toList(),
+                rounds, samples, sampleMs, warmupS);
+        for (int s = 0; s < systems.size(); s++) {
             Timed t = systems.get(s);
-            double[] rm = roundMedians[s].clone();
-            Arrays.sort(rm);
+            InterleavedTiming.Timing m = timings.get(s);
             System.out.printf(Locale.ROOT, "%s  %-16s threads %d  median %10.1f us  (round medians %.1f .. %.1f)%n",
-                    t.workload(), t.name(), t.threads(), median(all[s]), rm[0], rm[rm.length - 1]);
+                    t.workload(), t.name(), t.threads(), m.medianMs() * 1e3, m.lowRoundMs() * 1e3,
+                    m.highRoundMs() * 1e3);
         }
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 }
