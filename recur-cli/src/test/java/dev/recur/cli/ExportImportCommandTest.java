@@ -1,7 +1,6 @@
 package dev.recur.cli;
 
 import static dev.recur.cli.TrainCommandTest.run;
-import static dev.recur.cli.TrainCommandTest.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,11 +31,8 @@ class ExportImportCommandTest {
 
     @BeforeAll
     static void trainOnce() throws IOException {
-        corpus = Files.writeString(shared.resolve("tiny.txt"), TrainCommandTest.english(3000, 5));
-        Run r = run(train("--corpus", corpus.toString(), "--runs-dir", shared.resolve("runs").toString(),
-                "--run-name", "first", "--steps", "20", "--eval-every", "10", "--sample-length", "10"));
-        assertEquals(0, r.code(), r.err());
-        trained = shared.resolve("runs").resolve("first");
+        trained = TrainCommandTest.trainTinyRun(shared);
+        corpus = shared.resolve("tiny.txt");
     }
 
     @Test

@@ -90,6 +90,21 @@ class TrainCommandTest {
         return sb.toString();
     }
 
+    /**
+     * The fixture of the tests of commands that take a run: a character model trained 20 steps on
+     * {@code dir/tiny.txt} (3,000 characters of {@link #english}), in {@code dir/runs/first}.
+     *
+     * @param dir a folder of the test's own
+     * @return the run folder
+     */
+    static Path trainTinyRun(Path dir) throws IOException {
+        Path text = Files.writeString(dir.resolve("tiny.txt"), english(3000, 5));
+        Run r = run(train("--corpus", text.toString(), "--runs-dir", dir.resolve("runs").toString(),
+                "--run-name", "first", "--steps", "20", "--eval-every", "10", "--sample-length", "10"));
+        assertEquals(0, r.code(), r.err());
+        return dir.resolve("runs").resolve("first");
+    }
+
     @BeforeAll
     static void trainOnce() throws IOException {
         corpus = Files.writeString(shared.resolve("tiny.txt"), english(3000, 3));
