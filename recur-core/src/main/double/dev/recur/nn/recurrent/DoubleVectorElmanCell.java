@@ -64,7 +64,7 @@ public final class DoubleVectorElmanCell implements Cell<double[]>, RowSplit.Row
     @Override
     public void forwardRange(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                              boolean[] active, int b0, int b1) {
-        final Kernels<double[]> K = cache.kernels.serial();
+        final Kernels<double[]> K = cache.rowKernels(b0, b1);
         final int nh = cache.hidden;
         final double[] a = cache.gateValues;
         final double[] h = cache.states;
@@ -111,7 +111,7 @@ public final class DoubleVectorElmanCell implements Cell<double[]>, RowSplit.Row
     @Override
     public void backwardRange(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                               boolean[] active, int b0, int b1, double[] dh, double[] dhPrev) {
-        final Kernels<double[]> K = cache.kernels.serial();
+        final Kernels<double[]> K = cache.rowKernels(b0, b1);
         final int nh = cache.hidden;
         final double[] a = cache.gateValues;
         final double[] da = cache.gateGrads;

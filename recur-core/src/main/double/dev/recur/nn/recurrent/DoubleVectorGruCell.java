@@ -54,7 +54,7 @@ public final class DoubleVectorGruCell implements Cell<double[]>, RowSplit.Rows<
     @Override
     public void forwardRange(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                              boolean[] active, int b0, int b1) {
-        final Kernels<double[]> K = cache.kernels.serial();
+        final Kernels<double[]> K = cache.rowKernels(b0, b1);
         final int nh = cache.hidden;
         final int ng = 3 * nh;
         final int or = GruGate.RESET.offset(nh);
@@ -122,7 +122,7 @@ public final class DoubleVectorGruCell implements Cell<double[]>, RowSplit.Rows<
     @Override
     public void backwardRange(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                               boolean[] active, int b0, int b1, double[] dh, double[] dhPrev) {
-        final Kernels<double[]> K = cache.kernels.serial();
+        final Kernels<double[]> K = cache.rowKernels(b0, b1);
         final int nh = cache.hidden;
         final int ng = 3 * nh;
         final int or = GruGate.RESET.offset(nh);

@@ -101,7 +101,7 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
      */
     private static void forwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                                     boolean[] active, int b0, int b1) {
-        final Kernels<double[]> K = cache.kernels.serial();
+        final Kernels<double[]> K = cache.rowKernels(b0, b1);
         final int nh = cache.hidden;
         final int nout = cache.hiddenOut;
         final int ng = 4 * nh;
@@ -211,7 +211,7 @@ public final class DoubleVectorLstmCell implements Cell<double[]>, RowSplit.Rows
     /** Undoes {@link #forwardRows} for rows {@code [b0, b1)}: gate gradients, dc and dh carried back. */
     private static void backwardRows(CellParams<double[]> p, CellCache<double[]> cache, int t, int prev, int cur,
                                      boolean[] active, int b0, int b1, double[] dh, double[] dhPrev) {
-        final Kernels<double[]> K = cache.kernels.serial();
+        final Kernels<double[]> K = cache.rowKernels(b0, b1);
         final int nb = cache.batch;
         final int nh = cache.hidden;
         final int nout = cache.hiddenOut;
