@@ -12,12 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API products of {@link QuantizedMatrix}: each weight vector is loaded narrow (bytes or
  * shorts), widened to float32 lanes in registers (int8: {@code B2F}, sign-extended and converted;
  * bf16: {@code S2I}, shifted into the upper half of an int and reinterpreted) and multiplied-added
- * into independent float32 accumulator chains (two per row; two rows at a time share each load of
+ * into independent float32 accumulator chains (two per row; four rows at a time share each load of
  * {@code x}); the row's scale is applied once, to the sum.
  * The widening is written out inside each loop: a helper method returning the widened vector was
  * not always inlined, and a vector returned from a call is boxed (bf16 then allocated 24 bytes per
  * 16 weights and ran 3-4 times slower).
- * One row at a time (a batch-1 product reads each weight once). Int8 and bf16 have methods of their
+ * A batch-1 product reads each weight once. Int8 and bf16 have methods of their
  * own, so no vector variable is ever defined on two branches (see docs/performance.md). Loaded only
  * when the Vector API module is present. Stateless.
  */
@@ -32,6 +32,8 @@ final class QuantizedVectorKernels {
     private static final VectorSpecies<Short> S = SUPPORTED
             ? VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16)) : null;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    /** Rows summed side by side. */
+    private static final int ROWS = 4;
 
     private QuantizedVectorKernels() {
     }
@@ -46,23 +48,23 @@ final class QuantizedVectorKernels {
         final int nc = m.cols();
         final int ns = m.split();
         final byte[] q = m.int8;
-        final float[] y = new float[2];
+        final float[] y = new float[ROWS];
         int r = r0;
-        for (; r + 2 <= r1; r += 2) {
+        for (; r + ROWS <= r1; r += ROWS) {
             final int w0 = r * nc;
-            // y_r = bias_r + s_r Σ_c q[r,c] x_c, rows r and r + 1
-            int c = pairInt8(q, w0, w0 + nc, ns, x, xOff, y);
-            float d0 = c == ns ? y[0] : y[0] + restInt8(q, w0, c, ns, x, xOff);
-            float d1 = c == ns ? y[1] : y[1] + restInt8(q, w0 + nc, c, ns, x, xOff);
-            out1[o + r] = (bias1 == null ? 0f : bias1[r]) + m.scales[r] * d0;
-            out1[o + r + 1] = (bias1 == null ? 0f : bias1[r + 1]) + m.scales[r + 1] * d1;
+            // y_r = bias_r + s_r Σ_c q[r,c] x_c, rows r .. r + 3
+            int c = rowsInt8(q, w0, nc, ns, x, xOff, y);
+            for (int i = 0; i < ROWS; i++) {
+                final float d = c == ns ? y[i] : y[i] + restInt8(q, w0 + i * nc, c, ns, x, xOff);
+                out1[o + r + i] = (bias1 == null ? 0f : bias1[r + i]) + m.scales[r + i] * d;
+            }
             if (ns < nc) {
                 final int n2 = nc - ns;
-                c = pairInt8(q, w0 + ns, w0 + nc + ns, n2, h, hOff, y);
-                d0 = c == n2 ? y[0] : y[0] + restInt8(q, w0 + ns, c, n2, h, hOff);
-                d1 = c == n2 ? y[1] : y[1] + restInt8(q, w0 + nc + ns, c, n2, h, hOff);
-                out2[o + r] = (bias2 == null ? 0f : bias2[r]) + m.scales2[r] * d0;
-                out2[o + r + 1] = (bias2 == null ? 0f : bias2[r + 1]) + m.scales2[r + 1] * d1;
+                c = rowsInt8(q, w0 + ns, nc, n2, h, hOff, y);
+                for (int i = 0; i < ROWS; i++) {
+                    final float d = c == n2 ? y[i] : y[i] + restInt8(q, w0 + i * nc + ns, c, n2, h, hOff);
+                    out2[o + r + i] = (bias2 == null ? 0f : bias2[r + i]) + m.scales2[r + i] * d;
+                }
             }
         }
         for (; r < r1; r++) {
@@ -80,23 +82,23 @@ final class QuantizedVectorKernels {
         final int nc = m.cols();
         final int ns = m.split();
         final short[] q = m.bf16;
-        final float[] y = new float[2];
+        final float[] y = new float[ROWS];
         int r = r0;
-        for (; r + 2 <= r1; r += 2) {
+        for (; r + ROWS <= r1; r += ROWS) {
             final int w0 = r * nc;
-            // y_r = bias_r + Σ_c bf16(W[r,c]) x_c, rows r and r + 1
-            int c = pairBf16(q, w0, w0 + nc, ns, x, xOff, y);
-            float d0 = c == ns ? y[0] : y[0] + restBf16(q, w0, c, ns, x, xOff);
-            float d1 = c == ns ? y[1] : y[1] + restBf16(q, w0 + nc, c, ns, x, xOff);
-            out1[o + r] = (bias1 == null ? 0f : bias1[r]) + d0;
-            out1[o + r + 1] = (bias1 == null ? 0f : bias1[r + 1]) + d1;
+            // y_r = bias_r + Σ_c bf16(W[r,c]) x_c, rows r .. r + 3
+            int c = rowsBf16(q, w0, nc, ns, x, xOff, y);
+            for (int i = 0; i < ROWS; i++) {
+                final float d = c == ns ? y[i] : y[i] + restBf16(q, w0 + i * nc, c, ns, x, xOff);
+                out1[o + r + i] = (bias1 == null ? 0f : bias1[r + i]) + d;
+            }
             if (ns < nc) {
                 final int n2 = nc - ns;
-                c = pairBf16(q, w0 + ns, w0 + nc + ns, n2, h, hOff, y);
-                d0 = c == n2 ? y[0] : y[0] + restBf16(q, w0 + ns, c, n2, h, hOff);
-                d1 = c == n2 ? y[1] : y[1] + restBf16(q, w0 + nc + ns, c, n2, h, hOff);
-                out2[o + r] = (bias2 == null ? 0f : bias2[r]) + d0;
-                out2[o + r + 1] = (bias2 == null ? 0f : bias2[r + 1]) + d1;
+                c = rowsBf16(q, w0 + ns, nc, n2, h, hOff, y);
+                for (int i = 0; i < ROWS; i++) {
+                    final float d = c == n2 ? y[i] : y[i] + restBf16(q, w0 + i * nc + ns, c, n2, h, hOff);
+                    out2[o + r + i] = (bias2 == null ? 0f : bias2[r + i]) + d;
+                }
             }
         }
         for (; r < r1; r++) {
@@ -111,8 +113,8 @@ final class QuantizedVectorKernels {
 
     /**
      * {@code Σ_{c < n} q[w0 + c] x[x0 + c]}: two chains of {@code L} lanes, summed and reduced, then the rest: the same
-     * operations in the same order as each row of {@link #pairInt8}, so a row's sum does not
-     * depend on whether it was paired.
+     * operations in the same order as each row of {@link #rowsInt8(byte[], int, int, int, float[], int, float[])}, so a row's sum does not
+     * depend on whether it was summed beside others.
      */
     static float dotInt8(byte[] q, int w0, int n, float[] x, int x0) {
         FloatVector a0 = FloatVector.zero(F);
@@ -142,8 +144,8 @@ final class QuantizedVectorKernels {
 
     /**
      * {@code Σ_{c < n} bf16(q[w0 + c]) x[x0 + c]}: two chains of {@code L} lanes, summed and reduced, then the rest: the same
-     * operations in the same order as each row of {@link #pairBf16}, so a row's sum does not
-     * depend on whether it was paired.
+     * operations in the same order as each row of {@link #rowsBf16(short[], int, int, int, float[], int, float[])}, so a row's sum does not
+     * depend on whether it was summed beside others.
      */
     static float dotBf16(short[] q, int w0, int n, float[] x, int x0) {
         FloatVector a0 = FloatVector.zero(F);
@@ -175,16 +177,24 @@ final class QuantizedVectorKernels {
     }
 
     /**
-     * Two rows at once, {@code w0} and {@code w1}: {@code y[0] = Σ_{c < n} W(w0 + c) x[x0 + c]}, {@code y[1]}
-     * likewise from {@code w1}; each vector of {@code x} is loaded once for both rows; two chains
-     * a row. Vector part only: returns the first column not summed (the caller sums the rest of each
-     * row with {@link #restInt8}).
+     * Four rows at once, {@code w0} and the next three at steps of {@code ld}: {@code y[i] = Σ_{c < n}
+     * W(w0 + i·ld + c) x[x0 + c]}; each vector of {@code x} is loaded once for all four rows; two
+     * chains a row, as in {@link #dotInt8} (eight chains in all: with two rows' four chains, each
+     * fused multiply-add waited on the one before it). Vector part only: returns the first column
+     * not summed (the caller sums the rest of each row with {@link #restInt8}).
      */
-    private static int pairInt8(byte[] q, int w0, int w1, int n, float[] x, int x0, float[] y) {
+    private static int rowsInt8(byte[] q, int w0, int ld, int n, float[] x, int x0, float[] y) {
+        final int w1 = w0 + ld;
+        final int w2 = w1 + ld;
+        final int w3 = w2 + ld;
         FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector b0 = FloatVector.zero(F);
-        FloatVector b1 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector d0 = a0;
+        FloatVector d1 = a0;
         int c = 0;
         for (; c + 2 * L <= n; c += 2 * L) {
             final FloatVector v0 = FloatVector.fromArray(F, x, x0 + c);
@@ -193,23 +203,31 @@ final class QuantizedVectorKernels {
             a1 = ((FloatVector) ByteVector.fromArray(B, q, w0 + c + L).convertShape(VectorOperators.B2F, F, 0)).fma(v1, a1);
             b0 = ((FloatVector) ByteVector.fromArray(B, q, w1 + c).convertShape(VectorOperators.B2F, F, 0)).fma(v0, b0);
             b1 = ((FloatVector) ByteVector.fromArray(B, q, w1 + c + L).convertShape(VectorOperators.B2F, F, 0)).fma(v1, b1);
+            c0 = ((FloatVector) ByteVector.fromArray(B, q, w2 + c).convertShape(VectorOperators.B2F, F, 0)).fma(v0, c0);
+            c1 = ((FloatVector) ByteVector.fromArray(B, q, w2 + c + L).convertShape(VectorOperators.B2F, F, 0)).fma(v1, c1);
+            d0 = ((FloatVector) ByteVector.fromArray(B, q, w3 + c).convertShape(VectorOperators.B2F, F, 0)).fma(v0, d0);
+            d1 = ((FloatVector) ByteVector.fromArray(B, q, w3 + c + L).convertShape(VectorOperators.B2F, F, 0)).fma(v1, d1);
         }
         y[0] = a0.add(a1).reduceLanes(VectorOperators.ADD);
         y[1] = b0.add(b1).reduceLanes(VectorOperators.ADD);
+        y[2] = c0.add(c1).reduceLanes(VectorOperators.ADD);
+        y[3] = d0.add(d1).reduceLanes(VectorOperators.ADD);
         return c;
     }
 
-    /**
-     * Two rows at once, {@code w0} and {@code w1}: {@code y[0] = Σ_{c < n} W(w0 + c) x[x0 + c]}, {@code y[1]}
-     * likewise from {@code w1}; each vector of {@code x} is loaded once for both rows; two chains
-     * a row. Vector part only: returns the first column not summed (the caller sums the rest of each
-     * row with {@link #restBf16}).
-     */
-    private static int pairBf16(short[] q, int w0, int w1, int n, float[] x, int x0, float[] y) {
+    /** Four rows at once, as {@link #rowsInt8(byte[], int, int, int, float[], int, float[])}, of bf16 weights. */
+    private static int rowsBf16(short[] q, int w0, int ld, int n, float[] x, int x0, float[] y) {
+        final int w1 = w0 + ld;
+        final int w2 = w1 + ld;
+        final int w3 = w2 + ld;
         FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector b0 = FloatVector.zero(F);
-        FloatVector b1 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector d0 = a0;
+        FloatVector d1 = a0;
         int c = 0;
         for (; c + 2 * L <= n; c += 2 * L) {
             final FloatVector v0 = FloatVector.fromArray(F, x, x0 + c);
@@ -222,9 +240,19 @@ final class QuantizedVectorKernels {
                     .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v0, b0);
             b1 = ((IntVector) ShortVector.fromArray(S, q, w1 + c + L).convertShape(VectorOperators.S2I, I, 0))
                     .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v1, b1);
+            c0 = ((IntVector) ShortVector.fromArray(S, q, w2 + c).convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v0, c0);
+            c1 = ((IntVector) ShortVector.fromArray(S, q, w2 + c + L).convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v1, c1);
+            d0 = ((IntVector) ShortVector.fromArray(S, q, w3 + c).convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v0, d0);
+            d1 = ((IntVector) ShortVector.fromArray(S, q, w3 + c + L).convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v1, d1);
         }
         y[0] = a0.add(a1).reduceLanes(VectorOperators.ADD);
         y[1] = b0.add(b1).reduceLanes(VectorOperators.ADD);
+        y[2] = c0.add(c1).reduceLanes(VectorOperators.ADD);
+        y[3] = d0.add(d1).reduceLanes(VectorOperators.ADD);
         return c;
     }
 }
