@@ -18,16 +18,22 @@ import java.util.Objects;
  *
  * <p>A matrix may be two matrices of the same rows side by side ({@link #concat}): {@code [A | B]},
  * columns {@code [0, split)} from {@code A} and {@code [split, cols)} from {@code B}, each block
- * with its own row scales. {@link #product} reads each row once, in one pass over both blocks, and
- * gives the two blocks' products separately: this is how a recurrent cell's step reads
- * {@code [W_ih | W_hh]} once for {@code W_ih x} and {@code W_hh h}.
+ * with its own row scales. {@link #product} reads each weight once and gives the two blocks'
+ * products separately: this is how a recurrent cell's step reads {@code [W_ih | W_hh]} once for
+ * {@code W_ih x} and {@code W_hh h}.
+ *
+ * <p>The weights are kept in panels of {@value #PANEL} rows: panel {@code p} holds rows
+ * {@code [16p, 16p + 16)} column by column (a column's 16 weights side by side), the last panel
+ * padded with zero rows. A vector kernel then loads the weights of 16 (or 8) rows at one column at
+ * once and sums each row in a lane of its own, in column order: no sum across lanes, and every row
+ * summed the same way wherever it falls in a range of rows.
  *
  * <p>{@link #product} runs the Vector API kernel where {@link #vectorKernelsAvailable}, {@link #productReference} (a
  * plain loop, the reference the kernel is tested against) otherwise. Both compute, for each block,
  * {@code y_r = bias_r + s_r · Σ_c q[r,c] x_c} (int8: the scale once per row) or
- * {@code y_r = bias_r + Σ_c bf16(W[r,c]) x_c}; they differ only in the order of the float32
- * additions inside the sum. Each output is computed whole by one thread, so results do not depend
- * on how rows are split between threads.
+ * {@code y_r = bias_r + Σ_c bf16(W[r,c]) x_c}, the sum as fused multiply-adds in column order from
+ * 0, so they give the same bits. Each output is computed whole by one thread, so results do not
+ * depend on how rows are split between threads.
  *
  * <p>Immutable after construction and thread-safe.
  */
@@ -65,29 +71,79 @@ public final class QuantizedMatrix {
         }
     }
 
+    /** Rows a panel of the storage holds (see the class comment). */
+    static final int PANEL = 16;
+
     private final Format format;
     private final int rows;
     private final int cols;
     private final int split;
-    /** INT8: the weights, row-major; else null. */
+    /** INT8: the weights, in panels ({@link #index}); else null. */
     final byte[] int8;
-    /** BF16: the weights' upper 16 bits, row-major; else null. */
+    /** BF16: the weights' upper 16 bits, in panels ({@link #index}); else null. */
     final short[] bf16;
     /** INT8: the scale of each row of the first block; else null. */
     final float[] scales;
     /** INT8 with two blocks: the scale of each row of the second block; else null. */
     final float[] scales2;
 
+    /** From row-major weights ({@code int8} or {@code bf16}, the other null), which are copied into panels. */
     private QuantizedMatrix(Format format, int rows, int cols, int split, byte[] int8, short[] bf16, float[] scales,
                             float[] scales2) {
         this.format = format;
         this.rows = rows;
         this.cols = cols;
         this.split = split;
-        this.int8 = int8;
-        this.bf16 = bf16;
+        this.int8 = int8 == null ? null : new byte[stored(rows, cols)];
+        this.bf16 = bf16 == null ? null : new short[stored(rows, cols)];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                if (int8 != null) {
+                    this.int8[index(r, c, cols)] = int8[r * cols + c];
+                } else {
+                    this.bf16[index(r, c, cols)] = bf16[r * cols + c];
+                }
+            }
+        }
         this.scales = scales;
         this.scales2 = scales2;
+    }
+
+    /** Where weight {@code [r, c]} of a matrix of {@code cols} columns is in the panels. */
+    static int index(int r, int c, int cols) {
+        return (r / PANEL * cols + c) * PANEL + r % PANEL;
+    }
+
+    /** The panels' length: the rows rounded up to whole panels. */
+    private static int stored(int rows, int cols) {
+        long n = (long) (rows + PANEL - 1) / PANEL * PANEL * cols;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("quantized matrix [" + rows + ", " + cols + "]: expected at most "
+                    + (Integer.MAX_VALUE - 8) + " weights in whole panels of " + PANEL + " rows, found " + n);
+        }
+        return (int) n;
+    }
+
+    /** The int8 weights of columns {@code [c0, c0 + nc)}, row-major. */
+    private byte[] int8RowMajor(int c0, int nc) {
+        byte[] w = new byte[rows * nc];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < nc; c++) {
+                w[r * nc + c] = int8[index(r, c0 + c, cols)];
+            }
+        }
+        return w;
+    }
+
+    /** The bf16 weights of columns {@code [c0, c0 + nc)}, row-major. */
+    private short[] bf16RowMajor(int c0, int nc) {
+        short[] w = new short[rows * nc];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < nc; c++) {
+                w[r * nc + c] = bf16[index(r, c0 + c, cols)];
+            }
+        }
+        return w;
     }
 
     /**
@@ -152,7 +208,7 @@ public final class QuantizedMatrix {
      *
      * @param rows   rows
      * @param cols   columns
-     * @param q      {@code [rows, cols]} row-major; kept, not copied
+     * @param q      {@code [rows, cols]} row-major; copied into panels
      * @param scales one per row, finite and {@code >= 0}; kept, not copied
      * @return the matrix
      * @throws IllegalArgumentException for sizes that do not fit, a scale that is negative or not
@@ -183,7 +239,7 @@ public final class QuantizedMatrix {
      *
      * @param rows rows
      * @param cols columns
-     * @param bits {@code [rows, cols]} row-major; kept, not copied
+     * @param bits {@code [rows, cols]} row-major; copied into panels
      * @return the matrix
      * @throws IllegalArgumentException for a size that does not fit, or a NaN or infinite weight
      */
@@ -218,16 +274,20 @@ public final class QuantizedMatrix {
         int nc = a.cols + b.cols;
         if (a.format == Format.BF16) {
             short[] w = new short[a.rows * nc];
+            short[] wa = a.bf16RowMajor(0, a.cols);
+            short[] wb = b.bf16RowMajor(0, b.cols);
             for (int r = 0; r < a.rows; r++) {
-                System.arraycopy(a.bf16, r * a.cols, w, r * nc, a.cols);
-                System.arraycopy(b.bf16, r * b.cols, w, r * nc + a.cols, b.cols);
+                System.arraycopy(wa, r * a.cols, w, r * nc, a.cols);
+                System.arraycopy(wb, r * b.cols, w, r * nc + a.cols, b.cols);
             }
             return new QuantizedMatrix(Format.BF16, a.rows, nc, a.cols, null, w, null, null);
         }
         byte[] w = new byte[a.rows * nc];
+        byte[] wa = a.int8RowMajor(0, a.cols);
+        byte[] wb = b.int8RowMajor(0, b.cols);
         for (int r = 0; r < a.rows; r++) {
-            System.arraycopy(a.int8, r * a.cols, w, r * nc, a.cols);
-            System.arraycopy(b.int8, r * b.cols, w, r * nc + a.cols, b.cols);
+            System.arraycopy(wa, r * a.cols, w, r * nc, a.cols);
+            System.arraycopy(wb, r * b.cols, w, r * nc + a.cols, b.cols);
         }
         return new QuantizedMatrix(Format.INT8, a.rows, nc, a.cols, w, null, a.scales.clone(), b.scales.clone());
     }
@@ -247,17 +307,10 @@ public final class QuantizedMatrix {
         int c0 = k == 0 ? 0 : split;
         int nc = k == 0 ? split : cols - split;
         if (format == Format.BF16) {
-            short[] w = new short[rows * nc];
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(bf16, r * cols + c0, w, r * nc, nc);
-            }
-            return new QuantizedMatrix(format, rows, nc, nc, null, w, null, null);
+            return new QuantizedMatrix(format, rows, nc, nc, null, bf16RowMajor(c0, nc), null, null);
         }
-        byte[] w = new byte[rows * nc];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(int8, r * cols + c0, w, r * nc, nc);
-        }
-        return new QuantizedMatrix(format, rows, nc, nc, w, null, (k == 0 ? scales : scales2).clone(), null);
+        return new QuantizedMatrix(format, rows, nc, nc, int8RowMajor(c0, nc), null, (k == 0 ? scales : scales2).clone(),
+                null);
     }
 
     /**
@@ -316,7 +369,7 @@ public final class QuantizedMatrix {
      * @return the weight
      */
     public float get(int r, int c) {
-        int i = r * cols + c;
+        int i = index(r, c, cols);
         if (format == Format.BF16) {
             return fromBf16(bf16[i]);
         }
@@ -328,14 +381,14 @@ public final class QuantizedMatrix {
         return scales == null ? null : scales.clone();
     }
 
-    /** The int8 weights (a copy), or null for bf16. */
+    /** The int8 weights, {@code [rows, cols]} row-major (a copy), or null for bf16. */
     public byte[] int8Weights() {
-        return int8 == null ? null : int8.clone();
+        return int8 == null ? null : int8RowMajor(0, cols);
     }
 
-    /** The bf16 weights' bits (a copy), or null for int8. */
+    /** The bf16 weights' bits, {@code [rows, cols]} row-major (a copy), or null for int8. */
     public short[] bf16Weights() {
-        return bf16 == null ? null : bf16.clone();
+        return bf16 == null ? null : bf16RowMajor(0, cols);
     }
 
     /** The matrix in float32, {@code [rows, cols]} row-major: each weight as {@link #get}. */
@@ -351,8 +404,9 @@ public final class QuantizedMatrix {
 
     /**
      * Whether {@link #product} runs the Vector API kernels: the module is loaded and a float vector
-     * has at least 8 lanes (the int8 weights of a vector are loaded as one vector of as many bytes,
-     * and the smallest byte vector is 8 lanes). Otherwise it runs {@link #productReference}.
+     * has 8 or 16 lanes (the int8 weights of a vector are loaded as one vector of as many bytes, the
+     * smallest byte vector has 8 lanes, and a vector of rows must lie within one panel of
+     * {@value #PANEL}). Otherwise it runs {@link #productReference}.
      */
     public static boolean vectorKernelsAvailable() {
         return VECTOR_KERNELS;
@@ -382,32 +436,39 @@ public final class QuantizedMatrix {
             productReference(r0, r1, x, xOff, h, hOff, bias1, bias2, out1, out2, o);
             return;
         }
+        boolean two = split < cols;
         if (format == Format.INT8) {
-            QuantizedVectorKernels.rowsInt8(this, r0, r1, x, xOff, h, hOff, bias1, bias2, out1, out2, o);
+            QuantizedVectorKernels.int8(this, r0, r1, 0, split, x, xOff, scales, bias1, out1, o);
+            if (two) {
+                QuantizedVectorKernels.int8(this, r0, r1, split, cols, h, hOff, scales2, bias2, out2, o);
+            }
         } else {
-            QuantizedVectorKernels.rowsBf16(this, r0, r1, x, xOff, h, hOff, bias1, bias2, out1, out2, o);
+            QuantizedVectorKernels.bf16(this, r0, r1, 0, split, x, xOff, bias1, out1, o);
+            if (two) {
+                QuantizedVectorKernels.bf16(this, r0, r1, split, cols, h, hOff, bias2, out2, o);
+            }
         }
     }
 
     /**
      * {@link #product} as a plain loop: the reference. Each block's products are added in column
-     * order into a float32 sum, then (int8) multiplied by the row's scale, then the bias is added.
+     * order into a float32 sum, each with one rounding (a fused multiply-add), then (int8)
+     * multiplied by the row's scale, then the bias is added.
      */
     public void productReference(int r0, int r1, float[] x, int xOff, float[] h, int hOff, float[] bias1,
                                  float[] bias2, float[] out1, float[] out2, int o) {
         check(r0, r1, x, xOff, h, hOff, bias1, bias2, out1, out2, o);
         for (int r = r0; r < r1; r++) {
-            int w0 = r * cols;
             float d1 = 0;
             for (int c = 0; c < split; c++) {
-                d1 += weightUnscaled(w0 + c) * x[xOff + c];
+                d1 = Math.fma(weightUnscaled(index(r, c, cols)), x[xOff + c], d1);
             }
             // y_r = bias_r + s_r Σ_c q[r,c] x_c   (bf16: s_r = 1)
             out1[o + r] = (bias1 == null ? 0f : bias1[r]) + (format == Format.INT8 ? scales[r] * d1 : d1);
             if (split < cols) {
                 float d2 = 0;
                 for (int c = split; c < cols; c++) {
-                    d2 += weightUnscaled(w0 + c) * h[hOff + c - split];
+                    d2 = Math.fma(weightUnscaled(index(r, c, cols)), h[hOff + c - split], d2);
                 }
                 out2[o + r] = (bias2 == null ? 0f : bias2[r]) + (format == Format.INT8 ? scales2[r] * d2 : d2);
             }
