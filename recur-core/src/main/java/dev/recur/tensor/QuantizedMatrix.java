@@ -258,8 +258,8 @@ public final class QuantizedMatrix {
     }
 
     /**
-     * Two matrices of the same rows and format side by side, {@code [a | b]}, each row stored
-     * contiguously: columns {@code [0, a.cols)} are {@code a}'s, with its scales, the rest {@code b}'s.
+     * Two matrices of the same rows and format side by side, {@code [a | b]}, in one set of panels:
+     * columns {@code [0, a.cols)} are {@code a}'s, with its scales, the rest {@code b}'s.
      *
      * @param a the left block (one block)
      * @param b the right block (one block)
@@ -453,7 +453,8 @@ public final class QuantizedMatrix {
     /**
      * {@link #product} as a plain loop: the reference. Each block's products are added in column
      * order into a float32 sum, each with one rounding (a fused multiply-add), then (int8)
-     * multiplied by the row's scale, then the bias is added.
+     * multiplied by the row's scale, then the bias is added. ({@link Math#fma} falls back to slow
+     * software on a CPU without FMA instructions; x86-64 CPUs since 2013 and ARM64 have them.)
      */
     public void productReference(int r0, int r1, float[] x, int xOff, float[] h, int hOff, float[] bias1,
                                  float[] bias2, float[] out1, float[] out2, int o) {

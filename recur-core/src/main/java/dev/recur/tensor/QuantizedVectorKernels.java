@@ -14,9 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * shorts), which are widened to float32 lanes in registers (int8: {@code B2F}, sign-extended and
  * converted; bf16: {@code S2I}, shifted into the upper half of an int and reinterpreted) and
  * multiplied-added with the column's input, broadcast. Four vectors of rows at a time share each
- * broadcast and keep four independent chains in flight. Each row is thus one chain of fused
- * multiply-adds in column order, as in {@link QuantizedMatrix#productReference}: the same bits, and
- * no sum across lanes. The row's scale and bias are applied once, to the sum.
+ * broadcast and keep four independent chains in flight; the last vectors of a range, fewer than
+ * four, go one at a time (a vector may hold rows outside the range, or the zero rows that pad the
+ * last panel: computed, not written). Each row is thus one chain of fused multiply-adds in column
+ * order, as in {@link QuantizedMatrix#productReference}: the same bits, and no sum across lanes.
+ * The row's scale and bias are applied once, to the sum.
  * The widening is written out inside each loop: a helper method returning the widened vector was
  * not always inlined, and a vector returned from a call is boxed (bf16 then allocated 24 bytes per
  * 16 weights and ran 3-4 times slower). Int8 and bf16 have methods of their own, so no vector
@@ -61,20 +63,19 @@ final class QuantizedVectorKernels {
                      float[] bias, float[] out, int o) {
         final byte[] q = m.int8;
         final int nc = m.cols();
-        final int last = Math.max(0, m.rows() - 1) / L * L;
+        final int n = c1 - c0;
         final float[] sums = new float[VECTORS * L];
-        for (int r = r0 / L * L; r < r1; r += VECTORS * L) {
-            // a vector past the last rows repeats the last one: computed, not written
-            final int p0 = QuantizedMatrix.index(Math.min(r, last), c0, nc);
-            final int p1 = QuantizedMatrix.index(Math.min(r + L, last), c0, nc);
-            final int p2 = QuantizedMatrix.index(Math.min(r + 2 * L, last), c0, nc);
-            final int p3 = QuantizedMatrix.index(Math.min(r + 3 * L, last), c0, nc);
+        int r = r0 / L * L;
+        for (; r + (VECTORS - 1) * L < r1; r += VECTORS * L) {
+            final int p0 = QuantizedMatrix.index(r, c0, nc);
+            final int p1 = QuantizedMatrix.index(r + L, c0, nc);
+            final int p2 = QuantizedMatrix.index(r + 2 * L, c0, nc);
+            final int p3 = QuantizedMatrix.index(r + 3 * L, c0, nc);
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
             FloatVector a3 = a0;
             // Σ_c q[r,c] v_c, one lane a row: whole chunks of columns, then the rest
-            final int n = c1 - c0;
             int c = 0;
             for (; c + CHUNK <= n; c += CHUNK) {
                 for (int j = 0; j < CHUNK; j++) {
@@ -98,7 +99,18 @@ final class QuantizedVectorKernels {
             a1.intoArray(sums, L);
             a2.intoArray(sums, 2 * L);
             a3.intoArray(sums, 3 * L);
-            finish(r, r0, r1, sums, scales, bias, out, o);
+            finish(r, VECTORS * L, r0, r1, sums, scales, bias, out, o);
+        }
+        // fewer than four vectors of rows left: one at a time
+        for (; r < r1; r += L) {
+            final int p = QuantizedMatrix.index(r, c0, nc);
+            FloatVector a = FloatVector.zero(F);
+            for (int c = 0; c < n; c++) {
+                a = ((FloatVector) ByteVector.fromArray(B, q, p + c * QuantizedMatrix.PANEL)
+                        .convertShape(VectorOperators.B2F, F, 0)).fma(FloatVector.broadcast(F, v[vOff + c]), a);
+            }
+            a.intoArray(sums, 0);
+            finish(r, L, r0, r1, sums, scales, bias, out, o);
         }
     }
 
@@ -110,20 +122,19 @@ final class QuantizedVectorKernels {
                      float[] out, int o) {
         final short[] q = m.bf16;
         final int nc = m.cols();
-        final int last = Math.max(0, m.rows() - 1) / L * L;
+        final int n = c1 - c0;
         final float[] sums = new float[VECTORS * L];
-        for (int r = r0 / L * L; r < r1; r += VECTORS * L) {
-            // a vector past the last rows repeats the last one: computed, not written
-            final int p0 = QuantizedMatrix.index(Math.min(r, last), c0, nc);
-            final int p1 = QuantizedMatrix.index(Math.min(r + L, last), c0, nc);
-            final int p2 = QuantizedMatrix.index(Math.min(r + 2 * L, last), c0, nc);
-            final int p3 = QuantizedMatrix.index(Math.min(r + 3 * L, last), c0, nc);
+        int r = r0 / L * L;
+        for (; r + (VECTORS - 1) * L < r1; r += VECTORS * L) {
+            final int p0 = QuantizedMatrix.index(r, c0, nc);
+            final int p1 = QuantizedMatrix.index(r + L, c0, nc);
+            final int p2 = QuantizedMatrix.index(r + 2 * L, c0, nc);
+            final int p3 = QuantizedMatrix.index(r + 3 * L, c0, nc);
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
             FloatVector a3 = a0;
             // Σ_c bf16(W[r,c]) v_c, one lane a row: whole chunks of columns, then the rest
-            final int n = c1 - c0;
             int c = 0;
             for (; c + CHUNK <= n; c += CHUNK) {
                 for (int j = 0; j < CHUNK; j++) {
@@ -155,13 +166,26 @@ final class QuantizedVectorKernels {
             a1.intoArray(sums, L);
             a2.intoArray(sums, 2 * L);
             a3.intoArray(sums, 3 * L);
-            finish(r, r0, r1, sums, null, bias, out, o);
+            finish(r, VECTORS * L, r0, r1, sums, null, bias, out, o);
+        }
+        // fewer than four vectors of rows left: one at a time
+        for (; r < r1; r += L) {
+            final int p = QuantizedMatrix.index(r, c0, nc);
+            FloatVector a = FloatVector.zero(F);
+            for (int c = 0; c < n; c++) {
+                a = ((IntVector) ShortVector.fromArray(S, q, p + c * QuantizedMatrix.PANEL)
+                        .convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats().fma(FloatVector.broadcast(F, v[vOff + c]), a);
+            }
+            a.intoArray(sums, 0);
+            finish(r, L, r0, r1, sums, null, bias, out, o);
         }
     }
 
-    /** Writes the rows of {@code [r, r + sums.length)} that lie in {@code [r0, r1)} from their sums. */
-    private static void finish(int r, int r0, int r1, float[] sums, float[] scales, float[] bias, float[] out, int o) {
-        for (int i = Math.max(r, r0), end = Math.min(r + sums.length, r1); i < end; i++) {
+    /** Writes the rows of {@code [r, r + count)} that lie in {@code [r0, r1)} from their sums. */
+    private static void finish(int r, int count, int r0, int r1, float[] sums, float[] scales, float[] bias,
+                               float[] out, int o) {
+        for (int i = Math.max(r, r0), end = Math.min(r + count, r1); i < end; i++) {
             // y_r = bias_r + s_r Σ_c q[r,c] v_c   (bf16: no scale)
             out[o + i] = (bias == null ? 0f : bias[i]) + (scales == null ? sums[i - r] : scales[i] * sums[i - r]);
         }

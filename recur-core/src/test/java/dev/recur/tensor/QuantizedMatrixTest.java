@@ -175,24 +175,26 @@ class QuantizedMatrixTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the probe did not finish");
         assertEquals(0, p.exitValue(), out);
-        // the vector kernels run there wherever they run here (8 lanes or more)
-        assertTrue(out.endsWith("kernels " + QuantizedMatrix.vectorKernelsAvailable() + ", mismatches []\n"), out);
+        // the vector kernels run there, on 8 lanes, wherever they run here (8 lanes or more)
+        assertTrue(out.endsWith(QuantizedMatrix.vectorKernelsAvailable() ? "lanes 8, kernels true, mismatches []\n"
+                : "kernels false, mismatches []\n"), out);
     }
 
-    /** Prints whether the vector kernels run, and where they and the reference differ. */
+    /** Prints the float lanes of a vector, whether the vector kernels run, and where they and the reference differ. */
     public static void main(String[] args) {
-        System.out.println("kernels " + QuantizedMatrix.vectorKernelsAvailable() + ", mismatches " + mismatches());
+        System.out.println("lanes " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() + ", kernels "
+                + QuantizedMatrix.vectorKernelsAvailable() + ", mismatches " + mismatches());
     }
 
     /**
      * Where the fast product and the reference differ, as "format size rows r0..r1 (block b)". Shapes
      * of whole panels (16 rows) and not, one block and two, more columns than a chunk (64) and
-     * fewer, and a range of rows that starts and ends inside panels.
+     * fewer, no rows, no columns; ranges of rows that start and end inside panels, and empty ones.
      */
     private static List<String> mismatches() {
         List<String> out = new ArrayList<>();
         SplittableRandom rng = new SplittableRandom(7);
-        for (int[] size : new int[][]{{50, 300, 77}, {16, 64, 64}, {5, 3, 130}, {129, 200, 0}}) {
+        for (int[] size : new int[][]{{50, 300, 77}, {16, 64, 64}, {5, 3, 130}, {129, 200, 0}, {0, 7, 3}, {9, 0, 0}}) {
             int rows = size[0];
             int ni = size[1];
             int nh = size[2];
@@ -206,7 +208,8 @@ class QuantizedMatrixTest {
                 QuantizedMatrix m = nh == 0 ? QuantizedMatrix.quantize(f, wi, 0, rows, ni)
                         : QuantizedMatrix.concat(QuantizedMatrix.quantize(f, wi, 0, rows, ni),
                         QuantizedMatrix.quantize(f, wh, 0, rows, nh));
-                for (int[] range : new int[][]{{0, rows}, {rows / 3, rows - 2}}) {
+                int[][] ranges = {{0, rows}, {rows / 3, Math.max(rows / 3, rows - 2)}, {rows / 2, rows / 2}};
+                for (int[] range : ranges) {
                     float[][] fast = {new float[rows], new float[rows]};
                     float[][] ref = {new float[rows], new float[rows]};
                     m.product(range[0], range[1], x, 0, h, 0, b1, b2, fast[0], fast[1], 0);

@@ -53,8 +53,9 @@ public interface Cell<A> {
     }
 
     /**
-     * {@link #forward} for rows {@code [b0, b1)} only, on the calling thread; {@code b0} is a range
-     * start from {@link CellCache#rowStart}. Defined only where {@link #runsRowRanges} is true.
+     * {@link #forward} for rows {@code [b0, b1)} only, on the calling thread (a range that is the
+     * whole batch may split its products over the team: {@code CellCache.rowKernels}); {@code b0} is
+     * a range start from {@link CellCache#rowStart}. Defined only where {@link #runsRowRanges} is true.
      */
     default void forwardRange(CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active,
                               int b0, int b1) {
@@ -63,11 +64,11 @@ public interface Cell<A> {
     }
 
     /**
-     * {@link #backward} for rows {@code [b0, b1)} only, on the calling thread, with the carry read
-     * from {@code dh} and {@code dL/dh_{t-1}} written into {@code dhPrev} (instead of
-     * {@code cache.dh} and {@code cache.dhPrev}), so that each range alternates the two buffers on its
-     * own; {@code b0} is a range start from {@link CellCache#rowStart}. Defined only where
-     * {@link #runsRowRanges} is true.
+     * {@link #backward} for rows {@code [b0, b1)} only, on the calling thread (as
+     * {@link #forwardRange}), with the carry read from {@code dh} and {@code dL/dh_{t-1}} written
+     * into {@code dhPrev} (instead of {@code cache.dh} and {@code cache.dhPrev}), so that each range
+     * alternates the two buffers on its own; {@code b0} is a range start from
+     * {@link CellCache#rowStart}. Defined only where {@link #runsRowRanges} is true.
      */
     default void backwardRange(CellParams<A> p, CellCache<A> cache, int t, int prev, int cur, boolean[] active,
                                int b0, int b1, A dh, A dhPrev) {

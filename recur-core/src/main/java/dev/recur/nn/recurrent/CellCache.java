@@ -159,10 +159,10 @@ public final class CellCache<A> {
 
     /**
      * The kernels for the products of rows {@code [b0, b1)} of a step. A range that is the whole
-     * batch runs alone on the calling thread (a batch of fewer rows than the threads have groups,
-     * e.g. one sequence when serving), so its products may use the whole team, split by columns,
-     * which sums each element in the same order; ranges that run side by side on the team use this
-     * thread's serial kernels.
+     * batch runs alone on the calling thread (a batch of one group of rows, at most
+     * {@code DoubleVectorKernels.ROW_ALIGN}, e.g. one sequence when serving; or one thread), so its
+     * products may use the whole team, split by columns, which sums each element in the same order;
+     * ranges that run side by side on the team use this thread's serial kernels.
      */
     Kernels<A> rowKernels(int b0, int b1) {
         return b0 == 0 && b1 == batch ? kernels : kernels.serial();

@@ -60,17 +60,8 @@ class FastPathRandomTest {
         List<double[]> reference = run(config, Precision.F64.reference(), nt, nb, lengths);
         List<double[]> fast = run(config, Precision.F64, nt, nb, lengths);
         List<double[]> fast2 = run(config, Precision.F64.withThreads(2), nt, nb, lengths);
+        assertNearReference(reference, fast, "");
         for (int t = 0; t < reference.size(); t++) {
-            double[] r = reference.get(t);
-            double scale = 0;
-            for (double v : r) {
-                scale = Math.max(scale, Math.abs(v));
-            }
-            for (int i = 0; i < r.length; i++) {
-                final double diff = Math.abs(r[i] - fast.get(t)[i]);
-                final String at = "tensor " + t + ", element " + i;
-                assertTrue(diff <= 1e-12 * scale, () -> at + ": |fast - reference| = " + diff);
-            }
             assertArrayEquals(fast.get(t), fast2.get(t), "float64, 1 vs 2 threads, tensor " + t);
         }
         List<double[]> f1 = run(config, Precision.F32, nt, nb, lengths);
@@ -129,18 +120,23 @@ class FastPathRandomTest {
                 }
             }
             List<double[]> reference = run(config, Precision.F64.reference(), 7, nb, null);
-            List<double[]> two = run(config, Precision.F64.withThreads(2).withTuning(everySplit), 7, nb, null);
-            for (int t = 0; t < reference.size(); t++) {
-                double[] r = reference.get(t);
-                double scale = 0;
-                for (double v : r) {
-                    scale = Math.max(scale, Math.abs(v));
-                }
-                for (int i = 0; i < r.length; i++) {
-                    final double diff = Math.abs(r[i] - two.get(t)[i]);
-                    final String at = "batch " + nb + ", tensor " + t + ", element " + i;
-                    assertTrue(diff <= 1e-12 * scale, () -> at + ": |fast - reference| = " + diff);
-                }
+            assertNearReference(reference, run(config, Precision.F64.withThreads(2).withTuning(everySplit), 7, nb, null),
+                    "batch " + nb + ", ");
+        }
+    }
+
+    /** Every tensor of {@code fast} within 1e-12 × the largest magnitude in its {@code reference}. */
+    private static void assertNearReference(List<double[]> reference, List<double[]> fast, String label) {
+        for (int t = 0; t < reference.size(); t++) {
+            double[] r = reference.get(t);
+            double scale = 0;
+            for (double v : r) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            for (int i = 0; i < r.length; i++) {
+                final double diff = Math.abs(r[i] - fast.get(t)[i]);
+                final String at = label + "tensor " + t + ", element " + i;
+                assertTrue(diff <= 1e-12 * scale, () -> at + ": |fast - reference| = " + diff);
             }
         }
     }
