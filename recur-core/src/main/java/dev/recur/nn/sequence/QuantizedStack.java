@@ -282,6 +282,8 @@ public final class QuantizedStack {
                 final int layer = l;
                 final float[] input = in;
                 final int input0 = inOff;
+                // each thread takes the same units of every gate, in groups of 16: with H a multiple
+                // of 16 its rows of a gate are whole panels of the weights (QuantizedMatrix)
                 final int units16 = (nh + 15) / 16;
                 final int ranges = team.threads() == 1 || (long) ng * weights[l].cols() < PARALLEL_WEIGHTS ? 1
                         : Math.min(team.threads(), units16);
