@@ -160,9 +160,9 @@ public final class OnnxImportBench {
                 SequenceLayer<float[]> ownLayer = SequenceLayer.create(ownConfig, p, 1);
                 Workspace<float[]> wsImported = importedLayer.inferenceWorkspace();
                 Workspace<float[]> wsOwn = ownLayer.inferenceWorkspace();
-                OrtSession session = session(env, file, n);
+                OrtSession session = OrtSessions.open(env, file, n);
                 toClose.add(session);
-                OrtSession staticSession = Files.exists(staticFile) ? session(env, staticFile, n) : null;
+                OrtSession staticSession = Files.exists(staticFile) ? OrtSessions.open(env, staticFile, n) : null;
                 if (staticSession != null) {
                     toClose.add(staticSession);
                 }
@@ -249,15 +249,6 @@ public final class OnnxImportBench {
             System.arraycopy(e.getValue().value(), 0, d.value(), 0, d.size());
         }
         return to;
-    }
-
-    private static OrtSession session(OrtEnvironment env, Path file, int threads) throws OrtException {
-        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        so.setIntraOpNumThreads(threads);
-        so.setInterOpNumThreads(1);
-        so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        return env.createSession(file.toString(), so);
     }
 
     /**

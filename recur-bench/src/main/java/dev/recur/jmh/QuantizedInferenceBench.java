@@ -112,7 +112,7 @@ public final class QuantizedInferenceBench {
                 }
                 Path file = w6 && Files.exists(models.resolve("W6.onnx")) ? models.resolve("W6.onnx") : export(config);
                 if (file != null && Files.exists(file)) {
-                    OrtSession session = session(env, file, n);
+                    OrtSession session = OrtSessions.open(env, file, n);
                     OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {nt, 1, ni});
                     Map<String, OnnxTensor> feed = new java.util.HashMap<>();
                     for (String name : session.getInputNames()) {
@@ -145,15 +145,6 @@ public final class QuantizedInferenceBench {
         file.toFile().deleteOnExit();
         OnnxExporter.write(m, Preprocessing.NONE, file, new OnnxExporter.Options(false, "recur-bench"));
         return file;
-    }
-
-    private static OrtSession session(OrtEnvironment env, Path file, int threads) throws OrtException {
-        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        so.setIntraOpNumThreads(threads);
-        so.setInterOpNumThreads(1);
-        so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        return env.createSession(file.toString(), so);
     }
 
     private static void time(List<Timed> systems, int rounds, int samples, double sampleMs, double warmupS)
