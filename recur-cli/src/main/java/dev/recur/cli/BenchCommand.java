@@ -32,7 +32,7 @@ public final class BenchCommand extends RecurCommand {
     List<String> workloads;
 
     @Option(names = "--mode", split = ",", paramLabel = "MODE",
-            description = "forward, train_step or both, comma-separated (default: both; "
+            description = "Modes to run, comma-separated: forward, train_step (default: both; "
                     + "inference-only workloads run forward only).")
     List<String> modes;
 

@@ -78,8 +78,8 @@ public final class EvalCommand extends RecurCommand {
             throw new IllegalArgumentException(text + ": expected at least 2 characters (one to predict from, one "
                     + "to predict), found " + tokens.length);
         }
-        int b = batch != null ? batch : savedInt(manifest, "batch", 32);
-        int t = seq != null ? seq : savedInt(manifest, "seq", 100);
+        int b = batch != null ? batch : manifest.dataSize("batch").orElse(32);
+        int t = seq != null ? seq : manifest.dataSize("seq").orElse(100);
         if (batch == null) {
             b = Math.min(b, tokens.length - 1);
         } else if (batch > tokens.length - 1) {
@@ -93,6 +93,12 @@ public final class EvalCommand extends RecurCommand {
             r = model.evaluate(tokens, b, t);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(text + ": " + e.getMessage(), e);
+        }
+        if (!Double.isFinite(r.loss())) {
+            // as sample refuses scores that are not finite, rather than print a NaN as a result
+            throw new IllegalArgumentException(run + ": expected a model whose loss on " + text + " is a finite "
+                    + "number, found " + r.loss() + "; likely cause: the model's scores overflow (weights grown too "
+                    + "large, as in a run that was diverging when it was saved)");
         }
         Map<String, Object> rec = new LinkedHashMap<>();
         rec.put("checkpoint", run.toString());
@@ -108,10 +114,5 @@ public final class EvalCommand extends RecurCommand {
         rec.put("perplexity", out.isJson() ? r.perplexity() : String.format(Locale.ROOT, "%.4f", r.perplexity()));
         out.record(rec);
         return ExitCodes.OK;
-    }
-
-    /** An integer of the run's data settings (e.g. its batch), or {@code fallback} if the checkpoint has none. */
-    private static int savedInt(Manifest manifest, String key, int fallback) {
-        return manifest.dataSetting(key).orElse(null) instanceof Number n ? n.intValue() : fallback;
     }
 }

@@ -77,10 +77,10 @@ public final class TuneCommand extends RecurCommand {
             return ExitCodes.OK;
         }
         int nThreads = threads != null ? OptionChecks.threads(threads, false) : Runtime.getRuntime().availableProcessors();
+        GemmTuningCache.requireWritableCacheDir();
         AtomicFiles.requireReplaceable(file);
         out.notice("timing the products on %d thread%s (about 40 seconds) ...", nThreads, nThreads == 1 ? "" : "s");
         GemmTuner.Result result = new GemmTuner(nThreads, 60_000_000L, 3).tune(line -> out.progress("%s", line));
-        Files.createDirectories(file.getParent());
         AtomicFiles.writeBytes(file, GemmTuningCache.toJson(result.chosen(), result.defaultGflops(),
                 result.chosenGflops(), result.trials()));
         Map<String, Object> fields = new LinkedHashMap<>();

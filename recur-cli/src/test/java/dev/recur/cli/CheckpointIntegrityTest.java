@@ -4,18 +4,22 @@ import static dev.recur.cli.FileFixtures.poke;
 import static dev.recur.cli.FileFixtures.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 
 import dev.recur.cli.TrainCommandTest.Run;
 import dev.recur.checkpoint.Checkpoint;
 import dev.recur.checkpoint.Manifest;
 import dev.recur.checkpoint.ManifestFormat;
+import dev.recur.io.SafetensorsFile;
 import dev.recur.tensor.Precision;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -155,5 +159,85 @@ class CheckpointIntegrityTest {
         line = failure(TrainCommandTest.run("train", "--runs-dir", tmp.resolve("none").toString(), "--resume"),
                 ExitCodes.FAILURE);
         assertTrue(line.endsWith("(run it first, or give --resume RUN_FOLDER)"), line);
+    }
+
+    @Test
+    void runFilesThatAreNotRegularFilesAreRefusedNotWaitedOn() throws Exception {
+        // Before: a named pipe as the model file or the manifest made sample, eval and quantize wait
+        // forever; a folder there gave "recur sample: Is a directory".
+        Path runs = tmp.resolve("runs");
+        assertEquals(0, train(runs, "r", "--steps", "3").code());
+        Path run = runs.resolve("r");
+        Path model = run.resolve(ManifestFormat.read(run).files().get("model").name());
+        Files.delete(model);
+        Files.createDirectory(model);
+        assertEquals("recur sample: " + model + ": expected the model file of a checkpoint, a regular file, found a "
+                + "directory; likely cause: a folder was given or made where the file should be",
+                failure(TrainCommandTest.run("sample", "--checkpoint", run.toString()), ExitCodes.FAILURE));
+        Files.delete(model);
+        FileFixtures.fifoOrSkip(model);
+        Run[] runsOf = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> new Run[]{
+            TrainCommandTest.run("sample", "--checkpoint", run.toString()),
+            TrainCommandTest.run("eval", "--checkpoint", run.toString(), "--text", corpus.toString()),
+            TrainCommandTest.run("quantize", run.toString(), tmp.resolve("q").toString(), "--int8")});
+        for (Run r : runsOf) {
+            assertTrue(failure(r, ExitCodes.FAILURE).endsWith(model + ": expected the model file of a checkpoint, a "
+                    + "regular file, found a FIFO (named pipe); likely cause: the wrong path (a pipe or device would "
+                    + "be read until it ends, if ever)"), r.err());
+        }
+        Path json = run.resolve(Manifest.FILE);
+        Files.delete(json);
+        FileFixtures.fifoOrSkip(json);
+        Run sample = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> TrainCommandTest.run("sample", "--checkpoint", run.toString()));
+        assertTrue(failure(sample, ExitCodes.FAILURE).contains(json + ": expected the checkpoint manifest, a regular "
+                + "file, found a FIFO (named pipe)"), sample.err());
+    }
+
+    @Test
+    void aModelWhoseScoresOverflowIsRefusedByEvalAsBySample() throws IOException {
+        // Before: eval printed a NaN loss and exited 0, where sample refused the scores.
+        Path runs = tmp.resolve("runs");
+        assertEquals(0, train(runs, "r", "--steps", "3").code());
+        Path run = runs.resolve("r");
+        Path model = run.resolve(ManifestFormat.read(run).files().get("model").name());
+        int[] shape = SafetensorsFile.read(model).shape("head.weight");
+        // finite weights whose logits overflow: row 0 from +max, row 1 from -max (one of them reaches
+        // +infinity with the first hidden value that is not zero)
+        for (int row = 0; row < 2; row++) {
+            poke(run, "model", "head.bias", row, Float.MAX_VALUE);
+            for (int k = 0; k < shape[1]; k++) {
+                poke(run, "model", "head.weight", row * shape[1] + k, row == 0 ? Float.MAX_VALUE : -Float.MAX_VALUE);
+            }
+        }
+        String line = failure(TrainCommandTest.run("eval", "--checkpoint", run.toString(), "--text",
+                corpus.toString()), ExitCodes.USAGE);
+        assertTrue(line.startsWith("recur eval: " + run + ": expected a model whose loss on " + corpus + " is a finite "
+                + "number, found "), line);
+        assertTrue(line.endsWith("; likely cause: the model's scores overflow (weights grown too large, as in a run "
+                + "that was diverging when it was saved)"), line);
+        assertTrue(failure(TrainCommandTest.run("sample", "--checkpoint", run.toString()), ExitCodes.USAGE)
+                .contains("expected a finite number"));
+    }
+
+    @Test
+    void evalBlamesTheManifestForTheSizesItRecords() throws IOException {
+        // Before: a negative seq was blamed on the --text file; "abc" and 1.5 were silently replaced.
+        Path runs = tmp.resolve("runs");
+        assertEquals(0, train(runs, "r", "--steps", "3").code());
+        Path json = runs.resolve("r").resolve(Manifest.FILE);
+        String manifest = Files.readString(json);
+        for (String[] c : new String[][]{{"\"seq\" : -1", "seq", "-1"}, {"\"seq\" : \"abc\"", "seq", "\"abc\""},
+                {"\"batch\" : 1.5", "batch", "1.5"}}) {
+            String key = c[1];
+            String edited = manifest.replaceFirst("\"" + key + "\"\\s*:\\s*\\d+", Matcher.quoteReplacement(c[0]));
+            assertTrue(!edited.equals(manifest), key);
+            Files.writeString(json, edited);
+            Run eval = TrainCommandTest.run("eval", "--checkpoint", runs.resolve("r").toString(), "--text",
+                    corpus.toString());
+            assertEquals("recur eval: " + json + ": expected training.data." + key + ": a positive 32-bit integer, "
+                    + "found " + c[2] + "; likely cause: the file was edited by hand",
+                    failure(eval, ExitCodes.FAILURE));
+        }
     }
 }

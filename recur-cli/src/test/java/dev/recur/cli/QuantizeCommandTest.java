@@ -4,12 +4,17 @@ import static dev.recur.cli.TrainCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.recur.checkpoint.Checkpoint;
 import dev.recur.cli.TrainCommandTest.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +110,56 @@ class QuantizeCommandTest {
         assertOneLine(run("sample", "--checkpoint", edited.toString(), "--length", "5"), "a bf16 model");
         Files.writeString(edited.resolve("checkpoint.json"), m.replaceFirst("\"dtype\"\\s*:\\s*\"int8\"", "\"dtype\":\"int4\""));
         assertOneLine(run("sample", "--checkpoint", edited.toString(), "--length", "5"), "model.dtype");
+    }
+
+    @Test
+    void aQuantizedRunIsCheckedAgainstItsFileBeforeAModelIsBuilt() throws IOException {
+        // Before: num_layers = 100000000 in a quantized copy's manifest took 75 s and 6 GB before
+        // "out of memory"
+        Path q = tmp.resolve("q");
+        assertEquals(0, run("quantize", trained.toString(), q.toString(), "--int8").code());
+        Path json = q.resolve("checkpoint.json");
+        String m = Files.readString(json);
+        String edited = m.replaceFirst("\"num_layers\"\\s*:\\s*\\d+", "\"num_layers\" : 100000000");
+        assertNotEquals(m, edited);
+        Files.writeString(json, edited);
+        Run r = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> run("sample", "--checkpoint", q.toString(), "--length", "5"));
+        assertOneLine(r, json + ": expected a model.config whose model has the ");
+        assertTrue(r.err().contains("weights of model-"), r.err());
+    }
+
+    @Test
+    void aCopyWithALongNameIsMadeBesideItsTemporaryFolder() throws IOException {
+        // Before: the hidden temporary folder took OUT's whole name and a suffix, past 255 bytes
+        Path q = tmp.resolve("q".repeat(240));
+        Run r = run("quantize", trained.toString(), q.toString(), "--bf16");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(q.resolve("checkpoint.json")));
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of(q), files.toList(), "no temporary folder left");
+        }
+    }
+
+    @Test
+    void aQuantizedCopyIsNeverTheLatestRun() throws IOException {
+        // Before: the copy keeps its run's start, and the later name won the tie: a plain sample took
+        // the copy and a plain train --resume refused it
+        Path runs = tmp.resolve("runs");
+        Path original = runs.resolve("20261207-053905");
+        Files.createDirectories(runs);
+        try (var files = Files.list(trained)) {
+            Files.createDirectories(original);
+            for (Path p : files.toList()) {
+                Files.copy(p, original.resolve(p.getFileName()));
+            }
+        }
+        assertEquals(0, run("quantize", original.toString(), runs.resolve("20261207-053905-int8").toString(),
+                "--int8").code());
+        assertEquals(Optional.of(original), Checkpoint.latestRun(runs));
+        Run s = run("sample", "--runs-dir", runs.toString(), "--length", "5");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.err().contains(original.toString()) && !s.err().contains("-int8"), s.err());
     }
 
     private static void assertOneLine(Run r, String contains) {

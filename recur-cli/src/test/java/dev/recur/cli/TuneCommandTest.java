@@ -2,6 +2,7 @@ package dev.recur.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import dev.recur.tensor.GemmTuning;
 import dev.recur.tensor.GemmTuningCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -96,5 +98,29 @@ class TuneCommandTest {
         Run threads = TrainCommandTest.run("tune", "--threads", "0");
         assertEquals(ExitCodes.USAGE, threads.code(), threads.err());
         assertEquals(1, threads.errLines().size(), threads.err());
+    }
+
+    @Test
+    void aCacheFolderThatCannotBeWrittenIsRefusedBeforeTiming() throws Exception {
+        // Before: 37 s of timing, then "Not a directory" or "Read-only file system", the result lost
+        String saved = System.getProperty(GemmTuningCache.DIR_PROPERTY);
+        Path notAFolder = Files.writeString(Files.createTempFile("recur-cache", ".txt"), "x");
+        try {
+            System.setProperty(GemmTuningCache.DIR_PROPERTY, notAFolder.toString());
+            Run r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> TrainCommandTest.run("tune"));
+            assertEquals(ExitCodes.FAILURE, r.code(), r.err());
+            assertEquals(List.of("recur tune: " + notAFolder + ": expected a folder recur can write its tuning into, "
+                    + "found a file of that name, or a link to nothing; likely cause: a read-only home or a path that "
+                    + "is a file; choose another with -Drecur.cache.dir=DIR in JAVA_OPTS or with XDG_CACHE_HOME"),
+                    r.errLines());
+            assertEquals("x", Files.readString(notAFolder));
+        } finally {
+            if (saved == null) {
+                System.clearProperty(GemmTuningCache.DIR_PROPERTY);
+            } else {
+                System.setProperty(GemmTuningCache.DIR_PROPERTY, saved);
+            }
+            Files.delete(notAFolder);
+        }
     }
 }

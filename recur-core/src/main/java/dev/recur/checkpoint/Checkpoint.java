@@ -4,6 +4,7 @@ import dev.recur.io.AtomicFiles;
 import dev.recur.io.DType;
 import dev.recur.io.Finiteness;
 import dev.recur.io.FormatException;
+import dev.recur.io.RegularFiles;
 import dev.recur.io.SafetensorsFile;
 import dev.recur.io.SafetensorsWriter;
 import dev.recur.io.StateDicts;
@@ -510,19 +511,7 @@ public final class Checkpoint {
         Model<A> model;
         try {
             ModelCodec codec = ModelCodecs.forType(manifest.modelType());
-            // never allocate what the manifest merely claims: a configuration of far more weights than
-            // the file holds is refused before the model is built (a small difference is left to the
-            // tensor-by-tensor check below, which names the tensor and both shapes)
-            long claimed = codec.parameterCount(manifest.modelConfig());
-            long held = 0;
-            for (TensorEntry t : file.entries()) {
-                held += t.elementCount();
-            }
-            if (claimed > 2 * held + MODEL_SLACK) {
-                throw new FormatException(manifest.file(), "a model.config whose model has the " + held
-                        + " weights of " + file.path().getFileName(), "one of " + claimed + " weights",
-                        "model.config or the file was edited");
-            }
+            requireHeldWeights(manifest, file);
             model = codec.create(manifest.modelConfig(), precision, manifest.provenance().seed());
         } catch (IllegalArgumentException e) {
             throw FormatException.wrapping(manifest.file(), "a model type and configuration recur can build", e);
@@ -564,9 +553,37 @@ public final class Checkpoint {
         return new OptimizerState(name, stepCount, entries);
     }
 
+    /**
+     * Never allocates what the manifest merely claims: a configuration of far more weights than the
+     * model file holds is refused before a model is built from it (a small difference is left to the
+     * tensor-by-tensor checks, which name the tensor and both shapes).
+     *
+     * @throws FormatException       if {@code model.config} claims more than twice the file's weights
+     * @throws IllegalArgumentException if the model type or its configuration is not one recur knows
+     */
+    static void requireHeldWeights(Manifest manifest, SafetensorsFile file) throws FormatException {
+        long claimed = ModelCodecs.forType(manifest.modelType()).parameterCount(manifest.modelConfig());
+        long held = 0;
+        for (TensorEntry t : file.entries()) {
+            held += t.elementCount();
+        }
+        if (claimed > 2 * held + MODEL_SLACK) {
+            throw new FormatException(manifest.file(), "a model.config whose model has the " + held
+                    + " weights of " + file.path().getFileName(), "one of " + claimed + " weights",
+                    "model.config or the file was edited");
+        }
+    }
+
     /** Reads a tensor file after checking its size and SHA-256 against the manifest. */
     private static SafetensorsFile verified(Manifest manifest, String role, Manifest.FileRef ref) throws IOException {
         Path file = manifest.directory().resolve(ref.name());
+        long size = RegularFiles.require(file, "the " + role + " file of a checkpoint, a regular file").size();
+        if (size > ref.bytes()) {
+            // larger than recorded: refused before it is read whole
+            throw new FormatException(file, "SHA-256 " + ref.sha256() + " (" + ref.bytes() + " bytes, as recorded in "
+                    + Manifest.FILE + ")", size + " bytes",
+                    "the file was modified or replaced after the checkpoint was written");
+        }
         byte[] bytes = Files.readAllBytes(file);
         String sha = sha256(bytes);
         if (!sha.equals(ref.sha256())) {
@@ -585,7 +602,8 @@ public final class Checkpoint {
     /**
      * Finds the latest run under a folder of runs: among its sub-folders that hold a
      * {@code checkpoint.json}, the one whose run started last (ties: the last name). A sub-folder
-     * without one (a run killed before its first checkpoint) is skipped; one whose manifest cannot
+     * without one (a run killed before its first checkpoint) is skipped, and so is a quantized copy
+     * ({@code recur quantize}: it keeps the start of the run it was made from); one whose manifest cannot
      * be read is an error, since the latest run cannot be told without it (and silently taking an
      * older run would sample from, or resume and overwrite, the wrong one).
      *
@@ -606,13 +624,17 @@ public final class Checkpoint {
                 if (!Files.isRegularFile(p.resolve(Manifest.FILE))) {
                     continue;
                 }
-                Instant started;
+                Manifest manifest;
                 try {
-                    // the reader has checked that it is a time
-                    started = Instant.parse(ManifestFormat.read(p).provenance().runStarted());
+                    manifest = ManifestFormat.read(p);
                 } catch (NoSuchFileException e) {
                     continue;   // removed since it was listed
                 }
+                if (QuantizedRuns.isQuantized(manifest.dtype())) {
+                    continue;   // a copy of a run, with the run's start: never taken for the run itself
+                }
+                // the reader has checked that it is a time
+                Instant started = Instant.parse(manifest.provenance().runStarted());
                 int c = bestStart == null ? 1 : started.compareTo(bestStart);
                 if (c > 0 || (c == 0 && p.getFileName().toString().compareTo(best.getFileName().toString()) > 0)) {
                     best = p;

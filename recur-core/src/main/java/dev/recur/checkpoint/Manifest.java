@@ -1,5 +1,6 @@
 package dev.recur.checkpoint;
 
+import dev.recur.io.FormatException;
 import dev.recur.io.MapFields;
 import dev.recur.model.ModelCodecs;
 import dev.recur.model.Preprocessing;
@@ -9,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A run folder's {@code checkpoint.json}, parsed and validated ({@link ManifestFormat} reads and
@@ -108,13 +110,23 @@ public record Manifest(Path directory, int formatVersion, long step, String save
     }
 
     /**
-     * A value of the training section's {@code data} object, e.g. the batch size a run was trained
-     * with.
+     * A size of the training section's {@code data} object, e.g. the batch size ({@code batch}) or
+     * the chunk length ({@code seq}) a run was trained with.
      *
      * @param key the key
-     * @return the value, or empty if there is none
+     * @return the size, or empty if the run records none
+     * @throws FormatException if it is there but not a positive 32-bit integer
      */
-    public Optional<Object> dataSetting(String key) {
-        return training.get("data") instanceof Map<?, ?> data ? Optional.ofNullable(data.get(key)) : Optional.empty();
+    public OptionalInt dataSize(String key) throws FormatException {
+        Object value = training.get("data") instanceof Map<?, ?> data ? data.get(key) : null;
+        if (value == null) {
+            return OptionalInt.empty();
+        }
+        if ((value instanceof Integer || value instanceof Long) && ((Number) value).longValue() >= 1
+                && ((Number) value).longValue() <= Integer.MAX_VALUE) {
+            return OptionalInt.of(((Number) value).intValue());
+        }
+        throw new FormatException(file(), "training.data." + key + ": a positive 32-bit integer",
+                value instanceof String t ? "\"" + t + "\"" : String.valueOf(value), "the file was edited by hand");
     }
 }

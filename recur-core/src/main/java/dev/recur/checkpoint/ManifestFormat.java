@@ -15,6 +15,7 @@ import dev.recur.data.Normalization;
 import dev.recur.data.StreamBatcher;
 import dev.recur.data.Vocabulary;
 import dev.recur.io.FormatException;
+import dev.recur.io.RegularFiles;
 import dev.recur.model.CharLanguageModel;
 import dev.recur.model.ModelCodec;
 import dev.recur.model.ModelCodecs;
@@ -112,6 +113,7 @@ public final class ManifestFormat {
             throw new NoSuchFileException(file.toString(), null,
                     "no checkpoint in this folder (a run killed before its first checkpoint, or not a run folder)");
         }
+        RegularFiles.require(file, "the checkpoint manifest, a regular file");
         byte[] bytes = Files.readAllBytes(file);
         JsonNode root;
         try {

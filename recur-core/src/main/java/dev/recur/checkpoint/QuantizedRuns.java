@@ -100,8 +100,8 @@ public final class QuantizedRuns {
         QuantizedSequenceModel q = QuantizedSequenceModel.of(model, format, 1);
         byte[] bytes = modelFile(q).toBytes();
         // a hidden folder of the usual permissions (createTempDirectory's would be owner-only)
-        Path temp = Files.createDirectory(parent.resolve("." + out.getFileName() + ".quantize-"
-                + Long.toHexString(System.nanoTime())));
+        Path temp = Files.createDirectory(parent.resolve(AtomicFiles.temporaryName(out, ".quantize-"
+                + Long.toHexString(System.nanoTime()))));
         Manifest manifest;
         try {
             Map<String, Manifest.FileRef> files = new LinkedHashMap<>();
@@ -191,6 +191,7 @@ public final class QuantizedRuns {
             }
             c = SequenceModelConfig.fromMap(manifest.modelConfig());
             QuantizedSequenceModel.requireSupported(c);
+            Checkpoint.requireHeldWeights(manifest, file);
         } catch (IllegalArgumentException e) {
             throw FormatException.wrapping(manifest.file(), "a model quantized inference covers", e);
         }

@@ -1,5 +1,6 @@
 package dev.recur.data;
 
+import dev.recur.io.RegularFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -102,7 +103,7 @@ public final class TextCorpus {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         if (!attributes.isRegularFile()) {
             // a directory cannot be read; a device or a pipe may never end (/dev/zero) or never start (a FIFO)
-            throw new CorpusFormatException(file.toString(), "a UTF-8 text file", kind(file, attributes),
+            throw new CorpusFormatException(file.toString(), "a UTF-8 text file", RegularFiles.kind(file, attributes),
                     attributes.isDirectory() ? "the folder was given instead of a file in it"
                             : "the wrong path (the whole text is read first, and a device or pipe may never end or "
                             + "never start)", -1);
@@ -113,26 +114,6 @@ public final class TextCorpus {
                     size + " bytes", "the file is not a text corpus, or too large to hold in memory", -1);
         }
         return fromBytes(Files.readAllBytes(file), file.toString(), newlines);
-    }
-
-    /** What a file that is not a regular file is, for messages: "a directory", "a FIFO (named pipe)", ... */
-    private static String kind(Path file, BasicFileAttributes attributes) {
-        if (attributes.isDirectory()) {
-            return "a directory";
-        }
-        try {
-            // the file type bits of st_mode, where the platform has them
-            switch ((Integer) Files.getAttribute(file, "unix:mode") & 0170000) {
-                case 0010000: return "a FIFO (named pipe)";
-                case 0020000: return "a character device";
-                case 0060000: return "a block device";
-                case 0140000: return "a socket";
-                default: break;
-            }
-        } catch (IOException | RuntimeException e) {
-            // no unix view: say no more than the portable attributes do
-        }
-        return "a special file (not a regular file)";
     }
 
     /**

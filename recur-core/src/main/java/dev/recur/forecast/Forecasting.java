@@ -7,6 +7,7 @@ import dev.recur.checkpoint.RunWriter;
 import dev.recur.data.Example;
 import dev.recur.data.ExampleBatches;
 import dev.recur.data.Normalization;
+import dev.recur.io.AtomicFiles;
 import dev.recur.model.Model;
 import dev.recur.model.Preprocessing;
 import dev.recur.model.SequenceModel;
@@ -119,7 +120,7 @@ public final class Forecasting {
         try {
             for (CellKind cell : settings.networks()) {
                 // a hidden folder beside the run, moved into place only when everything has succeeded
-                Path dir = Files.createTempDirectory(parent, "." + run.getFileName() + "-" + cell.id() + "-");
+                Path dir = Files.createTempDirectory(parent, AtomicFiles.temporaryName(run, "-" + cell.id() + "-"));
                 folders.add(dir);
                 networks.add(trainNetwork(settings, cell, series, norm, train, validation, dir, p, listeners));
             }

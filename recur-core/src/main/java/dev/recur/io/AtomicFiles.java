@@ -57,6 +57,22 @@ public final class AtomicFiles {
     }
 
     /**
+     * A hidden name beside {@code target} for a temporary file or folder: a dot, the first 32
+     * characters of the target's name (a name may take all of the file system's 255 bytes, and the
+     * temporary one must still fit), then {@code suffix}.
+     *
+     * @param target the file or folder the temporary one will become
+     * @param suffix what tells temporary names apart, e.g. {@code ".k3f9.tmp"}
+     * @return the name, without a folder
+     */
+    public static String temporaryName(Path target, String suffix) {
+        String name = target.getFileName().toString();
+        StringBuilder b = new StringBuilder(".");
+        name.codePoints().limit(32).forEach(b::appendCodePoint);
+        return b.append(suffix).toString();
+    }
+
+    /**
      * Atomically replaces (or creates) {@code target} with the bytes {@code body} writes.
      *
      * <p>The stream given to {@code body} is buffered. {@code body} may close it, but need not.
@@ -78,8 +94,8 @@ public final class AtomicFiles {
         try {
             FileChannel ch = null;
             while (ch == null) {
-                tmp = dir.resolve("." + absolute.getFileName() + "."
-                        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+                tmp = dir.resolve(temporaryName(absolute, "."
+                        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp"));
                 try {
                     ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 } catch (FileAlreadyExistsException e) {

@@ -107,6 +107,7 @@ public final class SafetensorsFile {
      */
     public static SafetensorsFile read(Path path) throws IOException {
         Objects.requireNonNull(path, "path");
+        RegularFiles.require(path, "a safetensors file, a regular file");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {

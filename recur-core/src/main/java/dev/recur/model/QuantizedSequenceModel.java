@@ -79,9 +79,14 @@ public final class QuantizedSequenceModel extends Model<float[]> {
         Objects.requireNonNull(model, "model");
         requireSupported(model.config());
         Linear<float[]> h = model.head();
-        return new QuantizedSequenceModel(model.config(), model.embedding().weight().value().clone(),
-                QuantizedStack.of(model.rnn(), format, threads),
-                QuantizedMatrix.quantize(format, h.weight().value(), 0, h.outFeatures(), h.inFeatures()),
+        QuantizedStack rnn = QuantizedStack.of(model.rnn(), format, threads);
+        QuantizedMatrix head;
+        try {
+            head = QuantizedMatrix.quantize(format, h.weight().value(), 0, h.outFeatures(), h.inFeatures());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("head.weight: " + e.getMessage(), e);
+        }
+        return new QuantizedSequenceModel(model.config(), model.embedding().weight().value().clone(), rnn, head,
                 h.bias() == null ? null : h.bias().value().clone());
     }
 

@@ -6,8 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -145,6 +149,37 @@ public final class GemmTuningCache {
         }
         Path home = Path.of(System.getProperty("user.home"));
         return os.startsWith("mac") ? home.resolve("Library/Caches/recur") : home.resolve(".cache/recur");
+    }
+
+    /**
+     * Makes {@link #cacheDir()} if it is missing and checks that it can be written: called before
+     * a tuning pass, so that one that cannot keep its result is refused before it spends its time.
+     *
+     * @return the folder
+     * @throws FileSystemException naming the folder, if it cannot be made or written
+     */
+    public static Path requireWritableCacheDir() throws IOException {
+        Path dir = cacheDir();
+        String found;
+        try {
+            Files.createDirectories(dir);
+            if (Files.isWritable(dir)) {
+                return dir;
+            }
+            found = "one this user cannot write into";
+        } catch (FileAlreadyExistsException e) {
+            found = "a file of that name, or a link to nothing";
+        } catch (FileSystemException e) {
+            String reason = e.getReason() != null ? e.getReason()
+                    : e instanceof NoSuchFileException ? "no such file or directory"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e.getClass().getSimpleName();
+            found = "that it cannot be made (" + reason + (dir.toString().equals(e.getFile()) ? "" : " at "
+                    + e.getFile()) + ")";
+        }
+        throw new FileSystemException(dir.toString(), null, "expected a folder recur can write its "
+                + "tuning into, found " + found + "; likely cause: a read-only home or a path that is a file; choose "
+                + "another with -D" + DIR_PROPERTY + "=DIR in JAVA_OPTS or with XDG_CACHE_HOME");
     }
 
     /** This machine's tuning file: {@code gemm-tuning-<first 16 hex digits of SHA-256(machine())>.json}. */

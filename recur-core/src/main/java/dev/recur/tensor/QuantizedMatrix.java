@@ -168,7 +168,7 @@ public final class QuantizedMatrix {
         int n = rows * cols;
         for (int i = 0; i < n; i++) {
             if (!Float.isFinite(w[offset + i])) {
-                throw new IllegalArgumentException("quantize: weight [" + i / cols + ", " + i % cols + "] is "
+                throw new IllegalArgumentException("weight [" + i / cols + ", " + i % cols + "] is "
                         + w[offset + i] + "; expected finite weights");
             }
         }
@@ -177,7 +177,7 @@ public final class QuantizedMatrix {
             for (int i = 0; i < n; i++) {
                 q[i] = toBf16(w[offset + i]);
                 if (!Float.isFinite(fromBf16(q[i]))) {
-                    throw new IllegalArgumentException("quantize: weight [" + i / cols + ", " + i % cols + "] = "
+                    throw new IllegalArgumentException("weight [" + i / cols + ", " + i % cols + "] = "
                             + w[offset + i] + " is beyond bfloat16's range (it rounds to infinity)");
                 }
             }

@@ -187,7 +187,7 @@ class FormatV1Test {
     }
 
     /** The data section: the stream batching and the split, 90% of 6000 characters to train. */
-    private static void assertData(Manifest m, int batch, int seq) {
+    private static void assertData(Manifest m, int batch, int seq) throws IOException {
         var data = m.trainingSection("data");
         assertEquals("text_streams", data.text("kind"));
         assertEquals(batch, data.integer("batch"));
@@ -195,7 +195,9 @@ class FormatV1Test {
         assertEquals(0.9, data.number("train_fraction"));
         assertEquals(5400, data.integer("train_characters"));
         assertEquals(600, data.integer("validation_characters"));
-        assertEquals(batch, ((Number) m.dataSetting("batch").orElseThrow()).intValue());
+        assertEquals(batch, m.dataSize("batch").orElseThrow());
+        assertEquals(seq, m.dataSize("seq").orElseThrow());
+        assertTrue(m.dataSize("no_such_size").isEmpty());
     }
 
     /** Validation losses, and the learning rate of every step, as a resumed run reports them. */
