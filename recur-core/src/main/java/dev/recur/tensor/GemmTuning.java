@@ -66,8 +66,13 @@ public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parall
         int mc = DEFAULT.rowBlock;
         int tile = DEFAULT.tileRows;
         long parallel = DEFAULT.parallelFlops;
-        for (String part : text.split(",")) {
+        java.util.Set<String> given = new java.util.HashSet<>();
+        for (String part : text.split(",", -1)) {
             String[] kv = part.trim().split("=", 2);
+            if (kv.length == 2 && !given.add(kv[0].trim().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("GEMM tuning: expected each key once, found '" + kv[0].trim()
+                        + "' twice");
+            }
             if (kv.length != 2) {
                 throw new IllegalArgumentException("GEMM tuning: expected key=value pairs such as kc=512,mc=192,"
                         + "tile=6,parallel=1048576, found '" + part.trim() + "'");

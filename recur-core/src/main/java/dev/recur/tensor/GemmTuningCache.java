@@ -1,7 +1,11 @@
 package dev.recur.tensor;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +33,8 @@ import java.util.Locale;
  * passed over, and {@link Resolved#source()} says why. The tuning never changes a result, so a lost
  * or stale file only costs speed.
  *
- * <p>The cache folder is the {@value #DIR_PROPERTY} system property, else {@code $XDG_CACHE_HOME/recur},
+ * <p>The cache folder is the {@value #DIR_PROPERTY} system property, else {@code $XDG_CACHE_HOME/recur}
+ * (an absolute path; a relative one is ignored, as the XDG specification says),
  * else {@code ~/Library/Caches/recur} on macOS, {@code %LOCALAPPDATA%\recur} on Windows and
  * {@code ~/.cache/recur} elsewhere.
  *
@@ -48,7 +53,11 @@ public final class GemmTuningCache {
     public static final int VERSION = 1;
     /** A tuning file is a few hundred bytes; a larger one is not read. */
     private static final long MAX_BYTES = 1 << 16;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: a duplicate key or anything after the object is refused, not read past. */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private GemmTuningCache() {
     }
@@ -139,7 +148,8 @@ public final class GemmTuningCache {
             return Path.of(dir);
         }
         String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) {
+        // the XDG base directory specification: a relative path there is invalid and ignored
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
             return Path.of(xdg, "recur");
         }
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
@@ -244,7 +254,7 @@ public final class GemmTuningCache {
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw new IOException("expected a JSON object with \"format\": \"" + FORMAT + "\"");
         }
-        if (root.path("version").asInt(-1) != VERSION) {
+        if (!root.path("version").isInt() || root.path("version").intValue() != VERSION) {
             throw new IOException("expected version " + VERSION + ", found " + root.path("version"));
         }
         if (!machine().equals(root.path("machine").asText())) {
@@ -252,7 +262,7 @@ public final class GemmTuningCache {
                     + "' (tuned on another CPU or JVM: run recur tune again)");
         }
         for (String key : new String[] {"kc", "mc", "tile", "parallel"}) {
-            if (!root.path(key).canConvertToLong()) {
+            if (!root.path(key).isIntegralNumber() || !root.path(key).canConvertToLong()) {
                 throw new IOException("expected a whole number for \"" + key + "\", found " + root.path(key));
             }
         }

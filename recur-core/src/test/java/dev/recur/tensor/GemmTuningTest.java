@@ -117,6 +117,10 @@ class GemmTuningTest {
                 .contains("found 'nc'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GemmTuning.parse("kc")).getMessage()
                 .contains("key=value"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GemmTuning.parse(",")).getMessage()
+                .contains("key=value"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GemmTuning.parse("kc=256,KC=512"))
+                .getMessage().contains("each key once"));
     }
 
     @Test
@@ -138,6 +142,11 @@ class GemmTuningTest {
         assertRefused(dir, good.replace("\"kc\" : 512", "\"kc\" : \"big\""), "whole number for \"kc\"");
         assertRefused(dir, good.replace("\"mc\" : 192", "\"mc\" : 99999999999"), "integer overflow");
         assertRefused(dir, "{" + " ".repeat(1 << 17) + "}", "at most 65536 bytes");
+        assertRefused(dir, good.replace("\"kc\" : 512", "\"kc\" : 520.7"), "whole number for \"kc\"");
+        assertRefused(dir, good.replace("\"version\" : 1", "\"version\" : \"1\""), "expected version 1");
+        assertRefused(dir, good.replace("\"version\" : 1", "\"version\" : 1.9"), "expected version 1");
+        assertRefused(dir, good + " {}", "expected JSON");
+        assertRefused(dir, good.replace("\"kc\" : 512", "\"kc\" : 512, \"kc\" : 256"), "expected JSON");
         Path folder = Files.createDirectory(dir.resolve("folder"));
         assertTrue(assertThrows(IOException.class, () -> GemmTuningCache.read(folder)).getMessage().contains("a folder"));
         Path link = dir.resolve("link");
