@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -57,9 +58,9 @@ public final class AtomicFiles {
     }
 
     /**
-     * A hidden name beside {@code target} for a temporary file or folder: a dot, the first 32
-     * characters of the target's name (a name may take all of the file system's 255 bytes, and the
-     * temporary one must still fit), then {@code suffix}.
+     * A hidden name beside {@code target} for a temporary file or folder: a dot, the target's name,
+     * then {@code suffix}; a name of more than 200 bytes (a name may take all of the file system's
+     * 255, and the temporary one must still fit) is cut to its first 32 characters.
      *
      * @param target the file or folder the temporary one will become
      * @param suffix what tells temporary names apart, e.g. {@code ".k3f9.tmp"}
@@ -68,7 +69,11 @@ public final class AtomicFiles {
     public static String temporaryName(Path target, String suffix) {
         String name = target.getFileName().toString();
         StringBuilder b = new StringBuilder(".");
-        name.codePoints().limit(32).forEach(b::appendCodePoint);
+        if (name.getBytes(StandardCharsets.UTF_8).length <= 200) {
+            b.append(name);
+        } else {
+            name.codePoints().limit(32).forEach(b::appendCodePoint);
+        }
         return b.append(suffix).toString();
     }
 

@@ -112,4 +112,18 @@ class AtomicFilesTest {
         assertArrayEquals(before, Files.readAllBytes(target));
         assertEquals(List.of(dirTarget, target), listing());
     }
+
+    @Test
+    void aLongNameIsWrittenThroughATemporaryNameThatFits() throws IOException {
+        // a name of 255 bytes, the most a file system takes: the temporary name beside it must fit too
+        Path target = tmp.resolve("\uD834\uDD1E".repeat(63) + "abc");
+        assertEquals(255, target.getFileName().toString().getBytes(StandardCharsets.UTF_8).length);
+        String temporary = AtomicFiles.temporaryName(target, ".k3f9.tmp");
+        assertEquals("." + "\uD834\uDD1E".repeat(32) + ".k3f9.tmp", temporary);
+        AtomicFiles.writeBytes(target, new byte[]{1, 2});
+        assertArrayEquals(new byte[]{1, 2}, Files.readAllBytes(target));
+        // short names are kept whole (the stale temporary files of a run are found by them)
+        assertEquals(".model-00000001.safetensors.x.tmp",
+                AtomicFiles.temporaryName(Path.of("run", "model-00000001.safetensors"), ".x.tmp"));
+    }
 }
