@@ -13,7 +13,8 @@ public final class CheckpointOptions {
 
     @Option(names = "--checkpoint", paramLabel = "RUN",
             description = "Run folder (or its checkpoint.json); a bare name that is not in the working directory "
-                    + "is a run under --runs-dir. Default: the latest run under --runs-dir.")
+                    + "is a run under --runs-dir. Default: the latest run under --runs-dir (never a quantized "
+                    + "copy).")
     private Path checkpoint;
 
     @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = RunFolders.DEFAULT_RUNS,

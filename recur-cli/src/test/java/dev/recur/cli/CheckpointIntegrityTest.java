@@ -227,16 +227,18 @@ class CheckpointIntegrityTest {
         assertEquals(0, train(runs, "r", "--steps", "3").code());
         Path json = runs.resolve("r").resolve(Manifest.FILE);
         String manifest = Files.readString(json);
-        for (String[] c : new String[][]{{"\"seq\" : -1", "seq", "-1"}, {"\"seq\" : \"abc\"", "seq", "\"abc\""},
-                {"\"batch\" : 1.5", "batch", "1.5"}}) {
-            String key = c[1];
-            String edited = manifest.replaceFirst("\"" + key + "\"\\s*:\\s*\\d+", Matcher.quoteReplacement(c[0]));
-            assertTrue(!edited.equals(manifest), key);
+        String sizes = ": expected the sizes a run was trained with, found training.data.";
+        for (String[] c : new String[][]{
+            {"seq", "-1", ": expected training.data.seq: a positive 32-bit integer, found -1"},
+            {"seq", "\"abc\"", sizes + "seq: expected an integer, found \"abc\""},
+            {"batch", "1.5", sizes + "batch: expected an integer, found 1.5"}}) {
+            String edited = manifest.replaceFirst("\"" + c[0] + "\"\\s*:\\s*\\d+",
+                    Matcher.quoteReplacement("\"" + c[0] + "\" : " + c[1]));
+            assertTrue(!edited.equals(manifest), c[0]);
             Files.writeString(json, edited);
             Run eval = TrainCommandTest.run("eval", "--checkpoint", runs.resolve("r").toString(), "--text",
                     corpus.toString());
-            assertEquals("recur eval: " + json + ": expected training.data." + key + ": a positive 32-bit integer, "
-                    + "found " + c[2] + "; likely cause: the file was edited by hand",
+            assertEquals("recur eval: " + json + c[2] + "; likely cause: the file was edited by hand",
                     failure(eval, ExitCodes.FAILURE));
         }
     }

@@ -162,6 +162,25 @@ class QuantizeCommandTest {
         assertTrue(s.err().contains(original.toString()) && !s.err().contains("-int8"), s.err());
     }
 
+    @Test
+    void aWeightBeyondBf16sRangeIsNamedWithItsFile() throws IOException {
+        Path copy = tmp.resolve("copy");
+        Files.createDirectories(copy);
+        try (var files = Files.list(trained)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, copy.resolve(p.getFileName()));
+            }
+        }
+        FileFixtures.poke(copy, "model", "rnn.weight_hh_l0", 3, Float.MAX_VALUE);   // finite, but past bf16's range
+        Run r = run("quantize", copy.toString(), tmp.resolve("q").toString(), "--bf16");
+        assertEquals(ExitCodes.FAILURE, r.code(), r.err());
+        assertOneLine(r, "model-");
+        assertTrue(r.err().contains(": expected weights bf16 can hold, found weight_hh_l0: weight [0, 3] = "
+                + Float.MAX_VALUE + " is beyond bfloat16's range (it rounds to infinity); likely cause: "), r.err());
+        assertFalse(Files.exists(tmp.resolve("q")));
+        assertEquals(0, run("quantize", copy.toString(), tmp.resolve("q8").toString(), "--int8").code());
+    }
+
     private static void assertOneLine(Run r, String contains) {
         assertNotEquals(0, r.code(), r.out());
         String err = r.err().strip();

@@ -7,6 +7,7 @@ import dev.recur.io.FormatException;
 import dev.recur.io.RegularFiles;
 import dev.recur.io.SafetensorsFile;
 import dev.recur.io.SafetensorsWriter;
+import dev.recur.io.Sha256;
 import dev.recur.io.StateDicts;
 import dev.recur.io.TensorEntry;
 import dev.recur.model.Model;
@@ -574,27 +575,23 @@ public final class Checkpoint {
         }
     }
 
-    /** Reads a tensor file after checking its size and SHA-256 against the manifest. */
+    /**
+     * Reads a tensor file after checking its SHA-256 and size against the manifest (the digest
+     * read in blocks, so a file replaced by a much larger one is never held whole for it).
+     */
     private static SafetensorsFile verified(Manifest manifest, String role, Manifest.FileRef ref) throws IOException {
         Path file = manifest.directory().resolve(ref.name());
         long size = RegularFiles.require(file, "the " + role + " file of a checkpoint, a regular file").size();
-        if (size > ref.bytes()) {
-            // larger than recorded: refused before it is read whole
-            throw new FormatException(file, "SHA-256 " + ref.sha256() + " (" + ref.bytes() + " bytes, as recorded in "
-                    + Manifest.FILE + ")", size + " bytes",
-                    "the file was modified or replaced after the checkpoint was written");
-        }
-        byte[] bytes = Files.readAllBytes(file);
-        String sha = sha256(bytes);
+        String sha = Sha256.hex(file);
         if (!sha.equals(ref.sha256())) {
             throw new FormatException(file, "SHA-256 " + ref.sha256() + " (" + ref.bytes() + " bytes, as recorded in "
-                    + Manifest.FILE + ")", "SHA-256 " + sha + " (" + bytes.length + " bytes)",
-                    bytes.length < ref.bytes() ? "the file is truncated (an interrupted copy?)"
+                    + Manifest.FILE + ")", "SHA-256 " + sha + " (" + size + " bytes)",
+                    size < ref.bytes() ? "the file is truncated (an interrupted copy?)"
                             : "the file was modified or replaced after the checkpoint was written");
         }
-        if (bytes.length != ref.bytes()) {
+        if (size != ref.bytes()) {
             throw new FormatException(manifest.file(), "files." + role + ".bytes = the size of " + ref.name() + " ("
-                    + bytes.length + ")", Long.toString(ref.bytes()), "the file was edited by hand");
+                    + size + ")", Long.toString(ref.bytes()), "the file was edited by hand");
         }
         return SafetensorsFile.read(file);
     }

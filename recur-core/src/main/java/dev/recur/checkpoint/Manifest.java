@@ -118,15 +118,20 @@ public record Manifest(Path directory, int formatVersion, long step, String save
      * @throws FormatException if it is there but not a positive 32-bit integer
      */
     public OptionalInt dataSize(String key) throws FormatException {
-        Object value = training.get("data") instanceof Map<?, ?> data ? data.get(key) : null;
-        if (value == null) {
+        if (!(training.get("data") instanceof Map<?, ?> data) || data.get(key) == null) {
             return OptionalInt.empty();
         }
-        if ((value instanceof Integer || value instanceof Long) && ((Number) value).longValue() >= 1
-                && ((Number) value).longValue() <= Integer.MAX_VALUE) {
-            return OptionalInt.of(((Number) value).intValue());
+        long v;
+        try {
+            v = trainingSection("data").longValue(key);
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(file(), "the sizes a run was trained with", e.getMessage(),
+                    "the file was edited by hand");
         }
-        throw new FormatException(file(), "training.data." + key + ": a positive 32-bit integer",
-                value instanceof String t ? "\"" + t + "\"" : String.valueOf(value), "the file was edited by hand");
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw new FormatException(file(), "training.data." + key + ": a positive 32-bit integer", Long.toString(v),
+                    "the file was edited by hand");
+        }
+        return OptionalInt.of((int) v);
     }
 }

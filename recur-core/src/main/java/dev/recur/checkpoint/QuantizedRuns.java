@@ -69,6 +69,7 @@ public final class QuantizedRuns {
      * @return the new manifest
      * @throws IllegalArgumentException if the model is of a shape quantized inference does not
      *                                  cover, or the run is already a quantized copy
+     * @throws FormatException if a weight is one the format cannot hold (bf16: beyond its range)
      * @throws FileAlreadyExistsException if {@code out} exists
      * @throws IOException if reading the run or writing fails
      */
@@ -97,7 +98,15 @@ public final class QuantizedRuns {
         Manifest from = loaded.manifest();
         @SuppressWarnings("unchecked")
         SequenceModel<float[]> model = (SequenceModel<float[]>) loaded.model();
-        QuantizedSequenceModel q = QuantizedSequenceModel.of(model, format, 1);
+        QuantizedSequenceModel q;
+        try {
+            q = QuantizedSequenceModel.of(model, format, 1);
+        } catch (IllegalArgumentException e) {
+            // the shape was checked above: what is left is a weight the format cannot hold
+            throw new FormatException(from.directory().resolve(from.files().get("model").name()),
+                    "weights " + format.id() + " can hold", e.getMessage(), "a run whose weights grew past the "
+                    + "format's range (diverging when it was saved), or a model file edited by hand");
+        }
         byte[] bytes = modelFile(q).toBytes();
         // a hidden folder of the usual permissions (createTempDirectory's would be owner-only)
         Path temp = Files.createDirectory(parent.resolve(AtomicFiles.temporaryName(out, ".quantize-"

@@ -80,12 +80,8 @@ public final class QuantizedSequenceModel extends Model<float[]> {
         requireSupported(model.config());
         Linear<float[]> h = model.head();
         QuantizedStack rnn = QuantizedStack.of(model.rnn(), format, threads);
-        QuantizedMatrix head;
-        try {
-            head = QuantizedMatrix.quantize(format, h.weight().value(), 0, h.outFeatures(), h.inFeatures());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("head.weight: " + e.getMessage(), e);
-        }
+        QuantizedMatrix head = QuantizedMatrix.quantize(format, "head.weight", h.weight().value(), 0,
+                h.outFeatures(), h.inFeatures());
         return new QuantizedSequenceModel(model.config(), model.embedding().weight().value().clone(), rnn, head,
                 h.bias() == null ? null : h.bias().value().clone());
     }

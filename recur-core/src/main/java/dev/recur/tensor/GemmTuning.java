@@ -1,6 +1,8 @@
 package dev.recur.tensor;
 
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The blocking of the vectorised matrix product, which may be chosen per machine: the inner block
@@ -66,13 +68,9 @@ public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parall
         int mc = DEFAULT.rowBlock;
         int tile = DEFAULT.tileRows;
         long parallel = DEFAULT.parallelFlops;
-        java.util.Set<String> given = new java.util.HashSet<>();
+        Set<String> given = new HashSet<>();
         for (String part : text.split(",", -1)) {
             String[] kv = part.trim().split("=", 2);
-            if (kv.length == 2 && !given.add(kv[0].trim().toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("GEMM tuning: expected each key once, found '" + kv[0].trim()
-                        + "' twice");
-            }
             if (kv.length != 2) {
                 throw new IllegalArgumentException("GEMM tuning: expected key=value pairs such as kc=512,mc=192,"
                         + "tile=6,parallel=1048576, found '" + part.trim() + "'");
@@ -91,6 +89,10 @@ public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parall
                 case "parallel" -> parallel = value;
                 default -> throw new IllegalArgumentException("GEMM tuning: expected one of the keys kc, mc, tile, "
                         + "parallel, found '" + kv[0].trim() + "'");
+            }
+            if (!given.add(kv[0].trim().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("GEMM tuning: expected each key once, found '" + kv[0].trim()
+                        + "' twice");
             }
         }
         return new GemmTuning(kc, mc, tile, parallel);

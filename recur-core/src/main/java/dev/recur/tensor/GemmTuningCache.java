@@ -1,6 +1,7 @@
 package dev.recur.tensor;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Where the {@link GemmTuning} in effect comes from: the {@value #PROPERTY} system property (a forced
@@ -147,10 +149,9 @@ public final class GemmTuningCache {
         if (dir != null && !dir.isBlank()) {
             return Path.of(dir);
         }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        // the XDG base directory specification: a relative path there is invalid and ignored
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg, "recur");
+        Optional<Path> xdg = xdgCacheDir(System.getenv("XDG_CACHE_HOME"));
+        if (xdg.isPresent()) {
+            return xdg.get();
         }
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String local = System.getenv("LOCALAPPDATA");
@@ -159,6 +160,15 @@ public final class GemmTuningCache {
         }
         Path home = Path.of(System.getProperty("user.home"));
         return os.startsWith("mac") ? home.resolve("Library/Caches/recur") : home.resolve(".cache/recur");
+    }
+
+    /**
+     * {@code $XDG_CACHE_HOME/recur}, if the variable holds an absolute path: the XDG base directory
+     * specification calls a relative one invalid, to be ignored.
+     */
+    static Optional<Path> xdgCacheDir(String xdgCacheHome) {
+        return xdgCacheHome != null && !xdgCacheHome.isBlank() && Path.of(xdgCacheHome).isAbsolute()
+                ? Optional.of(Path.of(xdgCacheHome, "recur")) : Optional.empty();
     }
 
     /**
@@ -248,8 +258,9 @@ public final class GemmTuningCache {
         JsonNode root;
         try {
             root = JSON.readTree(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new IOException("expected JSON, found a file that does not parse", e);
+        } catch (JsonProcessingException e) {
+            throw new IOException("expected JSON, found a file that does not parse ("
+                    + e.getOriginalMessage().lines().findFirst().orElse("").strip() + ")", e);
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw new IOException("expected a JSON object with \"format\": \"" + FORMAT + "\"");

@@ -159,16 +159,25 @@ public final class QuantizedMatrix {
      *                                  bf16 (it would round to infinity)
      */
     public static QuantizedMatrix quantize(Format format, float[] w, int offset, int rows, int cols) {
+        return quantize(format, "quantize", w, offset, rows, cols);
+    }
+
+    /**
+     * {@link #quantize(Format, float[], int, int, int)}, its refusals naming the matrix.
+     *
+     * @param name the matrix, e.g. {@code "weight_hh_l0"}: the first word of a refusal's message
+     */
+    public static QuantizedMatrix quantize(Format format, String name, float[] w, int offset, int rows, int cols) {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(w, "w");
         if (rows < 0 || cols < 0 || offset < 0 || (long) offset + (long) rows * cols > w.length) {
-            throw new IllegalArgumentException("quantize: expected a [" + rows + ", " + cols + "] matrix from index "
+            throw new IllegalArgumentException(name + ": expected a [" + rows + ", " + cols + "] matrix from index "
                     + offset + " of an array of " + w.length);
         }
         int n = rows * cols;
         for (int i = 0; i < n; i++) {
             if (!Float.isFinite(w[offset + i])) {
-                throw new IllegalArgumentException("weight [" + i / cols + ", " + i % cols + "] is "
+                throw new IllegalArgumentException(name + ": weight [" + i / cols + ", " + i % cols + "] is "
                         + w[offset + i] + "; expected finite weights");
             }
         }
@@ -177,7 +186,7 @@ public final class QuantizedMatrix {
             for (int i = 0; i < n; i++) {
                 q[i] = toBf16(w[offset + i]);
                 if (!Float.isFinite(fromBf16(q[i]))) {
-                    throw new IllegalArgumentException("weight [" + i / cols + ", " + i % cols + "] = "
+                    throw new IllegalArgumentException(name + ": weight [" + i / cols + ", " + i % cols + "] = "
                             + w[offset + i] + " is beyond bfloat16's range (it rounds to infinity)");
                 }
             }

@@ -322,11 +322,14 @@ class CheckpointTest {
         // files.<role>.bytes: each file's size, even where its SHA-256 matches
         for (String role : List.of("model", "optimizer", "trainer")) {
             Manifest.FileRef ref = read.files().get(role);
-            Files.writeString(json, original);
-            editManifest(run, m -> at(m, "files", role).put("bytes", ref.bytes() + 1));
-            e = assertThrows(FormatException.class, () -> Checkpoint.load(run, Precision.F32));
-            assertEquals(json + ": expected files." + role + ".bytes = the size of " + ref.name() + " (" + ref.bytes()
-                    + "), found " + (ref.bytes() + 1) + "; likely cause: the file was edited by hand", e.getMessage());
+            for (long edited : new long[]{ref.bytes() + 1, ref.bytes() - 1}) {
+                Files.writeString(json, original);
+                editManifest(run, m -> at(m, "files", role).put("bytes", edited));
+                e = assertThrows(FormatException.class, () -> Checkpoint.load(run, Precision.F32));
+                assertEquals(json + ": expected files." + role + ".bytes = the size of " + ref.name() + " ("
+                        + ref.bytes() + "), found " + edited + "; likely cause: the file was edited by hand",
+                        e.getMessage());
+            }
         }
         // files.<role>.name: of the form the role gives
         Files.writeString(json, original);

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,6 +122,15 @@ class GemmTuningTest {
                 .contains("key=value"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GemmTuning.parse("kc=256,KC=512"))
                 .getMessage().contains("each key once"));
+    }
+
+    @Test
+    void xdgCacheHomeCountsOnlyAsAnAbsolutePath() {
+        Path absolute = Path.of("/var/cache").toAbsolutePath();
+        assertEquals(Optional.of(absolute.resolve("recur")), GemmTuningCache.xdgCacheDir(absolute.toString()));
+        assertEquals(Optional.empty(), GemmTuningCache.xdgCacheDir("relative/cache"));
+        assertEquals(Optional.empty(), GemmTuningCache.xdgCacheDir(" "));
+        assertEquals(Optional.empty(), GemmTuningCache.xdgCacheDir(null));
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.recur.io.FormatException;
+import dev.recur.io.RegularFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -407,12 +408,7 @@ public final class Tables {
     }
 
     static Text decode(Path file) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        if (!attributes.isRegularFile()) {
-            throw new FormatException(file, "a table file",
-                    attributes.isDirectory() ? "a directory" : "a special file (not a regular file)",
-                    attributes.isDirectory() ? "the folder was given instead of a file in it" : "the wrong path");
-        }
+        BasicFileAttributes attributes = RegularFiles.require(file, "a table file");
         String tooLarge = "a table file of at most " + MAX_BYTES + " bytes (1 GiB)";
         String tooLargeCause = "the wrong file, or a table too large to read whole; split it";
         if (attributes.size() > MAX_BYTES) {

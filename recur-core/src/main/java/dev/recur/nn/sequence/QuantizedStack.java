@@ -109,23 +109,15 @@ public final class QuantizedStack {
         float[][] bhh = new float[nl][];
         for (int l = 0; l < nl; l++) {
             CellParams<float[]> p = layer.params(l, 0);
-            ih[l] = quantize(format, "weight_ih_l" + l, p.weightIh().value(), ng, c.layerInputSize(l));
-            hh[l] = quantize(format, "weight_hh_l" + l, p.weightHh().value(), ng, c.hiddenSize());
+            ih[l] = QuantizedMatrix.quantize(format, p.weightIh().name(), p.weightIh().value(), 0, ng,
+                    c.layerInputSize(l));
+            hh[l] = QuantizedMatrix.quantize(format, p.weightHh().name(), p.weightHh().value(), 0, ng, c.hiddenSize());
             if (c.bias()) {
                 bih[l] = p.biasIh().value().clone();
                 bhh[l] = p.biasHh().value().clone();
             }
         }
         return of(c, ih, hh, c.bias() ? bih : null, c.bias() ? bhh : null, threads);
-    }
-
-    /** {@link QuantizedMatrix#quantize} of a whole matrix, its refusal naming the matrix. */
-    static QuantizedMatrix quantize(QuantizedMatrix.Format format, String name, float[] w, int rows, int cols) {
-        try {
-            return QuantizedMatrix.quantize(format, w, 0, rows, cols);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-        }
     }
 
     /**
