@@ -161,14 +161,23 @@ class CheckpointIntegrityTest {
         assertTrue(line.endsWith("(run it first, or give --resume RUN_FOLDER)"), line);
     }
 
+    /** A run of three steps, {@code runs/r} in this test's folder. */
+    private Path threeStepRun() {
+        Path runs = tmp.resolve("runs");
+        assertEquals(0, train(runs, "r", "--steps", "3").code());
+        return runs.resolve("r");
+    }
+
+    private static Path modelFile(Path run) throws IOException {
+        return run.resolve(ManifestFormat.read(run).files().get("model").name());
+    }
+
     @Test
     void runFilesThatAreNotRegularFilesAreRefusedNotWaitedOn() throws Exception {
         // Before: a named pipe as the model file or the manifest made sample, eval and quantize wait
         // forever; a folder there gave "recur sample: Is a directory".
-        Path runs = tmp.resolve("runs");
-        assertEquals(0, train(runs, "r", "--steps", "3").code());
-        Path run = runs.resolve("r");
-        Path model = run.resolve(ManifestFormat.read(run).files().get("model").name());
+        Path run = threeStepRun();
+        Path model = modelFile(run);
         Files.delete(model);
         Files.createDirectory(model);
         assertEquals("recur sample: " + model + ": expected the model file of a checkpoint, a regular file, found a "
@@ -197,10 +206,8 @@ class CheckpointIntegrityTest {
     @Test
     void aModelWhoseScoresOverflowIsRefusedByEvalAsBySample() throws IOException {
         // Before: eval printed a NaN loss and exited 0, where sample refused the scores.
-        Path runs = tmp.resolve("runs");
-        assertEquals(0, train(runs, "r", "--steps", "3").code());
-        Path run = runs.resolve("r");
-        Path model = run.resolve(ManifestFormat.read(run).files().get("model").name());
+        Path run = threeStepRun();
+        Path model = modelFile(run);
         int[] shape = SafetensorsFile.read(model).shape("head.weight");
         // finite weights whose logits overflow: row 0 from +max, row 1 from -max (one of them reaches
         // +infinity with the first hidden value that is not zero)
@@ -223,9 +230,8 @@ class CheckpointIntegrityTest {
     @Test
     void evalBlamesTheManifestForTheSizesItRecords() throws IOException {
         // Before: a negative seq was blamed on the --text file; "abc" and 1.5 were silently replaced.
-        Path runs = tmp.resolve("runs");
-        assertEquals(0, train(runs, "r", "--steps", "3").code());
-        Path json = runs.resolve("r").resolve(Manifest.FILE);
+        Path run = threeStepRun();
+        Path json = run.resolve(Manifest.FILE);
         String manifest = Files.readString(json);
         String sizes = ": expected the sizes a run was trained with, found training.data.";
         for (String[] c : new String[][]{
@@ -236,8 +242,7 @@ class CheckpointIntegrityTest {
                     Matcher.quoteReplacement("\"" + c[0] + "\" : " + c[1]));
             assertTrue(!edited.equals(manifest), c[0]);
             Files.writeString(json, edited);
-            Run eval = TrainCommandTest.run("eval", "--checkpoint", runs.resolve("r").toString(), "--text",
-                    corpus.toString());
+            Run eval = TrainCommandTest.run("eval", "--checkpoint", run.toString(), "--text", corpus.toString());
             assertEquals("recur eval: " + json + c[2] + "; likely cause: the file was edited by hand",
                     failure(eval, ExitCodes.FAILURE));
         }
