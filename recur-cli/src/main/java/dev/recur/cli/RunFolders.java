@@ -115,9 +115,9 @@ final class RunFolders {
                     + "--runs-dir names a file (" + remedy + ")");
         }
         if (latest.isEmpty()) {
-            throw new FileNotFoundException(runs + ": expected a run folder with a checkpoint (a quantized copy is "
-                    + "never taken for the latest run), found none; likely cause: no 'recur train' has written a "
-                    + "checkpoint under " + runs + " yet (run it first, or " + remedy + ")");
+            throw new FileNotFoundException(runs + ": expected a run folder with a checkpoint, found none; likely"
+                    + " cause: no 'recur train' has written a checkpoint under " + runs
+                    + " yet, and a quantized copy does not count (run it first, or " + remedy + ")");
         }
         return latest.get();
     }
