@@ -50,7 +50,7 @@ class TuneCommandTest {
         assertEquals("default", none.get("source").asText());
         assertEquals(file.toString(), none.get("file").asText());
 
-        GemmTuning t = new GemmTuning(256, 96, 4, 1L << 21);
+        GemmTuning t = new GemmTuning(256, 96, 4, 1L << 21, 0);
         Files.createDirectories(file.getParent());
         Files.write(file, GemmTuningCache.toJson(t, 100, 110, List.of()));
         JsonNode cached = json(TrainCommandTest.run("--format", "json", "tune", "--show"));

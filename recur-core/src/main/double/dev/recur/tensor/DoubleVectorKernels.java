@@ -58,13 +58,13 @@ public final class DoubleVectorKernels extends DoubleKernels {
     private static final double[] ZEROS = new double[NR];
     /** Packings of at least this many elements are split over the team. */
     private static final long PARALLEL_PACK = 1L << 16;
+    /** A block of strips holds at most this many values (4 MB in float32), whatever {@code MC} is. */
+    private static final int STRIP_VALUES = 1 << 20;
+    /** Each thread's strips ({@link Job#packStrips}): a range runs on whichever thread claims it. */
+    private static final ThreadLocal<double[]> STRIPS = ThreadLocal.withInitial(() -> new double[0]);
 
     private final Parallel parallel;
     private final GemmTuning tuning;
-    /** {@link GemmTuning#innerBlock()}, {@link GemmTuning#rowBlock()}, {@link GemmTuning#tileRows()}. */
-    private final int kcBlock;
-    private final int mcBlock;
-    private final int maxTileRows;
     /** Products below this many FLOPs run on one thread (the split costs a few microseconds). */
     private final long parallelFlops;
     private final DoubleVectorKernels serial;
@@ -76,9 +76,6 @@ public final class DoubleVectorKernels extends DoubleKernels {
     public DoubleVectorKernels(Parallel parallel, GemmTuning tuning) {
         this.parallel = parallel;
         this.tuning = tuning;
-        this.kcBlock = tuning.innerBlock();
-        this.mcBlock = tuning.rowBlock();
-        this.maxTileRows = tuning.tileRows();
         this.parallelFlops = tuning.parallelFlops();
         this.serial = parallel.threads() == 1 ? this : new DoubleVectorKernels(Parallel.SERIAL, tuning);
     }
@@ -237,8 +234,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
         int np = (n + NR - 1) / NR;
         int ranges = 2L * m * n * k >= parallelFlops ? Math.min(parallel.threads(), np) : 1;
         Job job = jobs.get();
-        job.set(transA, m, n, k, a, aOff, lda, panels, accumulate, bias, c, cOff, ldc, np, ranges,
-                kcBlock, mcBlock, maxTileRows);
+        job.set(transA, m, n, k, a, aOff, lda, panels, accumulate, bias, c, cOff, ldc, np, ranges, tuning);
         if (ranges == 1) {
             job.accept(0);
         } else {
@@ -349,16 +345,17 @@ public final class DoubleVectorKernels extends DoubleKernels {
         int ldc;
         int np;
         int ranges;
-        /** The tuning's blocks and tile height. */
+        /** The tuning's blocks and tile height, and from how many panels a range reads strips. */
         int kcBlock;
         int mcBlock;
         int maxTileRows;
+        int packRows;
         /** Scratch for the right-edge panel, which only the last range computes. */
         final double[] edge = new double[MR * NR];
 
         void set(boolean transA, int m, int n, int k, double[] a, int aOff, int lda, double[] panels,
                  boolean accumulate, double[] bias, double[] c, int cOff, int ldc, int np, int ranges,
-                 int kcBlock, int mcBlock, int maxTileRows) {
+                 GemmTuning tuning) {
             this.transA = transA;
             this.m = m;
             this.n = n;
@@ -374,9 +371,10 @@ public final class DoubleVectorKernels extends DoubleKernels {
             this.ldc = ldc;
             this.np = np;
             this.ranges = ranges;
-            this.kcBlock = kcBlock;
-            this.mcBlock = mcBlock;
-            this.maxTileRows = maxTileRows;
+            this.kcBlock = tuning.innerBlock();
+            this.mcBlock = tuning.rowBlock();
+            this.maxTileRows = tuning.tileRows();
+            this.packRows = tuning.packRows();
         }
 
         void clear() {
@@ -400,12 +398,22 @@ public final class DoubleVectorKernels extends DoubleKernels {
                 int kc = Math.min(kcBlock, k - kb);
                 boolean fill = kb == 0 && bias != null;
                 boolean acc = accumulate || kb > 0;
-                for (int ib = 0; ib < paired; ib += mcBlock) {
-                    int iEnd = Math.min(paired, ib + mcBlock);
+                // a wide range copies a block's rows once into strips that every panel reads (the
+                // copy costs about 1/(2·panels) of the products, so narrow ranges go without)
+                boolean strips = packRows > 0 && kc > 0 && jp1 - jp0 >= packRows;
+                int rowBlock = strips ? Math.min(mcBlock, stripRows(kc)) : mcBlock;
+                for (int ib = 0; ib < paired; ib += rowBlock) {
+                    int iEnd = Math.min(paired, ib + rowBlock);
+                    double[] stripsOfA = strips ? packStrips(ib, iEnd, kb, kc, ars, acs) : null;
                     for (int jp = jp0; jp < jp1; jp++) {
                         for (int i = ib, rows; i < iEnd; i += rows) {
                             rows = tileRows(iEnd - i, maxTileRows);
-                            tileAt(rows, i, jp, kb, kc, ars, acs, acc, fill);
+                            if (strips) {
+                                // strip [kc, rows] at (i − ib)·kc: A(i + q, kb + p) at p·rows + q
+                                tileAt(rows, i, jp, kb, kc, stripsOfA, (i - ib) * kc, 1, rows, acc, fill);
+                            } else {
+                                tileAt(rows, i, jp, kb, kc, a, aOff + kb * acs + i * ars, ars, acs, acc, fill);
+                            }
                         }
                     }
                 }
@@ -415,23 +423,50 @@ public final class DoubleVectorKernels extends DoubleKernels {
             if (paired < m) {
                 for (int kb = 0; kb < k || kb == 0; kb += PACK_BLOCK) {
                     for (int jp = jp0; jp < jp1; jp++) {
-                        tileAt(1, paired, jp, kb, Math.min(PACK_BLOCK, k - kb), ars, acs, accumulate || kb > 0,
-                                kb == 0 && bias != null);
+                        tileAt(1, paired, jp, kb, Math.min(PACK_BLOCK, k - kb), a, aOff + kb * acs + paired * ars,
+                                ars, acs, accumulate || kb > 0, kb == 0 && bias != null);
                     }
                 }
             }
         }
 
-        /** The tile of {@code rows} rows from row {@code i}, panel {@code jp}, inner terms {@code [kb, kb + kc)}. */
-        private void tileAt(int rows, int i, int jp, int kb, int kc, int ars, int acs, boolean acc, boolean fill) {
+        /**
+         * Rows {@code [ib, iEnd)} of A, inner terms {@code [kb, kb + kc)}, copied into strips as
+         * {@link #tileRows} cuts them: the strip of the tile at row {@code i} holds {@code A(i + q,
+         * kb + p)} at {@code (i − ib)·kc + p·rows + q}. Returns this thread's scratch.
+         */
+        private double[] packStrips(int ib, int iEnd, int kb, int kc, int ars, int acs) {
+            double[] out = STRIPS.get();
+            if (out.length < (iEnd - ib) * kc) {
+                out = new double[stripRows(kc) * kc];
+                STRIPS.set(out);
+            }
+            for (int i = ib, rows; i < iEnd; i += rows) {
+                rows = tileRows(iEnd - i, maxTileRows);
+                // a step's values side by side (one line of a transposed A); each row read in order
+                for (int p = 0, from = aOff + i * ars + kb * acs, to = (i - ib) * kc; p < kc;
+                     p++, from += acs, to += rows) {
+                    for (int q = 0; q < rows; q++) {
+                        out[to + q] = a[from + q * ars];
+                    }
+                }
+            }
+            return out;
+        }
+
+        /**
+         * The tile of {@code rows} rows from row {@code i} of C, panel {@code jp}, inner terms
+         * {@code [kb, kb + kc)}, with {@code A(i + q, kb + p)} at {@code src[ao + q*ars + p*acs]}.
+         */
+        private void tileAt(int rows, int i, int jp, int kb, int kc, double[] src, int ao, int ars, int acs,
+                            boolean acc, boolean fill) {
             int col = jp * NR;
             int width = Math.min(NR, n - col);
-            int ao = aOff + kb * acs + i * ars;
             int bo = (jp * k + kb) * NR;
             if (width == NR) {
                 // tiles start from C when accumulating, else from the bias row (no pass that copies
                 // it into C first) or zeros
-                tile(rows, a, ao, ars, acs, panels, bo, kc, c, cOff + i * ldc + col, ldc, acc,
+                tile(rows, src, ao, ars, acs, panels, bo, kc, c, cOff + i * ldc + col, ldc, acc,
                         fill ? bias : ZEROS, fill ? col : 0);
                 return;
             }
@@ -443,7 +478,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
                             : acc ? c[cOff + (i + q) * ldc + col + j] : 0;
                 }
             }
-            tile(rows, a, ao, ars, acs, panels, bo, kc, edge, 0, NR, true, ZEROS, 0);
+            tile(rows, src, ao, ars, acs, panels, bo, kc, edge, 0, NR, true, ZEROS, 0);
             for (int q = 0; q < rows; q++) {
                 System.arraycopy(edge, q * NR, c, cOff + (i + q) * ldc + col, width);
             }
@@ -460,11 +495,26 @@ public final class DoubleVectorKernels extends DoubleKernels {
         return left >= 6 && max == 6 && left != 8 ? 6 : left >= 4 ? 4 : 2;
     }
 
-    /** {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows} of 6, 4, 2 or 1. */
+    /**
+     * The most rows a block of strips of {@code kc} terms takes: {@link #STRIP_VALUES} in whole
+     * groups of {@link GemmTuning#ROW_BLOCK_MULTIPLE} (row blocks do not change a result).
+     */
+    private static int stripRows(int kc) {
+        int g = GemmTuning.ROW_BLOCK_MULTIPLE;
+        return Math.max(g, STRIP_VALUES / kc / g * g);
+    }
+
+    /**
+     * {@code C[rows, NR] (+)= A[rows, k] · panel[k, NR]} for {@code rows} of 6, 4, 2 or 1, with
+     * {@code A(i, p)} at {@code a[a0 + i*ars + p*acs]} (a packed strip of 6 rows: {@code ars = 1},
+     * {@code acs = 6}).
+     */
     private static void tile(int rows, double[] a, int a0, int ars, int acs, double[] bp, int bo, int k,
                              double[] c, int c0, int ldc, boolean accumulate, double[] init, int i0) {
         if (rows == MR && acs == 1) {
             tile6(a, a0, ars, bp, bo, k, c, c0, ldc, accumulate, init, i0);
+        } else if (rows == MR && acs == MR && ars == 1) {
+            tile6p(a, a0, bp, bo, k, c, c0, ldc, accumulate, init, i0);
         } else if (rows == MR) {
             tile6t(a, a0, acs, bp, bo, k, c, c0, ldc, accumulate, init, i0);
         } else if (rows == 4) {
@@ -625,6 +675,110 @@ public final class DoubleVectorKernels extends DoubleKernels {
         DoubleVector c52 = DoubleVector.fromArray(S, src, s0 + 5 * sld + 2 * L);
         DoubleVector c53 = DoubleVector.fromArray(S, src, s0 + 5 * sld + 3 * L);
         for (int p = 0, q = a0, o = bo; p < k; p++, q += acs, o += NR) {
+            final DoubleVector b0 = DoubleVector.fromArray(S, bp, o);
+            final DoubleVector b1 = DoubleVector.fromArray(S, bp, o + L);
+            final DoubleVector b2 = DoubleVector.fromArray(S, bp, o + 2 * L);
+            final DoubleVector b3 = DoubleVector.fromArray(S, bp, o + 3 * L);
+            final DoubleVector x0 = DoubleVector.broadcast(S, a[q]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            c03 = x0.fma(b3, c03);
+            final DoubleVector x1 = DoubleVector.broadcast(S, a[q + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            c13 = x1.fma(b3, c13);
+            final DoubleVector x2 = DoubleVector.broadcast(S, a[q + 2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c22 = x2.fma(b2, c22);
+            c23 = x2.fma(b3, c23);
+            final DoubleVector x3 = DoubleVector.broadcast(S, a[q + 3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            c32 = x3.fma(b2, c32);
+            c33 = x3.fma(b3, c33);
+            final DoubleVector x4 = DoubleVector.broadcast(S, a[q + 4]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            c42 = x4.fma(b2, c42);
+            c43 = x4.fma(b3, c43);
+            final DoubleVector x5 = DoubleVector.broadcast(S, a[q + 5]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            c52 = x5.fma(b2, c52);
+            c53 = x5.fma(b3, c53);
+        }
+        c00.intoArray(c, c0 + 0 * ldc);
+        c01.intoArray(c, c0 + 0 * ldc + L);
+        c02.intoArray(c, c0 + 0 * ldc + 2 * L);
+        c03.intoArray(c, c0 + 0 * ldc + 3 * L);
+        c10.intoArray(c, c0 + 1 * ldc);
+        c11.intoArray(c, c0 + 1 * ldc + L);
+        c12.intoArray(c, c0 + 1 * ldc + 2 * L);
+        c13.intoArray(c, c0 + 1 * ldc + 3 * L);
+        c20.intoArray(c, c0 + 2 * ldc);
+        c21.intoArray(c, c0 + 2 * ldc + L);
+        c22.intoArray(c, c0 + 2 * ldc + 2 * L);
+        c23.intoArray(c, c0 + 2 * ldc + 3 * L);
+        c30.intoArray(c, c0 + 3 * ldc);
+        c31.intoArray(c, c0 + 3 * ldc + L);
+        c32.intoArray(c, c0 + 3 * ldc + 2 * L);
+        c33.intoArray(c, c0 + 3 * ldc + 3 * L);
+        c40.intoArray(c, c0 + 4 * ldc);
+        c41.intoArray(c, c0 + 4 * ldc + L);
+        c42.intoArray(c, c0 + 4 * ldc + 2 * L);
+        c43.intoArray(c, c0 + 4 * ldc + 3 * L);
+        c50.intoArray(c, c0 + 5 * ldc);
+        c51.intoArray(c, c0 + 5 * ldc + L);
+        c52.intoArray(c, c0 + 5 * ldc + 2 * L);
+        c53.intoArray(c, c0 + 5 * ldc + 3 * L);
+    }
+
+    /**
+     * {@code C[6, NR] (+)= A[6, k] · panel[k, NR]} from a strip of A packed by {@link Job#packStrips}
+     * ({@code A(i, p)} at {@code a[a0 + 6p + i]}): the same sums as {@link #tile6}, in the same
+     * order, with a loop the JIT compiles lean. Its counter is the strip's index, stepping by the
+     * constant 6, so the checks on {@code a} leave the loop and one register addresses all six
+     * values; {@link #tile6}'s loop, with six row offsets, carries 25 integer instructions beside its
+     * 24 fused multiply-adds and 10 loads (address sums, bounds checks, general registers spilled to
+     * vector ones), this one 12 (HotSpot's disassembly, {@code performance/lab/tile-loop.md}). Zen 5
+     * runs integer work beside its FMA pipes and gains a little (2–11% on the LSTM products in one
+     * JVM); on cores whose FMA ports also take integer work (Intel's), {@code llvm-mca} puts the old
+     * loop at 16 cycles a step and this one at the FMA bound, 12.
+     */
+    private static void tile6p(double[] a, int a0, double[] bp, int bo, int k,
+                               double[] c, int c0, int ldc, boolean accumulate, double[] init, int i0) {
+        // as in tile6
+        final double[] src = accumulate ? c : init;
+        final int s0 = accumulate ? c0 : i0;
+        final int sld = accumulate ? ldc : 0;
+        DoubleVector c00 = DoubleVector.fromArray(S, src, s0 + 0 * sld);
+        DoubleVector c01 = DoubleVector.fromArray(S, src, s0 + 0 * sld + L);
+        DoubleVector c02 = DoubleVector.fromArray(S, src, s0 + 0 * sld + 2 * L);
+        DoubleVector c03 = DoubleVector.fromArray(S, src, s0 + 0 * sld + 3 * L);
+        DoubleVector c10 = DoubleVector.fromArray(S, src, s0 + 1 * sld);
+        DoubleVector c11 = DoubleVector.fromArray(S, src, s0 + 1 * sld + L);
+        DoubleVector c12 = DoubleVector.fromArray(S, src, s0 + 1 * sld + 2 * L);
+        DoubleVector c13 = DoubleVector.fromArray(S, src, s0 + 1 * sld + 3 * L);
+        DoubleVector c20 = DoubleVector.fromArray(S, src, s0 + 2 * sld);
+        DoubleVector c21 = DoubleVector.fromArray(S, src, s0 + 2 * sld + L);
+        DoubleVector c22 = DoubleVector.fromArray(S, src, s0 + 2 * sld + 2 * L);
+        DoubleVector c23 = DoubleVector.fromArray(S, src, s0 + 2 * sld + 3 * L);
+        DoubleVector c30 = DoubleVector.fromArray(S, src, s0 + 3 * sld);
+        DoubleVector c31 = DoubleVector.fromArray(S, src, s0 + 3 * sld + L);
+        DoubleVector c32 = DoubleVector.fromArray(S, src, s0 + 3 * sld + 2 * L);
+        DoubleVector c33 = DoubleVector.fromArray(S, src, s0 + 3 * sld + 3 * L);
+        DoubleVector c40 = DoubleVector.fromArray(S, src, s0 + 4 * sld);
+        DoubleVector c41 = DoubleVector.fromArray(S, src, s0 + 4 * sld + L);
+        DoubleVector c42 = DoubleVector.fromArray(S, src, s0 + 4 * sld + 2 * L);
+        DoubleVector c43 = DoubleVector.fromArray(S, src, s0 + 4 * sld + 3 * L);
+        DoubleVector c50 = DoubleVector.fromArray(S, src, s0 + 5 * sld);
+        DoubleVector c51 = DoubleVector.fromArray(S, src, s0 + 5 * sld + L);
+        DoubleVector c52 = DoubleVector.fromArray(S, src, s0 + 5 * sld + 2 * L);
+        DoubleVector c53 = DoubleVector.fromArray(S, src, s0 + 5 * sld + 3 * L);
+        for (int q = a0, o = bo, end = a0 + MR * k; q < end; q += MR, o += NR) {
             final DoubleVector b0 = DoubleVector.fromArray(S, bp, o);
             final DoubleVector b1 = DoubleVector.fromArray(S, bp, o + L);
             final DoubleVector b2 = DoubleVector.fromArray(S, bp, o + 2 * L);

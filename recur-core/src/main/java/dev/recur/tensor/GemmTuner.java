@@ -13,8 +13,9 @@ import java.util.function.LongFunction;
  * layer runs (float32, at the sizes of the standard workloads W1 and W2, with a batch-1 step and a
  * backward step whose inner dimension exceeds one block) are timed under each candidate, one
  * setting at a time from {@link GemmTuning#DEFAULT} (the inner block, then the row block, the tile
- * height and the parallel threshold), and the winner is kept only if, timed again alternately with
- * the default, it beats it by at least {@value #MIN_GAIN_PERCENT}%. A candidate's score is the
+ * height, the packing of {@code A}'s rows and the parallel threshold), and the winner is kept only
+ * if, timed again alternately with the default, it beats it by at least {@value #MIN_GAIN_PERCENT}%.
+ * A candidate's score is the
  * geometric mean over the products of their GFLOP/s, each the best of several timed batches (the
  * least disturbed by whatever else runs). Results do not depend on the tuning, so nothing here can
  * change one.
@@ -31,6 +32,8 @@ public final class GemmTuner {
     static final int[] ROW_BLOCKS = {48, 96, 192, 384, 768};
     /** The tile heights tried. */
     static final int[] TILE_ROWS = {6, 4};
+    /** The panel counts from which A's rows are packed into strips, tried (0: never). */
+    static final long[] PACK_ROWS = {16, 8, 0};
     /** The parallel thresholds tried (more than one thread only). */
     static final long[] PARALLEL = {1L << 18, 1L << 19, 1L << 20, 1L << 21, 1L << 22};
     /** Alternate rounds of the default and the winner at the end. */
@@ -125,28 +128,32 @@ public final class GemmTuner {
      */
     public Result tune(Consumer<String> progress) {
         List<Trial> trials = new ArrayList<>();
-        // the kernels compiled (every tile height) before anything counts: on two busy cores the
+        // the kernels compiled (every tile height, rows packed and not) before anything counts: on two busy cores the
         // JIT's last large compilations end seconds in
         long warmEnd = System.nanoTime() + 50 * batchNanos;
-        GemmTuning fourRows = new GemmTuning(GemmTuning.DEFAULT.innerBlock(), GemmTuning.DEFAULT.rowBlock(), 4,
-                GemmTuning.DEFAULT.parallelFlops());
+        GemmTuning start = GemmTuning.DEFAULT;
+        GemmTuning fourRows = new GemmTuning(start.innerBlock(), start.rowBlock(), 4, start.parallelFlops(),
+                start.packRows());
         while (System.nanoTime() < warmEnd) {
-            score(GemmTuning.DEFAULT);
+            score(start);
             score(fourRows);
+            score(start.withPackRows(0));
         }
-        GemmTuning best = GemmTuning.DEFAULT;
-        best = bestOf(trials, progress, best, v -> new GemmTuning((int) v, GemmTuning.DEFAULT.rowBlock(),
-                GemmTuning.DEFAULT.tileRows(), GemmTuning.DEFAULT.parallelFlops()), longs(INNER_BLOCKS));
+        GemmTuning best = start;
+        best = bestOf(trials, progress, best, v -> new GemmTuning((int) v, start.rowBlock(), start.tileRows(),
+                start.parallelFlops(), start.packRows()), longs(INNER_BLOCKS));
         GemmTuning kc = best;
         best = bestOf(trials, progress, best, v -> new GemmTuning(kc.innerBlock(), (int) v, kc.tileRows(),
-                kc.parallelFlops()), longs(ROW_BLOCKS));
+                kc.parallelFlops(), kc.packRows()), longs(ROW_BLOCKS));
         GemmTuning mc = best;
         best = bestOf(trials, progress, best, v -> new GemmTuning(mc.innerBlock(), mc.rowBlock(), (int) v,
-                mc.parallelFlops()), longs(TILE_ROWS));
+                mc.parallelFlops(), mc.packRows()), longs(TILE_ROWS));
+        GemmTuning tile = best;
+        best = bestOf(trials, progress, best, v -> tile.withPackRows((int) v), PACK_ROWS);
         if (precision.kernels().threads() > 1) {
-            GemmTuning tile = best;
-            best = bestOf(trials, progress, best, v -> new GemmTuning(tile.innerBlock(), tile.rowBlock(),
-                    tile.tileRows(), v), PARALLEL);
+            GemmTuning pack = best;
+            best = bestOf(trials, progress, best, v -> new GemmTuning(pack.innerBlock(), pack.rowBlock(),
+                    pack.tileRows(), v, pack.packRows()), PARALLEL);
         }
         if (best.equals(GemmTuning.DEFAULT)) {
             double d = score(GemmTuning.DEFAULT);

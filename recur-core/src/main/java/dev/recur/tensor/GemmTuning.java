@@ -6,10 +6,11 @@ import java.util.Set;
 
 /**
  * The blocking of the vectorised matrix product, which may be chosen per machine: the inner block
- * {@code KC}, the row block {@code MC}, the height of the register tile, and the size from which a
- * product is split over the threads. {@link #DEFAULT} was measured best on the CPU the kernels were
- * written on (AMD Zen 5, AVX-512); {@code recur tune} measures the candidates on another CPU and
- * caches the winner for it ({@link GemmTuningCache}).
+ * {@code KC}, the row block {@code MC}, the height of the register tile, the size from which a
+ * product is split over the threads, and from how many panels the rows of {@code A} are copied into
+ * strips. {@link #DEFAULT} was measured best on the CPU the kernels were written on (AMD Zen 5,
+ * AVX-512); {@code recur tune} measures the candidates on another CPU and caches the winner for it
+ * ({@link GemmTuningCache}).
  *
  * <p>No setting changes a result: every element of {@code C} is summed over the inner dimension in
  * the same order whatever the blocks, the tile height and the thread split (the kernels' Javadoc
@@ -26,8 +27,12 @@ import java.util.Set;
  *                      {@value #ROW_BLOCK_MULTIPLE} in {@code [4, 8192]}
  * @param tileRows      the height of the register tile: 6 (24 accumulators) or 4 (16)
  * @param parallelFlops products of fewer FLOPs run on one thread; at least 0
+ * @param packRows      a thread's share of a product of at least this many panels ({@code NR} columns
+ *                      each) first copies each block of {@code A}'s rows into strips a tile high,
+ *                      which every panel then reads (the tile's loop needs one index there, and the
+ *                      copy costs about 1/(2·panels) of the product); 0: never. In {@code [0, 65536]}
  */
-public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parallelFlops) {
+public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parallelFlops, int packRows) {
 
     /**
      * Row blocks are whole groups of this many rows: with tiles of 6, 4 and 2 rows inside a block,
@@ -37,7 +42,7 @@ public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parall
     public static final int ROW_BLOCK_MULTIPLE = 4;
 
     /** The settings measured best on AMD Zen 5 (AVX-512), and used where nothing else is chosen. */
-    public static final GemmTuning DEFAULT = new GemmTuning(512, 192, 6, 1L << 20);
+    public static final GemmTuning DEFAULT = new GemmTuning(512, 192, 6, 1L << 20, 16);
 
     /** Validates the ranges. */
     public GemmTuning {
@@ -47,6 +52,13 @@ public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parall
                 "row block (MC)", "a multiple of " + ROW_BLOCK_MULTIPLE + " in [4, 8192]", rowBlock);
         require(tileRows == 4 || tileRows == 6, "tile rows", "4 or 6", tileRows);
         require(parallelFlops >= 0, "parallel threshold", "at least 0 FLOPs", parallelFlops);
+        require(packRows >= 0 && packRows <= 65536, "packed-rows threshold", "a number of panels in [0, 65536]",
+                packRows);
+    }
+
+    /** This blocking with {@link #packRows} set as given. */
+    public GemmTuning withPackRows(int panels) {
+        return new GemmTuning(innerBlock, rowBlock, tileRows, parallelFlops, panels);
     }
 
     private static void require(boolean ok, String what, String expected, long found) {
@@ -57,8 +69,8 @@ public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parall
     }
 
     /**
-     * Reads the form {@link #toString()} writes, {@code kc=512,mc=192,tile=6,parallel=1048576}; keys
-     * may be left out (they keep {@link #DEFAULT}'s value). For the {@code recur.gemm} system property,
+     * Reads the form {@link #toString()} writes, {@code kc=512,mc=192,tile=6,parallel=1048576,packrows=16};
+     * keys may be left out (they keep {@link #DEFAULT}'s value). For the {@code recur.gemm} system property,
      * which forces a setting (experiments and tests).
      *
      * @throws IllegalArgumentException naming the part that is not understood or out of range
@@ -68,12 +80,13 @@ public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parall
         int mc = DEFAULT.rowBlock;
         int tile = DEFAULT.tileRows;
         long parallel = DEFAULT.parallelFlops;
+        int packRows = DEFAULT.packRows;
         Set<String> given = new HashSet<>();
         for (String part : text.split(",", -1)) {
             String[] kv = part.trim().split("=", 2);
             if (kv.length != 2) {
                 throw new IllegalArgumentException("GEMM tuning: expected key=value pairs such as kc=512,mc=192,"
-                        + "tile=6,parallel=1048576, found '" + part.trim() + "'");
+                        + "tile=6,parallel=1048576,packrows=16, found '" + part.trim() + "'");
             }
             long value;
             try {
@@ -87,20 +100,22 @@ public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parall
                 case "mc" -> mc = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
                 case "tile" -> tile = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
                 case "parallel" -> parallel = value;
+                case "packrows" -> packRows = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
                 default -> throw new IllegalArgumentException("GEMM tuning: expected one of the keys kc, mc, tile, "
-                        + "parallel, found '" + kv[0].trim() + "'");
+                        + "parallel, packrows, found '" + kv[0].trim() + "'");
             }
             if (!given.add(kv[0].trim().toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("GEMM tuning: expected each key once, found '" + kv[0].trim()
                         + "' twice");
             }
         }
-        return new GemmTuning(kc, mc, tile, parallel);
+        return new GemmTuning(kc, mc, tile, parallel, packRows);
     }
 
-    /** {@code kc=512,mc=192,tile=6,parallel=1048576}: the form {@link #parse} reads. */
+    /** {@code kc=512,mc=192,tile=6,parallel=1048576,packrows=16}: the form {@link #parse} reads. */
     @Override
     public String toString() {
-        return "kc=" + innerBlock + ",mc=" + rowBlock + ",tile=" + tileRows + ",parallel=" + parallelFlops;
+        return "kc=" + innerBlock + ",mc=" + rowBlock + ",tile=" + tileRows + ",parallel=" + parallelFlops
+                + ",packrows=" + packRows;
     }
 }

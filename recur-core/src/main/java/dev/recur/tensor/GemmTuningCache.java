@@ -227,6 +227,7 @@ public final class GemmTuningCache {
         root.put("mc", tuning.rowBlock());
         root.put("tile", tuning.tileRows());
         root.put("parallel", tuning.parallelFlops());
+        root.put("packrows", tuning.packRows());
         root.put("default_gflops", defaultGflops);
         root.put("chosen_gflops", chosenGflops);
         var list = root.putArray("trials");
@@ -277,9 +278,15 @@ public final class GemmTuningCache {
                 throw new IOException("expected a whole number for \"" + key + "\", found " + root.path(key));
             }
         }
+        // files from before packrows existed leave it out: the default's applies, as in GemmTuning.parse
+        JsonNode packRows = root.path("packrows");
+        if (!packRows.isMissingNode() && !(packRows.isIntegralNumber() && packRows.canConvertToLong())) {
+            throw new IOException("expected a whole number for \"packrows\", found " + packRows);
+        }
         try {
             return new GemmTuning(Math.toIntExact(root.get("kc").asLong()), Math.toIntExact(root.get("mc").asLong()),
-                    Math.toIntExact(root.get("tile").asLong()), root.get("parallel").asLong());
+                    Math.toIntExact(root.get("tile").asLong()), root.get("parallel").asLong(),
+                    Math.toIntExact(packRows.asLong(GemmTuning.DEFAULT.packRows())));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IOException(e.getMessage(), e);
         }

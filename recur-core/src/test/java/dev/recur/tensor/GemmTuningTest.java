@@ -2,6 +2,7 @@ package dev.recur.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,15 +28,22 @@ import org.junit.jupiter.api.io.TempDir;
 class GemmTuningTest {
 
     static final List<GemmTuning> SETTINGS = List.of(
-            new GemmTuning(16, 4, 4, 0),
-            new GemmTuning(8192, 8192, 6, Long.MAX_VALUE),
-            new GemmTuning(136, 12, 6, 0),
-            new GemmTuning(1024, 48, 4, 1L << 22));
+            new GemmTuning(16, 4, 4, 0, 0),
+            new GemmTuning(8192, 8192, 6, Long.MAX_VALUE, 0),
+            new GemmTuning(136, 12, 6, 0, 0),
+            new GemmTuning(1024, 48, 4, 1L << 22, 0),
+            // A's rows copied into strips (ranges of at least 1 or 8 panels of 64 float32 or 32 float64 columns)
+            new GemmTuning(16, 4, 4, 0, 1),
+            new GemmTuning(8192, 8192, 6, Long.MAX_VALUE, 1),
+            new GemmTuning(136, 12, 6, 0, 8),
+            new GemmTuning(512, 192, 6, 0, 8));
 
     private static final int[][] SHAPES = {
             // m, n, k
             {1, 2048, 512}, {1, 70, 1100}, {3, 70, 33}, {7, 129, 513}, {13, 64, 1024}, {33, 200, 300},
-            {64, 1024, 256}, {197, 70, 2049}, {400, 96, 40}, {9, 33, 0}};
+            {64, 1024, 256}, {197, 70, 2049}, {400, 96, 40}, {9, 33, 0},
+            // wide enough for strips: 6-, 4- and 2-row strips, a partial last panel, k over a block
+            {7, 520, 33}, {14, 1100, 70}, {31, 700, 1100}};
 
     @Test
     void noSettingChangesAProduct() {
@@ -95,14 +103,16 @@ class GemmTuningTest {
 
     @Test
     void settingsOutOfRangeAreRefusedNamingThem() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new GemmTuning(100, 192, 6, 0)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new GemmTuning(100, 192, 6, 0, 0)).getMessage()
                 .contains("inner block (KC)"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new GemmTuning(512, 6, 6, 0)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new GemmTuning(512, 6, 6, 0, 0)).getMessage()
                 .contains("row block (MC)"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new GemmTuning(512, 192, 5, 0)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new GemmTuning(512, 192, 5, 0, 0)).getMessage()
                 .contains("tile rows"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new GemmTuning(512, 192, 6, -1)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new GemmTuning(512, 192, 6, -1, 0)).getMessage()
                 .contains("parallel threshold"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new GemmTuning(512, 192, 6, 0, 65537))
+                .getMessage().contains("packed-rows threshold"));
     }
 
     @Test
@@ -110,8 +120,13 @@ class GemmTuningTest {
         for (GemmTuning t : SETTINGS) {
             assertEquals(t, GemmTuning.parse(t.toString()));
         }
-        assertEquals(new GemmTuning(256, 192, 6, 1L << 20), GemmTuning.parse("kc=256"));
-        assertEquals(new GemmTuning(512, 96, 4, 1L << 20), GemmTuning.parse(" MC = 96 , tile=4 "));
+        assertEquals(new GemmTuning(256, 192, 6, 1L << 20, 16), GemmTuning.parse("kc=256"));
+        assertEquals(new GemmTuning(512, 96, 4, 1L << 20, 16), GemmTuning.parse(" MC = 96 , tile=4 "));
+        assertEquals(GemmTuning.DEFAULT.withPackRows(8), GemmTuning.parse("packrows=8"));
+        assertEquals(GemmTuning.DEFAULT.withPackRows(0), GemmTuning.parse("packrows=0"));
+        assertEquals("kc=512,mc=192,tile=6,parallel=1048576,packrows=16", GemmTuning.DEFAULT.toString());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GemmTuning.parse("packrows=-1")).getMessage()
+                .contains("packed-rows threshold"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GemmTuning.parse("kc=abc")).getMessage()
                 .contains("found 'abc'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GemmTuning.parse("nc=64")).getMessage()
@@ -135,9 +150,23 @@ class GemmTuningTest {
 
     @Test
     void aCacheFileRoundTrips(@TempDir Path dir) throws IOException {
-        GemmTuning t = new GemmTuning(256, 96, 4, 1L << 21);
+        for (GemmTuning t : new GemmTuning[] {new GemmTuning(256, 96, 4, 1L << 21, 0),
+                new GemmTuning(256, 96, 4, 0, 16)}) {
+            Path file = dir.resolve("t.json");
+            Files.write(file, GemmTuningCache.toJson(t, 100, 110, List.of(new GemmTuner.Trial(t, 110))));
+            assertEquals(t, GemmTuningCache.read(file));
+        }
+    }
+
+    /** A file from before packrows existed (no such field) takes the default's, as the text form does. */
+    @Test
+    void aCacheFileFromBeforePackedRowsReadsAsUnpacked(@TempDir Path dir) throws IOException {
+        GemmTuning t = new GemmTuning(256, 96, 4, 1L << 21, GemmTuning.DEFAULT.packRows());
+        String current = new String(GemmTuningCache.toJson(t, 100, 110, List.of()), StandardCharsets.UTF_8);
+        String older = current.replaceAll("\\s*\"packrows\" : 16,", "");
+        assertFalse(older.contains("packrows"), older);
         Path file = dir.resolve("t.json");
-        Files.write(file, GemmTuningCache.toJson(t, 100, 110, List.of(new GemmTuner.Trial(t, 110))));
+        Files.writeString(file, older);
         assertEquals(t, GemmTuningCache.read(file));
     }
 
@@ -157,6 +186,8 @@ class GemmTuningTest {
         assertRefused(dir, good.replace("\"version\" : 1", "\"version\" : 1.9"), "expected version 1");
         assertRefused(dir, good + " {}", "expected JSON");
         assertRefused(dir, good.replace("\"kc\" : 512", "\"kc\" : 512, \"kc\" : 256"), "expected JSON");
+        assertRefused(dir, good.replace("\"packrows\" : 16", "\"packrows\" : true"), "whole number for \"packrows\"");
+        assertRefused(dir, good.replace("\"packrows\" : 16", "\"packrows\" : -8"), "packed-rows threshold");
         Path folder = Files.createDirectory(dir.resolve("folder"));
         assertTrue(assertThrows(IOException.class, () -> GemmTuningCache.read(folder)).getMessage().contains("a folder"));
         Path link = dir.resolve("link");
