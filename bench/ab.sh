@@ -10,7 +10,7 @@
 # A_ROOT and B_ROOT are checkouts whose ./recur launchers have been built (run ./recur --version
 # in each first); they may be the same checkout run two ways: A_JAVA_OPTS and B_JAVA_OPTS are each
 # side's JAVA_OPTS, e.g. the tuned blocking against the fixed one:
-#   A_JAVA_OPTS=-Drecur.gemm=kc=512,mc=192,tile=6,parallel=1048576,packrows=16 bench/ab.sh . .
+#   A_JAVA_OPTS=-Drecur.gemm=kc=512,mc=192,tile=6,parallel=1048576,strips=16 bench/ab.sh . .
 # Output in DIR: raw.tsv (one line per run) and table.md.
 set -euo pipefail
 

@@ -3,7 +3,7 @@
 its cycles per step on the CPU models named.
 
 Runs `./recur bench` (W2 forward, one thread) twice, with the rows of A read where they lie and
-packed into strips (-Drecur.gemm=packrows=1), printing the compiled tile6 and tile6p; takes each
+packed into strips (-Drecur.gemm=strips=1), printing the compiled tile6 and tile6p; takes each
 one's innermost loop with 24 fused multiply-adds, lists what else it does per step of p, and asks
 llvm-mca for the steady-state cycles per step (24 FMAs on two ports take 12).
 
@@ -73,7 +73,7 @@ def mca(body, cpu):
     return int(re.search(r"Total Cycles:\s+(\d+)", out).group(1)) / 1000
 
 
-for method, gemm in (("tile6", None), ("tile6p", "packrows=1")):
+for method, gemm in (("tile6", "strips=0"), ("tile6p", "strips=1")):
     body = innermost_loop(*compiled(method, gemm))
     other = [t for t in body if "vfmadd" not in t]
     loads = [t for t in other if "zmmword" in t.lower() or "vbroadcast" in t]

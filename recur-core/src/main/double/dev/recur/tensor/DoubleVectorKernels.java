@@ -16,15 +16,17 @@ import java.util.function.IntConsumer;
  * {@code [k, NR]} contiguous, and computes {@code C} in tiles of 6 rows by one panel (the last rows
  * of a block in tiles of 4, see {@link #tileRows}): 24 vector accumulators that start from
  * {@code C}'s old values (or zero, or a bias row) and add the terms of each element in the order of
- * {@code p}, in blocks of {@code KC} one after the other. The lone last row of an odd {@code m}
- * sums even and odd {@code p} in two chains that meet every {@code PACK_BLOCK = 512} terms. Large products
- * are split by panels over the threads of a {@link Parallel} team; every element is computed by one
- * thread in the same order whatever the thread count and the {@link GemmTuning} (the blocks, the
- * tile height, the split), so results depend on neither.
+ * {@code p}, in blocks of {@code KC} one after the other. A thread's share of a product of at least
+ * {@link GemmTuning#stripPanels} panels first copies each block of {@code A}'s rows into strips a
+ * tile high, which the tiles read through one index. The lone last row of an odd {@code m} sums
+ * even and odd {@code p} in two chains that meet every {@code PACK_BLOCK = 512} terms. Large
+ * products are split by panels over the threads of a {@link Parallel} team; every element is
+ * computed by one thread in the same order whatever the thread count and the {@link GemmTuning}
+ * (the blocks, the tile height, the strips, the split), so results depend on neither.
  *
- * <p>Thread-safe: the packing scratch and job records are per calling thread ({@code ThreadLocal}),
- * and the {@link Parallel} team serves concurrent callers; concurrent calls must write different
- * arrays.
+ * <p>Thread-safe: the packing scratch and job records are per calling thread, the strips per
+ * thread that runs a range ({@code ThreadLocal}s), and the {@link Parallel} team serves concurrent
+ * callers; concurrent calls must write different arrays.
  */
 public final class DoubleVectorKernels extends DoubleKernels {
 
@@ -349,7 +351,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
         int kcBlock;
         int mcBlock;
         int maxTileRows;
-        int packRows;
+        int stripPanels;
         /** Scratch for the right-edge panel, which only the last range computes. */
         final double[] edge = new double[MR * NR];
 
@@ -374,7 +376,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
             this.kcBlock = tuning.innerBlock();
             this.mcBlock = tuning.rowBlock();
             this.maxTileRows = tuning.tileRows();
-            this.packRows = tuning.packRows();
+            this.stripPanels = tuning.stripPanels();
         }
 
         void clear() {
@@ -400,7 +402,7 @@ public final class DoubleVectorKernels extends DoubleKernels {
                 boolean acc = accumulate || kb > 0;
                 // a wide range copies a block's rows once into strips that every panel reads (the
                 // copy costs about 1/(2·panels) of the products, so narrow ranges go without)
-                boolean strips = packRows > 0 && kc > 0 && jp1 - jp0 >= packRows;
+                boolean strips = stripPanels > 0 && kc > 0 && jp1 - jp0 >= stripPanels;
                 int rowBlock = strips ? Math.min(mcBlock, stripRows(kc)) : mcBlock;
                 for (int ib = 0; ib < paired; ib += rowBlock) {
                     int iEnd = Math.min(paired, ib + rowBlock);
@@ -438,7 +440,8 @@ public final class DoubleVectorKernels extends DoubleKernels {
         private double[] packStrips(int ib, int iEnd, int kb, int kc, int ars, int acs) {
             double[] out = STRIPS.get();
             if (out.length < (iEnd - ib) * kc) {
-                out = new double[stripRows(kc) * kc];
+                // room for the largest block of this kc, not more (every thread keeps its own)
+                out = new double[Math.min(mcBlock, stripRows(kc)) * kc];
                 STRIPS.set(out);
             }
             for (int i = ib, rows; i < iEnd; i += rows) {
@@ -744,8 +747,8 @@ public final class DoubleVectorKernels extends DoubleKernels {
      * values; {@link #tile6}'s loop, with six row offsets, carries 25 integer instructions beside its
      * 24 fused multiply-adds and 10 loads (address sums, bounds checks, general registers spilled to
      * vector ones), this one 12 (HotSpot's disassembly, {@code performance/lab/tile-loop.md}). Zen 5
-     * runs integer work beside its FMA pipes and gains a little (2–11% on the LSTM products in one
-     * JVM); on cores whose FMA ports also take integer work (Intel's), {@code llvm-mca} puts the old
+     * runs integer work beside its FMA pipes and gains a little (2.3–6.9% on the wide LSTM products
+     * in one JVM); on cores whose FMA ports also take integer work (Intel's), {@code llvm-mca} puts the old
      * loop at 16 cycles a step and this one at the FMA bound, 12.
      */
     private static void tile6p(double[] a, int a0, double[] bp, int bo, int k,

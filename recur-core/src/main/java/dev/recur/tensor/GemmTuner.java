@@ -15,10 +15,9 @@ import java.util.function.LongFunction;
  * setting at a time from {@link GemmTuning#DEFAULT} (the inner block, then the row block, the tile
  * height, the packing of {@code A}'s rows and the parallel threshold), and the winner is kept only
  * if, timed again alternately with the default, it beats it by at least {@value #MIN_GAIN_PERCENT}%.
- * A candidate's score is the
- * geometric mean over the products of their GFLOP/s, each the best of several timed batches (the
- * least disturbed by whatever else runs). Results do not depend on the tuning, so nothing here can
- * change one.
+ * A candidate's score is the geometric mean over the products of their GFLOP/s, each the best of
+ * several timed batches (the least disturbed by whatever else runs). Results do not depend on the
+ * tuning, so nothing here can change one.
  *
  * <p>Not thread-safe: one tuning at a time (it times the machine).
  */
@@ -33,7 +32,7 @@ public final class GemmTuner {
     /** The tile heights tried. */
     static final int[] TILE_ROWS = {6, 4};
     /** The panel counts from which A's rows are packed into strips, tried (0: never). */
-    static final long[] PACK_ROWS = {16, 8, 0};
+    static final long[] STRIP_PANELS = {16, 8, 0};
     /** The parallel thresholds tried (more than one thread only). */
     static final long[] PARALLEL = {1L << 18, 1L << 19, 1L << 20, 1L << 21, 1L << 22};
     /** Alternate rounds of the default and the winner at the end. */
@@ -133,27 +132,27 @@ public final class GemmTuner {
         long warmEnd = System.nanoTime() + 50 * batchNanos;
         GemmTuning start = GemmTuning.DEFAULT;
         GemmTuning fourRows = new GemmTuning(start.innerBlock(), start.rowBlock(), 4, start.parallelFlops(),
-                start.packRows());
+                start.stripPanels());
         while (System.nanoTime() < warmEnd) {
             score(start);
             score(fourRows);
-            score(start.withPackRows(0));
+            score(start.withStripPanels(0));
         }
         GemmTuning best = start;
         best = bestOf(trials, progress, best, v -> new GemmTuning((int) v, start.rowBlock(), start.tileRows(),
-                start.parallelFlops(), start.packRows()), longs(INNER_BLOCKS));
+                start.parallelFlops(), start.stripPanels()), longs(INNER_BLOCKS));
         GemmTuning kc = best;
         best = bestOf(trials, progress, best, v -> new GemmTuning(kc.innerBlock(), (int) v, kc.tileRows(),
-                kc.parallelFlops(), kc.packRows()), longs(ROW_BLOCKS));
+                kc.parallelFlops(), kc.stripPanels()), longs(ROW_BLOCKS));
         GemmTuning mc = best;
         best = bestOf(trials, progress, best, v -> new GemmTuning(mc.innerBlock(), mc.rowBlock(), (int) v,
-                mc.parallelFlops(), mc.packRows()), longs(TILE_ROWS));
+                mc.parallelFlops(), mc.stripPanels()), longs(TILE_ROWS));
         GemmTuning tile = best;
-        best = bestOf(trials, progress, best, v -> tile.withPackRows((int) v), PACK_ROWS);
+        best = bestOf(trials, progress, best, v -> tile.withStripPanels((int) v), STRIP_PANELS);
         if (precision.kernels().threads() > 1) {
             GemmTuning pack = best;
             best = bestOf(trials, progress, best, v -> new GemmTuning(pack.innerBlock(), pack.rowBlock(),
-                    pack.tileRows(), v, pack.packRows()), PARALLEL);
+                    pack.tileRows(), v, pack.stripPanels()), PARALLEL);
         }
         if (best.equals(GemmTuning.DEFAULT)) {
             double d = score(GemmTuning.DEFAULT);

@@ -13,7 +13,7 @@ import java.util.Set;
  * ({@link GemmTuningCache}).
  *
  * <p>No setting changes a result: every element of {@code C} is summed over the inner dimension in
- * the same order whatever the blocks, the tile height and the thread split (the kernels' Javadoc
+ * the same order whatever the blocks, the tile height, the strips and the thread split (the kernels' Javadoc
  * says how), so tuning only moves the speed. {@code GemmTuningTest} checks that bit for bit with
  * deliberately poor settings.
  *
@@ -27,12 +27,12 @@ import java.util.Set;
  *                      {@value #ROW_BLOCK_MULTIPLE} in {@code [4, 8192]}
  * @param tileRows      the height of the register tile: 6 (24 accumulators) or 4 (16)
  * @param parallelFlops products of fewer FLOPs run on one thread; at least 0
- * @param packRows      a thread's share of a product of at least this many panels ({@code NR} columns
+ * @param stripPanels      a thread's share of a product of at least this many panels ({@code NR} columns
  *                      each) first copies each block of {@code A}'s rows into strips a tile high,
  *                      which every panel then reads (the tile's loop needs one index there, and the
  *                      copy costs about 1/(2·panels) of the product); 0: never. In {@code [0, 65536]}
  */
-public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parallelFlops, int packRows) {
+public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parallelFlops, int stripPanels) {
 
     /**
      * Row blocks are whole groups of this many rows: with tiles of 6, 4 and 2 rows inside a block,
@@ -52,12 +52,12 @@ public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parall
                 "row block (MC)", "a multiple of " + ROW_BLOCK_MULTIPLE + " in [4, 8192]", rowBlock);
         require(tileRows == 4 || tileRows == 6, "tile rows", "4 or 6", tileRows);
         require(parallelFlops >= 0, "parallel threshold", "at least 0 FLOPs", parallelFlops);
-        require(packRows >= 0 && packRows <= 65536, "packed-rows threshold", "a number of panels in [0, 65536]",
-                packRows);
+        require(stripPanels >= 0 && stripPanels <= 65536, "strip threshold", "a number of panels in [0, 65536]",
+                stripPanels);
     }
 
-    /** This blocking with {@link #packRows} set as given. */
-    public GemmTuning withPackRows(int panels) {
+    /** This blocking with {@link #stripPanels} set as given. */
+    public GemmTuning withStripPanels(int panels) {
         return new GemmTuning(innerBlock, rowBlock, tileRows, parallelFlops, panels);
     }
 
@@ -69,7 +69,7 @@ public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parall
     }
 
     /**
-     * Reads the form {@link #toString()} writes, {@code kc=512,mc=192,tile=6,parallel=1048576,packrows=16};
+     * Reads the form {@link #toString()} writes, {@code kc=512,mc=192,tile=6,parallel=1048576,strips=16};
      * keys may be left out (they keep {@link #DEFAULT}'s value). For the {@code recur.gemm} system property,
      * which forces a setting (experiments and tests).
      *
@@ -80,13 +80,13 @@ public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parall
         int mc = DEFAULT.rowBlock;
         int tile = DEFAULT.tileRows;
         long parallel = DEFAULT.parallelFlops;
-        int packRows = DEFAULT.packRows;
+        int stripPanels = DEFAULT.stripPanels;
         Set<String> given = new HashSet<>();
         for (String part : text.split(",", -1)) {
             String[] kv = part.trim().split("=", 2);
             if (kv.length != 2) {
                 throw new IllegalArgumentException("GEMM tuning: expected key=value pairs such as kc=512,mc=192,"
-                        + "tile=6,parallel=1048576,packrows=16, found '" + part.trim() + "'");
+                        + "tile=6,parallel=1048576,strips=16, found '" + part.trim() + "'");
             }
             long value;
             try {
@@ -100,22 +100,22 @@ public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parall
                 case "mc" -> mc = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
                 case "tile" -> tile = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
                 case "parallel" -> parallel = value;
-                case "packrows" -> packRows = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
+                case "strips" -> stripPanels = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
                 default -> throw new IllegalArgumentException("GEMM tuning: expected one of the keys kc, mc, tile, "
-                        + "parallel, packrows, found '" + kv[0].trim() + "'");
+                        + "parallel, strips, found '" + kv[0].trim() + "'");
             }
             if (!given.add(kv[0].trim().toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("GEMM tuning: expected each key once, found '" + kv[0].trim()
                         + "' twice");
             }
         }
-        return new GemmTuning(kc, mc, tile, parallel, packRows);
+        return new GemmTuning(kc, mc, tile, parallel, stripPanels);
     }
 
-    /** {@code kc=512,mc=192,tile=6,parallel=1048576,packrows=16}: the form {@link #parse} reads. */
+    /** {@code kc=512,mc=192,tile=6,parallel=1048576,strips=16}: the form {@link #parse} reads. */
     @Override
     public String toString() {
         return "kc=" + innerBlock + ",mc=" + rowBlock + ",tile=" + tileRows + ",parallel=" + parallelFlops
-                + ",packrows=" + packRows;
+                + ",strips=" + stripPanels;
     }
 }

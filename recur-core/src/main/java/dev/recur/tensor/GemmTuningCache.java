@@ -227,7 +227,7 @@ public final class GemmTuningCache {
         root.put("mc", tuning.rowBlock());
         root.put("tile", tuning.tileRows());
         root.put("parallel", tuning.parallelFlops());
-        root.put("packrows", tuning.packRows());
+        root.put("strips", tuning.stripPanels());
         root.put("default_gflops", defaultGflops);
         root.put("chosen_gflops", chosenGflops);
         var list = root.putArray("trials");
@@ -278,15 +278,15 @@ public final class GemmTuningCache {
                 throw new IOException("expected a whole number for \"" + key + "\", found " + root.path(key));
             }
         }
-        // files from before packrows existed leave it out: the default's applies, as in GemmTuning.parse
-        JsonNode packRows = root.path("packrows");
-        if (!packRows.isMissingNode() && !(packRows.isIntegralNumber() && packRows.canConvertToLong())) {
-            throw new IOException("expected a whole number for \"packrows\", found " + packRows);
+        // files from before strips existed leave it out: the default's applies, as in GemmTuning.parse
+        JsonNode stripPanels = root.path("strips");
+        if (!stripPanels.isMissingNode() && !(stripPanels.isIntegralNumber() && stripPanels.canConvertToLong())) {
+            throw new IOException("expected a whole number for \"strips\", found " + stripPanels);
         }
         try {
             return new GemmTuning(Math.toIntExact(root.get("kc").asLong()), Math.toIntExact(root.get("mc").asLong()),
                     Math.toIntExact(root.get("tile").asLong()), root.get("parallel").asLong(),
-                    Math.toIntExact(packRows.asLong(GemmTuning.DEFAULT.packRows())));
+                    Math.toIntExact(stripPanels.asLong(GemmTuning.DEFAULT.stripPanels())));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IOException(e.getMessage(), e);
         }

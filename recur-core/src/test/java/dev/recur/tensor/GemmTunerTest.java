@@ -21,12 +21,12 @@ class GemmTunerTest {
         List<String> lines = new ArrayList<>();
         GemmTuner.Result result = new GemmTuner(2, 200_000L, 1).tune(lines::add);
         int expected = GemmTuner.INNER_BLOCKS.length + GemmTuner.ROW_BLOCKS.length + GemmTuner.TILE_ROWS.length
-                + GemmTuner.PACK_ROWS.length + GemmTuner.PARALLEL.length;
+                + GemmTuner.STRIP_PANELS.length + GemmTuner.PARALLEL.length;
         assertEquals(expected, result.trials().size());
         // the inner blocks first, the other settings at the default's
         GemmTuning d = GemmTuning.DEFAULT;
         assertEquals(new GemmTuning(GemmTuner.INNER_BLOCKS[0], d.rowBlock(), d.tileRows(), d.parallelFlops(),
-                d.packRows()),
+                d.stripPanels()),
                 result.trials().get(0).tuning());
         for (GemmTuner.Trial t : result.trials()) {
             assertTrue(t.gflops() > 0 && Double.isFinite(t.gflops()), t.toString());

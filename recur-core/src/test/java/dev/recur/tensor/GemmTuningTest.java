@@ -112,7 +112,7 @@ class GemmTuningTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new GemmTuning(512, 192, 6, -1, 0)).getMessage()
                 .contains("parallel threshold"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new GemmTuning(512, 192, 6, 0, 65537))
-                .getMessage().contains("packed-rows threshold"));
+                .getMessage().contains("strip threshold"));
     }
 
     @Test
@@ -122,11 +122,11 @@ class GemmTuningTest {
         }
         assertEquals(new GemmTuning(256, 192, 6, 1L << 20, 16), GemmTuning.parse("kc=256"));
         assertEquals(new GemmTuning(512, 96, 4, 1L << 20, 16), GemmTuning.parse(" MC = 96 , tile=4 "));
-        assertEquals(GemmTuning.DEFAULT.withPackRows(8), GemmTuning.parse("packrows=8"));
-        assertEquals(GemmTuning.DEFAULT.withPackRows(0), GemmTuning.parse("packrows=0"));
-        assertEquals("kc=512,mc=192,tile=6,parallel=1048576,packrows=16", GemmTuning.DEFAULT.toString());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> GemmTuning.parse("packrows=-1")).getMessage()
-                .contains("packed-rows threshold"));
+        assertEquals(GemmTuning.DEFAULT.withStripPanels(8), GemmTuning.parse("strips=8"));
+        assertEquals(GemmTuning.DEFAULT.withStripPanels(0), GemmTuning.parse("strips=0"));
+        assertEquals("kc=512,mc=192,tile=6,parallel=1048576,strips=16", GemmTuning.DEFAULT.toString());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GemmTuning.parse("strips=-1")).getMessage()
+                .contains("strip threshold"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GemmTuning.parse("kc=abc")).getMessage()
                 .contains("found 'abc'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GemmTuning.parse("nc=64")).getMessage()
@@ -158,13 +158,13 @@ class GemmTuningTest {
         }
     }
 
-    /** A file from before packrows existed (no such field) takes the default's, as the text form does. */
+    /** A file from before strips existed (no such field) takes the default's, as the text form does. */
     @Test
-    void aCacheFileFromBeforePackedRowsReadsAsUnpacked(@TempDir Path dir) throws IOException {
-        GemmTuning t = new GemmTuning(256, 96, 4, 1L << 21, GemmTuning.DEFAULT.packRows());
+    void aCacheFileFromBeforeStripsTakesTheDefault(@TempDir Path dir) throws IOException {
+        GemmTuning t = new GemmTuning(256, 96, 4, 1L << 21, GemmTuning.DEFAULT.stripPanels());
         String current = new String(GemmTuningCache.toJson(t, 100, 110, List.of()), StandardCharsets.UTF_8);
-        String older = current.replaceAll("\\s*\"packrows\" : 16,", "");
-        assertFalse(older.contains("packrows"), older);
+        String older = current.replaceAll("\\s*\"strips\" : 16,", "");
+        assertFalse(older.contains("strips"), older);
         Path file = dir.resolve("t.json");
         Files.writeString(file, older);
         assertEquals(t, GemmTuningCache.read(file));
@@ -186,8 +186,8 @@ class GemmTuningTest {
         assertRefused(dir, good.replace("\"version\" : 1", "\"version\" : 1.9"), "expected version 1");
         assertRefused(dir, good + " {}", "expected JSON");
         assertRefused(dir, good.replace("\"kc\" : 512", "\"kc\" : 512, \"kc\" : 256"), "expected JSON");
-        assertRefused(dir, good.replace("\"packrows\" : 16", "\"packrows\" : true"), "whole number for \"packrows\"");
-        assertRefused(dir, good.replace("\"packrows\" : 16", "\"packrows\" : -8"), "packed-rows threshold");
+        assertRefused(dir, good.replace("\"strips\" : 16", "\"strips\" : true"), "whole number for \"strips\"");
+        assertRefused(dir, good.replace("\"strips\" : 16", "\"strips\" : -8"), "strip threshold");
         Path folder = Files.createDirectory(dir.resolve("folder"));
         assertTrue(assertThrows(IOException.class, () -> GemmTuningCache.read(folder)).getMessage().contains("a folder"));
         Path link = dir.resolve("link");

@@ -90,7 +90,7 @@ class FastPathRandomTest {
         for (Precision<?> p : new Precision<?>[] {Precision.F32.withThreads(2), Precision.F64.withThreads(2)}) {
             List<double[]> expected = run(config, p.withTuning(GemmTuning.DEFAULT), nt, nb, lengths);
             for (GemmTuning t : new GemmTuning[] {new GemmTuning(16, 4, 4, 0, 0), new GemmTuning(8192, 8192, 6, 0, 0),
-                    new GemmTuning(16, 4, 4, 0, 1)}) {
+                    new GemmTuning(16, 4, 4, 0, 1), new GemmTuning(8192, 8192, 6, 0, 1)}) {
                 List<double[]> found = run(config, p.withTuning(t), nt, nb, lengths);
                 for (int i = 0; i < expected.size(); i++) {
                     assertArrayEquals(expected.get(i), found.get(i), p + ", " + t + ", tensor " + i);
@@ -111,7 +111,7 @@ class FastPathRandomTest {
         RecurrentConfig config = RecurrentConfig.builder(kind, 37, 45).layers(2).bidirectional(true)
                 .projSize(kind == CellKind.LSTM ? 21 : 0).build();
         GemmTuning everySplit = new GemmTuning(GemmTuning.DEFAULT.innerBlock(), GemmTuning.DEFAULT.rowBlock(),
-                GemmTuning.DEFAULT.tileRows(), 0, GemmTuning.DEFAULT.packRows());
+                GemmTuning.DEFAULT.tileRows(), 0, GemmTuning.DEFAULT.stripPanels());
         for (int nb : new int[] {1, 3}) {
             for (Precision<?> p : new Precision<?>[] {Precision.F32, Precision.F64}) {
                 List<double[]> one = run(config, p.withTuning(everySplit), 7, nb, null);

@@ -1,9 +1,9 @@
 // Lab code for docs/performance/lab/tile-loop.md: the products of the LSTM workloads with A's rows
-// read where they lie (packrows=0) and packed into strips for ranges of at least 16 panels (the
+// read where they lie (strips=0) and packed into strips for ranges of at least 16 panels (the
 // default) or 8, alternated in one JVM so that the machine's slow phases and the JIT's moods fall on
 // all three. Not part of the build.
 // Run from the repository root after a build (./recur --help builds it):
-//   java --add-modules jdk.incubator.vector -cp "recur-cli/target/lib/*" docs/performance/lab/PackedRows.java
+//   java --add-modules jdk.incubator.vector -cp "recur-cli/target/lib/*" docs/performance/lab/Strips.java
 import dev.recur.tensor.GemmTuning;
 import dev.recur.tensor.Kernels;
 import dev.recur.tensor.PackedMatrix;
@@ -11,7 +11,7 @@ import dev.recur.tensor.Precision;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-public class PackedRows {
+public class Strips {
 
     /** A product C[m, n] = A[m, k] · B[k, n] (A transposed where transA), on this many threads. */
     record Shape(String name, int threads, int m, int n, int k, boolean transA) {
@@ -27,9 +27,9 @@ public class PackedRows {
     };
 
     public static void main(String[] args) {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-        GemmTuning[] tunings = {GemmTuning.DEFAULT.withPackRows(0), GemmTuning.DEFAULT,
-            GemmTuning.DEFAULT.withPackRows(8)};
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 9;
+        GemmTuning[] tunings = {GemmTuning.DEFAULT.withStripPanels(0), GemmTuning.DEFAULT,
+            GemmTuning.DEFAULT.withStripPanels(8)};
         SplittableRandom rng = new SplittableRandom(1);
         for (Shape s : SHAPES) {
             float[] a = random(rng, s.m * s.k);
