@@ -13,9 +13,9 @@ import java.util.Set;
  * ({@link GemmTuningCache}).
  *
  * <p>No setting changes a result: every element of {@code C} is summed over the inner dimension in
- * the same order whatever the blocks, the tile height, the strips and the thread split (the kernels' Javadoc
- * says how), so tuning only moves the speed. {@code GemmTuningTest} checks that bit for bit with
- * deliberately poor settings.
+ * the same order whatever the blocks, the tile height, the strips and the thread split (the
+ * kernels' Javadoc says how), so tuning only moves the speed. {@code GemmTuningTest} checks that bit
+ * for bit with deliberately poor settings.
  *
  * <p>Thread-safe: an immutable record.
  *
@@ -27,10 +27,11 @@ import java.util.Set;
  *                      {@value #ROW_BLOCK_MULTIPLE} in {@code [4, 8192]}
  * @param tileRows      the height of the register tile: 6 (24 accumulators) or 4 (16)
  * @param parallelFlops products of fewer FLOPs run on one thread; at least 0
- * @param stripPanels      a thread's share of a product of at least this many panels ({@code NR} columns
- *                      each) first copies each block of {@code A}'s rows into strips a tile high,
- *                      which every panel then reads (the tile's loop needs one index there, and the
- *                      copy costs about 1/(2·panels) of the product); 0: never. In {@code [0, 65536]}
+ * @param stripPanels   a thread's share of a product of at least this many panels ({@code NR}
+ *                      columns each) first copies each block of {@code A}'s rows into strips a
+ *                      tile high, which every panel then reads (the tile's loop needs one index
+ *                      there, and the copy costs about 1/(2·panels) of the product); 0: never. In
+ *                      {@code [0, 65536]}
  */
 public record GemmTuning(int innerBlock, int rowBlock, int tileRows, long parallelFlops, int stripPanels) {
 
