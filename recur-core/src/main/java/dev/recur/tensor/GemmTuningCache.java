@@ -273,22 +273,34 @@ public final class GemmTuningCache {
             throw new IOException("expected the machine '" + machine() + "', found '" + root.path("machine").asText()
                     + "' (tuned on another CPU or JVM: run recur tune again)");
         }
-        for (String key : new String[] {"kc", "mc", "tile", "parallel"}) {
-            if (!root.path(key).isIntegralNumber() || !root.path(key).canConvertToLong()) {
-                throw new IOException("expected a whole number for \"" + key + "\", found " + root.path(key));
-            }
-        }
-        // files from before strips existed leave it out: the default's applies, as in GemmTuning.parse
-        JsonNode stripPanels = root.path("strips");
-        if (!stripPanels.isMissingNode() && !(stripPanels.isIntegralNumber() && stripPanels.canConvertToLong())) {
-            throw new IOException("expected a whole number for \"strips\", found " + stripPanels);
-        }
         try {
-            return new GemmTuning(Math.toIntExact(root.get("kc").asLong()), Math.toIntExact(root.get("mc").asLong()),
-                    Math.toIntExact(root.get("tile").asLong()), root.get("parallel").asLong(),
-                    Math.toIntExact(stripPanels.asLong(GemmTuning.DEFAULT.stripPanels())));
+            long kc = wholeNumber(root, "kc", null);
+            long mc = wholeNumber(root, "mc", null);
+            long tile = wholeNumber(root, "tile", null);
+            long parallel = wholeNumber(root, "parallel", null);
+            // files from before strips existed leave it out: the default's applies, as in GemmTuning.parse
+            long strips = wholeNumber(root, "strips", (long) GemmTuning.DEFAULT.stripPanels());
+            return new GemmTuning(Math.toIntExact(kc), Math.toIntExact(mc), Math.toIntExact(tile), parallel,
+                    Math.toIntExact(strips));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The whole number at {@code key}, or {@code missing} where the file leaves it out (null: it
+     * must be there).
+     *
+     * @throws IOException {@code expected a whole number for "KEY", found ...}
+     */
+    private static long wholeNumber(JsonNode root, String key, Long missing) throws IOException {
+        JsonNode v = root.path(key);
+        if (v.isMissingNode() && missing != null) {
+            return missing;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new IOException("expected a whole number for \"" + key + "\", found " + v);
+        }
+        return v.asLong();
     }
 }
