@@ -73,7 +73,7 @@ public final class ExportCommand extends RecurCommand {
         Manifest manifest = ManifestFormat.read(folder);
         if (QuantizedRuns.isQuantized(manifest.dtype())) {
             throw new IllegalArgumentException("RUN: " + folder + " holds " + manifest.dtype() + " weights, a quantized "
-                    + "copy (recur quantize); export writes float weights: export the run it was made from");
+                    + "copy (recur quantize); export writes float weights: export " + QuantizedRuns.source(manifest));
         }
         boolean best = !latest && manifest.files().containsKey("best");
         // a state_dict keeps the run's precision; ONNX is float32

@@ -122,7 +122,7 @@ public final class InspectCommand extends RecurCommand {
             throws IOException {
         if (QuantizedRuns.isQuantized(manifest.dtype())) {
             throw new IllegalArgumentException(run + " holds " + manifest.dtype() + " weights, a quantized copy (recur "
-                    + "quantize); inspect records the float model's gates: inspect the run it was made from");
+                    + "quantize); inspect records the float model's gates: inspect " + QuantizedRuns.source(manifest));
         }
         CharLanguageModel<A> model = CharModelRun.load(run, precision);
         int[] text = text(manifest);

@@ -13,6 +13,7 @@ import dev.recur.charlm.CharModelSettings;
 import dev.recur.checkpoint.Manifest;
 import dev.recur.checkpoint.RunLock;
 import dev.recur.checkpoint.ManifestFormat;
+import dev.recur.checkpoint.QuantizedRuns;
 import dev.recur.data.TextCorpus;
 import dev.recur.io.FormatException;
 import dev.recur.model.CharLanguageModel;
@@ -283,12 +284,13 @@ public final class TrainCommand extends RecurCommand {
         OptionChecks.threads(threads, true);
         OptionChecks.temperature(temperature);
         try {
-            return switch (resume != null ? resumedDtype() : dtype.toLowerCase(Locale.ROOT)) {
+            Manifest resumed = resume != null ? ManifestFormat.read(resumeDirectory()) : null;
+            return switch (resumed != null ? resumed.dtype() : dtype.toLowerCase(Locale.ROOT)) {
                 case "float32" -> run(out, parsed, Precision.F32);
                 case "float64" -> run(out, parsed, Precision.F64);
-                case "int8", "bf16" -> throw new IllegalArgumentException("--resume: " + resumeDirectory()
-                        + " holds " + resumedDtype() + " weights, a quantized copy for inference (recur quantize); "
-                        + "training needs float weights: resume the run it was made from");
+                case "int8", "bf16" -> throw new IllegalArgumentException("--resume: " + resumed.directory()
+                        + " holds " + resumed.dtype() + " weights, a quantized copy for inference (recur quantize); "
+                        + "training needs float weights: resume " + QuantizedRuns.source(resumed));
                 default -> throw new IllegalArgumentException("--dtype: expected float32 or float64, found '" + dtype
                         + "'");
             };
@@ -301,10 +303,6 @@ public final class TrainCommand extends RecurCommand {
 
     private Path resumeDirectory() throws IOException {
         return RunFolders.checkpoint(resume.isEmpty() ? null : Path.of(resume), runsDir, "--resume");
-    }
-
-    private String resumedDtype() throws IOException {
-        return ManifestFormat.read(resumeDirectory()).dtype();
     }
 
     private <A> int run(Output out, ParseResult parsed, Precision<A> precision) throws IOException {

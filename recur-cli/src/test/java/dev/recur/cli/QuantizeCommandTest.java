@@ -92,8 +92,14 @@ class QuantizeCommandTest {
         assertFalse(Files.exists(tmp.resolve("n")));
         // a quantized copy is not quantized again, trained, resumed or exported
         assertOneLine(run("quantize", q.toString(), tmp.resolve("qq").toString(), "--bf16"), "quantized copy");
+        // (each refusal names the run the copy was made from)
+        String source = "the run it was made from (" + trained.toAbsolutePath().normalize() + ", step ";
         assertOneLine(run("train", "--resume", q.toString(), "--steps", "5"), "quantized copy");
-        assertOneLine(run("export", q.toString(), tmp.resolve("m.onnx").toString()), "quantized copy");
+        assertOneLine(run("train", "--resume", q.toString(), "--steps", "5"), "resume " + source);
+        assertOneLine(run("export", q.toString(), tmp.resolve("m.onnx").toString()), "export " + source);
+        assertOneLine(run("inspect", "--checkpoint", q.toString(), "--out", tmp.resolve("i.html").toString()),
+                "inspect " + source);
+        assertFalse(Files.exists(tmp.resolve("i.html")));
         assertFalse(Files.exists(tmp.resolve("m.onnx")));
         // no run there
         assertOneLine(run("quantize", tmp.resolve("none").toString(), tmp.resolve("o").toString(), "--int8"), "");

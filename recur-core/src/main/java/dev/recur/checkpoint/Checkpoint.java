@@ -244,7 +244,7 @@ public final class Checkpoint {
         Manifest manifest = new Manifest(directory, ManifestFormat.VERSION, contents.step(), saved, codec.type(),
                 codec.config(model), precision.name(), contents.preprocessing(),
                 contents.optimizer() == null ? null : contents.optimizer().optimizer(), contents.provenance(),
-                contents.training(), files);
+                contents.training(), files, null);
         try {
             AtomicFiles.writeBytes(directory.resolve(Manifest.FILE), ManifestFormat.write(manifest,
                     contents.optimizer() == null ? 0 : contents.optimizer().steps()));
@@ -441,7 +441,7 @@ public final class Checkpoint {
             if (QuantizedRuns.isQuantized(manifest.dtype())) {
                 throw new FormatException(manifest.file(), "a run with float weights to resume",
                         manifest.dtype() + " weights, a quantized copy for inference (recur quantize)",
-                        "training needs float weights: resume the run it was made from");
+                        "training needs float weights: resume " + QuantizedRuns.source(manifest));
             }
             Map<String, SafetensorsFile> files = new LinkedHashMap<>();
             for (Map.Entry<String, Manifest.FileRef> e : manifest.files().entrySet()) {

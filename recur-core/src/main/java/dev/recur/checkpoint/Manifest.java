@@ -35,10 +35,13 @@ import java.util.OptionalInt;
  *                      time, validation), JSON values as plain Java objects; unmodifiable
  * @param files         the tensor files by role ({@code model}, {@code optimizer}, {@code trainer},
  *                      {@code best})
+ * @param quantizedFrom the run a quantized copy was made from, or null (a float run, or a copy
+ *                      written before copies recorded it)
  */
 public record Manifest(Path directory, int formatVersion, long step, String saved, String modelType,
                        Map<String, Object> modelConfig, String dtype, Preprocessing preprocessing, String optimizer,
-                       Provenance provenance, Map<String, Object> training, Map<String, FileRef> files) {
+                       Provenance provenance, Map<String, Object> training, Map<String, FileRef> files,
+                       Source quantizedFrom) {
 
     /** The name of the manifest in a run folder. */
     public static final String FILE = "checkpoint.json";
@@ -58,6 +61,7 @@ public record Manifest(Path directory, int formatVersion, long step, String save
      * @param provenance    the provenance
      * @param training      the training section
      * @param files         the files
+     * @param quantizedFrom the run a quantized copy was made from, or null
      */
     public Manifest {
         modelConfig = Collections.unmodifiableMap(new LinkedHashMap<>(modelConfig));
@@ -74,6 +78,17 @@ public record Manifest(Path directory, int formatVersion, long step, String save
      * @param bytes  its size
      */
     public record FileRef(String name, String sha256, long bytes) {
+    }
+
+    /**
+     * The run a quantized copy ({@code recur quantize}) was made from, as it was when the copy was
+     * made: where to train, export or inspect what the copy only serves.
+     *
+     * @param run         the run folder, an absolute path
+     * @param step        its step
+     * @param modelSha256 the SHA-256 of its model file that was quantized, 64 lower-case hex digits
+     */
+    public record Source(String run, long step, String modelSha256) {
     }
 
     /** The manifest file itself. */

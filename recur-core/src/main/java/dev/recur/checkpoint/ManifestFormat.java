@@ -243,8 +243,18 @@ public final class ManifestFormat {
             files.put(role, new Manifest.FileRef(name, sha, f.longValue(r, "files." + role + ".bytes", 0,
                     Long.MAX_VALUE)));
         }
+        Manifest.Source quantizedFrom = null;
+        if (root.has("quantized_from")) {
+            if (!QuantizedRuns.isQuantized(dtype)) {
+                throw new FormatException(file, "quantized_from only in a quantized copy (model.dtype bf16 or int8)",
+                        "quantized_from with model.dtype \"" + dtype + "\"", EDITED);
+            }
+            JsonNode q = f.object(root, "quantized_from");
+            quantizedFrom = new Manifest.Source(f.text(q, "quantized_from.run"),
+                    f.longValue(q, "quantized_from.step", 0, Long.MAX_VALUE), f.text(q, "quantized_from.model_sha256"));
+        }
         return new Manifest(dir, version, step, saved, type, config, dtype, preprocessing, optimizer, provenance,
-                training, files);
+                training, files, quantizedFrom);
     }
 
     /** The model section of a version-1 manifest, as the character model's configuration. */
@@ -526,6 +536,12 @@ public final class ManifestFormat {
         pn.put("run_started", pv.runStarted());
         pn.put("java_version", pv.javaVersion());
         root.set("training", JSON.valueToTree(m.training()));
+        if (m.quantizedFrom() != null) {
+            ObjectNode q = root.putObject("quantized_from");
+            q.put("run", m.quantizedFrom().run());
+            q.put("step", m.quantizedFrom().step());
+            q.put("model_sha256", m.quantizedFrom().modelSha256());
+        }
         ObjectNode f = root.putObject("files");
         m.files().forEach((role, ref) -> {
             ObjectNode r = f.putObject(role);

@@ -58,6 +58,18 @@ public final class QuantizedRuns {
     }
 
     /**
+     * The run a quantized copy was made from, for a message that sends a user there: "the run it
+     * was made from (RUN, step N)", or without the parentheses where the copy does not record it.
+     *
+     * @param copy the manifest of a quantized copy
+     * @return the phrase
+     */
+    public static String source(Manifest copy) {
+        Manifest.Source s = copy.quantizedFrom();
+        return "the run it was made from" + (s == null ? "" : " (" + s.run() + ", step " + s.step() + ")");
+    }
+
+    /**
      * Writes a quantized copy of a run's model into a new run folder: {@code out} must not exist
      * (nothing is ever written into an existing folder); the copy is written into a new hidden
      * folder beside it and renamed to {@code out} only when complete, so {@code out} appears whole
@@ -118,7 +130,8 @@ public final class QuantizedRuns {
                     bytes));
             manifest = new Manifest(out, ManifestFormat.VERSION, from.step(), Instant.now().toString(),
                     from.modelType(), from.modelConfig(), format.id(), from.preprocessing(), null, from.provenance(),
-                    from.training(), files);
+                    from.training(), files, new Manifest.Source(from.directory().toAbsolutePath().normalize()
+                            .toString(), from.step(), from.files().get("model").sha256()));
             AtomicFiles.writeBytes(temp.resolve(Manifest.FILE), ManifestFormat.write(manifest, 0));
             // rename(2) of a folder: atomic; it would replace an empty folder created since the check
             // above, never a file or a folder with content

@@ -69,6 +69,38 @@ class QuantizedRunsTest {
     }
 
     @Test
+    void aCopyRecordsTheRunItWasMadeFromAndSendsUsersThere() throws IOException {
+        Path run = trainedRun();
+        Manifest source = ManifestFormat.read(run);
+        Path q = tmp.resolve("q");
+        QuantizedRuns.write(run, q, QuantizedMatrix.Format.INT8);
+        Manifest copy = ManifestFormat.read(q);
+        assertEquals(new Manifest.Source(run.toAbsolutePath().normalize().toString(), source.step(),
+                source.files().get("model").sha256()), copy.quantizedFrom());
+        FormatException resumed = assertThrows(FormatException.class, () -> Checkpoint.load(q, Precision.F32));
+        assertTrue(resumed.getMessage().contains("resume the run it was made from (" + run.toAbsolutePath().normalize()
+                + ", step " + source.step() + ")"), resumed.getMessage());
+
+        // a copy as the previous version wrote it (the same manifest without quantized_from) still
+        // loads, and the message sends users to "the run it was made from" without naming it
+        String json = Files.readString(q.resolve(Manifest.FILE));
+        String older = json.replaceFirst(",\\s*\"quantized_from\"\\s*:\\s*\\{[^}]*\\}", "");
+        assertFalse(older.contains("quantized_from"), older);
+        Files.writeString(q.resolve(Manifest.FILE), older);
+        assertEquals(null, ManifestFormat.read(q).quantizedFrom());
+        assertTrue(Checkpoint.loadModel(q, Precision.F32, false).model() instanceof QuantizedSequenceModel);
+        FormatException unnamed = assertThrows(FormatException.class, () -> Checkpoint.load(q, Precision.F32));
+        assertTrue(unnamed.getMessage().contains("resume the run it was made from"), unnamed.getMessage());
+
+        // and a float run that claims to be made from another is an edited file
+        String runJson = Files.readString(run.resolve(Manifest.FILE));
+        Files.writeString(run.resolve(Manifest.FILE), runJson.replaceFirst("\"files\"",
+                "\"quantized_from\":{\"run\":\"/x\",\"step\":1,\"model_sha256\":\"00\"},\"files\""));
+        FormatException edited = assertThrows(FormatException.class, () -> ManifestFormat.read(run));
+        assertTrue(edited.getMessage().contains("quantized_from only in a quantized copy"), edited.getMessage());
+    }
+
+    @Test
     void editedModelFilesAreRefusedNamingTheTensor() throws IOException {
         Path run = trainedRun();
         Path int8 = tmp.resolve("int8");
