@@ -285,12 +285,14 @@ public final class TrainCommand extends RecurCommand {
         OptionChecks.temperature(temperature);
         try {
             Manifest resumed = resume != null ? ManifestFormat.read(resumeDirectory()) : null;
+            if (resumed != null && QuantizedRuns.isQuantized(resumed.dtype())) {
+                throw new IllegalArgumentException("--resume: " + resumed.directory() + " holds " + resumed.dtype()
+                        + " weights, a quantized copy for inference (recur quantize); training needs float weights: "
+                        + "resume " + QuantizedRuns.source(resumed));
+            }
             return switch (resumed != null ? resumed.dtype() : dtype.toLowerCase(Locale.ROOT)) {
                 case "float32" -> run(out, parsed, Precision.F32);
                 case "float64" -> run(out, parsed, Precision.F64);
-                case "int8", "bf16" -> throw new IllegalArgumentException("--resume: " + resumed.directory()
-                        + " holds " + resumed.dtype() + " weights, a quantized copy for inference (recur quantize); "
-                        + "training needs float weights: resume " + QuantizedRuns.source(resumed));
                 default -> throw new IllegalArgumentException("--dtype: expected float32 or float64, found '" + dtype
                         + "'");
             };

@@ -435,6 +435,9 @@ class TrainCommandTest {
                 "expected a duration such as 300, 90s, 4m or 1h30m, found 'soon'"));
         assertEquals("recur train: --dtype: expected float32 or float64, found 'float16'",
                 fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--dtype", "float16"));
+        // the formats of quantized copies are for inference only, not a precision to train in
+        assertEquals("recur train: --dtype: expected float32 or float64, found 'int8'",
+                fails(ExitCodes.USAGE, tmp, "train", "--corpus", c, "--runs-dir", r, "--dtype", "int8"));
         assertEquals("recur train: --hidden: cannot be given with --resume: a resumed run keeps its own settings (only"
                 + " --steps, --time, --eval-every, --checkpoint-every and --threads may change)",
                 fails(ExitCodes.USAGE, tmp, "train", "--resume", runs.resolve("first").toString(), "--hidden", "8"));

@@ -58,6 +58,8 @@ public final class ManifestFormat {
     static final List<String> ROLES = List.of("model", "optimizer", "trainer", "best");
     /** A tensor file of some checkpoint (current or stale). */
     static final Pattern TENSOR_FILE = Pattern.compile("(model|optimizer|trainer|best)-\\d{8,}\\.safetensors");
+    /** A SHA-256 as the manifest writes it. */
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
@@ -250,8 +252,17 @@ public final class ManifestFormat {
                         "quantized_from with model.dtype \"" + dtype + "\"", EDITED);
             }
             JsonNode q = f.object(root, "quantized_from");
-            quantizedFrom = new Manifest.Source(f.text(q, "quantized_from.run"),
-                    f.longValue(q, "quantized_from.step", 0, Long.MAX_VALUE), f.text(q, "quantized_from.model_sha256"));
+            String run = f.text(q, "quantized_from.run");
+            // a path for messages: one line (no control characters), absolute
+            if (run.chars().anyMatch(Character::isISOControl) || !Path.of(run).isAbsolute()) {
+                throw new FormatException(file, "quantized_from.run: an absolute path", shown(run), EDITED);
+            }
+            String sha = f.text(q, "quantized_from.model_sha256");
+            if (!SHA256.matcher(sha).matches()) {
+                throw new FormatException(file, "quantized_from.model_sha256: 64 lower-case hex digits", shown(sha),
+                        EDITED);
+            }
+            quantizedFrom = new Manifest.Source(run, f.longValue(q, "quantized_from.step", 0, Long.MAX_VALUE), sha);
         }
         return new Manifest(dir, version, step, saved, type, config, dtype, preprocessing, optimizer, provenance,
                 training, files, quantizedFrom);
@@ -550,5 +561,12 @@ public final class ManifestFormat {
             r.put("bytes", ref.bytes());
         });
         return JSON.writeValueAsBytes(root);
+    }
+
+    /** A text of the file for a message: quoted, control characters as '?', at most 80 characters. */
+    private static String shown(String text) {
+        StringBuilder b = new StringBuilder("\"");
+        text.codePoints().limit(80).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.append(text.codePointCount(0, text.length()) > 80 ? "...\"" : "\"").toString();
     }
 }

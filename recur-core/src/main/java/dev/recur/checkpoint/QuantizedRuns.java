@@ -89,7 +89,7 @@ public final class QuantizedRuns {
         Manifest m = ManifestFormat.read(source);
         if (isQuantized(m.dtype())) {
             throw new IllegalArgumentException(m.directory() + " holds " + m.dtype() + " weights already (a quantized "
-                    + "copy); quantize the float run it was made from");
+                    + "copy); quantize " + source(m));
         }
         if (!m.modelType().equals(ModelCodecs.SEQUENCE_MODEL)) {
             throw new IllegalArgumentException("quantize: expected a sequence model, found model type \""
@@ -202,8 +202,8 @@ public final class QuantizedRuns {
     static <A> Model<A> model(Manifest manifest, SafetensorsFile file, Precision<A> precision) throws IOException {
         if (precision.isDouble()) {
             throw new FormatException(manifest.file(), "a float model for float64 (model.dtype float32 or float64)",
-                    "model.dtype \"" + manifest.dtype() + "\"", "quantized weights compute in float32; use the run it "
-                    + "was made from for float64");
+                    "model.dtype \"" + manifest.dtype() + "\"", "quantized weights compute in float32; use "
+                    + source(manifest) + " for float64");
         }
         QuantizedMatrix.Format format = QuantizedMatrix.Format.fromId(manifest.dtype());
         SequenceModelConfig c;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.recur.charlm.CharModelRun;
 import dev.recur.charlm.CharModelSettings;
 import dev.recur.io.DType;
@@ -80,6 +81,20 @@ class QuantizedRunsTest {
         FormatException resumed = assertThrows(FormatException.class, () -> Checkpoint.load(q, Precision.F32));
         assertTrue(resumed.getMessage().contains("resume the run it was made from (" + run.toAbsolutePath().normalize()
                 + ", step " + source.step() + ")"), resumed.getMessage());
+
+        // the record is for messages: an edited one that is not an absolute path on one line, or not
+        // a SHA-256, is refused in one line
+        String json0 = Files.readString(q.resolve(Manifest.FILE));
+        for (String[] edit : new String[][]{{"run", "runs/relative", "quantized_from.run: an absolute path"},
+                {"run", "/a\nb", "found \"/a?b\""},
+                {"model_sha256", "ABC", "quantized_from.model_sha256: 64 lower-case hex digits"}}) {
+            ObjectNode root = (ObjectNode) ManifestFormat.JSON.readTree(json0);
+            ((ObjectNode) root.get("quantized_from")).put(edit[0], edit[1]);
+            Files.writeString(q.resolve(Manifest.FILE), ManifestFormat.JSON.writeValueAsString(root));
+            FormatException e = assertThrows(FormatException.class, () -> ManifestFormat.read(q));
+            assertTrue(e.getMessage().contains(edit[2]) && !e.getMessage().contains("\n"), e.getMessage());
+        }
+        Files.writeString(q.resolve(Manifest.FILE), json0);
 
         // a copy as the previous version wrote it (the same manifest without quantized_from) still
         // loads, and the message sends users to "the run it was made from" without naming it
