@@ -255,12 +255,13 @@ public final class ManifestFormat {
             String run = f.text(q, "quantized_from.run");
             // a path for messages: one line (no control characters), absolute
             if (run.chars().anyMatch(Character::isISOControl) || !Path.of(run).isAbsolute()) {
-                throw new FormatException(file, "quantized_from.run: an absolute path", shown(run), EDITED);
+                throw new FormatException(file, "quantized_from.run: an absolute path",
+                        "\"" + FormatException.quote(run) + "\"", EDITED);
             }
             String sha = f.text(q, "quantized_from.model_sha256");
             if (!SHA256.matcher(sha).matches()) {
-                throw new FormatException(file, "quantized_from.model_sha256: 64 lower-case hex digits", shown(sha),
-                        EDITED);
+                throw new FormatException(file, "quantized_from.model_sha256: 64 lower-case hex digits",
+                        "\"" + FormatException.quote(sha) + "\"", EDITED);
             }
             quantizedFrom = new Manifest.Source(run, f.longValue(q, "quantized_from.step", 0, Long.MAX_VALUE), sha);
         }
@@ -561,12 +562,5 @@ public final class ManifestFormat {
             r.put("bytes", ref.bytes());
         });
         return JSON.writeValueAsBytes(root);
-    }
-
-    /** A text of the file for a message: quoted, control characters as '?', at most 80 characters. */
-    private static String shown(String text) {
-        StringBuilder b = new StringBuilder("\"");
-        text.codePoints().limit(80).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return b.append(text.codePointCount(0, text.length()) > 80 ? "...\"" : "\"").toString();
     }
 }

@@ -129,6 +129,22 @@ public final class FormatException extends IOException {
     }
 
     /**
+     * Text from a file made safe for a one-line message: control characters and lone surrogates
+     * replaced by {@code ?}, at most 80 characters kept.
+     *
+     * @param text a name or string from the file
+     * @return the text
+     */
+    public static String quote(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < text.length() && sb.length() < 80; i++) {
+            char c = text.charAt(i);
+            sb.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+        }
+        return text.length() > 80 ? sb + "…" : sb.toString();
+    }
+
+    /**
      * Returns the file whose content broke the format.
      *
      * @return the path as it was given to the reader

@@ -127,8 +127,8 @@ public final class GemmTuner {
      */
     public Result tune(Consumer<String> progress) {
         List<Trial> trials = new ArrayList<>();
-        // the kernels compiled (every tile height, rows packed and not) before anything counts: on two busy cores the
-        // JIT's last large compilations end seconds in
+        // the kernels compiled (every tile height, rows packed and not) before anything counts: on two
+        // busy cores the JIT's last large compilations end seconds in
         long warmEnd = System.nanoTime() + 50 * batchNanos;
         GemmTuning start = GemmTuning.DEFAULT;
         GemmTuning fourRows = new GemmTuning(start.innerBlock(), start.rowBlock(), 4, start.parallelFlops(),

@@ -1,5 +1,7 @@
 package dev.recur.onnx;
 
+import static dev.recur.io.FormatException.quote;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import dev.recur.io.FormatException;
@@ -264,22 +266,6 @@ public final class OnnxFile {
      */
     public FormatException error(String expected, String found, String likelyCause) {
         return new FormatException(path, expected, found, likelyCause);
-    }
-
-    /**
-     * Text from the file made safe for a one-line message: control characters replaced, at most 80
-     * characters kept.
-     *
-     * @param text a name or string from the file
-     * @return the text
-     */
-    public static String quote(String text) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < text.length() && sb.length() < 80; i++) {
-            char c = text.charAt(i);
-            sb.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
-        }
-        return text.length() > 80 ? sb + "…" : sb.toString();
     }
 
     /** The checks of one read. */

@@ -1,5 +1,7 @@
 package dev.recur.onnx;
 
+import static dev.recur.io.FormatException.quote;
+
 import dev.recur.io.FormatException;
 import dev.recur.model.Preprocessing;
 import dev.recur.model.SequenceModel;
@@ -182,7 +184,7 @@ public final class OnnxImporter {
                 }
                 if (inputName != null) {
                     throw error("one sequence input (and initial states read by the recurrent nodes)", "graph inputs '"
-                            + OnnxFile.quote(inputName) + "' and '" + OnnxFile.quote(v.getName()) + "'");
+                            + quote(inputName) + "' and '" + quote(v.getName()) + "'");
                 }
                 inputName = v.getName();
                 int type = v.getType().getTensorType().getElemType();
@@ -198,7 +200,7 @@ public final class OnnxImporter {
                     values.put(inputName, new Seq(-1, inputWidth));
                 } else {
                     throw error("a sequence input of type FLOAT [T,B,I] or INT64 token ids [T,B]", "input '"
-                            + OnnxFile.quote(inputName) + "' of element type " + type);
+                            + quote(inputName) + "' of element type " + type);
                 }
             }
             if (inputName == null) {
@@ -250,7 +252,7 @@ public final class OnnxImporter {
             }
             Sym s = values.get(name);
             if (s == null) {
-                throw unexpected(n, "reading '" + OnnxFile.quote(name) + "', which this importer does not follow");
+                throw unexpected(n, "reading '" + quote(name) + "', which this importer does not follow");
             }
             return s;
         }
@@ -615,7 +617,7 @@ public final class OnnxImporter {
                     }
                     default -> throw error("recurrent nodes with PyTorch's attributes (hidden_size, direction, "
                             + "activations, linear_before_reset, input_forget, layout)", where + " with attribute '"
-                            + OnnxFile.quote(a.getName()) + "'" + (a.getName().equals("clip") ? " (PyTorch does not clip)" : ""));
+                            + quote(a.getName()) + "'" + (a.getName().equals("clip") ? " (PyTorch does not clip)" : ""));
                 }
             }
             long hidden = intAttr(n, "hidden_size", -1);
@@ -628,7 +630,7 @@ public final class OnnxImporter {
                 case "forward" -> 1;
                 case "bidirectional" -> 2;
                 default -> throw error("direction forward or bidirectional (PyTorch runs the reverse direction only "
-                        + "beside the forward one)", where + " with direction '" + OnnxFile.quote(direction) + "'");
+                        + "beside the forward one)", where + " with direction '" + quote(direction) + "'");
             };
             if (intAttr(n, "layout", 0) != 0) {
                 throw error("layout = 0 (time-major, as PyTorch exports)", where + " with layout " + intAttr(n, "layout", 0));
@@ -649,7 +651,7 @@ public final class OnnxImporter {
             int index = layers.size();
             if (!(in(n, 0) instanceof Seq x) || x.layer() != index - 1) {
                 throw error("layer " + index + " reading " + (index == 0 ? "the stack's input" : "layer " + (index - 1)
-                        + "'s output [T,B,D*H]"), where + " reading '" + OnnxFile.quote(n.input(0)) + "'");
+                        + "'s output [T,B,D*H]"), where + " reading '" + quote(n.input(0)) + "'");
             }
             int g = cell.gates();
             long gh = g * hidden;
@@ -697,7 +699,7 @@ public final class OnnxImporter {
             }
             if (!given.equals(expected) && !given.equals(defaults)) {
                 throw error("the default activations " + defaults + (cell == CellKind.RNN_TANH ? " or Relu" : "")
-                        + " per direction", n.describe() + " with activations " + OnnxFile.quote(given.toString()));
+                        + " per direction", n.describe() + " with activations " + quote(given.toString()));
             }
             return cell;
         }
@@ -735,7 +737,7 @@ public final class OnnxImporter {
             }
             for (String name : stateInputs.keySet()) {
                 if (!name.equals(h0) && !name.equals(c0)) {
-                    throw error("initial states from at most one input each", "input '" + OnnxFile.quote(name) + "'");
+                    throw error("initial states from at most one input each", "input '" + quote(name) + "'");
                 }
             }
             int last = numLayers - 1;
@@ -760,7 +762,7 @@ public final class OnnxImporter {
                     }
                 } else {
                     throw error("graph outputs that are the stack's output (y or the head's), h_n and c_n [L*D,B,H]",
-                            "output '" + OnnxFile.quote(name) + "'" + (s == null ? "" : " that is "
+                            "output '" + quote(name) + "'" + (s == null ? "" : " that is "
                                     + describe(s, numLayers)));
                 }
             }
@@ -810,12 +812,12 @@ public final class OnnxImporter {
                 } else {
                     throw error("initial " + which + " of layer " + l + " zeros [" + d + ", B, " + layer.hidden()
                             + "] or rows " + l * d + ".." + ((l + 1) * d) + " of an input [L*D, B, H]",
-                            layer.node().describe() + " reading '" + OnnxFile.quote(layer.node().input(which == 'h' ? 5 : 6))
+                            layer.node().describe() + " reading '" + quote(layer.node().input(which == 'h' ? 5 : 6))
                                     + "'");
                 }
             }
             if (zeros && input != null) {
-                throw error("initial " + which + " states all zeros or all from input '" + OnnxFile.quote(input)
+                throw error("initial " + which + " states all zeros or all from input '" + quote(input)
                         + "'", "both");
             }
             return input;

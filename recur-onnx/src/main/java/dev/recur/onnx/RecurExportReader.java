@@ -1,5 +1,7 @@
 package dev.recur.onnx;
 
+import static dev.recur.io.FormatException.quote;
+
 import dev.recur.checkpoint.ManifestFormat;
 import dev.recur.io.FormatException;
 import dev.recur.model.Preprocessing;
@@ -168,8 +170,8 @@ final class RecurExportReader {
                 + "is imported by its node patterns instead)";
         if (!found.getInputList().equals(expected.getInputList())
                 || !found.getOutputList().equals(expected.getOutputList())) {
-            List<String> in = found.getInputList().stream().map(v -> OnnxFile.quote(v.getName())).toList();
-            List<String> out = found.getOutputList().stream().map(v -> OnnxFile.quote(v.getName())).toList();
+            List<String> in = found.getInputList().stream().map(v -> quote(v.getName())).toList();
+            List<String> out = found.getOutputList().stream().map(v -> quote(v.getName())).toList();
             throw file.error("the inputs and outputs recur exports for the model in its metadata",
                     names(in) + " -> " + names(out), cause);
         }
@@ -180,8 +182,8 @@ final class RecurExportReader {
         for (int i = 0; i < found.getNodeCount(); i++) {
             if (!found.getNode(i).equals(expected.getNode(i))) {
                 throw file.error("node " + i + " as recur exports it (" + expected.getNode(i).getOpType() + " '"
-                        + expected.getNode(i).getName() + "')", "node '" + OnnxFile.quote(found.getNode(i).getName())
-                        + "' of op type " + OnnxFile.quote(found.getNode(i).getOpType()) + " differing from it", cause);
+                        + expected.getNode(i).getName() + "')", "node '" + quote(found.getNode(i).getName())
+                        + "' of op type " + quote(found.getNode(i).getOpType()) + " differing from it", cause);
             }
         }
         Map<String, TensorProto> have = new HashMap<>();
